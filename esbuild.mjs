@@ -1,0 +1,36 @@
+// Bundles the extension host, the CLI, and the webview / notebook-renderer front ends.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  // Native binding and the editor API are provided at run time.
+  external: ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*'],
+  logLevel: 'warning',
+};
+const browser = { bundle: true, platform: 'browser', target: 'es2022', sourcemap: !production, minify: production, logLevel: 'warning' };
+
+const builds = [
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...browser, format: 'iife', entryPoints: ['media/panel/main.ts'], outfile: 'dist/media/panel.js' },
+  { ...browser, format: 'iife', entryPoints: ['media/chat/main.ts'], outfile: 'dist/media/chat.js' },
+  { ...browser, format: 'esm', entryPoints: ['media/renderer/main.ts'], outfile: 'dist/media/renderer.js' },
+  // Integration tests run inside a real VS Code extension host.
+  { ...node, entryPoints: ['test/integration/index.ts'], outfile: 'out/test/index.js', external: [...node.external, 'mocha'] },
+].filter((b) => b.entryPoints.every((e) => fs.existsSync(e)));
+
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
+}

@@ -1,0 +1,357 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
+import { catalog, qualifiedName, type TableSpec } from '../schema/catalog.js';
+import { MANIFEST_FILE, tableFile, type Manifest } from '../snapshot/layout.js';
+import { OnchainSqlError, toOnchainSqlError } from '../errors.js';
+import { validateSql, type ValidatedSql } from '../sql/validate.js';
+import { toCell, type Cell } from './values.js';
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+}
+
+export interface EngineOptions {
+  /** DuckDB worker threads; default: the machine's cores, at most 4. */
+  threads?: number;
+  /** DuckDB memory limit, e.g. '2GB'. */
+  memoryLimit?: string;
+  /** Connections in the pool, i.e. queries that run at the same time. */
+  connections?: number;
+}
+
+export interface RunOptions {
+  /** Rows to deliver at most; one more is read to set `truncated`. */
+  maxRows?: number;
+  /** Milliseconds before the query is interrupted; 0 for none. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface Timings {
+  validateMs: number;
+  executeMs: number;
+  totalMs: number;
+}
+
+export interface QueryResult {
+  sql: string;
+  columns: ColumnInfo[];
+  rows: Cell[][];
+  rowCount: number;
+  truncated: boolean;
+  timings: Timings;
+}
+
+export const DEFAULT_MAX_ROWS = 10_000;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/**
+ * A snapshot opened for querying. DuckDB itself is sandboxed (only the snapshot
+ * folder is readable, configuration locked); every statement additionally passes
+ * `validateSql` before it runs. Queries run on a small pool of connections so
+ * several can be in flight, each interruptible on its own.
+ */
+export class Engine {
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiters: Array<(c: DuckDBConnection) => void> = [];
+  private readonly all: DuckDBConnection[] = [];
+  private closed = false;
+
+  private constructor(
+    readonly snapshotDir: string,
+    readonly manifest: Manifest,
+    private readonly instance: DuckDBInstance,
+    private readonly tempDir: string,
+  ) {}
+
+  static async open(snapshotDir: string, options: EngineOptions = {}): Promise<Engine> {
+    const dir = path.resolve(snapshotDir);
+    const manifest = readManifest(dir);
+    for (const t of catalog.tables) {
+      if (!fs.existsSync(tableFile(dir, t))) {
+        throw new OnchainSqlError('snapshot_corrupt', `Snapshot ${dir} has no file for ${qualifiedName(t)} (expected ${path.relative(dir, tableFile(dir, t))}). Rebuild or re-import the snapshot.`);
+      }
+    }
+    const threads = options.threads ?? Math.max(1, Math.min(4, os.cpus().length));
+    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sql-duckdb-'));
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: String(threads),
+      memory_limit: options.memoryLimit ?? defaultMemoryLimit(),
+      temp_directory: tempDir,
+    });
+    const engine = new Engine(dir, manifest, instance, tempDir);
+    try {
+      const setup = await instance.connect();
+      engine.all.push(setup);
+      await defineContract(setup, dir, manifest);
+      // Order matters: the allow-list first, then external access off, then lock.
+      await setup.run(`SET allowed_directories = [${sqlString(dir + path.sep)}]`);
+      await setup.run('SET enable_external_access = false');
+      await setup.run('SET autoinstall_known_extensions = false');
+      await setup.run('SET autoload_known_extensions = false');
+      await setup.run('SET lock_configuration = true');
+      engine.idle.push(setup);
+      const n = Math.max(1, options.connections ?? 4);
+      for (let i = 1; i < n; i++) {
+        const c = await instance.connect();
+        engine.all.push(c);
+        engine.idle.push(c);
+      }
+    } catch (e) {
+      engine.close();
+      throw e instanceof OnchainSqlError ? e : new OnchainSqlError('snapshot_corrupt', `Could not open snapshot ${dir}: ${(e as Error).message}`);
+    }
+    return engine;
+  }
+
+  /** Checks a statement without running it: one read-only query over the contract's tables. */
+  async validate(sql: string): Promise<ValidatedSql> {
+    return this.withConnection((c) => validateSql(c, sql));
+  }
+
+  /** Validates and runs one statement, collecting at most `maxRows` rows. */
+  async query(sql: string, options: RunOptions = {}): Promise<QueryResult> {
+    const cursor = await this.openCursor(sql, options);
+    try {
+      const rows: Cell[][] = [];
+      for (;;) {
+        const page = await cursor.next(Math.max(1, (options.maxRows ?? DEFAULT_MAX_ROWS) - rows.length));
+        if (!page) break;
+        for (const r of page) rows.push(r);
+        if (cursor.truncated) break;
+      }
+      cursor.finish();
+      return { sql: cursor.sql, columns: cursor.columns, rows, rowCount: rows.length, truncated: cursor.truncated, timings: cursor.timings() };
+    } finally {
+      cursor.close();
+    }
+  }
+
+  /**
+   * Validates and starts one statement, returning a cursor that reads pages on
+   * demand: a result is never held in memory whole. The cursor owns a pooled
+   * connection until it is closed.
+   */
+  async openCursor(sql: string, options: RunOptions = {}): Promise<Cursor> {
+    if (options.signal?.aborted) throw new OnchainSqlError('cancelled', 'The query was cancelled.');
+    const started = performance.now();
+    const conn = await this.acquire();
+    const cursor = new Cursor(this, conn, options, started);
+    try {
+      await cursor.start(sql);
+      return cursor;
+    } catch (e) {
+      cursor.close();
+      throw e;
+    }
+  }
+
+  private async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const c = await this.acquire();
+    try {
+      return await fn(c);
+    } finally {
+      this.release(c);
+    }
+  }
+
+  private acquire(): Promise<DuckDBConnection> {
+    if (this.closed) return Promise.reject(new OnchainSqlError('snapshot_missing', 'The snapshot has been closed.'));
+    const c = this.idle.pop();
+    if (c) return Promise.resolve(c);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** @internal used by Cursor */
+  release(c: DuckDBConnection): void {
+    if (this.closed) return;
+    const w = this.waiters.shift();
+    if (w) w(c);
+    else this.idle.push(c);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.all) {
+      try { c.interrupt(); c.closeSync(); } catch { /* already closed */ }
+    }
+    try { this.instance.closeSync(); } catch { /* already closed */ }
+    fs.rmSync(this.tempDir, { recursive: true, force: true });
+  }
+}
+
+/** A running statement whose rows are read page by page. */
+export class Cursor {
+  sql = '';
+  columns: ColumnInfo[] = [];
+  truncated = false;
+  private result: DuckDBResult | null = null;
+  private buffered: Cell[][] = [];
+  private delivered = 0;
+  private done = false;
+  private released = false;
+  private cancelReason: 'cancelled' | 'timeout' | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onAbort = () => this.cancel();
+  private validateMs = 0;
+  private executeStarted = 0;
+  private executeMs = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly conn: DuckDBConnection,
+    private readonly options: RunOptions,
+    private readonly started: number,
+  ) {}
+
+  /** @internal */
+  async start(sql: string): Promise<void> {
+    const v0 = performance.now();
+    const validated = await validateSql(this.conn, sql);
+    this.sql = validated.sql;
+    this.columns = validated.columns;
+    this.validateMs = performance.now() - v0;
+    this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (timeoutMs > 0) this.timer = setTimeout(() => this.cancel('timeout'), timeoutMs);
+    this.executeStarted = performance.now();
+    try {
+      this.result = await validated.prepared.stream();
+    } catch (e) {
+      throw this.translate(e);
+    }
+  }
+
+  /** Stops the statement; a pending `next` rejects with `cancelled` (or `timeout`). */
+  cancel(reason: 'cancelled' | 'timeout' = 'cancelled'): void {
+    if (this.done || this.cancelReason) return;
+    this.cancelReason = reason;
+    this.conn.interrupt();
+  }
+
+  /** Up to `n` more rows, or null when the result (or the row cap) is exhausted. */
+  async next(n: number): Promise<Cell[][] | null> {
+    const maxRows = this.options.maxRows ?? DEFAULT_MAX_ROWS;
+    const want = Math.min(n, maxRows - this.delivered);
+    if (want <= 0) {
+      if (!this.truncated && !this.done) this.truncated = (await this.fill(1)) > 0;
+      return null;
+    }
+    await this.fill(want + (this.delivered + want >= maxRows ? 1 : 0));
+    if (this.buffered.length === 0) return null;
+    const page = this.buffered.splice(0, want);
+    this.delivered += page.length;
+    if (this.delivered >= maxRows && this.buffered.length > 0) this.truncated = true;
+    return page;
+  }
+
+  /** Marks execution finished for timing purposes. */
+  finish(): void {
+    if (!this.executeMs && this.executeStarted) this.executeMs = performance.now() - this.executeStarted;
+  }
+
+  timings(): Timings {
+    this.finish();
+    return { validateMs: round(this.validateMs), executeMs: round(this.executeMs), totalMs: round(performance.now() - this.started) };
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    if (!this.done && this.result) {
+      // Stop DuckDB's work on a result nobody will read.
+      this.cancelReason ??= 'cancelled';
+      this.conn.interrupt();
+    }
+    this.done = true;
+    this.result = null;
+    if (!this.released) {
+      this.released = true;
+      this.engine.release(this.conn);
+    }
+  }
+
+  private async fill(n: number): Promise<number> {
+    while (this.buffered.length < n && !this.done && this.result) {
+      let chunk;
+      try {
+        chunk = await this.result.fetchChunk();
+      } catch (e) {
+        throw this.translate(e);
+      }
+      if (this.cancelReason) throw this.translate(new Error('interrupted'));
+      if (!chunk || chunk.rowCount === 0) {
+        this.done = true;
+        this.finish();
+        break;
+      }
+      for (const row of chunk.getRows()) this.buffered.push(row.map(toCell));
+    }
+    return this.buffered.length;
+  }
+
+  private translate(e: unknown): OnchainSqlError {
+    if (this.cancelReason === 'timeout') {
+      return new OnchainSqlError('timeout', `The query ran longer than ${this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms and was stopped. Narrow the time window, add a LIMIT, or raise the query timeout setting.`);
+    }
+    if (this.cancelReason === 'cancelled') return new OnchainSqlError('cancelled', 'The query was cancelled.');
+    const err = toOnchainSqlError(e);
+    if (/Out of Memory|memory limit/i.test(err.message)) {
+      return new OnchainSqlError('resource_limit', `The query needs more memory than allowed: ${err.message}. Aggregate more, or add a LIMIT.`);
+    }
+    return err;
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+function defaultMemoryLimit(): string {
+  const gb = Math.max(1, Math.floor(os.totalmem() / 2 ** 30 / 4));
+  return `${Math.min(gb, 8)}GB`;
+}
+
+export function readManifest(dir: string): Manifest {
+  const file = path.join(dir, MANIFEST_FILE);
+  if (!fs.existsSync(dir)) {
+    throw new OnchainSqlError('snapshot_missing', `No snapshot folder at ${dir}. Build the sample with \`onchain-sql snapshot build\` or choose another snapshot.`);
+  }
+  if (!fs.existsSync(file)) {
+    throw new OnchainSqlError('snapshot_missing', `${dir} is not a snapshot: it has no ${MANIFEST_FILE}. Build one with \`onchain-sql snapshot build\` or import one with \`onchain-sql snapshot import\`.`);
+  }
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
+  } catch (e) {
+    throw new OnchainSqlError('snapshot_corrupt', `${file} is not valid JSON (${(e as Error).message}). Rebuild or re-import the snapshot.`);
+  }
+}
+
+/** Schemas, one view per contract table, and `snapshot_time()` fixed to the newest block. */
+async function defineContract(c: DuckDBConnection, dir: string, manifest: Manifest): Promise<void> {
+  for (const ns of new Set(catalog.tables.map((t) => t.namespace))) await c.run(`CREATE SCHEMA ${ns}`);
+  for (const t of catalog.tables) {
+    try {
+      await c.run(`CREATE VIEW ${qualifiedName(t)} AS SELECT ${columnList(t)} FROM read_parquet(${sqlString(tableFile(dir, t))})`);
+    } catch (e) {
+      throw new OnchainSqlError('snapshot_corrupt', `Snapshot file ${path.relative(dir, tableFile(dir, t))} cannot be read as ${qualifiedName(t)}: ${(e as Error).message.split('\n')[0]}. Rebuild or re-import the snapshot.`);
+    }
+  }
+  const newest = await c.runAndReadAll('SELECT max(block_time)::VARCHAR FROM ethereum.blocks');
+  const ts = (newest.getRows()[0]?.[0] as string | null) ?? manifest.timeRange?.last;
+  const literal = ts ? `TIMESTAMP ${sqlString(ts)}` : 'NULL::TIMESTAMP';
+  await c.run(`CREATE MACRO snapshot_time() AS ${literal}`);
+}
+
+/** Casts pin each column to the contract's type, so a wrong-schema file fails here, not later. */
+function columnList(t: TableSpec): string {
+  return t.columns.map((col) => `CAST(${col.name} AS ${col.type}) AS ${col.name}`).join(', ');
+}

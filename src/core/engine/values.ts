@@ -1,0 +1,33 @@
+import {
+  DuckDBDecimalValue, DuckDBListValue, DuckDBArrayValue, DuckDBStructValue, DuckDBMapValue,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+
+/** A JSON-safe cell: what every surface (CLI JSON, webview, notebook) receives. */
+export type Cell = string | number | boolean | null | Cell[] | { [key: string]: Cell };
+
+/**
+ * Integers stay numbers only while exact (|n| <= 2^53 - 1); wider ones become
+ * strings so that 256-bit amounts are never silently rounded.
+ */
+export function toCell(v: DuckDBValue): Cell {
+  if (v === null || v === undefined) return null;
+  switch (typeof v) {
+    case 'bigint':
+      return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+    case 'number':
+      return Number.isFinite(v) ? v : String(v);
+    case 'boolean':
+    case 'string':
+      return v;
+  }
+  if (v instanceof DuckDBDecimalValue) return v.toDouble();
+  if (v instanceof DuckDBListValue || v instanceof DuckDBArrayValue) return v.items.map(toCell);
+  if (v instanceof DuckDBStructValue) {
+    const out: { [key: string]: Cell } = {};
+    for (const [k, item] of Object.entries(v.entries)) out[k] = toCell(item);
+    return out;
+  }
+  if (v instanceof DuckDBMapValue) return v.entries.map((e) => [toCell(e.key), toCell(e.value)]);
+  return String(v);
+}

@@ -1,0 +1,61 @@
+/**
+ * Every failure the core reports carries a stable code, so surfaces (CLI JSON,
+ * webviews, the repair loop) can react without parsing message text.
+ */
+export type ErrorCode =
+  // validation: the SQL is refused before it runs
+  | 'empty_sql'
+  | 'too_long'
+  | 'parse_error'
+  | 'multiple_statements'
+  | 'forbidden_statement'
+  | 'unknown_table'
+  | 'unknown_column'
+  | 'forbidden_function'
+  | 'bind_error'
+  // execution
+  | 'timeout'
+  | 'cancelled'
+  | 'runtime_error'
+  | 'resource_limit'
+  // snapshots
+  | 'snapshot_missing'
+  | 'snapshot_corrupt'
+  | 'import_format'
+  // generation
+  | 'empty_question'
+  | 'cannot_answer'
+  | 'provider_error'
+  | 'missing_api_key'
+  | 'usage';
+
+export class OnchainSqlError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Nearest real names or next steps, shown to people and fed to the repair loop. */
+    readonly suggestions: string[] = [],
+  ) {
+    super(message);
+    this.name = 'OnchainSqlError';
+  }
+
+  toJSON(): { code: ErrorCode; message: string; suggestions?: string[] } {
+    return this.suggestions.length
+      ? { code: this.code, message: this.message, suggestions: this.suggestions }
+      : { code: this.code, message: this.message };
+  }
+}
+
+export function isValidationCode(code: ErrorCode): boolean {
+  return [
+    'empty_sql', 'too_long', 'parse_error', 'multiple_statements', 'forbidden_statement',
+    'unknown_table', 'unknown_column', 'forbidden_function', 'bind_error',
+  ].includes(code);
+}
+
+export function toOnchainSqlError(e: unknown, fallback: ErrorCode = 'runtime_error'): OnchainSqlError {
+  if (e instanceof OnchainSqlError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new OnchainSqlError(fallback, message);
+}

@@ -1,0 +1,29 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { catalog, type TableSpec } from '../schema/catalog.js';
+import { tableFile } from './layout.js';
+
+export function sqlPath(p: string): string {
+  return `'${p.replace(/'/g, "''")}'`;
+}
+
+/** A typed SELECT with no rows for a contract table, so empty tables still carry the right schema. */
+export function emptySelect(t: TableSpec): string {
+  return `SELECT ${t.columns.map((c) => `NULL::${c.type} AS ${c.name}`).join(', ')} WHERE false`;
+}
+
+/** Writes a query's rows as the Parquet file of one contract table (ZSTD, row groups sized for scans). */
+export async function writeTable(conn: DuckDBConnection, dir: string, t: TableSpec, select: string): Promise<void> {
+  const file = tableFile(dir, t);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const cols = t.columns.map((c) => `CAST(${c.name} AS ${c.type}) AS ${c.name}`).join(', ');
+  await conn.run(`COPY (SELECT ${cols} FROM (${select})) TO ${sqlPath(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+}
+
+/** Writes every contract table that has no file yet as an empty, typed Parquet file. */
+export async function writeMissingTablesEmpty(conn: DuckDBConnection, dir: string): Promise<void> {
+  for (const t of catalog.tables) {
+    if (!fs.existsSync(tableFile(dir, t))) await writeTable(conn, dir, t, emptySelect(t));
+  }
+}
