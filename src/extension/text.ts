@@ -1,0 +1,90 @@
+/**
+ * Text shaping for hostile values (token names, labels, error text) shown in
+ * Markdown and HTML. No `vscode` import: unit-tested in plain Node.
+ */
+import type { Cell } from '../core/engine/values.js';
+
+/** Bidi overrides/isolates and other invisible format controls that reorder or hide text. */
+const BIDI_AND_INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/** Shows invisible controls as visible code points instead of letting them act. */
+export function neutraliseInvisible(s: string): string {
+  return s
+    .replace(BIDI_AND_INVISIBLE, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`)
+    .replace(CONTROL, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+
+export function truncate(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, Math.max(0, max - 1))}…` : s;
+}
+
+/** A cell as display text (JSON-safe values from the engine). */
+export function cellText(v: Cell | unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v);
+}
+
+/**
+ * Escapes text so Markdown shows it literally, on one line, inside a table
+ * cell: no emphasis, links, images, HTML, code spans, autolinks or table breaks.
+ */
+export function escapeMarkdownInline(raw: string, max = 120): string {
+  const s = truncate(neutraliseInvisible(raw).replace(/\r\n|\r|\n/g, ' ').replace(/\t/g, ' '), max);
+  return s
+    .replace(/[\\`*_{}\[\]()#+\-.!|~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    // Break autolink detection of URLs and www. hosts; the entity still reads as ":".
+    .replace(/:(?=\/|\\\/)/g, '&#58;')
+    .replace(/\b(www)\\\./gi, '$1&#46;');
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A fenced code block whose fence cannot be closed by the content. */
+export function fencedCode(code: string, language = ''): string {
+  let longest = 0;
+  for (const m of code.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${language}\n${neutraliseInvisible(code)}\n${fence}`;
+}
+
+export interface TableLike {
+  columns: { name: string; type?: string }[];
+  rows: unknown[][];
+}
+
+/** A Markdown table of the first `limit` rows, every cell escaped. */
+export function markdownTable(result: TableLike, limit = 20, cellMax = 80): string {
+  if (result.columns.length === 0) return '_No columns._';
+  const header = `| ${result.columns.map((c) => escapeMarkdownInline(c.name, cellMax)).join(' | ')} |`;
+  const rule = `| ${result.columns.map(() => '---').join(' | ')} |`;
+  const body = result.rows.slice(0, limit).map((r) => `| ${result.columns.map((_, i) => escapeMarkdownInline(cellText(r[i]), cellMax)).join(' | ')} |`);
+  return [header, rule, ...body].join('\n');
+}
+
+/** An HTML table, every value escaped; for notebook `text/html` fallbacks. */
+export function htmlTable(result: TableLike, limit = 100, cellMax = 200): string {
+  const head = result.columns.map((c) => `<th>${escapeHtml(neutraliseInvisible(c.name))}</th>`).join('');
+  const body = result.rows
+    .slice(0, limit)
+    .map((r) => `<tr>${result.columns.map((_, i) => `<td>${escapeHtml(truncate(neutraliseInvisible(cellText(r[i])), cellMax))}</td>`).join('')}</tr>`)
+    .join('');
+  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** A fixed-width text table for `text/plain` outputs. */
+export function plainTable(result: TableLike, limit = 50, cellMax = 40): string {
+  const cols = result.columns.map((c) => neutraliseInvisible(c.name));
+  const rows = result.rows.slice(0, limit).map((r) => result.columns.map((_, i) => truncate(neutraliseInvisible(cellText(r[i])).replace(/\s+/g, ' '), cellMax)));
+  const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
