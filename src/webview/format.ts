@@ -1,0 +1,145 @@
+// DOM-free formatting of result cells, shared by the results panel, the sidebar
+// chat, the notebook renderer (all bundled for the browser) and the static HTML
+// table (extension host). Chain data is untrusted: everything here produces
+// plain text that callers put into `textContent` / `title` or escape.
+import type { ColumnInfo } from '../core/engine/engine.js';
+import type { Cell } from '../core/engine/values.js';
+
+/** Characters shown at most in a cell before an ellipsis. */
+export const MAX_CELL_CHARS = 200;
+/** Characters at most in a hover title; a 10,000-char name must not make a giant tooltip. */
+export const MAX_TITLE_CHARS = 1000;
+
+// Bidi embedding/override/isolate controls (U+202A–202E, U+2066–2069) can make a
+// name display as something else ("Trojan Source"); other C0/C1 controls are
+// invisible or break layout. Tab and newline are kept only for copy, never shown.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+const OTHER_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u061C]/g;
+const LINE_BREAKS = /[\t\n\r\u2028\u2029]+/g;
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const HASH = /^0x[0-9a-fA-F]{64}$/;
+const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL|NUMERIC)\b/i;
+const INTEGER_TYPE = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)\b/i;
+const TIME_TYPE = /^(TIMESTAMP|DATE|TIME)\b/i;
+const NUMERIC_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^[+-]?(Infinity|NaN|inf|nan)$/;
+// Integers whose thousands separators would mislead: heights, ids, years, counters of positions.
+const IDENTIFIER_LIKE = /(^|_)(number|block|id|index|nonce|year|type|decimals|chain_id|log_index|tx_index)$/i;
+
+export function isNumericType(type: string): boolean {
+  return NUMERIC_TYPE.test(type.trim());
+}
+
+export function isTimeType(type: string): boolean {
+  return TIME_TYPE.test(type.trim());
+}
+
+/** Removes bidi and invisible control characters and folds line breaks to spaces. */
+export function sanitizeText(s: string): string {
+  return s.replace(BIDI_CONTROLS, '').replace(OTHER_CONTROLS, '').replace(LINE_BREAKS, ' ');
+}
+
+/** Cuts a string to `max` characters (by code point, never splitting a surrogate pair), adding an ellipsis. */
+export function truncate(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const cps = Array.from(s);
+  if (cps.length <= max) return s;
+  return cps.slice(0, Math.max(0, max - 1)).join('') + '…';
+}
+
+/** `0x1234…abcd` for a 42-char address or a 66-char hash; anything else unchanged. */
+export function shortenHex(s: string): string {
+  return ADDRESS.test(s) || HASH.test(s) ? `${s.slice(0, 6)}…${s.slice(-4)}` : s;
+}
+
+export function isAddressOrHash(s: string): boolean {
+  return ADDRESS.test(s) || HASH.test(s);
+}
+
+/** The exact value as text, for the clipboard and for exports: nothing shortened. */
+export function cellToText(cell: Cell): string {
+  if (cell === null) return '';
+  if (typeof cell === 'string') return cell;
+  if (typeof cell === 'number' || typeof cell === 'boolean') return String(cell);
+  return JSON.stringify(cell);
+}
+
+export interface DisplayCell {
+  /** What the cell shows: sanitised, shortened, truncated. */
+  text: string;
+  /** Hover text: the full value (sanitised, at most MAX_TITLE_CHARS), or '' when the text says it all. */
+  title: string;
+  /** Right-align (numbers). */
+  numeric: boolean;
+  /** For styling: NULLs dimmed, hex values monospaced. */
+  kind: 'null' | 'number' | 'text' | 'hex' | 'boolean' | 'nested';
+}
+
+const integerFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const decimalFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
+const smallFormat = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6 });
+
+/** Formats a number for display: grouped integers (except identifier-like columns), at most 6 decimals, exponent for extremes. */
+export function formatNumber(n: number, columnName = ''): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Number.isInteger(n)) {
+    if (IDENTIFIER_LIKE.test(columnName) || Math.abs(n) >= 1e21) return String(n);
+    return integerFormat.format(n);
+  }
+  const a = Math.abs(n);
+  if (a >= 1e15) return n.toExponential(4);
+  if (a < 1e-4) return a === 0 ? '0' : a < 1e-9 ? n.toExponential(3) : smallFormat.format(n);
+  return decimalFormat.format(n);
+}
+
+/** Groups the digits of an integer given as text (256-bit amounts arrive as strings). */
+export function groupDigits(s: string): string {
+  const m = /^([+-]?)(\d+)$/.exec(s);
+  if (!m) return s;
+  return m[1] + m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Everything a renderer needs to show one cell safely. */
+export function displayCell(cell: Cell, column?: ColumnInfo, maxChars = MAX_CELL_CHARS): DisplayCell {
+  if (cell === null) return { text: 'NULL', title: '', numeric: false, kind: 'null' };
+  const numericColumn = column ? isNumericType(column.type) : false;
+  if (typeof cell === 'number') {
+    const text = formatNumber(cell, column?.name);
+    return { text, title: text === String(cell) ? '' : String(cell), numeric: true, kind: 'number' };
+  }
+  if (typeof cell === 'boolean') return { text: String(cell), title: '', numeric: false, kind: 'boolean' };
+  if (typeof cell === 'string') {
+    if (numericColumn && NUMERIC_TEXT.test(cell)) {
+      const integer = column && INTEGER_TYPE.test(column.type) && !IDENTIFIER_LIKE.test(column.name);
+      const text = truncate(integer ? groupDigits(cell) : cell, maxChars);
+      return { text, title: text === cell ? '' : truncate(cell, MAX_TITLE_CHARS), numeric: true, kind: 'number' };
+    }
+    if (isAddressOrHash(cell)) return { text: shortenHex(cell), title: cell, numeric: false, kind: 'hex' };
+    const clean = sanitizeText(cell);
+    const text = truncate(clean, maxChars);
+    return { text, title: text === cell ? '' : truncate(clean, MAX_TITLE_CHARS), numeric: false, kind: 'text' };
+  }
+  const json = sanitizeText(JSON.stringify(cell));
+  const text = truncate(json, maxChars);
+  return { text, title: text === json ? '' : truncate(json, MAX_TITLE_CHARS), numeric: false, kind: 'nested' };
+}
+
+/** Sanitised, truncated text for labels (column names, chart labels, questions). */
+export function displayLabel(s: string, max = MAX_CELL_CHARS): string {
+  return truncate(sanitizeText(s), max);
+}
+
+export function formatCount(n: number): string {
+  return integerFormat.format(n);
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+/** Tab-separated line of full values, for "copy row". Tabs/newlines inside values become spaces so the line stays one row. */
+export function rowToTsv(row: Cell[]): string {
+  return row.map((c) => cellToText(c).replace(/[\t\r\n]+/g, ' ')).join('\t');
+}

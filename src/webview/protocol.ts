@@ -1,0 +1,129 @@
+// The typed message protocol between the extension host and the webviews
+// (results panel, sidebar chat). Imported by both sides; only types and small
+// constants, so it bundles into the browser code for free. Notebook outputs use
+// `NotebookResultPayload` under RESULT_MIME.
+import type { Attempt, ChartHint, ProviderId } from '../core/answer.js';
+import type { ColumnInfo, Timings } from '../core/engine/engine.js';
+import type { Cell } from '../core/engine/values.js';
+
+export type { Attempt, ChartHint, ProviderId, ColumnInfo, Timings, Cell };
+
+/** Notebook output mime (custom renderer `onchain-sql-renderer`). */
+export const RESULT_MIME = 'application/vnd.onchain-sql.result+json';
+
+/** Rows per page exchanged between the grid and the host. */
+export const PAGE_SIZE = 200;
+
+export type SortDirection = 'asc' | 'desc';
+export interface SortState {
+  /** 0-based column position. */
+  column: number;
+  direction: SortDirection;
+}
+
+// ---------------------------------------------------------------- results panel
+
+/** Everything about a result except its rows, which the grid requests page by page. */
+export interface ResultView {
+  question?: string;
+  sql: string;
+  explanation: string;
+  chart: ChartHint | null;
+  provider?: ProviderId;
+  providerLabel?: string;
+  model?: string;
+  attempts: Attempt[];
+  columns: ColumnInfo[];
+  /** Rows the grid can scroll through (capped by the panel's row cap). */
+  rowCount: number;
+  /** False while the host is still counting: rowCount is then a lower bound. */
+  rowCountExact: boolean;
+  /** More rows exist than the panel's cap. */
+  truncated: boolean;
+  /** The row cap the grid works under. */
+  maxRows: number;
+  timings?: Partial<Timings> & { generateMs?: number };
+  /** The first rows (≤ MAX_CHART_ROWS): for the chart, and the grid's first pages. */
+  firstRows: Cell[][];
+}
+
+export type PanelToWebview =
+  | { type: 'running'; question?: string; sql?: string; stage: string }
+  | { type: 'progress'; stage: string }
+  | { type: 'result'; result: ResultView }
+  | { type: 'error'; question?: string; sql?: string; code?: string; message: string; suggestions?: string[]; attempts: Attempt[] }
+  | { type: 'rows'; requestId: number; generation: number; start: number; rows: Cell[][] }
+  | { type: 'rowsError'; requestId: number; generation: number; message: string }
+  | { type: 'rowCount'; generation: number; rowCount: number; exact: boolean; truncated: boolean }
+  /** The grid's data changed order: drop cached rows, re-request. */
+  | { type: 'sorted'; generation: number; sort: SortState | null; rowCount: number; exact: boolean; truncated: boolean }
+  | { type: 'notice'; message: string };
+
+export type PanelFromWebview =
+  | { type: 'ready' }
+  | { type: 'cancel' }
+  | { type: 'requestRows'; requestId: number; generation: number; start: number; count: number }
+  | { type: 'sort'; sort: SortState | null }
+  | { type: 'copy'; text: string; what: string }
+  | { type: 'copyColumn'; column: number }
+  | { type: 'copySql' }
+  | { type: 'openInEditor' }
+  | { type: 'export' };
+
+// ---------------------------------------------------------------- sidebar chat
+
+/** Rows a chat answer keeps (persisted in workspace state, so kept small). */
+export const CHAT_ROWS_KEPT = 50;
+/** Rows the chat's compact table shows. */
+export const CHAT_ROWS_SHOWN = 10;
+
+export interface ChatTurn {
+  id: string;
+  question: string;
+  status: 'done' | 'error' | 'cancelled';
+  sql?: string;
+  explanation?: string;
+  chart?: ChartHint | null;
+  columns?: ColumnInfo[];
+  /** First rows only (≤ CHAT_ROWS_KEPT), long strings cut. */
+  rows?: Cell[][];
+  rowCount?: number;
+  truncated?: boolean;
+  provider?: ProviderId;
+  model?: string;
+  error?: { code?: string; message: string };
+  at: string;
+}
+
+export type ChatToWebview =
+  | { type: 'state'; turns: ChatTurn[]; providerLabel: string; busy: boolean; pendingQuestion?: string }
+  | { type: 'progress'; stage: string }
+  | { type: 'provider'; label: string }
+  | { type: 'notice'; message: string }
+  | { type: 'focusInput' };
+
+export type ChatFromWebview =
+  | { type: 'ready' }
+  | { type: 'ask'; question: string }
+  | { type: 'cancel' }
+  | { type: 'newConversation' }
+  | { type: 'openInPanel'; turnId: string }
+  | { type: 'insertIntoNotebook'; turnId: string }
+  | { type: 'copySql'; turnId: string }
+  | { type: 'setApiKey' };
+
+// ---------------------------------------------------------------- notebook output
+
+/** Payload of RESULT_MIME outputs (written by the notebook controller). */
+export interface NotebookResultPayload {
+  question?: string;
+  sql: string;
+  columns: ColumnInfo[];
+  /** First ≤ 500 rows. */
+  rows: Cell[][];
+  rowCount: number;
+  truncated: boolean;
+  chart: ChartHint | null;
+  explanation: string;
+  timings?: Partial<Timings> & { generateMs?: number };
+}

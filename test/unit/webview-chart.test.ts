@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chooseChart, buildChartData, MAX_CHART_ROWS } from '../../src/webview/chartChoice.js';
+
+const T = { name: 'day', type: 'TIMESTAMP' };
+const N = { name: 'tx_count', type: 'BIGINT' };
+const N2 = { name: 'fee_eth', type: 'DOUBLE' };
+const C = { name: 'symbol', type: 'VARCHAR' };
+
+test('time + number ⇒ line, rows ordered by time', () => {
+  const rows = [['2026-01-02 00:00:00', 5], ['2026-01-01 00:00:00', 3]];
+  const c = chooseChart([T, N], rows, null);
+  assert.deepEqual(c, { kind: 'chart', type: 'line', x: 0, y: [1], series: null });
+  assert.ok(c.kind === 'chart');
+  const d = buildChartData([T, N], rows, c);
+  assert.deepEqual(d.labels, ['2026-01-01 00:00:00', '2026-01-02 00:00:00']);
+  assert.deepEqual(d.datasets[0].values, [3, 5]);
+});
+
+test('category + number ⇒ bar; two numbers ⇒ scatter; single value ⇒ card', () => {
+  assert.equal((chooseChart([C, N], [['WETH', 1]], null) as { type: string }).type, 'bar');
+  const s = chooseChart([N, N2], [[1, 0.5], [2, 0.25]], null);
+  assert.ok(s.kind === 'chart' && s.type === 'scatter');
+  assert.deepEqual(buildChartData([N, N2], [[1, 0.5], [2, '0.25']], s).datasets[0].points, [{ x: 1, y: 0.5 }, { x: 2, y: 0.25 }]);
+  const one = chooseChart([N], [[42]], null);
+  assert.equal(one.kind, 'single');
+  assert.equal(chooseChart([C], [['a'], ['b']], null).kind, 'none');
+  assert.equal(chooseChart([C, N], [], null).kind, 'none');
+});
+
+test('a valid hint wins; an invalid hint falls back to the shape; table hint ⇒ no chart', () => {
+  const h = chooseChart([C, N, N2], [['a', 1, 2]], { type: 'area', x: 'symbol', y: ['fee_eth'] });
+  assert.deepEqual(h, { kind: 'chart', type: 'area', x: 0, y: [2], series: null });
+  const bad = chooseChart([C, N], [['a', 1]], { type: 'line', x: 'nope', y: ['tx_count'] });
+  assert.ok(bad.kind === 'chart' && bad.type === 'bar');
+  assert.equal(chooseChart([C, N], [['a', 1]], { type: 'table', x: 'symbol', y: [] }).kind, 'none');
+});
+
+test('long form with a series column pivots to one dataset per series', () => {
+  const rows = [['2026-01-01', 'WETH', 1], ['2026-01-01', 'USDC', 2], ['2026-01-02', 'WETH', 3]];
+  const cols = [{ name: 'day', type: 'DATE' }, C, N];
+  const c = chooseChart(cols, rows, null);
+  assert.ok(c.kind === 'chart' && c.series === 1);
+  const d = buildChartData(cols, rows, c);
+  assert.deepEqual(d.labels, ['2026-01-01', '2026-01-02']);
+  assert.deepEqual(d.datasets.map((x) => [x.label, x.values]), [['WETH', [1, 3]], ['USDC', [2, null]]]);
+});
+
+test('at most MAX_CHART_ROWS rows are charted; hostile labels are sanitised', () => {
+  const rows = Array.from({ length: MAX_CHART_ROWS + 10 }, (_, i) => [`<img src=x onerror=alert(1)>\u202E${i}`, i]);
+  const c = chooseChart([C, N], rows, null);
+  assert.ok(c.kind === 'chart');
+  const d = buildChartData([C, N], rows, c);
+  assert.equal(d.rowsUsed, MAX_CHART_ROWS);
+  assert.equal(d.labels.length, MAX_CHART_ROWS);
+  assert.doesNotMatch(d.labels.join(''), /\u202E/);
+});
