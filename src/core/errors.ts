@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'snapshot_missing'
   | 'snapshot_corrupt'
   | 'import_format'
+  // exports (the host writes a file the user chose)
+  | 'export_failed'
   // generation
   | 'empty_question'
   | 'cannot_answer'
