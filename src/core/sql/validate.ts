@@ -1,6 +1,13 @@
-import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { StatementType, type DuckDBConnection, type DuckDBExtractedStatements, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { OnchainSqlError } from '../errors.js';
 import type { ColumnInfo } from '../engine/engine.js';
+import { catalog, findTable, qualifiedName, type TableSpec } from '../schema/catalog.js';
+import { serializeSql, type StatementRefs, type TableRef } from './duckdb-ast.js';
+import { forbiddenStatementMessage, statementName, statementNames } from './statement-guard.js';
+import { describeWithSqlParser } from './sqlparser-ast.js';
+import { blankNonCode, maxParenDepth, oddCharacters, unquotedHexLiterals } from './sql-text.js';
+import { nearestColumns, nearestTables } from './suggest.js';
+import policy from './allowed-functions.json';
 
 export interface ValidatedSql {
   /** The statement as it will run (trimmed, without a trailing semicolon). */
@@ -11,36 +18,219 @@ export interface ValidatedSql {
 }
 
 export const MAX_SQL_LENGTH = 100_000;
+/** Parentheses/brackets deeper than this are refused before any parser recurses into them. */
+export const MAX_NESTING = 100;
+
+const ALLOWED_TABLE_FUNCTIONS = new Set(policy.allowedTableFunctions);
+const FILE_TABLE_FUNCTIONS = new Set(policy.fileTableFunctions);
+const DENIED_SCALAR: Record<string, string> = policy.deniedScalarFunctions;
+const CONTRACT_TABLES = new Set(catalog.tables.map(qualifiedName));
+const NAMESPACE_LIST = [...new Set(catalog.tables.map((t) => `${t.namespace}.*`))].join(', ');
 
 /**
- * Minimal guard: exactly one statement that DuckDB prepares as a SELECT.
- * (Being extended: node-sql-parser AST checks, contract-only tables, table
- * function allow-list, nearest-name suggestions.)
+ * Checks that `input` is exactly one read-only SELECT (or WITH … SELECT, FROM-first
+ * SELECT, VALUES, or PIVOT with an IN list) over the contract's tables, and
+ * returns it prepared by DuckDB. Layers, cheapest first:
+ *  1. text: empty, length, NUL bytes, invisible characters, nesting depth;
+ *  2. DuckDB's statement splitter: exactly one statement;
+ *  3. DuckDB's parse tree (json_serialize_sql): SELECT only, every table a
+ *     contract table or CTE, table functions allow-listed, scalar functions not denied;
+ *  4. DuckDB's binder (prepare), only for a statement already known to be a SELECT.
+ * node-sql-parser only names refused statements more precisely; it never refuses.
+ * EXPLAIN, DESCRIBE, SHOW and SUMMARIZE are refused (run the SELECT itself).
  */
 export async function validateSql(conn: DuckDBConnection, input: string): Promise<ValidatedSql> {
-  const sql = input.trim().replace(/;\s*$/, '');
-  if (!sql) throw new OnchainSqlError('empty_sql', 'The SQL is empty.');
-  if (sql.length > MAX_SQL_LENGTH) throw new OnchainSqlError('too_long', `The SQL is ${sql.length} characters long; the limit is ${MAX_SQL_LENGTH}.`);
-  let extracted;
+  const sql = normalise(input);
+  checkText(sql);
+  const extracted = await checkStatementCount(conn, sql);
+  const refs = await checkParseTree(conn, sql);
+  checkLiterals(sql);
+  return prepare(extracted, sql, refs);
+}
+
+function normalise(input: string): string {
+  return input.trim().replace(/[;\s]+$/, '');
+}
+
+function checkText(sql: string): void {
+  if (!sql || !blankNonCode(sql).replace(/[;\s]/g, '')) {
+    throw new OnchainSqlError('empty_sql', sql ? 'The SQL holds only comments: there is no statement to run.' : 'The SQL is empty.');
+  }
+  if (sql.length > MAX_SQL_LENGTH) {
+    throw new OnchainSqlError('too_long', `The SQL is ${sql.length} characters long; the limit is ${MAX_SQL_LENGTH}. Aggregate in SQL instead of listing values.`);
+  }
+  if (sql.includes('\0')) throw new OnchainSqlError('parse_error', 'The SQL contains a NUL byte (\\0); remove it.');
+  const invisible = oddCharacters(sql).filter((c) => c.kind === 'invisible');
+  if (invisible.length) {
+    const c = invisible[0]!;
+    throw new OnchainSqlError('parse_error', `The SQL contains an invisible character ${c.codePoint} outside a string literal (at offset ${c.index}); remove it so the statement reads as it runs.`);
+  }
+  const depth = maxParenDepth(sql);
+  if (depth > MAX_NESTING) {
+    throw new OnchainSqlError('parse_error', `The SQL nests parentheses ${depth} levels deep; the limit is ${MAX_NESTING}. Flatten it with a WITH clause.`);
+  }
+}
+
+/** DuckDB's own splitter decides how many statements there are, comments and strings included. */
+async function checkStatementCount(conn: DuckDBConnection, sql: string): Promise<DuckDBExtractedStatements> {
+  let extracted: DuckDBExtractedStatements;
   try {
     extracted = await conn.extractStatements(sql);
   } catch (e) {
-    throw new OnchainSqlError('parse_error', (e as Error).message);
+    throw parseError(sql, (e as Error).message);
   }
-  if (extracted.count !== 1) {
-    throw new OnchainSqlError('multiple_statements', `Expected exactly one statement, found ${extracted.count}. Send one SELECT at a time.`);
+  const count = extracted.count;
+  if (count === 1) return extracted;
+  if (count === 0) throw new OnchainSqlError('empty_sql', 'The SQL holds no statement.');
+  const names = statementNames(sql);
+  if (names.length === 1 && (names[0] === 'PIVOT' || names[0] === 'UNPIVOT')) {
+    // DuckDB expands PIVOT without an IN list into a CREATE TYPE plus the query.
+    throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(names[0]));
   }
+  const listed = names.length === count ? ` (${names.join('; ')})` : '';
+  throw new OnchainSqlError('multiple_statements', `Expected exactly one statement, found ${count}${listed}. Send one SELECT at a time, without a second statement after a semicolon.`);
+}
+
+async function checkParseTree(conn: DuckDBConnection, sql: string): Promise<StatementRefs> {
+  const tree = await serializeSql(conn, sql);
+  if (tree.kind === 'parse_error') throw parseError(sql, tree.message);
+  if (tree.kind === 'not_select') {
+    let name = statementName(sql);
+    // Only when the leading words leave the verb open (a WITH that ends in something other than a write verb):
+    // node-sql-parser, if it can parse the statement, names it.
+    if (name === 'WITH') name = statementName(sql, describeWithSqlParser(sql)?.statements[0]);
+    throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(name));
+  }
+  if (tree.statementCount !== 1) {
+    throw new OnchainSqlError('multiple_statements', `Expected exactly one statement, found ${tree.statementCount}.`);
+  }
+  const { refs } = tree;
+  if (refs.hasShowRef) throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(statementName(sql)));
+  for (const fn of refs.tableFunctions) checkTableFunction(fn.name);
+  for (const fn of refs.functions) checkScalarFunction(fn.name);
+  for (const t of refs.tables) checkTable(t, refs.cteNames);
+  return refs;
+}
+
+function checkTableFunction(name: string): void {
+  const n = name.toLowerCase();
+  if (ALLOWED_TABLE_FUNCTIONS.has(n)) return;
+  const allowed = policy.allowedTableFunctions.join(', ');
+  let why: string;
+  if (FILE_TABLE_FUNCTIONS.has(n) || /^(read_|parquet_|iceberg_|delta_)/.test(n) || /_scan$/.test(n)) {
+    why = `it reads files or URLs; only the snapshot's tables (${NAMESPACE_LIST}) can be queried`;
+  } else if (n === 'query' || n === 'query_table') {
+    why = 'it runs SQL or reads tables named by text';
+  } else if (/^(duckdb_|pragma_|pg_|information_schema|which_secret|test_)/.test(n)) {
+    why = "it inspects the engine, not chain data";
+  } else {
+    why = `the only table functions allowed are ${allowed}`;
+  }
+  throw new OnchainSqlError('forbidden_function', `Table function ${name}() is not allowed: ${why}.`, policy.allowedTableFunctions.map((f) => `${f}(…)`));
+}
+
+function checkScalarFunction(name: string): void {
+  const n = name.toLowerCase();
+  const reason = DENIED_SCALAR[n] ?? (policy.deniedScalarPrefixes.some((p) => n.startsWith(p)) ? 'it reaches the engine or the file system, not chain data' : undefined);
+  if (reason) throw new OnchainSqlError('forbidden_function', `Function ${name}() is not allowed: ${reason}.`);
+}
+
+function looksLikePath(name: string): boolean {
+  return /[/\\~:*?]/.test(name) || (/\.[a-z0-9]{1,8}(\.gz|\.zst)?$/i.test(name) && !CONTRACT_TABLES.has(name.toLowerCase()));
+}
+
+function checkTable(t: TableRef, cteNames: Set<string>): void {
+  const schema = t.schema.toLowerCase();
+  const table = t.table.toLowerCase();
+  const catalogName = t.catalog.toLowerCase();
+  if (!schema && !catalogName && cteNames.has(table)) return;
+  if ((!catalogName || catalogName === 'memory') && CONTRACT_TABLES.has(`${schema}.${table}`)) return;
+  const written = [t.catalog, t.schema, t.table].filter(Boolean).join('.');
+  if (!schema && CONTRACT_TABLES.has(table)) {
+    throw new OnchainSqlError('unknown_table', `Table "${t.table}" is written as one quoted name; write it unquoted as ${table} (namespace.table).`, [table]);
+  }
+  if (!schema && looksLikePath(t.table)) {
+    throw new OnchainSqlError('forbidden_function', `Reading files or URLs is not allowed ('${t.table}' is a file read, like read_csv): only the snapshot's tables (${NAMESPACE_LIST}) can be queried.`);
+  }
+  const near = nearestTables(schema && ['main', 'memory', 'system', 'temp'].includes(schema) ? table : `${schema ? schema + '.' : ''}${table}`);
+  const hint = near.length ? ` Did you mean ${near.join(' or ')}?` : ` Available tables: ${[...CONTRACT_TABLES].join(', ')}.`;
+  const form = schema ? '' : ' Tables are named namespace.table.';
+  throw new OnchainSqlError('unknown_table', `Table ${written} does not exist.${form}${hint}`, near);
+}
+
+/** `to_address = 0xabc…` parses as `0` plus an alias, or fails: either way it is not what was meant. */
+function checkLiterals(sql: string): void {
+  const hex = unquotedHexLiterals(sql);
+  if (hex.length) throw addressError(hex);
+}
+
+function addressError(hex: string[]): OnchainSqlError {
+  const shown = hex.slice(0, 3);
+  return new OnchainSqlError(
+    'parse_error',
+    `Unquoted hex literal ${shown.join(', ')}: addresses and hashes are lowercase quoted strings, e.g. '${shown[0]!.toLowerCase()}'.`,
+    shown.map((h) => `'${h.toLowerCase()}'`),
+  );
+}
+
+function parseError(sql: string, duckdbMessage: string): OnchainSqlError {
+  const hex = unquotedHexLiterals(sql);
+  if (hex.length) return addressError(hex);
+  const message = firstLines(duckdbMessage.replace(/^Failed to extract statements: /, ''));
+  const odd = oddCharacters(sql).filter((c) => c.kind === 'look-alike');
+  const oddNote = odd.length ? ` The SQL contains look-alike character${odd.length > 1 ? 's' : ''} ${[...new Set(odd.map((c) => `${c.char} (${c.codePoint})`))].slice(0, 3).join(', ')} outside string literals: write keywords and names in plain ASCII.` : '';
+  return new OnchainSqlError('parse_error', `${message}${oddNote}`);
+}
+
+/** DuckDB's message without the LINE/caret excerpt, which repeats the SQL. */
+function firstLines(message: string): string {
+  return message.split(/\n\s*\nLINE \d+:|\nLINE \d+:/)[0]!.trim();
+}
+
+async function prepare(extracted: DuckDBExtractedStatements, sql: string, refs: StatementRefs): Promise<ValidatedSql> {
   let prepared: DuckDBPreparedStatement;
   try {
     prepared = await extracted.prepare(0);
   } catch (e) {
-    throw new OnchainSqlError('bind_error', (e as Error).message);
+    throw bindError((e as Error).message, refs);
   }
   if (prepared.statementType !== StatementType.SELECT) {
     prepared.destroySync();
-    throw new OnchainSqlError('forbidden_statement', `Only read-only SELECT (or WITH … SELECT) queries are allowed; this is a ${StatementType[prepared.statementType]} statement.`);
+    throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(statementName(sql)));
+  }
+  if (prepared.parameterCount > 0) {
+    prepared.destroySync();
+    throw new OnchainSqlError('bind_error', 'The SQL has parameter placeholders (?, $1): write the values into the SQL instead.');
   }
   const columns: ColumnInfo[] = [];
   for (let i = 0; i < prepared.columnCount; i++) columns.push({ name: prepared.columnName(i), type: prepared.columnType(i).toString() });
   return { sql, columns, prepared };
+}
+
+function tablesInScope(refs: StatementRefs): TableSpec[] {
+  const specs = refs.tables.map((t) => findTable(`${t.schema}.${t.table}`)).filter((t): t is TableSpec => !!t);
+  return [...new Set(specs)];
+}
+
+/** Turns DuckDB's binder message into one that names the problem and the nearest real names. */
+function bindError(duckdbMessage: string, refs: StatementRefs): OnchainSqlError {
+  const message = firstLines(duckdbMessage);
+  const column = /Referenced column "([^"]+)" not found/.exec(message) ?? /does not have a column named "([^"]+)"/.exec(message);
+  if (column) {
+    const name = column[1]!;
+    const scope = tablesInScope(refs);
+    const near = nearestColumns(name, scope.length ? scope : catalog.tables);
+    const where = scope.length ? ` in ${scope.map(qualifiedName).join(', ')}` : '';
+    const hint = near.length ? ` Did you mean ${near.join(' or ')}?` : scope.length ? ` Its columns: ${scope.flatMap((t) => t.columns.map((c) => c.name)).join(', ')}.` : '';
+    return new OnchainSqlError('unknown_column', `Column "${name}" does not exist${where}.${hint}`, near);
+  }
+  const table = /Table with name ([^\s!]+) does not exist/.exec(message);
+  if (table) {
+    const near = nearestTables(table[1]!);
+    return new OnchainSqlError('unknown_table', `Table ${table[1]} does not exist.${near.length ? ` Did you mean ${near.join(' or ')}?` : ''}`, near);
+  }
+  if (/Permission Error|file system operations are disabled/i.test(message)) {
+    return new OnchainSqlError('forbidden_function', `Reading files outside the snapshot is not allowed: ${message}`);
+  }
+  return new OnchainSqlError('bind_error', message.replace(/^(Binder|Catalog|Conversion) Error: /, '$1 error: '));
 }

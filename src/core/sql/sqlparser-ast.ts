@@ -1,0 +1,44 @@
+import type { AST } from 'node-sql-parser';
+
+/**
+ * A second opinion from node-sql-parser (PostgreSQL dialect, the closest it
+ * has to DuckDB). It has no DuckDB dialect, so it only ever adds detail to a
+ * refusal DuckDB has already decided; a statement it cannot parse is simply
+ * not described here, never refused for that.
+ */
+
+export interface ParserView {
+  /** Statement types as node-sql-parser names them, e.g. ['create view', 'drop table']. */
+  statements: string[];
+  /** Tables as 'verb::schema::table'. */
+  tables: string[];
+}
+
+type ParserModule = typeof import('node-sql-parser');
+let parserModule: ParserModule | undefined;
+
+function parser(): InstanceType<ParserModule['Parser']> {
+  // Loaded on first use: the module is large and most statements never need it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  parserModule ??= require('node-sql-parser') as ParserModule;
+  return new parserModule.Parser();
+}
+
+export function describeWithSqlParser(sql: string): ParserView | null {
+  if (sql.length > 20_000) return null;
+  try {
+    const p = parser();
+    const opt = { database: 'postgresql' };
+    const ast = p.astify(sql, opt);
+    const list: AST[] = Array.isArray(ast) ? ast : [ast];
+    return {
+      statements: list.map((a) => {
+        const keyword = 'keyword' in a && typeof a.keyword === 'string' ? ` ${a.keyword}` : '';
+        return `${a.type}${keyword}`.trim();
+      }),
+      tables: p.tableList(sql, opt),
+    };
+  } catch {
+    return null;
+  }
+}
