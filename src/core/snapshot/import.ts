@@ -1,6 +1,18 @@
-import type { Manifest } from './layout.js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { OnchainSqlError } from '../errors.js';
+import { catalog, qualifiedName } from '../schema/catalog.js';
+import { sqlPath } from './empty.js';
+import { MANIFEST_FILE, tableFile, type Manifest } from './layout.js';
+import { writeContract, type Staged } from './import/contract.js';
+import { stageCryo } from './import/cryo.js';
+import { stageEthereumEtl } from './import/ethereum-etl.js';
+import { locateExport, type ImportFormat } from './import/files.js';
+import { defineU256Macros } from './import/sql.js';
+import { createBundledTokens } from './import/token-list.js';
 
-export type ImportFormat = 'cryo' | 'ethereum-etl';
+export type { ImportFormat } from './import/files.js';
 
 export interface ImportOptions {
   from: ImportFormat;
@@ -9,7 +21,116 @@ export interface ImportOptions {
   onProgress?: (message: string) => void;
 }
 
-/** Turns a cryo or ethereum-etl export into a snapshot of the contract. (Being written.) */
-export async function importSnapshot(_options: ImportOptions): Promise<Manifest> {
-  throw new Error('importSnapshot: not written yet');
+/**
+ * Turns a cryo or ethereum-etl export into a snapshot of the contract. DuckDB
+ * reads the export in place and streams each table into Parquet (no copy of the
+ * input, no row loop in JS). The snapshot is built in a hidden sibling folder
+ * and renamed into place at the end, so a failed import leaves nothing behind
+ * and an existing snapshot at `outDir` stays intact until the new one is whole.
+ */
+export async function importSnapshot(options: ImportOptions): Promise<Manifest> {
+  const inDir = path.resolve(options.inDir);
+  const outDir = path.resolve(options.outDir);
+  const progress = options.onProgress ?? (() => {});
+  const layout = options.from === 'cryo' ? locateExport('cryo', inDir) : locateExport('ethereum-etl', inDir);
+  checkOutDir(inDir, outDir);
+
+  fs.mkdirSync(path.dirname(outDir), { recursive: true });
+  const work = fs.mkdtempSync(path.join(path.dirname(outDir), `.${path.basename(outDir)}.importing-`));
+  let instance: DuckDBInstance | undefined;
+  let conn: DuckDBConnection | undefined;
+  try {
+    // Its own unsandboxed instance: it must read the export folder, which the query engine never may.
+    instance = await DuckDBInstance.create(':memory:', { threads: '2', temp_directory: path.join(work, '.spill') });
+    conn = await instance.connect();
+    await defineU256Macros(conn);
+    await createBundledTokens(conn);
+    progress(`Reading the ${options.from} export in ${inDir}`);
+    let staged: Staged;
+    try {
+      staged = 'kind' in layout ? await stageEthereumEtl(conn, inDir, layout) : await stageCryo(conn, inDir, layout);
+      await writeContract(conn, work, staged, (table) => progress(`Writing ${table}`));
+    } catch (e) {
+      throw asImportError(e, options.from, inDir);
+    }
+    fs.rmSync(path.join(work, '.spill'), { recursive: true, force: true });
+    const manifest = await makeManifest(conn, work, options.from);
+    if (manifest.rowCounts['ethereum.blocks'] === 0) {
+      throw new OnchainSqlError('import_format', `The ${options.from} export in ${inDir} has no blocks: nothing to import.`);
+    }
+    fs.writeFileSync(path.join(work, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    conn.closeSync();
+    conn = undefined;
+    instance.closeSync();
+    instance = undefined;
+    replaceDir(work, outDir);
+    progress(`Imported ${manifest.rowCounts['ethereum.blocks']} blocks, ${manifest.rowCounts['ethereum.transactions']} transactions into ${outDir}`);
+    return manifest;
+  } catch (e) {
+    fs.rmSync(work, { recursive: true, force: true });
+    throw e;
+  } finally {
+    try { conn?.closeSync(); } catch { /* already closed */ }
+    try { instance?.closeSync(); } catch { /* already closed */ }
+  }
+}
+
+/** DuckDB's own messages name the file and line; say which import failed around them. */
+function asImportError(e: unknown, from: ImportFormat, inDir: string): OnchainSqlError {
+  if (e instanceof OnchainSqlError) return e;
+  const message = (e instanceof Error ? e.message : String(e)).split('\n').filter((s) => s.trim()).slice(0, 3).join(' ');
+  return new OnchainSqlError('import_format', `Could not import the ${from} export in ${inDir}: ${message}`);
+}
+
+/** The output may be new, an empty folder, or an earlier snapshot (replaced); never a folder with other files. */
+function checkOutDir(inDir: string, outDir: string): void {
+  const inside = (a: string, b: string) => a === b || a.startsWith(b + path.sep);
+  if (inside(outDir, inDir) || inside(inDir, outDir)) {
+    throw new OnchainSqlError('usage', `The output folder ${outDir} must be outside the export folder ${inDir}.`);
+  }
+  if (!fs.existsSync(outDir)) return;
+  if (!fs.statSync(outDir).isDirectory()) throw new OnchainSqlError('usage', `${outDir} is a file; --out needs a folder.`);
+  const entries = fs.readdirSync(outDir);
+  if (entries.length && !entries.includes(MANIFEST_FILE)) {
+    throw new OnchainSqlError('usage', `${outDir} is not empty and is not a snapshot; choose a new or empty folder for --out.`);
+  }
+}
+
+/** Puts the finished snapshot at `outDir`, replacing an earlier one only once the new one is complete. */
+function replaceDir(work: string, outDir: string): void {
+  if (!fs.existsSync(outDir)) {
+    fs.renameSync(work, outDir);
+    return;
+  }
+  const old = `${work}.old`;
+  fs.renameSync(outDir, old);
+  try {
+    fs.renameSync(work, outDir);
+  } catch (e) {
+    fs.renameSync(old, outDir);
+    throw e;
+  }
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
+async function makeManifest(c: DuckDBConnection, dir: string, source: ImportFormat): Promise<Manifest> {
+  const rowCounts: Record<string, number> = {};
+  for (const t of catalog.tables) {
+    const r = await c.runAndReadAll(`SELECT count(*)::BIGINT FROM read_parquet(${sqlPath(tableFile(dir, t))})`);
+    rowCounts[qualifiedName(t)] = Number(r.getRows()[0][0]);
+  }
+  const blocks = tableFile(dir, { namespace: 'ethereum', name: 'blocks' });
+  const r = await c.runAndReadAll(`SELECT min(block_number)::BIGINT, max(block_number)::BIGINT,
+    strftime(min(block_time), '%Y-%m-%d %H:%M:%S'), strftime(max(block_time), '%Y-%m-%d %H:%M:%S') FROM read_parquet(${sqlPath(blocks)})`);
+  const [first, last, tFirst, tLast] = r.getRows()[0];
+  return {
+    chain: 'ethereum',
+    schemaVersion: catalog.schemaVersion,
+    synthetic: false,
+    source,
+    blockRange: { first: Number(first ?? 0), last: Number(last ?? 0) },
+    timeRange: { first: String(tFirst ?? ''), last: String(tLast ?? '') },
+    rowCounts,
+    createdAt: new Date().toISOString(),
+  };
 }

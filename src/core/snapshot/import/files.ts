@@ -1,0 +1,101 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { OnchainSqlError } from '../../errors.js';
+
+export type ImportFormat = 'cryo' | 'ethereum-etl';
+
+/** The ethereum-etl datasets we read, as named by `export_all` (blocks_00000000_00099999.csv) and `stream`. */
+export const ETL_DATASETS = ['blocks', 'transactions', 'receipts', 'logs', 'token_transfers', 'tokens'] as const;
+export type EtlDataset = (typeof ETL_DATASETS)[number];
+
+/** The cryo datasets we read (ethereum__blocks__00017173049_to_00017173050.parquet). */
+export const CRYO_DATASETS = ['blocks', 'transactions', 'logs', 'erc20_transfers', 'erc20_metadata'] as const;
+export type CryoDataset = (typeof CRYO_DATASETS)[number];
+
+/** Every file under `dir`, as absolute paths, sorted so block ranges read in order. Hidden entries are skipped. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/**
+ * ethereum-etl CSV of one dataset: `blocks.csv`, `blocks_00000000_00099999.csv`
+ * (optionally gzipped), in any subfolder (export_all's `blocks/start_block=…/`).
+ * Digits-only suffixes keep `transaction_hashes_….csv` and `token_transfers` apart
+ * from `transactions` and `tokens`.
+ */
+export function etlCsvFiles(files: string[], dataset: EtlDataset): string[] {
+  const re = new RegExp(`^${dataset}(_\\d+)*\\.csv(\\.gz)?$`, 'i');
+  return files.filter((f) => re.test(path.basename(f)));
+}
+
+/** Newline-delimited JSON files (ethereum-etl `stream` output: one item per line with a `type`). */
+export function jsonFiles(files: string[]): string[] {
+  return files.filter((f) => /\.(json|jsonl|ndjson)(\.gz)?$/i.test(path.basename(f)));
+}
+
+/** cryo Parquet files of one dataset: `<network>__<dataset>__<first>_to_<last>.parquet` (or `<dataset>.parquet`). */
+export function cryoFiles(files: string[], dataset: CryoDataset): string[] {
+  const re = new RegExp(`^(?:[^_]+(?:_[^_]+)*__)?${dataset}(?:__.*)?\\.parquet$`, 'i');
+  return files.filter((f) => re.test(path.basename(f)));
+}
+
+export interface EtlLayout {
+  kind: 'csv' | 'json';
+  csv: Record<EtlDataset, string[]>;
+  json: string[];
+}
+
+export type CryoLayout = Record<CryoDataset, string[]>;
+
+/** The CSV layout when blocks and transactions are there; else the JSON stream layout when there are JSON files; else null. */
+export function detectEtl(files: string[]): EtlLayout | null {
+  const csv = Object.fromEntries(ETL_DATASETS.map((d) => [d, etlCsvFiles(files, d)])) as Record<EtlDataset, string[]>;
+  if (csv.blocks.length && csv.transactions.length) return { kind: 'csv', csv, json: [] };
+  const json = jsonFiles(files);
+  if (json.length && !csv.blocks.length && !csv.transactions.length) return { kind: 'json', csv, json };
+  return null;
+}
+
+export function detectCryo(files: string[]): CryoLayout | null {
+  const layout = Object.fromEntries(CRYO_DATASETS.map((d) => [d, cryoFiles(files, d)])) as CryoLayout;
+  return layout.blocks.length && layout.transactions.length ? layout : null;
+}
+
+/** A short list of what is in the folder, for error messages. */
+export function describeFound(dir: string, files: string[], max = 8): string {
+  if (files.length === 0) return 'the folder is empty';
+  const names = files.slice(0, max).map((f) => path.relative(dir, f));
+  return `found: ${names.join(', ')}${files.length > max ? `, … ${files.length - max} more` : ''}`;
+}
+
+const EXPECTED: Record<ImportFormat, string> = {
+  'ethereum-etl': 'blocks.csv and transactions.csv (plain or with block ranges, e.g. blocks_00000000_00099999.csv; also receipts, logs, token_transfers, tokens) or the newline-delimited JSON of `ethereumetl stream`',
+  cryo: 'Parquet datasets blocks and transactions (e.g. ethereum__blocks__00017173049_to_00017173050.parquet; also logs, erc20_transfers, erc20_metadata)',
+};
+
+/** Finds the export's files for `from`, or explains what was expected (and which format the folder looks like instead). */
+export function locateExport(from: 'ethereum-etl', dir: string): EtlLayout;
+export function locateExport(from: 'cryo', dir: string): CryoLayout;
+export function locateExport(from: ImportFormat, dir: string): EtlLayout | CryoLayout {
+  if (!fs.existsSync(dir)) throw new OnchainSqlError('import_format', `Export folder not found: ${dir}.`);
+  if (!fs.statSync(dir).isDirectory()) throw new OnchainSqlError('import_format', `${dir} is a file; give the folder that holds the ${from} export.`);
+  const files = listFiles(dir);
+  const layout = from === 'cryo' ? detectCryo(files) : detectEtl(files);
+  if (layout) return layout;
+  const other: ImportFormat = from === 'cryo' ? 'ethereum-etl' : 'cryo';
+  const looksOther = other === 'cryo' ? detectCryo(files) !== null : detectEtl(files)?.kind === 'csv';
+  if (looksOther) {
+    throw new OnchainSqlError('import_format', `Not a ${from} export: ${dir} looks like a ${other} export (${describeFound(dir, files)}). Use --from ${other}.`, [`onchain-sql snapshot import --from ${other} ${dir} --out …`]);
+  }
+  throw new OnchainSqlError('import_format', `Not a ${from} export: expected ${EXPECTED[from]} in ${dir} (${describeFound(dir, files)}).`);
+}

@@ -1,0 +1,48 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlPath } from '../empty.js';
+
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** A DuckDB list literal of file paths, for read_csv / read_json / read_parquet. */
+export function fileList(files: string[]): string {
+  return `[${files.map(sqlPath).join(', ')}]`;
+}
+
+/** Column name → DuckDB type of a relation, read from its schema only (no rows are scanned). */
+export async function describeColumns(c: DuckDBConnection, relation: string): Promise<Map<string, string>> {
+  const r = await c.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
+  return new Map(r.getRows().map((row) => [String(row[0]).toLowerCase(), String(row[1])]));
+}
+
+/**
+ * Macros that keep 256-bit integers exact. DuckDB's widest integer is HUGEINT
+ * (signed 128-bit). Decision for values above its range (e.g. 2^255, seen in
+ * spam tokens): the row is kept, the exact column (`amount_raw`, `value_wei`)
+ * is NULL, and the DOUBLE columns (`amount`, `value_eth`) are still filled from
+ * the approximate value. Nothing is clamped, so a NULL never looks like a real
+ * but wrong number.
+ *
+ * - u256_dec_exact(text): decimal text → HUGEINT, NULL when it does not fit.
+ * - u256_hex_exact(hex): big-endian hex (with or without 0x, ≤ 64 digits) → HUGEINT, NULL when it does not fit.
+ * - u256_hex_double(hex): the same value as DOUBLE (approximate, never NULL for valid hex).
+ */
+export async function defineU256Macros(c: DuckDBConnection): Promise<void> {
+  await c.run(`CREATE OR REPLACE TEMP MACRO u256_dec_exact(s) AS TRY_CAST(trim(s) AS HUGEINT)`);
+  await c.run(`CREATE OR REPLACE TEMP MACRO u256_hex_pad(h) AS
+    CASE WHEN h IS NULL THEN NULL
+         WHEN length(regexp_replace(lower(h), '^0x', '')) > 64 THEN NULL
+         ELSE lpad(regexp_replace(lower(h), '^0x', ''), 64, '0') END`);
+  // Four 64-bit words w1..w4 (most significant first); UBIGINT parses '0x…' itself.
+  await c.run(`CREATE OR REPLACE TEMP MACRO u256_word(p, i) AS TRY_CAST('0x' || substr(p, 16 * (i - 1) + 1, 16) AS UBIGINT)`);
+  await c.run(`CREATE OR REPLACE TEMP MACRO u256_hex_exact(h) AS
+    CASE WHEN substr(u256_hex_pad(h), 1, 32) = repeat('0', 32) AND substr(u256_hex_pad(h), 33, 1) < '8'
+         THEN u256_word(u256_hex_pad(h), 3)::HUGEINT * 18446744073709551616::HUGEINT + u256_word(u256_hex_pad(h), 4)::HUGEINT
+         ELSE NULL END`);
+  await c.run(`CREATE OR REPLACE TEMP MACRO u256_hex_double(h) AS
+    u256_word(u256_hex_pad(h), 1)::DOUBLE * pow(2.0, 192) + u256_word(u256_hex_pad(h), 2)::DOUBLE * pow(2.0, 128)
+      + u256_word(u256_hex_pad(h), 3)::DOUBLE * pow(2.0, 64) + u256_word(u256_hex_pad(h), 4)::DOUBLE`);
+  // Epoch seconds → TIMESTAMP in UTC, independent of the session's time zone.
+  await c.run(`CREATE OR REPLACE TEMP MACRO unix_to_timestamp(s) AS make_timestamp(CAST(s AS BIGINT) * 1000000)`);
+}
