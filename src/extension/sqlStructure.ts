@@ -179,3 +179,11 @@ export function explainStructure(sql: string): string {
   if (s.limit) lines.push(`- **Returns at most** ${code(s.limit)} rows.`);
   return lines.join('\n');
 }
+
+/** Compact schema text for the given tables (all tables when none): names, types, descriptions. */
+export function schemaSummary(tables: string[]): string {
+  const chosen = catalog.tables.filter((t) => tables.length === 0 || tables.includes(qualifiedName(t)));
+  return chosen
+    .map((t) => [`TABLE ${qualifiedName(t)}: ${t.description}`, ...t.columns.map((c) => `  ${c.name} ${c.type}: ${c.description}${c.unit ? ` [${c.unit}]` : ''}`)].join('\n'))
+    .join('\n\n');
+}

@@ -44,7 +44,13 @@ test('model replies: JSON, fenced JSON, sql fence, bare SQL, prose', () => {
   assert.equal(parseModelReply('{"sql":"SELECT 1","chart":{"type":"pie","x":"a"}}')?.chart, null);
 });
 
-test('the lm prompt carries rules, schema, history and repair in one user message', () => {
+test('the lm prompt carries schema, reply format, history and repair in one user message', () => {
   const p = buildLmPrompt({ question: 'now only USDC', history: [{ question: 'daily volume', sql: 'SELECT 1' }], context: 'TABLE tokens.transfers', repair: { sql: 'SELECT x', error: 'unknown column x' } });
-  for (const part of ['snapshot_time()', 'TABLE tokens.transfers', 'Q: daily volume', 'SQL: SELECT 1', 'unknown column x', '## Question\nnow only USDC']) assert.ok(p.includes(part), part);
+  for (const part of ['TABLE tokens.transfers', 'daily volume', 'SELECT 1', 'unknown column x', 'Question: now only USDC', '"sql": "<one DuckDB SELECT>"']) assert.ok(p.includes(part), part);
+});
+
+test('a model that declines gives its reason', async () => {
+  const { cannotAnswerReason } = await import('../../src/extension/lmReply.js');
+  assert.equal(cannotAnswerReason('{"sql": "", "explanation": "No NFT tables."}'), 'No NFT tables.');
+  assert.equal(cannotAnswerReason('{"sql": "SELECT 1"}'), undefined);
 });
