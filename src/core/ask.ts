@@ -1,0 +1,211 @@
+import type { Answer, Attempt, ChartHint, TokenUsage, Turn } from './answer.js';
+import { DEFAULT_MAX_ROWS, type Cursor, type Engine, type RunOptions } from './engine/engine.js';
+import type { Cell } from './engine/values.js';
+import { OnchainSqlError, toOnchainSqlError } from './errors.js';
+import { buildContext } from './nl2sql/context.js';
+import type { Generation, Provider } from './nl2sql/provider.js';
+import { ModelOutputError, isRepairable, repairFeedback } from './nl2sql/repair.js';
+
+/**
+ * The one question → answer flow every surface uses (CLI, extension commands,
+ * chat, notebooks, eval): context → generate → validate → execute, with a
+ * bounded repair loop. SQL that fails the guards is never executed: the engine
+ * validates every statement before it runs.
+ */
+
+export type AskStage = 'context' | 'generate' | 'validate' | 'execute' | 'repair';
+
+export interface AskOptions {
+  provider: Provider;
+  history?: Turn[];
+  /** Extra tries after a failing one (default 2). */
+  maxRepairs?: number;
+  maxRows?: number;
+  /** Query timeout per execution, ms. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (stage: AskStage, detail: string) => void;
+  /** Character budget for the selectable context (see context.ts). */
+  contextBudgetChars?: number;
+}
+
+export const DEFAULT_MAX_REPAIRS = 2;
+/**
+ * Longer questions are refused rather than truncated: cutting a question changes
+ * what it asks, silently. 4,000 characters is far beyond any real question.
+ */
+export const MAX_QUESTION_CHARS = 4_000;
+
+/** A failed ask: the final error, plus every attempt made (surfaces show them). */
+export class AskError extends OnchainSqlError {
+  constructor(cause: OnchainSqlError, readonly attempts: Attempt[]) {
+    super(cause.code, cause.message, cause.suggestions);
+    this.name = 'AskError';
+  }
+
+  override toJSON(): { code: OnchainSqlError['code']; message: string; suggestions?: string[]; attempts?: Attempt[] } {
+    return this.attempts.length ? { ...super.toJSON(), attempts: this.attempts } : super.toJSON();
+  }
+}
+
+function cancelled(): OnchainSqlError {
+  return new OnchainSqlError('cancelled', 'The question was cancelled.');
+}
+
+function addUsage(total: TokenUsage | undefined, u: TokenUsage | undefined): TokenUsage | undefined {
+  if (!u) return total;
+  if (!total) return { ...u };
+  const sum = (a?: number, b?: number) => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0));
+  return {
+    inputTokens: total.inputTokens + u.inputTokens,
+    outputTokens: total.outputTokens + u.outputTokens,
+    cacheReadInputTokens: sum(total.cacheReadInputTokens, u.cacheReadInputTokens),
+    cacheCreationInputTokens: sum(total.cacheCreationInputTokens, u.cacheCreationInputTokens),
+  };
+}
+
+/** Keeps a chart hint only when it names columns the result really has. */
+function checkedChart(chart: ChartHint | null, columns: { name: string }[]): ChartHint | null {
+  if (!chart) return null;
+  const names = new Set(columns.map((c) => c.name));
+  if (chart.type === 'table') return chart;
+  if (!names.has(chart.x) || chart.y.length === 0 || !chart.y.every((y) => names.has(y))) return null;
+  if (chart.series !== undefined && !names.has(chart.series)) return { type: chart.type, x: chart.x, y: chart.y };
+  return chart;
+}
+
+async function readAll(cursor: Cursor, maxRows: number, signal?: AbortSignal): Promise<Cell[][]> {
+  const rows: Cell[][] = [];
+  for (;;) {
+    if (signal?.aborted) throw cancelled();
+    const page = await cursor.next(Math.max(1, maxRows - rows.length));
+    if (!page) break;
+    for (const r of page) rows.push(r);
+    if (cursor.truncated) break;
+  }
+  cursor.finish();
+  return rows;
+}
+
+export async function ask(engine: Engine, question: string, options: AskOptions): Promise<Answer> {
+  const started = performance.now();
+  const q = question.trim();
+  if (!q) {
+    throw new OnchainSqlError('empty_question', 'The question is empty.', ['Try e.g. "How many transactions happened today?"']);
+  }
+  if (q.length > MAX_QUESTION_CHARS) {
+    throw new OnchainSqlError('too_long', `The question is ${q.length.toLocaleString('en-US')} characters long; the limit is ${MAX_QUESTION_CHARS.toLocaleString('en-US')}. Shorten it to the question itself.`);
+  }
+  const { provider, signal } = options;
+  const history = options.history ?? [];
+  const maxRepairs = Math.max(0, options.maxRepairs ?? DEFAULT_MAX_REPAIRS);
+  const run: RunOptions = { maxRows: options.maxRows, timeoutMs: options.timeoutMs, signal };
+  const progress = (stage: AskStage, detail: string) => {
+    try { options.onProgress?.(stage, detail); } catch { /* a UI callback never breaks the flow */ }
+  };
+  const attempts: Attempt[] = [];
+  const fail = (e: unknown): AskError => {
+    const err = signal?.aborted ? cancelled() : toOnchainSqlError(e, 'provider_error');
+    return e instanceof AskError ? e : new AskError(err, attempts);
+  };
+
+  if (signal?.aborted) throw fail(cancelled());
+  progress('context', 'Selecting tables and rules');
+  let context;
+  try {
+    context = await buildContext(engine, q, { history, signal, budgetChars: options.contextBudgetChars });
+  } catch (e) {
+    throw fail(e);
+  }
+
+  let usage: TokenUsage | undefined;
+  let generateMs = 0;
+  let model: string | undefined;
+  let repair: { sql: string; error: string } | undefined;
+
+  for (let attempt = 0; attempt <= maxRepairs; attempt++) {
+    if (signal?.aborted) throw fail(cancelled());
+    progress(attempt === 0 ? 'generate' : 'repair', attempt === 0 ? `Asking ${provider.id}` : `Repair ${attempt} of ${maxRepairs}: ${repair?.error.split('\n')[0] ?? ''}`);
+    const g0 = performance.now();
+    let generation: Generation;
+    try {
+      generation = await provider.generate({ question: q, history, context: context.text, repair, signal });
+    } catch (e) {
+      generateMs += performance.now() - g0;
+      if (signal?.aborted) throw fail(cancelled());
+      const err = toOnchainSqlError(e, 'provider_error');
+      if (!(err instanceof ModelOutputError)) throw fail(err);
+      usage = addUsage(usage, err.usage);
+      model = err.model ?? model;
+      attempts.push({ sql: '', error: { code: err.code, message: err.message } });
+      if (attempt === maxRepairs) throw fail(err);
+      repair = { sql: '', error: repairFeedback('', err) };
+      continue;
+    }
+    generateMs += performance.now() - g0;
+    usage = addUsage(usage, generation.usage);
+    model = generation.model ?? model;
+    const sql = generation.sql;
+
+    if (signal?.aborted) throw fail(cancelled());
+    progress('validate', sql);
+    let cursor: Cursor | undefined;
+    try {
+      cursor = await engine.openCursor(sql, run);
+      progress('execute', cursor.sql);
+      const rows = await readAll(cursor, run.maxRows ?? DEFAULT_MAX_ROWS, signal);
+      const timings = cursor.timings();
+      attempts.push({ sql: cursor.sql });
+      return {
+        question: q,
+        sql: cursor.sql,
+        explanation: generation.explanation,
+        chart: checkedChart(generation.chart, cursor.columns),
+        provider: provider.id,
+        ...(model ? { model } : {}),
+        attempts,
+        columns: cursor.columns,
+        rows,
+        rowCount: rows.length,
+        truncated: cursor.truncated,
+        timings: {
+          validateMs: timings.validateMs,
+          executeMs: timings.executeMs,
+          generateMs: Math.round(generateMs * 100) / 100,
+          totalMs: Math.round((performance.now() - started) * 100) / 100,
+        },
+        ...(usage ? { usage } : {}),
+      };
+    } catch (e) {
+      if (signal?.aborted) throw fail(cancelled());
+      const err = toOnchainSqlError(e);
+      attempts.push({ sql, error: { code: err.code, message: err.message } });
+      if (!isRepairable(err) || attempt === maxRepairs) throw fail(err);
+      repair = { sql, error: repairFeedback(sql, err) };
+    } finally {
+      cursor?.close();
+    }
+  }
+  // The loop always returns or throws; this satisfies the type checker.
+  throw fail(new OnchainSqlError('provider_error', 'No answer was produced.'));
+}
+
+const SUMMARY_ROWS = 5;
+const SUMMARY_CELL_CHARS = 60;
+
+/**
+ * A finished answer as the next question sees it: the question, the SQL and a
+ * compact result (column names, the first rows, the row count), so follow-ups
+ * like "why is Tuesday so high?" have something to refer to.
+ */
+export function answerToTurn(answer: Pick<Answer, 'question' | 'sql' | 'columns' | 'rows' | 'rowCount' | 'truncated'>): Turn {
+  const cell = (v: Cell) => {
+    const s = v === null ? 'NULL' : typeof v === 'string' ? v : JSON.stringify(v);
+    return s.length > SUMMARY_CELL_CHARS ? `${s.slice(0, SUMMARY_CELL_CHARS - 1)}…` : s;
+  };
+  const lines = [
+    `${answer.rowCount}${answer.truncated ? '+' : ''} row${answer.rowCount === 1 ? '' : 's'}; columns: ${answer.columns.map((c) => c.name).join(', ')}`,
+    ...answer.rows.slice(0, SUMMARY_ROWS).map((r) => r.map(cell).join(' | ')),
+  ];
+  return { question: answer.question, sql: answer.sql, resultSummary: lines.join('\n') };
+}

@@ -1,0 +1,281 @@
+import Anthropic, { APIError, APIUserAbortError, APIConnectionError, APIConnectionTimeoutError } from '@anthropic-ai/sdk';
+import type { ChartHint, TokenUsage } from '../answer.js';
+import { OnchainSqlError } from '../errors.js';
+import type { Generation, GenerationRequest, Provider } from './provider.js';
+import { renderUserMessage, splitContext } from './prompt.js';
+import { ModelOutputError } from './repair.js';
+
+/**
+ * Claude through @anthropic-ai/sdk. Structured output through a forced tool call
+ * (submit_query, or cannot_answer), never by scraping Markdown. The static part of
+ * the context and the tool definitions carry cache_control so repeated questions
+ * reuse the cached prefix. Every failure becomes an OnchainSqlError whose message
+ * says what to do next, and never contains the API key.
+ */
+
+/** A current Claude Sonnet (the SDK's Model type lists it; claude-sonnet-4-5 is deprecated there). */
+export const DEFAULT_CLAUDE_MODEL = 'claude-sonnet-5-5';
+export const DEFAULT_MAX_TOKENS = 2_048;
+export const DEFAULT_CLAUDE_TIMEOUT_MS = 60_000;
+export const DEFAULT_CLAUDE_RETRIES = 2;
+
+export interface ClaudeOptions {
+  /** From SecretStorage (extension) or the caller; falls back to ANTHROPIC_API_KEY. */
+  apiKey?: string;
+  model?: string;
+  /** Defaults to ANTHROPIC_BASE_URL, then the public API. */
+  baseURL?: string;
+  maxTokens?: number;
+  /** The whole generate call, retries included. */
+  timeoutMs?: number;
+  /** SDK retries for 408/409/429/5xx/529 (with backoff, honouring retry-after). */
+  maxRetries?: number;
+  /** Offer the cannot_answer tool (default true). */
+  allowCannotAnswer?: boolean;
+}
+
+const MISSING_KEY_HINT = "Set it with 'Onchain SQL: Set Anthropic API Key' or ANTHROPIC_API_KEY, or use the offline provider.";
+
+export const SUBMIT_QUERY_TOOL: Anthropic.Messages.Tool = {
+  name: 'submit_query',
+  description: 'Submit the answer: one read-only DuckDB SELECT over the listed tables, a one-sentence explanation, and a chart hint.',
+  input_schema: {
+    type: 'object',
+    properties: {
+      sql: { type: 'string', description: 'One DuckDB SELECT (or WITH … SELECT) statement, no trailing text.' },
+      explanation: { type: 'string', description: 'One plain sentence saying what the query computes (time window, filters, units).' },
+      chart: {
+        type: 'object',
+        description: 'How to draw the result: x and y name result columns.',
+        properties: {
+          type: { type: 'string', enum: ['line', 'bar', 'area', 'scatter', 'table'] },
+          x: { type: 'string' },
+          y: { type: 'array', items: { type: 'string' } },
+          series: { type: 'string' },
+        },
+        required: ['type', 'x', 'y'],
+      },
+    },
+    required: ['sql', 'explanation'],
+  },
+};
+
+export const CANNOT_ANSWER_TOOL: Anthropic.Messages.Tool = {
+  name: 'cannot_answer',
+  description: 'Use only when the listed tables cannot answer the question. Say why, and suggest answerable questions close to it.',
+  input_schema: {
+    type: 'object',
+    properties: {
+      reason: { type: 'string' },
+      suggestions: { type: 'array', items: { type: 'string' }, maxItems: 3 },
+    },
+    required: ['reason'],
+  },
+};
+
+/** Removes anything that looks like an Anthropic key (and the exact key in use) from text we show or log. */
+export function redactSecrets(text: string, key?: string): string {
+  let out = text;
+  if (key && key.length >= 8) out = out.split(key).join('[redacted key]');
+  return out.replace(/sk-ant-[A-Za-z0-9_-]{4,}/g, 'sk-ant-…[redacted]');
+}
+
+const CHART_TYPES = new Set<ChartHint['type']>(['line', 'bar', 'area', 'scatter', 'table']);
+
+function chartFrom(v: unknown): ChartHint | null {
+  if (!v || typeof v !== 'object') return null;
+  const c = v as Record<string, unknown>;
+  if (typeof c.type !== 'string' || !CHART_TYPES.has(c.type as ChartHint['type'])) return null;
+  const y = typeof c.y === 'string' ? [c.y] : Array.isArray(c.y) ? c.y.filter((s): s is string => typeof s === 'string') : [];
+  if (typeof c.x !== 'string') return c.type === 'table' ? { type: 'table', x: '', y: [] } : null;
+  return { type: c.type as ChartHint['type'], x: c.x, y, ...(typeof c.series === 'string' && c.series ? { series: c.series } : {}) };
+}
+
+/** Models sometimes wrap SQL in a Markdown fence even inside a tool argument. */
+function unfence(sql: string): string {
+  const m = /^\s*```(?:sql|duckdb)?\s*\n?([\s\S]*?)\n?```\s*$/i.exec(sql);
+  return (m ? m[1] : sql).trim();
+}
+
+function usageFrom(u: Anthropic.Messages.Usage | undefined): TokenUsage | undefined {
+  if (!u) return undefined;
+  return {
+    inputTokens: u.input_tokens ?? 0,
+    outputTokens: u.output_tokens ?? 0,
+    ...(u.cache_read_input_tokens != null ? { cacheReadInputTokens: u.cache_read_input_tokens } : {}),
+    ...(u.cache_creation_input_tokens != null ? { cacheCreationInputTokens: u.cache_creation_input_tokens } : {}),
+  };
+}
+
+export class ClaudeProvider implements Provider {
+  readonly id = 'claude' as const;
+  readonly model: string;
+  readonly baseURL: string;
+  private readonly apiKey: string | undefined;
+  private readonly maxTokens: number;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly allowCannotAnswer: boolean;
+  private client: Anthropic | undefined;
+
+  constructor(options: ClaudeOptions = {}) {
+    const key = options.apiKey?.trim() || process.env.ANTHROPIC_API_KEY?.trim();
+    this.apiKey = key || undefined;
+    this.model = options.model?.trim() || DEFAULT_CLAUDE_MODEL;
+    this.baseURL = (options.baseURL?.trim() || process.env.ANTHROPIC_BASE_URL?.trim() || 'https://api.anthropic.com').replace(/\/+$/, '');
+    this.maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_CLAUDE_TIMEOUT_MS;
+    this.maxRetries = options.maxRetries ?? DEFAULT_CLAUDE_RETRIES;
+    this.allowCannotAnswer = options.allowCannotAnswer ?? true;
+  }
+
+  get hasKey(): boolean {
+    return this.apiKey !== undefined;
+  }
+
+  /** The exact request body sent for a generation (no key in it): used by --print-prompt and tests. */
+  buildRequest(request: Pick<GenerationRequest, 'question' | 'history' | 'context' | 'repair'>): Anthropic.Messages.MessageCreateParamsNonStreaming {
+    const { staticPart, dynamicPart } = splitContext(request.context);
+    const tools = this.allowCannotAnswer ? [SUBMIT_QUERY_TOOL, CANNOT_ANSWER_TOOL] : [SUBMIT_QUERY_TOOL];
+    const system: Anthropic.Messages.TextBlockParam[] = [
+      // Cached prefix: tools, then this block. Same text for every question ⇒ cache hits.
+      { type: 'text', text: staticPart, cache_control: { type: 'ephemeral' } },
+    ];
+    if (dynamicPart) system.push({ type: 'text', text: dynamicPart });
+    return {
+      model: this.model,
+      max_tokens: this.maxTokens,
+      system,
+      // cache_control on the last tool caches every tool definition before it.
+      tools: tools.map((t, i) => (i === tools.length - 1 ? { ...t, cache_control: { type: 'ephemeral' as const } } : t)),
+      tool_choice: this.allowCannotAnswer
+        ? { type: 'any', disable_parallel_tool_use: true }
+        : { type: 'tool', name: SUBMIT_QUERY_TOOL.name, disable_parallel_tool_use: true },
+      messages: [{ role: 'user', content: renderUserMessage(request) }],
+    };
+  }
+
+  async generate(request: GenerationRequest): Promise<Generation> {
+    if (!this.apiKey) {
+      throw new OnchainSqlError('missing_api_key', `No Anthropic API key is set. ${MISSING_KEY_HINT}`, [MISSING_KEY_HINT]);
+    }
+    if (request.signal?.aborted) throw new OnchainSqlError('cancelled', 'The request to Claude was cancelled.');
+    this.client ??= new Anthropic({
+      apiKey: this.apiKey,
+      authToken: null,
+      baseURL: this.baseURL,
+      maxRetries: this.maxRetries,
+      timeout: this.timeoutMs,
+      // The SDK's own logging could print request details; we report failures ourselves, redacted.
+      logLevel: 'off',
+    });
+
+    // One overall deadline across the SDK's retries, plus the caller's cancellation.
+    const deadline = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; deadline.abort(); }, this.timeoutMs);
+    const onAbort = () => deadline.abort();
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    let message: Anthropic.Messages.Message;
+    try {
+      message = await this.client.messages.create(this.buildRequest(request), { signal: deadline.signal });
+    } catch (e) {
+      throw this.translate(e, timedOut);
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
+    }
+    return this.readMessage(message);
+  }
+
+  private readMessage(message: Anthropic.Messages.Message): Generation {
+    const usage = usageFrom(message.usage);
+    const model = message.model || this.model;
+    const content = Array.isArray(message.content) ? message.content : [];
+    const call = content.find((b): b is Anthropic.Messages.ToolUseBlock => b.type === 'tool_use');
+    const prose = content.filter((b): b is Anthropic.Messages.TextBlock => b.type === 'text').map((b) => b.text).join('\n').trim();
+    if (!call) {
+      if (message.stop_reason === 'max_tokens') {
+        throw new ModelOutputError(`Claude stopped at the max tokens limit (${this.maxTokens}) before submitting a query. Ask a narrower question or raise the max tokens setting.`, prose, usage, model);
+      }
+      const excerpt = redactSecrets(prose.slice(0, 200), this.apiKey);
+      throw new ModelOutputError(
+        prose
+          ? `Claude replied with prose instead of calling submit_query: "${excerpt}${prose.length > 200 ? '…' : ''}". A query must come through the submit_query tool.`
+          : 'Claude replied with no content (no submit_query call).',
+        prose, usage, model,
+      );
+    }
+    const input = (call.input ?? {}) as Record<string, unknown>;
+    if (call.name === CANNOT_ANSWER_TOOL.name) {
+      const reason = typeof input.reason === 'string' && input.reason.trim() ? input.reason.trim() : 'The model says the snapshot cannot answer this question.';
+      const suggestions = Array.isArray(input.suggestions) ? input.suggestions.filter((s): s is string => typeof s === 'string').slice(0, 3) : [];
+      throw new OnchainSqlError('cannot_answer', `Claude cannot answer this from the snapshot: ${redactSecrets(reason, this.apiKey)}`, suggestions);
+    }
+    if (call.name !== SUBMIT_QUERY_TOOL.name) {
+      throw new ModelOutputError(`Claude called an unknown tool "${call.name.slice(0, 40)}" instead of submit_query.`, JSON.stringify(input).slice(0, 500), usage, model);
+    }
+    if (message.stop_reason === 'max_tokens') {
+      throw new ModelOutputError(`Claude's submit_query call was cut off at the max tokens limit (${this.maxTokens}). Raise the max tokens setting or ask a narrower question.`, JSON.stringify(input).slice(0, 500), usage, model);
+    }
+    if (!('sql' in input)) {
+      throw new ModelOutputError('Claude called submit_query without the required "sql" field.', JSON.stringify(input).slice(0, 500), usage, model);
+    }
+    if (typeof input.sql !== 'string') {
+      throw new ModelOutputError(`Claude called submit_query with "sql" as ${Array.isArray(input.sql) ? 'an array' : input.sql === null ? 'null' : `a ${typeof input.sql}`}, not a string.`, JSON.stringify(input).slice(0, 500), usage, model);
+    }
+    const sql = unfence(input.sql);
+    if (!sql) throw new ModelOutputError('Claude called submit_query with an empty "sql".', '', usage, model);
+    return {
+      sql,
+      explanation: typeof input.explanation === 'string' ? input.explanation.trim() : '',
+      chart: chartFrom(input.chart),
+      model,
+      ...(usage ? { usage } : {}),
+    };
+  }
+
+  /** One specific, actionable message per failure; the key never appears in it. */
+  private translate(e: unknown, timedOut: boolean): OnchainSqlError {
+    const clean = (s: string) => redactSecrets(s, this.apiKey);
+    if (e instanceof OnchainSqlError) return e;
+    if (timedOut || e instanceof APIConnectionTimeoutError) {
+      return new OnchainSqlError('timeout', `Claude did not answer within ${this.timeoutMs.toLocaleString('en-US')} ms. Try again, raise the timeout, or use the offline provider.`);
+    }
+    if (e instanceof APIUserAbortError) return new OnchainSqlError('cancelled', 'The request to Claude was cancelled.');
+    if (e instanceof APIConnectionError) {
+      const cause = (e as { cause?: { cause?: { code?: string }; code?: string } }).cause;
+      const code = cause?.cause?.code ?? cause?.code;
+      const what = code === 'ECONNREFUSED' ? 'the connection was refused' : code === 'ENOTFOUND' ? 'the host name did not resolve' : `the connection failed${code ? ` (${code})` : ''}`;
+      return new OnchainSqlError('provider_error', clean(`Could not reach the Anthropic API at ${this.baseURL}: ${what}. Check the network or the API base URL setting, or use the offline provider.`));
+    }
+    if (e instanceof APIError) {
+      const body = e.error as { error?: { message?: unknown; type?: unknown } } | undefined;
+      const detail = typeof body?.error?.message === 'string' ? clean(body.error.message).slice(0, 300) : '';
+      const said = detail ? ` (the API said: ${detail})` : '';
+      const retried = this.maxRetries > 0 ? ` after ${this.maxRetries} ${this.maxRetries === 1 ? 'retry' : 'retries'}` : '';
+      switch (e.status) {
+        case 400:
+          return new OnchainSqlError('provider_error', `The Anthropic API rejected the request as invalid (400)${said}. Check the model and max tokens settings.`);
+        case 401:
+          return new OnchainSqlError('provider_error', `The Anthropic API key was rejected (401 invalid key)${said}. Set a valid key with 'Onchain SQL: Set Anthropic API Key' or ANTHROPIC_API_KEY, or use the offline provider.`);
+        case 403:
+          return new OnchainSqlError('provider_error', `The Anthropic API key is not allowed to use model '${this.model}' or this resource (403 permission denied)${said}. Check the key's workspace and permissions in the Anthropic Console, or choose another model.`);
+        case 404:
+          return new OnchainSqlError('provider_error', `Model '${this.model}' was not found at ${this.baseURL} (404)${said}. Set the model setting (or ONCHAIN_SQL_MODEL) to an available model such as '${DEFAULT_CLAUDE_MODEL}'.`);
+        case 413:
+          return new OnchainSqlError('provider_error', `The request to Claude was too large (413)${said}. Ask a shorter question or start a new conversation.`);
+        case 429:
+          return new OnchainSqlError('provider_error', `Claude is rate-limiting this key (429)${retried}${said}. Wait a minute and try again, or use the offline provider.`);
+        case 529:
+          return new OnchainSqlError('provider_error', `The Anthropic API is overloaded (529)${retried}${said}. Try again in a moment, or use the offline provider.`);
+        default:
+          if (e.status !== undefined && e.status >= 500) {
+            return new OnchainSqlError('provider_error', `The Anthropic API had a server error (${e.status})${retried}${said}. Try again later, or use the offline provider.`);
+          }
+          return new OnchainSqlError('provider_error', `The Anthropic API request failed (${e.status ?? 'no status'})${said}.`);
+      }
+    }
+    return new OnchainSqlError('provider_error', clean(`The request to Claude failed: ${(e as Error)?.message ?? String(e)}`));
+  }
+}

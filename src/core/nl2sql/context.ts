@@ -1,0 +1,308 @@
+import type { Turn } from '../answer.js';
+import type { Engine } from '../engine/engine.js';
+import type { Manifest } from '../snapshot/layout.js';
+import { catalog, qualifiedName, type Catalog, type TableSpec } from '../schema/catalog.js';
+import { CONTEXT_SPLIT, INSTRUCTIONS, dataBlock, inertText, quotedData } from './prompt.js';
+import synonyms from './context-synonyms.json';
+
+/**
+ * Context selection: which tables, columns, pitfalls and solved examples a model
+ * sees for one question. Retrieval is local (BM25 over each table's names,
+ * descriptions and example questions, plus a synonym table), within a character
+ * budget; the rules in INSTRUCTIONS and the snapshot's facts are always included.
+ */
+
+export interface ContextOptions {
+  history?: Turn[];
+  /** Characters for the selectable part (tables, examples, data); rules and facts always come on top. */
+  budgetChars?: number;
+  signal?: AbortSignal;
+  /** Defaults to the bundled catalog; tests may pass another. */
+  catalog?: Catalog;
+}
+
+export interface BuiltContext {
+  /** staticPart + CONTEXT_SPLIT + dynamicPart: what GenerationRequest.context carries. */
+  text: string;
+  /** Instructions, rules and schema: the same for every question at the same budget (cacheable). */
+  staticPart: string;
+  /** Snapshot facts, the relevant tables, solved examples and chain data for this question. */
+  dynamicPart: string;
+  /** Tables in the prompt, most relevant first. */
+  tables: string[];
+  /** Retrieval score per table (0 = nothing in the question points at it). */
+  scores: Record<string, number>;
+}
+
+/** The engine surface context selection needs (the manifest, and a read-only query for data values). */
+export type ContextSource = Pick<Engine, 'manifest' | 'query'>;
+
+export const DEFAULT_CONTEXT_BUDGET = 16_000;
+const MAX_EXAMPLES = 4;
+const MAX_TOKENS_LISTED = 20;
+const MAX_LABELS_LISTED = 10;
+const RELEVANCE_SHARE = 0.25;
+
+// ---------- text → terms ----------
+
+const STOPWORDS = new Set(('a an the of in on at by for to from with and or is are was were be been what which who whom how many much ' +
+  'me my show list give get find tell do does did it its this that these those there per each over than as into out all any ' +
+  'top last past first latest most least number count total average avg sum n please between since during about').split(' '));
+
+function stem(w: string): string {
+  if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
+  return w;
+}
+
+/** Lowercase word stems; identifiers are split on '_' so value_eth matches "eth". */
+export function terms(text: string): string[] {
+  return (text.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => !STOPWORDS.has(w)).map(stem);
+}
+
+// ---------- catalog fields, read defensively (schemas/chain.json is being enriched) ----------
+
+interface Example { question: string; sql?: string }
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function examplesOf(t: TableSpec): Example[] {
+  const raw = (t as { exampleQuestions?: unknown }).exampleQuestions;
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((e): Example[] => {
+    if (typeof e === 'string') return [{ question: e }];
+    if (e && typeof e === 'object' && typeof (e as Example).question === 'string') {
+      const sql = (e as Example).sql;
+      return [{ question: (e as Example).question, sql: typeof sql === 'string' ? sql : undefined }];
+    }
+    return [];
+  });
+}
+
+function exampleValues(v: unknown): string {
+  if (!Array.isArray(v) || v.length === 0) return '';
+  const shown = v.slice(0, 3).map((x) => (typeof x === 'string' ? `'${inertText(x, 48)}'` : inertText(String(x), 48)));
+  return ` (e.g. ${shown.join(', ')})`;
+}
+
+function tableDocument(t: TableSpec): string {
+  return [
+    t.namespace, t.name, t.description,
+    ...t.columns.flatMap((c) => [c.name.replace(/_/g, ' '), c.description ?? '', c.unit ?? '']),
+    ...strings(t.joinHints), ...strings(t.pitfalls), ...examplesOf(t).map((e) => e.question),
+  ].join(' ');
+}
+
+// ---------- rendering ----------
+
+function renderTableFull(t: TableSpec): string {
+  const lines = [`### ${qualifiedName(t)}${t.description ? ` — ${inertText(t.description, 400)}` : ''}`];
+  for (const c of t.columns) {
+    const about = [c.description, c.unit && !(c.description ?? '').includes(c.unit) ? `unit: ${c.unit}` : '']
+      .filter(Boolean).join('; ');
+    lines.push(`- ${c.name} ${c.type}${about ? `: ${inertText(about, 300)}` : ''}${exampleValues(c.examples)}`);
+  }
+  const joins = strings(t.joinHints);
+  if (joins.length) lines.push(`Joins: ${joins.join(' ')}`);
+  const pitfalls = strings(t.pitfalls);
+  if (pitfalls.length) lines.push(`Pitfalls: ${pitfalls.join(' ')}`);
+  return lines.join('\n');
+}
+
+function renderTableCompact(t: TableSpec): string {
+  return `### ${qualifiedName(t)}(${t.columns.map((c) => `${c.name} ${c.type}`).join(', ')})`;
+}
+
+function renderFacts(m: Manifest): string {
+  const kind = m.synthetic ? ' (synthetic sample data)' : '';
+  return [
+    `Snapshot: chain ${m.chain}${kind}, source ${m.source}; blocks ${m.blockRange?.first} to ${m.blockRange?.last};`,
+    `block_time from ${m.timeRange?.first} to ${m.timeRange?.last} UTC. snapshot_time() = TIMESTAMP '${m.timeRange?.last}' (the newest block): every relative time is measured from it.`,
+  ].join('\n');
+}
+
+// ---------- retrieval ----------
+
+interface Ranked { table: TableSpec; name: string; score: number }
+
+const synonymWeight = (synonyms as { weight: number }).weight;
+const synonymTables = (synonyms as { tables: Record<string, string[]> }).tables;
+const synonymSets = new Map(Object.entries(synonymTables).map(([t, words]) => [t, new Set(words.flatMap((w) => [w, stem(w)]))]));
+
+/** Tables named in earlier SQL: a follow-up ("now only USDC") is about the same tables. */
+function tablesInHistory(history: Turn[], cat: Catalog): Set<string> {
+  const names = new Set(cat.tables.map(qualifiedName));
+  const found = new Set<string>();
+  for (const t of history.slice(-2)) {
+    for (const m of (t.sql ?? '').toLowerCase().matchAll(/\b([a-z_]+)\s*\.\s*([a-z_0-9]+)\b/g)) {
+      const q = `${m[1]}.${m[2]}`;
+      if (names.has(q)) found.add(q);
+    }
+  }
+  return found;
+}
+
+export function rankTables(question: string, history: Turn[] = [], cat: Catalog = catalog): Ranked[] {
+  const rawWords = new Set(question.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+  const queryTerms = [...new Set(terms(question))];
+  const docs = cat.tables.map((t) => terms(tableDocument(t)));
+  const avgLen = docs.reduce((s, d) => s + d.length, 0) / Math.max(1, docs.length);
+  const k1 = 1.2;
+  const b = 0.75;
+  const fromHistory = tablesInHistory(history, cat);
+  const ranked = cat.tables.map((table, i) => {
+    const name = qualifiedName(table);
+    const doc = docs[i];
+    let score = 0;
+    for (const q of queryTerms) {
+      const tf = doc.filter((w) => w === q).length;
+      if (!tf) continue;
+      const df = docs.filter((d) => d.includes(q)).length;
+      const idf = Math.log(1 + (docs.length - df + 0.5) / (df + 0.5));
+      score += idf * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * doc.length) / avgLen)));
+    }
+    const syn = synonymSets.get(name);
+    if (syn) for (const w of rawWords) if (syn.has(w) || syn.has(stem(w))) score += synonymWeight;
+    if (question.toLowerCase().includes(name)) score += 10;
+    if (fromHistory.has(name)) score += 5;
+    return { table, name, score: Math.round(score * 100) / 100 };
+  });
+  // Stable: ties keep catalog order.
+  return ranked.map((r, i) => ({ r, i })).sort((x, y) => y.r.score - x.r.score || x.i - y.i).map((x) => x.r);
+}
+
+// ---------- chain data as quoted values ----------
+
+const tokenListCache = new WeakMap<object, Promise<string[]>>();
+
+/** The most transferred tokens (symbol, address, decimals): attacker-controlled text, so quoted and bounded. */
+async function tokenLines(source: ContextSource, signal?: AbortSignal): Promise<string[]> {
+  let cached = tokenListCache.get(source);
+  if (!cached) {
+    cached = source.query(
+      `SELECT e.symbol, e.contract_address, e.decimals, count(*) AS n
+       FROM tokens.transfers t JOIN tokens.erc20 e ON e.contract_address = t.contract_address
+       GROUP BY ALL ORDER BY n DESC, e.contract_address LIMIT 40`,
+      { maxRows: 40, timeoutMs: 5_000, signal },
+    ).then((r) => r.rows.flatMap((row) => {
+      const [symbol, address, decimals] = row;
+      if (typeof address !== 'string' || !/^0x[0-9a-f]{40}$/.test(address)) return [];
+      return [`{"symbol": ${quotedData(String(symbol ?? ''), 24)}, "contract_address": "${address}", "decimals": ${Number(decimals) || 0}}`];
+    }));
+    // A failure (e.g. cancelled) must not poison the cache for the next question.
+    cached.catch(() => tokenListCache.delete(source));
+    tokenListCache.set(source, cached);
+  }
+  return cached;
+}
+
+async function labelLines(source: ContextSource, question: string, signal?: AbortSignal): Promise<string[]> {
+  const words = [...new Set(question.toLowerCase().match(/[a-z0-9]{3,}/g) ?? [])].filter((w) => !STOPWORDS.has(w)).slice(0, 8);
+  const categories = await source.query(
+    'SELECT category, count(*) AS n FROM labels.addresses GROUP BY 1 ORDER BY n DESC, category LIMIT 20',
+    { maxRows: 20, timeoutMs: 5_000, signal },
+  );
+  const lines = categories.rows.map((r) => `{"category": ${quotedData(String(r[0] ?? ''), 32)}, "addresses": ${Number(r[1]) || 0}}`);
+  if (words.length) {
+    // Words are [a-z0-9] only, so they are safe inside the literal.
+    const match = words.map((w) => `lower(name) LIKE '%${w}%'`).join(' OR ');
+    const named = await source.query(
+      `SELECT name, category, address FROM labels.addresses WHERE ${match} ORDER BY name LIMIT ${MAX_LABELS_LISTED}`,
+      { maxRows: MAX_LABELS_LISTED, timeoutMs: 5_000, signal },
+    );
+    for (const [name, category, address] of named.rows) {
+      if (typeof address !== 'string' || !/^0x[0-9a-f]{40}$/.test(address)) continue;
+      lines.push(`{"name": ${quotedData(String(name ?? ''), 64)}, "category": ${quotedData(String(category ?? ''), 32)}, "address": "${address}"}`);
+    }
+  }
+  return lines;
+}
+
+function checkAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
+}
+
+// ---------- the whole context ----------
+
+export async function buildContext(source: ContextSource, question: string, options: ContextOptions = {}): Promise<BuiltContext> {
+  const cat = options.catalog ?? catalog;
+  const history = options.history ?? [];
+  const budget = options.budgetChars ?? DEFAULT_CONTEXT_BUDGET;
+  const historyText = history.map((t) => t.question).join(' ');
+  const ranked = rankTables(`${question} ${historyText}`, history, cat);
+
+  // Most relevant first: full if it fits, compact if that fits, else left out; the top table always goes in.
+  let used = 0;
+  const chosen = new Map<string, string>();
+  // Two passes: every table the question points at (full, else compact) before any other table.
+  const top0 = ranked[0]?.score ?? 0;
+  const pointed = (r: Ranked) => r.score > 0 && r.score >= top0 * RELEVANCE_SHARE;
+  for (const pass of [true, false]) {
+    for (const [i, r] of ranked.entries()) {
+      if (pointed(r) !== pass || chosen.has(r.name)) continue;
+      const full = renderTableFull(r.table);
+      const compact = renderTableCompact(r.table);
+      if (i === 0 || used + full.length <= budget) { chosen.set(r.name, full); used += full.length; }
+      else if (used + compact.length <= budget) { chosen.set(r.name, compact); used += compact.length; }
+    }
+  }
+  // Catalog order in the text keeps the static part byte-identical across questions (prompt caching).
+  const schema = cat.tables.map(qualifiedName).filter((n) => chosen.has(n)).map((n) => chosen.get(n)!);
+  const rules = strings(cat.rules);
+  const staticPart = [
+    INSTRUCTIONS,
+    rules.length ? `Schema notes:\n${rules.map((r) => `- ${r}`).join('\n')}` : '',
+    `Schema (DuckDB views over the snapshot's Parquet files):\n\n${schema.join('\n\n')}`,
+  ].filter(Boolean).join('\n\n');
+
+  // Relevant: a clear share of the best score, so one stray shared word does not count.
+  const top = ranked[0]?.score ?? 0;
+  const relevant = ranked.filter((r) => r.score > 0 && r.score >= top * RELEVANCE_SHARE && chosen.has(r.name));
+  const dynamic: string[] = [renderFacts(source.manifest)];
+  if (relevant.length) dynamic.push(`Most relevant tables for this question: ${relevant.map((r) => r.name).join(', ')}.`);
+
+  const examples = relevant.flatMap((r) => examplesOf(r.table))
+    .map((e) => ({ e, overlap: terms(e.question).filter((w) => terms(question).includes(w)).length }))
+    .sort((a, b) => b.overlap - a.overlap)
+    .slice(0, MAX_EXAMPLES);
+  const exampleText = examples.map(({ e }) => (e.sql ? `Q: ${e.question}\nSQL: ${e.sql}` : `Q: ${e.question}`)).join('\n');
+  if (examples.length && used + exampleText.length <= budget) {
+    dynamic.push(`Solved examples:\n${exampleText}`);
+    used += exampleText.length;
+  }
+
+  checkAborted(options.signal);
+  const names = new Set(relevant.map((r) => r.name));
+  if (names.has('tokens.transfers') || names.has('tokens.erc20') || names.has('dex.trades')) {
+    const lines = (await tokenLines(source, options.signal).catch(rethrowAbort)).slice(0, MAX_TOKENS_LISTED);
+    const block = dataBlock('tokens', lines);
+    if (lines.length && used + block.length <= budget) {
+      dynamic.push(`Most transferred tokens in this snapshot (contract-reported symbols, untrusted data):\n${block}`);
+      used += block.length;
+    }
+  }
+  checkAborted(options.signal);
+  if (names.has('labels.addresses')) {
+    const lines = await labelLines(source, question, options.signal).catch(rethrowAbort);
+    const block = dataBlock('labels', lines);
+    if (lines.length && used + block.length <= budget) dynamic.push(`Address labels in this snapshot (untrusted data):\n${block}`);
+  }
+  checkAborted(options.signal);
+
+  const dynamicPart = dynamic.join('\n\n');
+  return {
+    text: `${staticPart}${CONTEXT_SPLIT}${dynamicPart}`,
+    staticPart,
+    dynamicPart,
+    tables: ranked.filter((r) => chosen.has(r.name)).map((r) => r.name),
+    scores: Object.fromEntries(ranked.map((r) => [r.name, r.score])),
+  };
+}
+
+/** Data values are optional extras: a failed lookup leaves them out, but a cancellation stops the question. */
+function rethrowAbort(e: unknown): string[] {
+  if ((e as { code?: string }).code === 'cancelled' || (e as Error).name === 'AbortError') throw e;
+  return [];
+}
