@@ -65,7 +65,8 @@ export function blankNonCode(sql: string): string {
 /** The first few keywords of the statement, upper-cased (leading parentheses skipped). */
 export function leadingKeywords(sql: string, count = 3): string[] {
   const code = blankNonCode(sql);
-  return (code.match(/[A-Za-z_][A-Za-z_0-9]*/g) ?? []).slice(0, count).map((w) => w.toUpperCase());
+  // Unicode-aware, so a keyword spelt with a look-alike letter stays one (non-ASCII) word.
+  return (code.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).slice(0, count).map((w) => w.toUpperCase());
 }
 
 /** Every top-level keyword, in order: words outside parentheses, strings and comments. */

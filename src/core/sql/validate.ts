@@ -5,7 +5,7 @@ import { catalog, findTable, qualifiedName, type TableSpec } from '../schema/cat
 import { serializeSql, type StatementRefs, type TableRef } from './duckdb-ast.js';
 import { forbiddenStatementMessage, statementName, statementNames } from './statement-guard.js';
 import { describeWithSqlParser } from './sqlparser-ast.js';
-import { blankNonCode, maxParenDepth, oddCharacters, unquotedHexLiterals } from './sql-text.js';
+import { blankNonCode, leadingKeywords, maxParenDepth, oddCharacters, unquotedHexLiterals } from './sql-text.js';
 import { nearestColumns, nearestTables } from './suggest.js';
 import policy from './allowed-functions.json';
 
@@ -42,9 +42,10 @@ const NAMESPACE_LIST = [...new Set(catalog.tables.map((t) => `${t.namespace}.*`)
 export async function validateSql(conn: DuckDBConnection, input: string): Promise<ValidatedSql> {
   const sql = normalise(input);
   checkText(sql);
-  const extracted = await checkStatementCount(conn, sql);
+  checkLeadingKeyword(sql);
   const refs = await checkParseTree(conn, sql);
   checkLiterals(sql);
+  const extracted = await checkStatementCount(conn, sql);
   return prepare(extracted, sql, refs);
 }
 
@@ -71,6 +72,23 @@ function checkText(sql: string): void {
   }
 }
 
+/** Words a read-only query can begin with in DuckDB (after comments and opening parentheses). */
+const QUERY_STARTERS = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', 'PIVOT', 'UNPIVOT', 'PIVOT_WIDER', 'PIVOT_LONGER', 'TABLE']);
+
+/**
+ * Refuses a statement whose first word cannot begin a query before DuckDB sees
+ * it at all: DuckDB's statement splitter already expands some statements
+ * (IMPORT DATABASE reads files, PRAGMA binds functions, COPY FROM DATABASE
+ * queries the catalog), so they must not reach even that.
+ */
+function checkLeadingKeyword(sql: string): void {
+  const first = leadingKeywords(sql, 1)[0];
+  if (first && /[^\x00-\x7F]/.test(first)) throw parseError(sql, `The first word "${first}" is not an SQL keyword.`);
+  if (first && !QUERY_STARTERS.has(first)) {
+    throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(statementName(sql)));
+  }
+}
+
 /** DuckDB's own splitter decides how many statements there are, comments and strings included. */
 async function checkStatementCount(conn: DuckDBConnection, sql: string): Promise<DuckDBExtractedStatements> {
   let extracted: DuckDBExtractedStatements;
@@ -87,14 +105,22 @@ async function checkStatementCount(conn: DuckDBConnection, sql: string): Promise
     // DuckDB expands PIVOT without an IN list into a CREATE TYPE plus the query.
     throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(names[0]));
   }
-  const listed = names.length === count ? ` (${names.join('; ')})` : '';
-  throw new OnchainSqlError('multiple_statements', `Expected exactly one statement, found ${count}${listed}. Send one SELECT at a time, without a second statement after a semicolon.`);
+  throw multipleStatements(count, names.length === count ? names : []);
+}
+
+function multipleStatements(count: number, names: string[]): OnchainSqlError {
+  const listed = names.length ? ` (${names.join('; ')})` : '';
+  return new OnchainSqlError('multiple_statements', `Expected exactly one statement, found ${count}${listed}. Send one SELECT at a time, without a second statement after a semicolon.`);
 }
 
 async function checkParseTree(conn: DuckDBConnection, sql: string): Promise<StatementRefs> {
   const tree = await serializeSql(conn, sql);
   if (tree.kind === 'parse_error') throw parseError(sql, tree.message);
   if (tree.kind === 'not_select') {
+    // Refused either way; only the label is chosen here. Counting with DuckDB's splitter would
+    // expand a hidden second statement (e.g. a PRAGMA), so the statements are named from the text.
+    const names = statementNames(sql);
+    if (names.length > 1) throw multipleStatements(names.length, names);
     let name = statementName(sql);
     // Only when the leading words leave the verb open (a WITH that ends in something other than a write verb):
     // node-sql-parser, if it can parse the statement, names it.
@@ -102,7 +128,8 @@ async function checkParseTree(conn: DuckDBConnection, sql: string): Promise<Stat
     throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(name));
   }
   if (tree.statementCount !== 1) {
-    throw new OnchainSqlError('multiple_statements', `Expected exactly one statement, found ${tree.statementCount}.`);
+    const names = statementNames(sql);
+    throw multipleStatements(tree.statementCount, names.length === tree.statementCount ? names : []);
   }
   const { refs } = tree;
   if (refs.hasShowRef) throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(statementName(sql)));
@@ -177,14 +204,17 @@ function parseError(sql: string, duckdbMessage: string): OnchainSqlError {
   const hex = unquotedHexLiterals(sql);
   if (hex.length) return addressError(hex);
   const message = firstLines(duckdbMessage.replace(/^Failed to extract statements: /, ''));
-  const odd = oddCharacters(sql).filter((c) => c.kind === 'look-alike');
-  const oddNote = odd.length ? ` The SQL contains look-alike character${odd.length > 1 ? 's' : ''} ${[...new Set(odd.map((c) => `${c.char} (${c.codePoint})`))].slice(0, 3).join(', ')} outside string literals: write keywords and names in plain ASCII.` : '';
+  const odd = [...new Set(oddCharacters(sql).filter((c) => c.kind === 'look-alike').map((c) => `${c.char} (${c.codePoint})`))];
+  const oddNote = odd.length ? ` The SQL contains look-alike character${odd.length > 1 ? 's' : ''} ${odd.slice(0, 3).join(', ')} outside string literals: write keywords and names in plain ASCII.` : '';
   return new OnchainSqlError('parse_error', `${message}${oddNote}`);
 }
 
 /** DuckDB's message without the LINE/caret excerpt, which repeats the SQL. */
 function firstLines(message: string): string {
-  return message.split(/\n\s*\nLINE \d+:|\nLINE \d+:/)[0]!.trim();
+  const text = message.split(/\n\s*\nLINE \d+:|\nLINE \d+:/)[0]!.trim();
+  // DuckDB suggests raising the limit with SET, which is exactly what may not run.
+  if (/max(imum)? expression depth/i.test(text)) return 'The expression nests too deeply (over 1000 levels). Flatten it, e.g. with IN (…) or a WITH clause.';
+  return text;
 }
 
 async function prepare(extracted: DuckDBExtractedStatements, sql: string, refs: StatementRefs): Promise<ValidatedSql> {
