@@ -1,0 +1,140 @@
+// A real VS Code (code-server) with the extension under development, driven by
+// Playwright in headless Debian Chromium. One editor per test file: start it in
+// `before`, close it in `after`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
+import {
+  REPO_ROOT, ensureCodeServer, launchBrowser, makeTempDir, removeDir, startCodeServer, type RunningServer,
+} from '../../../scripts/code-server.mjs';
+
+export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
+
+export interface Editor {
+  page: Page;
+  context: BrowserContext;
+  server: RunningServer;
+  workspace: string;
+  /** Messages of every JavaScript dialog (alert/confirm/prompt) any frame opened: must stay empty. */
+  dialogs: string[];
+  shot(name: string): Promise<string>;
+  /** Runs a palette command by its full title ("Onchain SQL: Ask a Question"), retrying while the extension host starts. */
+  runCommand(title: string, timeoutMs?: number): Promise<void>;
+  /** Answers an input box (showInputBox / quick pick filter) with text + Enter. */
+  answerInput(text: string): Promise<void>;
+  /** Opens a workspace file through Quick Open. */
+  openFile(relPath: string): Promise<void>;
+  /** The first webview content frame (any panel, view or notebook output) that has `selector`. */
+  frameWith(selector: string, timeoutMs?: number): Promise<Frame>;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Workspace = the integration fixture + examples/ (the example notebook) + extra files. */
+function makeWorkspace(dir: string, files: Record<string, string>): void {
+  fs.cpSync(path.join(REPO_ROOT, 'test', 'integration', 'workspace'), dir, { recursive: true });
+  const examples = path.join(REPO_ROOT, 'examples');
+  if (fs.existsSync(examples)) fs.cpSync(examples, dir, { recursive: true });
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+}
+
+export async function openEditor(opts: { files?: Record<string, string> } = {}): Promise<Editor> {
+  const cs = await ensureCodeServer();
+  const state = makeTempDir('ocs-ui');
+  const workspace = path.join(state, 'workspace');
+  makeWorkspace(workspace, opts.files ?? {});
+  // User settings: no welcome page, no trust prompt, no telemetry banners in screenshots.
+  const userDir = path.join(state, 'user-data', 'User');
+  fs.mkdirSync(userDir, { recursive: true });
+  fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off',
+    'workbench.tips.enabled': false, 'extensions.ignoreRecommendations': true, 'chat.commandCenter.enabled': false,
+  }, null, 2));
+  let server: RunningServer | undefined;
+  let context: BrowserContext | undefined;
+  try {
+    // The smoke-test driver makes the web workbench honour `payload` (extensionDevelopmentPath).
+    server = await startCodeServer(cs, { folder: workspace, stateDir: state, smokeTestDriver: true });
+    context = await launchBrowser(path.join(state, 'chromium'));
+    const page = context.pages()[0] ?? await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss().catch(() => {}); });
+    const payload = [['extensionDevelopmentPath', `vscode-remote://${server.authority}${REPO_ROOT}`]];
+    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar').waitFor({ timeout: 60_000 });
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    const srv = server;
+    const ctx = context;
+    const editor: Editor = {
+      page, context: ctx, server: srv, workspace, dialogs,
+      async shot(name) {
+        const file = path.join(SCREENSHOTS, `${name}.png`);
+        await page.screenshot({ path: file });
+        return file;
+      },
+      async runCommand(title, timeoutMs = 90_000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          await page.keyboard.press('Escape');
+          await page.keyboard.press('F1');
+          const input = page.locator('.quick-input-widget .quick-input-box input');
+          await input.waitFor({ timeout: 10_000 });
+          await input.fill(`>${title}`);
+          const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+          try {
+            await row.waitFor({ timeout: 3_000 });
+            await input.press('Enter');
+            return;
+          } catch {
+            if (Date.now() > deadline) throw new Error(`command "${title}" never appeared in the palette`);
+            await page.keyboard.press('Escape');
+            await sleep(2_000); // the extension host may still be starting
+          }
+        }
+      },
+      async answerInput(text) {
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        await input.waitFor({ state: 'visible', timeout: 20_000 });
+        await input.fill(text);
+        await input.press('Enter');
+      },
+      async openFile(relPath) {
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Control+P');
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        await input.waitFor({ timeout: 10_000 });
+        await input.fill(relPath);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relPath) }).first().waitFor({ timeout: 15_000 });
+        await input.press('Enter');
+        await page.locator(`.tab[data-resource-name="${path.basename(relPath)}"]`).first().waitFor({ timeout: 20_000 }).catch(() => {});
+      },
+      async frameWith(selector, timeoutMs = 60_000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          for (const frame of page.frames()) {
+            if (frame === page.mainFrame()) continue;
+            if (await frame.locator(selector).count().catch(() => 0)) return frame;
+          }
+          if (Date.now() > deadline) throw new Error(`no webview frame with ${selector} within ${timeoutMs} ms`);
+          await sleep(500);
+        }
+      },
+      async close() {
+        await ctx.close().catch(() => {});
+        await srv.stop();
+        removeDir(state);
+      },
+    };
+    return editor;
+  } catch (e) {
+    await context?.close().catch(() => {});
+    await server?.stop();
+    removeDir(state);
+    throw e;
+  }
+}
