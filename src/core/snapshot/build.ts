@@ -1,4 +1,10 @@
-import type { Manifest } from './layout.js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { catalog, qualifiedName } from '../schema/catalog.js';
+import { writeTable } from './empty.js';
+import { MANIFEST_FILE, type Manifest } from './layout.js';
+import { contractSelects, sampleSteps } from './sample/generate.js';
 
 export interface BuildOptions {
   outDir: string;
@@ -7,7 +13,84 @@ export interface BuildOptions {
   onProgress?: (message: string) => void;
 }
 
-/** Generates a synthetic, deterministic sample snapshot with DuckDB SQL. (Being written.) */
-export async function buildSnapshot(_options: BuildOptions): Promise<Manifest> {
-  throw new Error('buildSnapshot: not written yet');
+/**
+ * Generates the synthetic, deterministic sample snapshot with DuckDB SQL: the
+ * same seed and scale give the same rows and the same manifest. The snapshot is
+ * written beside `outDir` and renamed into place only when complete, so an
+ * interrupted build never leaves a half snapshot.
+ */
+export async function buildSnapshot(options: BuildOptions): Promise<Manifest> {
+  const scale = options.scale ?? 1;
+  const seed = Math.trunc(options.seed ?? 1);
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`buildSnapshot: scale must be a positive number, got ${scale}`);
+  const progress = options.onProgress ?? (() => {});
+  const outDir = path.resolve(options.outDir);
+  fs.mkdirSync(path.dirname(outDir), { recursive: true });
+  const tmpDir = `${outDir}.tmp-${process.pid}-${Date.now()}`;
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    let lastLabel = '';
+    for (const step of sampleSteps(seed, scale)) {
+      if (step.label !== lastLabel) progress(`Generating ${step.label}…`);
+      lastLabel = step.label;
+      await conn.run(step.sql);
+    }
+    const selects = contractSelects();
+    const rowCounts: Record<string, number> = {};
+    for (const t of catalog.tables) {
+      const name = qualifiedName(t);
+      const select = selects[name];
+      if (!select) throw new Error(`buildSnapshot: no generator for ${name}`);
+      progress(`Writing ${name}…`);
+      await writeTable(conn, tmpDir, t, select);
+      rowCounts[name] = await count(conn, `SELECT count(*) FROM (${select})`);
+    }
+    const manifest = await describe(conn, seed, scale, rowCounts);
+    fs.writeFileSync(path.join(tmpDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    replaceDir(tmpDir, outDir);
+    progress(`Sample snapshot written to ${outDir}`);
+    return manifest;
+  } catch (e) {
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+    throw e;
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function count(conn: DuckDBConnection, sql: string): Promise<number> {
+  const r = await conn.runAndReadAll(sql);
+  return Number(r.getRows()[0][0]);
+}
+
+async function describe(conn: DuckDBConnection, seed: number, scale: number, rowCounts: Record<string, number>): Promise<Manifest> {
+  const r = await conn.runAndReadAll(`SELECT min(block_number), max(block_number), strftime(min(block_time), '%Y-%m-%d %H:%M:%S'), strftime(max(block_time), '%Y-%m-%d %H:%M:%S') FROM blk`);
+  const [first, last, t0, t1] = r.getRows()[0];
+  return {
+    chain: 'ethereum',
+    schemaVersion: catalog.schemaVersion,
+    synthetic: true,
+    source: 'sample',
+    seed,
+    scale,
+    blockRange: { first: Number(first), last: Number(last) },
+    timeRange: { first: String(t0), last: String(t1) },
+    rowCounts,
+    // Derived from the data, not the clock, so the same seed gives the same manifest.
+    createdAt: new Date(`${String(t1).replace(' ', 'T')}Z`).toISOString(),
+  };
+}
+
+/** Moves a finished snapshot into place, replacing an older one only after the new one is complete. */
+function replaceDir(tmpDir: string, outDir: string): void {
+  if (fs.existsSync(outDir)) {
+    const old = `${outDir}.old-${process.pid}-${Date.now()}`;
+    fs.renameSync(outDir, old);
+    fs.renameSync(tmpDir, outDir);
+    fs.rmSync(old, { recursive: true, force: true });
+  } else {
+    fs.renameSync(tmpDir, outDir);
+  }
 }
