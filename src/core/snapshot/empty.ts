@@ -13,11 +13,20 @@ export function emptySelect(t: TableSpec): string {
   return `SELECT ${t.columns.map((c) => `NULL::${c.type} AS ${c.name}`).join(', ')} WHERE false`;
 }
 
+/**
+ * How a contract column is stored in Parquet. Parquet has no 128-bit integer and
+ * DuckDB would write HUGEINT as DOUBLE (losing 256-bit amounts' exactness), so
+ * HUGEINT is stored as DECIMAL(38,0); the engine's views cast it back to HUGEINT.
+ */
+function storedType(type: string): string {
+  return type === 'HUGEINT' ? 'DECIMAL(38,0)' : type;
+}
+
 /** Writes a query's rows as the Parquet file of one contract table (ZSTD, row groups sized for scans). */
 export async function writeTable(conn: DuckDBConnection, dir: string, t: TableSpec, select: string): Promise<void> {
   const file = tableFile(dir, t);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const cols = t.columns.map((c) => `CAST(${c.name} AS ${c.type}) AS ${c.name}`).join(', ');
+  const cols = t.columns.map((c) => `CAST(CAST(${c.name} AS ${c.type}) AS ${storedType(c.type)}) AS ${c.name}`).join(', ');
   await conn.run(`COPY (SELECT ${cols} FROM (${select})) TO ${sqlPath(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
 }
 
