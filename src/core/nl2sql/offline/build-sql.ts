@@ -1,0 +1,115 @@
+import type { ChartHint } from '../../answer.js';
+import { TABLE_SQL, type Intent, type Measure } from './intent.js';
+import { describeTime, timeCondition } from './time.js';
+
+export interface Built {
+  sql: string;
+  explanation: string;
+  chart: ChartHint | null;
+}
+
+function measureSql(m: Measure, q: (s: string) => string): string {
+  const col = m.column ? q(m.column) : '';
+  let expr: string;
+  switch (m.agg) {
+    case 'count': expr = 'count(*)'; break;
+    case 'count_distinct': expr = `count(distinct ${col})`; break;
+    case 'share':
+      expr = m.column
+        ? `sum(case when ${q(m.shareCondition!)} then ${col} else 0 end) / sum(${col})`
+        : `avg(case when ${q(m.shareCondition!)} then 1.0 else 0.0 end)`;
+      break;
+    case 'volume_share': expr = m.column ? `sum(${col}) / sum(sum(${col})) over ()` : 'count(*) / sum(count(*)) over ()'; break;
+    case 'raw': expr = col; break;
+    default: expr = `${m.agg}(${col})`;
+  }
+  return m.percent ? `100.0 * ${expr}` : expr;
+}
+
+/** The one SQL builder: every intent becomes SELECT … FROM … [JOIN labels] WHERE … GROUP BY … ORDER BY … LIMIT. */
+export function buildSql(intent: Intent, lastDay?: string): Built {
+  const joined = Boolean(intent.labelJoin);
+  const c = joined ? 't.' : '';
+  const q = (s: string) => s.replace(/\{c\}/g, c);
+  const from = joined ? `${TABLE_SQL[intent.table]} t join labels.addresses l on t.${intent.labelJoin!.column} = l.address` : TABLE_SQL[intent.table];
+  const where = intent.filters.map((f) => q(f.sql));
+  const timeCol = `${c}${intent.timeColumn}`;
+  const tc = timeCondition(intent.time, timeCol);
+  if (tc) where.push(tc);
+  const whereSql = where.length ? ` where ${where.join(' and ')}` : '';
+  const filterWords = intent.filters.map((f) => f.words).filter(Boolean);
+  const timeWords = describeTime(intent.time, lastDay);
+  const scope = filterWords.length ? ` (${filterWords.join(', ')})` : '';
+
+  if (intent.rows) {
+    const r = intent.rows;
+    const cols = r.columns.map((x) => (x.includes(' as ') ? q(x.replace(/^(\w+)/, '{c}$1').replace(/\/ (\w+)/, '/ {c}$1')) : `${c}${x}`));
+    const sql = `select ${cols.join(', ')} from ${from}${whereSql} order by ${r.orderBy.includes('_utilization') ? r.orderBy : `${c}${r.orderBy}`} ${r.dir} limit ${r.n}`;
+    const what = r.n === 1 ? `the one ${singular(intent.subject)}` : `the ${r.n} ${intent.subject}`;
+    return {
+      sql,
+      explanation: `Lists ${what}${scope} with the ${r.dir === 'desc' ? 'highest' : 'lowest'} ${r.orderBy.replace(/_/g, ' ')} ${timeWords}.`,
+      chart: null,
+    };
+  }
+  if (intent.series) {
+    const cols = intent.series.columns.map((x) => `${c}${x}`);
+    const sql = `select ${cols.join(', ')} from ${from}${whereSql} order by ${cols.length === 3 ? '1, 2' : cols[0]}`;
+    return {
+      sql,
+      explanation: `Shows the hourly price in USD${scope} ${timeWords}.`,
+      chart: { type: 'line', x: 'hour', y: ['price_usd'], ...(cols.length === 3 ? { series: 'symbol' } : {}) },
+    };
+  }
+
+  const m = intent.measure!;
+  const select: string[] = [];
+  if (intent.bucket) select.push(`date_trunc('${intent.bucket}', ${timeCol}) as ${intent.bucket}`);
+  for (const d of intent.dims) select.push(q(d.expr).replace(/^t\./, '') === d.alias && !joined ? d.alias : `${q(d.expr)} as ${d.alias}`);
+  const keys = select.length;
+  select.push(`${measureSql(m, q)} as ${m.alias}`);
+  const groupSql = keys ? ` group by ${range(keys).join(', ')}` : '';
+  let orderSql = '';
+  if (intent.rank) orderSql = ` order by ${keys + 1} ${intent.rank.dir} limit ${intent.rank.n}`;
+  else if (keys) orderSql = ` order by ${range(keys).join(', ')}`;
+  let sql = `select ${select.join(', ')} from ${from}${whereSql}${groupSql}${orderSql}`;
+  if (m.outer && intent.bucket && !intent.dims.length) {
+    sql = `select ${m.outer}(${m.alias}) as ${m.outer}_${m.alias}_per_${intent.bucket} from (select date_trunc('${intent.bucket}', ${timeCol}) as ${intent.bucket}, ${measureSql(m, q)} as ${m.alias} from ${from}${whereSql} group by 1)`;
+    return {
+      sql,
+      explanation: `Computes the ${m.words} of ${intent.subject}${scope}, taken over each ${intent.bucket} ${timeWords}.`,
+      chart: null,
+    };
+  }
+
+  const groups = [intent.bucket ? `per ${intent.bucket}` : '', ...intent.dims.map((d) => `per ${d.words}`)].filter(Boolean).join(' and ');
+  const rankWords = intent.rank ? `; keeps the ${intent.rank.n === 1 ? 'one' : `${intent.rank.n}`} with the ${intent.rank.dir === 'desc' ? 'highest' : 'lowest'} value` : '';
+  const explanation = `${verb(m, intent.subject)}${scope}${groups ? ` ${groups}` : ''} ${timeWords}${rankWords}.`;
+  let chart: ChartHint | null = null;
+  if (intent.bucket && !intent.rank) chart = { type: 'line', x: intent.bucket, y: [m.alias], ...(intent.dims[0] ? { series: intent.dims[0].alias } : {}) };
+  else if (intent.bucket) chart = { type: 'bar', x: intent.bucket, y: [m.alias] };
+  else if (intent.dims.length) chart = { type: 'bar', x: intent.dims[0]!.alias, y: [m.alias], ...(intent.dims[1] ? { series: intent.dims[1].alias } : {}) };
+  return { sql, explanation, chart };
+}
+
+function verb(m: Measure, subject: string): string {
+  switch (m.agg) {
+    case 'count': return `Counts ${subject}`;
+    case 'count_distinct': return `Counts the ${m.words} among ${subject}`;
+    case 'sum': return `Adds up the ${m.words.replace(/^total /, '')} of ${subject}`;
+    case 'avg': return `Averages the ${m.words.replace(/^average /, '')} of ${subject}`;
+    case 'median': return `Finds the median ${m.words.replace(/^median /, '')} of ${subject}`;
+    case 'min': return `Finds the ${m.words} of ${subject}`;
+    case 'max': return `Finds the ${m.words} of ${subject}`;
+    case 'share': case 'volume_share': return `Computes the ${m.words}`;
+    case 'raw': return `Shows the ${m.words} of ${subject}`;
+  }
+}
+
+function singular(s: string): string {
+  return s.replace(/s$/, '').replace(/s (in|of)\b/, ' $1');
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}

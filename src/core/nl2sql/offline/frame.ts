@@ -1,0 +1,216 @@
+import { isAddress, tokenize, type Word } from './tokenize.js';
+import { extractTime, type TimeWindow } from './time.js';
+import { normaliseWord, type Lexicon } from './lexicon.js';
+
+export type Noun =
+  | 'transaction' | 'block' | 'transfer' | 'trade' | 'token' | 'tokenlist' | 'address' | 'sender' | 'receiver'
+  | 'trader' | 'pool' | 'pair' | 'project' | 'version' | 'category' | 'entity' | 'miner' | 'txtype' | 'contract' | 'method' | 'zeroaddress';
+export type Field = 'value' | 'volume' | 'fee' | 'gas_price' | 'gas_used' | 'gas_limit' | 'utilization' | 'base_fee' | 'tx_count' | 'price' | 'size';
+export type AggWord = 'count' | 'sum' | 'avg' | 'median' | 'min' | 'max' | 'share' | 'percent' | 'distinct' | 'latest';
+export type Cond = 'failed' | 'success' | 'created' | 'type0' | 'type1' | 'type2' | 'type3' | 'plain' | 'mint' | 'burn';
+export type Bucket = 'hour' | 'day' | 'week' | 'month' | 'auto';
+
+/** Nouns that can be a GROUP BY dimension or the thing a ranking ranks. */
+export const DIMENSIONS: ReadonlySet<Noun> = new Set<Noun>([
+  'token', 'address', 'sender', 'receiver', 'trader', 'pool', 'pair', 'project', 'version', 'category', 'entity', 'miner', 'txtype', 'contract', 'method',
+]);
+
+/**
+ * Everything recognised in one question, as slots. A follow-up question fills
+ * only some slots; merging frames slot by slot is how refinements work.
+ */
+export interface Frame {
+  time?: TimeWindow;
+  nouns: Noun[];
+  fields: Field[];
+  aggs: AggWord[];
+  conds: Cond[];
+  dirs: Array<'to' | 'from'>;
+  sides: Array<'bought' | 'sold'>;
+  units: Array<'usd' | 'eth' | 'gwei' | 'token'>;
+  verbs: Array<'transfer' | 'trade' | 'listed' | 'active'>;
+  dex: boolean;
+  tokens: string[];
+  pair?: string;
+  projects: string[];
+  versions: string[];
+  categories: string[];
+  addresses: string[];
+  bucket?: Bucket;
+  /** Dimensions introduced by "by"/"per". */
+  groupBy: Noun[];
+  rank?: { dir: 'asc' | 'desc'; n?: number };
+  superlative?: 'asc' | 'desc';
+  perRow: boolean;
+  /** The counted/ranked row noun was written in the plural ("largest transfers"). */
+  plural: boolean;
+  which: boolean;
+  when: boolean;
+  versus: boolean;
+  followup: boolean;
+  /** Words that carry meaning the translator does not understand. */
+  unknown: string[];
+  unsupported: string[];
+}
+
+export function emptyFrame(): Frame {
+  return {
+    nouns: [], fields: [], aggs: [], conds: [], dirs: [], sides: [], units: [], verbs: [], dex: false, tokens: [], projects: [],
+    versions: [], categories: [], addresses: [], groupBy: [], perRow: false, plural: false, which: false, when: false, versus: false, followup: false,
+    unknown: [], unsupported: [],
+  };
+}
+
+interface Cue {
+  kind: string;
+  value: string;
+  pos: number;
+}
+
+/** In DEX trades and pairs, ether trades as WETH. */
+function pairSymbol(s: string): string {
+  return s === 'ETH' ? 'WETH' : s;
+}
+
+function tokenOf(word: string, lex: Lexicon): string | undefined {
+  const cues = lex.phrases.get(word);
+  const t = cues?.find((c) => c.startsWith('token:'));
+  if (t) return t.slice(6);
+  return lex.symbols.get(word);
+}
+
+const FOLLOW_UP_START = /^\s*(now|and|what about|how about|same|but|instead|make it|change it|switch|only|just|then|also|ok|okay|what if)\b/i;
+
+export function lexQuestion(question: string, lex: Lexicon): Frame {
+  let words: Word[] = tokenize(question);
+  const frame = emptyFrame();
+  const time = extractTime(words);
+  if (time) {
+    frame.time = time.window;
+    const used = new Set(time.used);
+    words = words.filter((_, i) => !used.has(i));
+  }
+  // Split hyphenated/slashed words that are not token pairs.
+  const expanded: Word[] = [];
+  for (const w of words) {
+    const m = /^([^/-]+)[/-]([^/-]+)$/.exec(w.text);
+    if (m && !isAddress(w.text)) {
+      const a = tokenOf(m[1]!, lex);
+      const b = tokenOf(m[2]!, lex);
+      if (a && b) {
+        expanded.push({ text: `pair:${[pairSymbol(a), pairSymbol(b)].sort().join('-')}`, raw: w.raw });
+        continue;
+      }
+      for (const part of w.raw.split(/[/-]/)) if (part) expanded.push({ text: part.toLowerCase(), raw: part });
+      continue;
+    }
+    expanded.push(w);
+  }
+  words = expanded;
+
+  const norm = words.map((w) => normaliseWord(w.text, lex));
+  const cues: Cue[] = [];
+  for (let i = 0; i < words.length;) {
+    const w = words[i]!;
+    if (w.text.startsWith('pair:')) {
+      cues.push({ kind: 'pair', value: w.text.slice(5), pos: i });
+      i++;
+      continue;
+    }
+    let matched = 0;
+    for (let len = Math.min(lex.maxPhraseWords, words.length - i); len >= 1; len--) {
+      const key = norm.slice(i, i + len).join(' ');
+      const found = lex.phrases.get(key);
+      if (found) {
+        for (const c of found) {
+          const [kind, value = ''] = c.split(/:(.*)/s);
+          cues.push({ kind: kind!, value, pos: i });
+          if (kind === 'noun' && words[i + len - 1]!.text !== norm[i + len - 1]) frame.plural = true;
+        }
+        matched = len;
+        break;
+      }
+    }
+    if (matched) {
+      i += matched;
+      continue;
+    }
+    const n = norm[i]!;
+    if (/^\d+(\.\d+)?$/.test(n)) cues.push({ kind: 'number', value: n, pos: i });
+    else if (/^v\d$/.test(n)) cues.push({ kind: 'version', value: n.slice(1), pos: i });
+    else if (isAddress(n)) cues.push({ kind: 'address', value: n, pos: i });
+    else if (lex.stopwords.has(n) || lex.followupWords.has(n)) {
+      // filler
+    } else if (lex.symbols.has(w.text) || lex.symbols.has(w.text.replace(/s$/, ''))) {
+      cues.push({ kind: 'token', value: lex.symbols.get(w.text) ?? lex.symbols.get(w.text.replace(/s$/, ''))!, pos: i });
+    } else frame.unknown.push(w.raw);
+    i++;
+  }
+  if (FOLLOW_UP_START.test(question) || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
+  applyCues(frame, cues);
+  return frame;
+}
+
+function applyCues(frame: Frame, cues: Cue[]): void {
+  const push = <T>(list: T[], v: T) => { if (!list.includes(v)) list.push(v); };
+  for (let k = 0; k < cues.length; k++) {
+    const c = cues[k]!;
+    switch (c.kind) {
+      case 'noun': push(frame.nouns, c.value as Noun); break;
+      case 'field': push(frame.fields, c.value as Field); break;
+      case 'agg': if (c.value !== 'soft') push(frame.aggs, c.value as AggWord); break;
+      case 'cond': push(frame.conds, c.value as Cond); break;
+      case 'dir': push(frame.dirs, c.value as 'to' | 'from'); break;
+      case 'side': push(frame.sides, c.value as 'bought' | 'sold'); break;
+      case 'unit': push(frame.units, c.value as 'usd' | 'eth' | 'gwei' | 'token'); break;
+      case 'verb': push(frame.verbs, c.value as 'transfer' | 'trade' | 'listed' | 'active'); break;
+      case 'dex': frame.dex = true; break;
+      case 'token': push(frame.tokens, c.value); break;
+      case 'pair': frame.pair = c.value; break;
+      case 'project': push(frame.projects, c.value); break;
+      case 'version': push(frame.versions, c.value); break;
+      case 'category': push(frame.categories, c.value); break;
+      case 'address': push(frame.addresses, c.value); break;
+      case 'bucket': frame.bucket = c.value as Bucket; break;
+      case 'per': frame.perRow = true; break;
+      case 'which': frame.which = true; break;
+      case 'when': frame.when = true; break;
+      case 'versus': frame.versus = true; break;
+      case 'followup': frame.followup = true; break;
+      case 'unsupported': push(frame.unsupported, c.value); break;
+      case 'rank': frame.rank = { dir: c.value as 'asc' | 'desc', n: frame.rank?.n }; break;
+      case 'super': frame.superlative = c.value as 'asc' | 'desc'; break;
+      case 'by': {
+        const next = cues[k + 1];
+        if (next && next.kind === 'noun' && DIMENSIONS.has(next.value as Noun)) {
+          push(frame.groupBy, next.value as Noun);
+          push(frame.nouns, next.value as Noun);
+          k++;
+        } else if (next && next.kind === 'category' && cues[k + 2]?.kind !== 'noun') {
+          // "per exchange": one row per labelled address (its name)
+          push(frame.groupBy, 'entity');
+        } else if (next && (next.kind === 'project' || next.kind === 'token') && frame.versus) {
+          // "by uniswap vs curve" is a comparison; handled by versus
+        }
+        break;
+      }
+      case 'number': {
+        const n = Number(c.value);
+        const prev = cues[k - 1];
+        const next = cues[k + 1];
+        const adjacent = (x: Cue | undefined) => x && (x.kind === 'rank' || x.kind === 'super') && Math.abs(x.pos - c.pos) <= 2;
+        if (prev?.kind === 'noun' && prev.value === 'version' && Number.isInteger(n)) {
+          push(frame.versions, c.value);
+        } else if ((adjacent(prev) || adjacent(next)) && Number.isInteger(n) && n > 0 && n <= 10_000) {
+          const dir = (adjacent(prev) ? prev : next)!.value as 'asc' | 'desc';
+          frame.rank = { dir: frame.rank?.dir ?? dir, n };
+        } else {
+          frame.unknown.push(c.value);
+        }
+        break;
+      }
+    }
+  }
+  // "top 10 … by X": rank direction lives on the rank cue; a bare "largest 5" ranks too.
+  if (frame.rank && frame.superlative && !frame.rank.n) frame.rank = { ...frame.rank, dir: frame.superlative };
+}

@@ -1,0 +1,149 @@
+import type { Turn } from '../../answer.js';
+import { OnchainSqlError } from '../../errors.js';
+import type { Generation, GenerationRequest, Provider } from '../provider.js';
+import { buildSql } from './build-sql.js';
+import { lexQuestion, type Frame } from './frame.js';
+import type { Intent } from './intent.js';
+import { Decline, interpret } from './interpret.js';
+import { buildLexicon, type Lexicon } from './lexicon.js';
+import { suggestionsFor } from './suggest.js';
+
+export interface OfflineOptions {
+  /** Extra token symbols to recognise (e.g. the snapshot's tokens.erc20), beyond schemas/tokens.json. */
+  symbols?: Iterable<string>;
+  /** The snapshot's newest block time ('YYYY-MM-DD HH:MM:SS'), for explanations. */
+  snapshotTime?: string;
+}
+
+/** The minimum of Engine that `forEngine` needs (kept structural so tests can pass a real Engine). */
+interface QueryRunner {
+  query(sql: string, options?: { maxRows?: number }): Promise<{ rows: unknown[][] }>;
+}
+
+export interface Translation extends Generation {
+  intent: Intent;
+  frame: Frame;
+}
+
+/**
+ * The offline translator: no model, no network. It parses a question into
+ * slots (entities, measures, time, grouping, ranking), interprets them as an
+ * intent and builds one SQL statement. When any meaningful word is not
+ * understood it declines with `cannot_answer` and nearby questions it can answer.
+ */
+export class OfflineProvider implements Provider {
+  readonly id = 'offline' as const;
+  private readonly lex: Lexicon;
+  private readonly lastDay?: string;
+
+  constructor(options: OfflineOptions = {}) {
+    this.lex = buildLexicon(options.symbols ?? []);
+    this.lastDay = options.snapshotTime?.slice(0, 10);
+  }
+
+  /** A provider that also knows the snapshot's own token symbols and newest day. */
+  static async forEngine(engine: QueryRunner): Promise<OfflineProvider> {
+    const symbols = await engine.query('select distinct symbol from tokens.erc20 where symbol is not null', { maxRows: 100_000 });
+    const time = await engine.query('select snapshot_time()::VARCHAR', { maxRows: 1 });
+    return new OfflineProvider({
+      symbols: symbols.rows.map((r) => String(r[0])),
+      snapshotTime: (time.rows[0]?.[0] as string | null) ?? undefined,
+    });
+  }
+
+  async generate(request: GenerationRequest): Promise<Generation> {
+    if (request.signal?.aborted) throw new OnchainSqlError('cancelled', 'The request was cancelled.');
+    const { sql, explanation, chart } = this.translate(request.question, request.history);
+    return { sql, explanation, chart, model: 'offline-translator' };
+  }
+
+  /** Question (+ history) → SQL, or an OnchainSqlError('cannot_answer') with suggestions. */
+  translate(question: string, history: Turn[] = []): Translation {
+    if (!question.trim()) throw new OnchainSqlError('empty_question', 'The question is empty.');
+    if (question.length > 2000) {
+      throw new OnchainSqlError('cannot_answer', "I can't answer that offline: the question is too long for the offline translator (over 2,000 characters).", suggestionsFor(undefined));
+    }
+    const standalone = lexQuestion(question, this.lex);
+    const previous = this.previousFrame(history);
+    let frame = previous && isFollowUp(standalone) ? mergeFrames(previous, standalone) : standalone;
+    let intent: Intent;
+    try {
+      try {
+        intent = interpret(frame);
+      } catch (e) {
+        if (frame === standalone || !(e instanceof Decline)) throw e;
+        // The refinement did not fit the previous question; read it on its own.
+        intent = interpret(standalone);
+        frame = standalone;
+      }
+    } catch (e) {
+      if (e instanceof Decline) {
+        throw new OnchainSqlError('cannot_answer', `I can't answer that offline: ${e.reason}.`, suggestionsFor(frame));
+      }
+      throw e;
+    }
+    const built = buildSql(intent, this.lastDay);
+    return { ...built, intent, frame };
+  }
+
+  /** The conversation's running frame: each turn either starts afresh or refines the one before. */
+  private previousFrame(history: Turn[]): Frame | undefined {
+    let frame: Frame | undefined;
+    for (const turn of history.slice(-10)) {
+      if (!turn.question?.trim()) continue;
+      const f = lexQuestion(turn.question, this.lex);
+      const next = frame && isFollowUp(f) ? mergeFrames(frame, f) : f;
+      try {
+        interpret(next);
+        frame = next;
+      } catch {
+        // A turn we could not read (e.g. answered by another provider) does not reset what we know.
+      }
+    }
+    return frame;
+  }
+}
+
+/** A follow-up either says so ("now", "instead", "what about") or names nothing to measure on its own. */
+export function isFollowUp(f: Frame): boolean {
+  if (f.followup) return true;
+  const subject = f.nouns.length + f.fields.length + f.aggs.length + f.conds.length + f.verbs.length + (f.dex ? 1 : 0) + (f.which ? 1 : 0);
+  return subject === 0;
+}
+
+/** Slot-wise refinement: every slot the new question fills replaces the old one. */
+export function mergeFrames(prev: Frame, cur: Frame): Frame {
+  const m: Frame = { ...prev, unknown: cur.unknown, unsupported: cur.unsupported, followup: false };
+  if (cur.time) m.time = cur.time;
+  if (cur.tokens.length || cur.pair) {
+    m.tokens = cur.tokens;
+    m.pair = cur.pair;
+  }
+  if (cur.projects.length) m.projects = cur.projects;
+  if (cur.versions.length) m.versions = cur.versions;
+  if (cur.categories.length) m.categories = cur.categories;
+  if (cur.addresses.length) m.addresses = cur.addresses;
+  if (cur.bucket) m.bucket = cur.bucket;
+  if (cur.groupBy.length) {
+    m.groupBy = cur.groupBy;
+    m.nouns = [...prev.nouns.filter((n) => !prev.groupBy.includes(n)), ...cur.groupBy];
+  }
+  if (cur.rank) m.rank = { dir: cur.rank.dir, n: cur.rank.n ?? prev.rank?.n };
+  if (cur.aggs.length) m.aggs = cur.aggs;
+  if (cur.fields.length) m.fields = cur.fields;
+  if (cur.conds.length) m.conds = cur.conds;
+  if (cur.units.length) m.units = cur.units;
+  if (cur.dirs.length) m.dirs = cur.dirs;
+  if (cur.sides.length) m.sides = cur.sides;
+  if (cur.verbs.length) m.verbs = [...new Set([...prev.verbs, ...cur.verbs])];
+  const newNouns = cur.nouns.filter((n) => !cur.groupBy.includes(n));
+  if (newNouns.length) m.nouns = [...new Set([...m.nouns.filter((n) => m.groupBy.includes(n)), ...newNouns])];
+  m.dex = prev.dex || cur.dex;
+  m.superlative = cur.superlative ?? prev.superlative;
+  m.which = prev.which || cur.which;
+  m.when = prev.when || cur.when;
+  m.versus = prev.versus || cur.versus;
+  m.perRow = prev.perRow || cur.perRow;
+  m.plural = prev.plural || cur.plural;
+  return m;
+}

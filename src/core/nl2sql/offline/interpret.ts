@@ -1,0 +1,477 @@
+import { DIMENSIONS, type Field, type Frame, type Noun } from './frame.js';
+import type { Aggregate, Dimension, Filter, Intent, Measure, Table } from './intent.js';
+
+/** Thrown when the frame does not determine one answer; carries why, for the message and suggestions. */
+export class Decline extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
+
+/** A SQL string literal; symbols and other text from the data are attacker-controlled. */
+export function lit(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function inList(column: string, values: string[]): string {
+  return values.length === 1 ? `{c}${column} = ${lit(values[0]!)}` : `{c}${column} in (${values.map(lit).join(', ')})`;
+}
+
+const TRADE_NOUNS: Noun[] = ['trade', 'pool', 'pair', 'project', 'version', 'trader'];
+
+function has<T>(list: readonly T[], ...values: T[]): boolean {
+  return values.some((v) => list.includes(v));
+}
+
+function chooseTable(f: Frame): Table {
+  const erc20Tokens = f.tokens.filter((t) => t !== 'ETH');
+  if (has(f.nouns, 'tokenlist') || (has(f.verbs, 'listed') && has(f.nouns, 'token') && !has(f.nouns, 'transfer', 'trade'))) return 'erc20';
+  if (f.fields.includes('price')) return 'prices';
+  if (has(f.nouns, ...TRADE_NOUNS) || f.projects.length || f.versions.length || f.pair || has(f.verbs, 'trade') || f.sides.length) return 'trades';
+  if (f.dex && !f.categories.length) return 'trades';
+  if (has(f.nouns, 'block', 'miner') || has(f.fields, 'base_fee', 'utilization') || (f.fields.includes('tx_count') && f.nouns.includes('block'))) return 'blocks';
+  if (erc20Tokens.length || has(f.conds, 'mint', 'burn')) return 'transfers';
+  if (f.nouns.includes('transfer') && !f.tokens.includes('ETH')) return 'transfers';
+  if (f.nouns.includes('token') && !f.tokens.includes('ETH') && !has(f.nouns, 'transaction')) return f.time || f.groupBy.length || f.rank || f.superlative || f.which || has(f.verbs, 'transfer') ? 'transfers' : 'erc20';
+  if (f.categories.length && has(f.nouns, 'address') && !f.tokens.length && !has(f.nouns, 'transaction', 'transfer') && !f.fields.length && !f.dirs.length) return 'labels';
+  return 'transactions';
+}
+
+interface TableSpec {
+  rowNoun: string;
+  timeColumn: string;
+  /** Semantic field → column, with the default aggregate when the question names none. */
+  fields: Partial<Record<Field, { column: string; agg: Aggregate; words: string }>>;
+  rowColumns: string[];
+  /** Column a row listing orders by when the question names no field. */
+  defaultRowOrder?: string;
+}
+
+const SPECS: Record<Table, TableSpec> = {
+  transactions: {
+    rowNoun: 'transactions', timeColumn: 'block_time',
+    fields: {
+      value: { column: 'value_eth', agg: 'sum', words: 'ETH value' },
+      volume: { column: 'value_eth', agg: 'sum', words: 'ETH value' },
+      size: { column: 'value_eth', agg: 'sum', words: 'ETH value' },
+      fee: { column: 'fee_eth', agg: 'sum', words: 'fees (ETH)' },
+      gas_price: { column: 'gas_price_gwei', agg: 'avg', words: 'gas price (gwei)' },
+      gas_used: { column: 'gas_used', agg: 'sum', words: 'gas used' },
+      gas_limit: { column: 'gas_limit', agg: 'sum', words: 'gas limit' },
+    },
+    rowColumns: ['tx_hash', 'block_time', 'from_address', 'to_address'],
+    defaultRowOrder: 'value_eth',
+  },
+  blocks: {
+    rowNoun: 'blocks', timeColumn: 'block_time',
+    fields: {
+      base_fee: { column: 'base_fee_per_gas_gwei', agg: 'avg', words: 'base fee (gwei)' },
+      gas_used: { column: 'gas_used', agg: 'sum', words: 'gas used' },
+      gas_limit: { column: 'gas_limit', agg: 'avg', words: 'gas limit' },
+      utilization: { column: 'gas_used::DOUBLE / {c}gas_limit', agg: 'avg', words: 'gas utilisation (gas used / gas limit)' },
+      tx_count: { column: 'transaction_count', agg: 'avg', words: 'transactions per block' },
+      size: { column: 'gas_used', agg: 'avg', words: 'gas used' },
+      fee: { column: 'base_fee_per_gas_gwei', agg: 'avg', words: 'base fee (gwei)' },
+    },
+    rowColumns: ['block_number', 'block_time'],
+    defaultRowOrder: 'gas_used',
+  },
+  transfers: {
+    rowNoun: 'token transfers', timeColumn: 'block_time',
+    fields: {
+      value: { column: 'amount', agg: 'sum', words: 'amount' },
+      volume: { column: 'amount', agg: 'sum', words: 'amount' },
+      size: { column: 'amount', agg: 'sum', words: 'amount' },
+    },
+    rowColumns: ['tx_hash', 'block_time', 'symbol', 'from_address', 'to_address', 'amount_usd'],
+    defaultRowOrder: 'amount',
+  },
+  trades: {
+    rowNoun: 'DEX trades', timeColumn: 'block_time',
+    fields: {
+      volume: { column: 'amount_usd', agg: 'sum', words: 'volume (USD)' },
+      value: { column: 'amount_usd', agg: 'sum', words: 'volume (USD)' },
+      size: { column: 'amount_usd', agg: 'avg', words: 'trade size (USD)' },
+    },
+    rowColumns: ['tx_hash', 'block_time', 'project', 'version', 'token_pair', 'taker'],
+    defaultRowOrder: 'amount_usd',
+  },
+  prices: {
+    rowNoun: 'hourly prices', timeColumn: 'hour',
+    fields: { price: { column: 'price_usd', agg: 'avg', words: 'price (USD)' } },
+    rowColumns: ['hour', 'symbol'],
+    defaultRowOrder: 'price_usd',
+  },
+  erc20: { rowNoun: 'tokens in the token list', timeColumn: 'block_time', fields: {}, rowColumns: ['symbol', 'name', 'contract_address', 'decimals'] },
+  labels: { rowNoun: 'labelled addresses', timeColumn: 'block_time', fields: {}, rowColumns: ['address', 'name', 'category'] },
+};
+
+/** The column a dimension noun means in a table (address direction from the question's verbs). */
+function dimension(noun: Noun, table: Table, f: Frame): Dimension {
+  const toSide = f.dirs.includes('to') && !f.dirs.includes('from');
+  const fail = () => { throw new Decline(`I don't know how to group ${SPECS[table].rowNoun} by ${noun}`); };
+  switch (noun) {
+    case 'sender': if (table === 'transactions' || table === 'transfers') return { expr: '{c}from_address', alias: 'from_address', words: 'sender' }; break;
+    case 'receiver': if (table === 'transactions' || table === 'transfers') return { expr: '{c}to_address', alias: 'to_address', words: 'receiver' }; break;
+    case 'address':
+      if (table === 'transactions' || table === 'transfers') {
+        return toSide ? { expr: '{c}to_address', alias: 'to_address', words: 'receiving address' } : { expr: '{c}from_address', alias: 'from_address', words: 'sending address' };
+      }
+      if (table === 'trades') return { expr: '{c}taker', alias: 'taker', words: 'trader' };
+      if (table === 'blocks') return { expr: '{c}miner', alias: 'miner', words: 'fee recipient' };
+      break;
+    case 'trader': if (table === 'trades') return { expr: '{c}taker', alias: 'taker', words: 'trader' }; break;
+    case 'pool': if (table === 'trades') return { expr: '{c}pool_address', alias: 'pool_address', words: 'pool' }; break;
+    case 'pair': if (table === 'trades') return { expr: '{c}token_pair', alias: 'token_pair', words: 'token pair' }; break;
+    case 'project': if (table === 'trades') return { expr: '{c}project', alias: 'project', words: 'project' }; break;
+    case 'version': if (table === 'trades') return { expr: '{c}version', alias: 'version', words: 'version' }; break;
+    case 'token':
+      if (table === 'transfers' || table === 'prices') return { expr: '{c}symbol', alias: 'symbol', words: 'token' };
+      if (table === 'trades') {
+        return f.sides.includes('sold') ? { expr: '{c}token_sold_symbol', alias: 'token_sold_symbol', words: 'token sold' } : { expr: '{c}token_bought_symbol', alias: 'token_bought_symbol', words: 'token bought' };
+      }
+      break;
+    case 'miner': if (table === 'blocks') return { expr: '{c}miner', alias: 'miner', words: 'fee recipient (miner)' }; break;
+    case 'txtype': if (table === 'transactions') return { expr: '{c}tx_type', alias: 'tx_type', words: 'transaction type' }; break;
+    case 'method': if (table === 'transactions') return { expr: '{c}method_id', alias: 'method_id', words: 'method id' }; break;
+    case 'contract':
+      if (table === 'transactions') return { expr: '{c}to_address', alias: 'to_address', words: 'called contract' };
+      if (table === 'transfers') return { expr: '{c}contract_address', alias: 'contract_address', words: 'token contract' };
+      break;
+    case 'category': if (table === 'transactions' || table === 'transfers' || table === 'labels') return { expr: 'l.category', alias: 'category', words: 'label category' }; break;
+    case 'entity': if (table === 'transactions' || table === 'transfers') return { expr: 'l.name', alias: 'label', words: 'labelled address' }; break;
+    default: break;
+  }
+  return fail();
+}
+
+/** Which dimension is being ranked ("top 10 senders", "which pool"): the first dimension noun not already a GROUP BY. */
+function rankTarget(f: Frame): Noun | undefined {
+  const dims = f.nouns.filter((n) => DIMENSIONS.has(n) && !f.groupBy.includes(n));
+  // "top tokens by number of transfers": token is a dimension; "token pair" already became pair.
+  const candidate = dims.find((n) => n !== 'token' || !f.tokens.length);
+  if (candidate) return candidate;
+  if (f.categories.length && (f.which || f.rank)) return 'entity';
+  return undefined;
+}
+
+export function interpret(f: Frame): Intent {
+  if (f.unknown.length) throw new Decline(`I don't know the word${f.unknown.length > 1 ? 's' : ''} ${f.unknown.map((w) => `"${w}"`).join(', ')}`);
+  if (f.unsupported.length) throw new Decline(`"${f.unsupported[0]}" is not something I can compute offline`);
+  const recognised = f.nouns.length + f.fields.length + f.aggs.length + f.conds.length + f.tokens.length + f.projects.length
+    + f.categories.length + (f.pair ? 1 : 0) + (f.dex ? 1 : 0) + f.verbs.length + f.versions.length;
+  if (!recognised) throw new Decline("I didn't recognise anything to measure in the question");
+
+  const table = chooseTable(f);
+  const spec = SPECS[table];
+  const intent: Intent = { table, subject: spec.rowNoun, filters: [], dims: [], time: f.time, timeColumn: spec.timeColumn };
+  if (f.bucket && f.bucket !== 'auto') intent.bucket = f.bucket;
+  if (f.bucket === 'auto') intent.bucket = f.time?.kind === 'last' && f.time.unit !== 'day' && f.time.unit !== 'month' ? 'hour' : f.time?.kind === 'today' || f.time?.kind === 'yesterday' || f.time?.kind === 'day' ? 'hour' : 'day';
+
+  addFilters(intent, f);
+
+  // Grouping dimensions: explicit "by X", plus comparisons ("v2 versus v3", "USDC and USDT").
+  for (const g of f.groupBy) intent.dims.push(dimension(g, table, f));
+  if (f.versions.length > 1 && table === 'trades') pushDim(intent, dimension('version', table, f));
+  if (f.projects.length > 1) pushDim(intent, dimension('project', table, f));
+  if (f.tokens.length > 1 && (table === 'transfers' || table === 'prices')) pushDim(intent, dimension('token', table, f));
+  if (f.categories.length > 1 && intent.labelJoin) pushDim(intent, dimension('category', table, f));
+
+  const target = rankTarget(f);
+  const ranking = Boolean(f.rank || f.which || f.superlative || f.when);
+  if (ranking && target && !(f.aggs.includes('distinct') || (f.aggs.includes('count') && !f.rank && !f.which && !f.superlative))) {
+    intent.dims.push(dimension(target, table, f));
+    intent.measure = measureFor(intent, f, true);
+    intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? (f.which || !f.rank ? (f.plural && !f.which ? 10 : 1) : 10) };
+    return finish(intent, f);
+  }
+  if (ranking && intent.bucket && !intent.dims.length && (f.which || f.rank || f.superlative) && !f.aggs.some((a) => a === 'min' || a === 'max' || a === 'avg' || a === 'median')) {
+    // "which day had the most transactions", "busiest hour"
+    intent.measure = measureFor(intent, f, true);
+    intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? 1 };
+    return finish(intent, f);
+  }
+  if (table === 'prices') return pricesIntent(intent, f);
+  const explicitAgg = f.aggs.some((a) => a !== 'latest');
+  if (ranking && !intent.dims.length && !intent.bucket && (f.which || f.when || f.rank || (f.superlative && !explicitAgg && (!f.fields.length || rowNounPresent(f, table))))) {
+    return rowListing(intent, f);
+  }
+  intent.measure = measureFor(intent, f, false);
+  return finish(intent, f);
+}
+
+function pushDim(intent: Intent, d: Dimension): void {
+  if (!intent.dims.some((x) => x.alias === d.alias)) intent.dims.push(d);
+}
+
+function rowNounPresent(f: Frame, table: Table): boolean {
+  const noun: Partial<Record<Table, Noun>> = { transactions: 'transaction', blocks: 'block', transfers: 'transfer', trades: 'trade' };
+  const n = noun[table];
+  return Boolean(n && (f.nouns.includes(n) || f.which));
+}
+
+function finish(intent: Intent, f: Frame): Intent {
+  if (intent.table === 'erc20' && (intent.time || intent.bucket)) throw new Decline('the token list has no time column');
+  return intent;
+}
+
+function addFilters(intent: Intent, f: Frame): void {
+  const t = intent.table;
+  const filters: Filter[] = intent.filters;
+  const erc20Tokens = f.tokens.filter((x) => x !== 'ETH');
+  if (t === 'transfers') {
+    if (f.tokens.includes('ETH')) throw new Decline('ether is not an ERC-20 token: ask about ETH transactions, or about WETH transfers');
+    if (erc20Tokens.length && !(f.aggs.includes('share') || f.aggs.includes('percent'))) filters.push({ sql: inList('symbol', erc20Tokens), words: erc20Tokens.join(' and ') });
+    if (f.conds.includes('mint')) filters.push({ sql: `{c}from_address = ${lit(ZERO_ADDRESS)}`, words: 'mints (sent from the zero address)' });
+    if (f.conds.includes('burn')) filters.push({ sql: `{c}to_address = ${lit(ZERO_ADDRESS)}`, words: 'burns (sent to the zero address)' });
+  }
+  if (t === 'prices') {
+    if (f.tokens.length) filters.push({ sql: inList('symbol', f.tokens), words: f.tokens.join(' and ') });
+  }
+  if (t === 'trades') {
+    if (f.projects.length && !((f.aggs.includes('share') || f.aggs.includes('percent')) && f.projects.length === 1)) filters.push({ sql: inList('project', f.projects), words: `on ${f.projects.join(' and ')}` });
+    if (f.versions.length) filters.push({ sql: inList('version', f.versions), words: `version ${f.versions.join(' and ')}` });
+    if (f.pair) filters.push({ sql: `{c}token_pair = ${lit(f.pair)}`, words: `in the ${f.pair} pair` });
+    const dexTokens = f.tokens.map((x) => (x === 'ETH' ? 'WETH' : x));
+    if (dexTokens.length === 2 && !f.pair && f.nouns.includes('pair')) {
+      filters.push({ sql: `{c}token_pair = ${lit([...dexTokens].sort().join('-'))}`, words: `in the ${[...dexTokens].sort().join('-')} pair` });
+    } else if (dexTokens.length) {
+      const side = f.sides.length === 1 ? f.sides[0] : undefined;
+      const one = (s: string) => side === 'bought' ? `{c}token_bought_symbol = ${lit(s)}` : side === 'sold' ? `{c}token_sold_symbol = ${lit(s)}`
+        : `({c}token_bought_symbol = ${lit(s)} or {c}token_sold_symbol = ${lit(s)})`;
+      if (dexTokens.length > 1) throw new Decline('I can compare DEX trades of one token at a time (or one pair)');
+      filters.push({ sql: one(dexTokens[0]!), words: side ? `${side} ${dexTokens[0]}` : `involving ${dexTokens[0]}` });
+    }
+    if (f.categories.length) throw new Decline('DEX trades are not joined to address labels offline');
+    for (const a of f.addresses) {
+      filters.push(f.nouns.includes('pool') ? { sql: `{c}pool_address = ${lit(a)}`, words: `in pool ${a}` } : { sql: `{c}taker = ${lit(a)}`, words: `by trader ${a}` });
+    }
+  }
+  if (t === 'transactions' || t === 'transfers') {
+    for (const a of f.addresses) {
+      const dir = f.dirs.length === 1 ? f.dirs[0] : undefined;
+      filters.push(dir === 'to' ? { sql: `{c}to_address = ${lit(a)}`, words: `to ${a}` }
+        : dir === 'from' ? { sql: `{c}from_address = ${lit(a)}`, words: `from ${a}` }
+        : { sql: `({c}from_address = ${lit(a)} or {c}to_address = ${lit(a)})`, words: `involving ${a}` });
+    }
+    if (f.nouns.includes('zeroaddress') && !f.conds.length && t === 'transfers') {
+      const dir = f.dirs.includes('from') ? 'from' : 'to';
+      filters.push({ sql: `{c}${dir}_address = ${lit(ZERO_ADDRESS)}`, words: dir === 'to' ? 'burns (sent to the zero address)' : 'mints (sent from the zero address)' });
+    }
+    if (f.categories.length) {
+      const column = f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address';
+      intent.labelJoin = { column };
+      const cats = f.categories;
+      if (!(f.groupBy.includes('category'))) filters.push({ sql: cats.length === 1 ? `l.category = ${lit(cats[0]!)}` : `l.category in (${cats.map(lit).join(', ')})`, words: `${column === 'to_address' ? 'received by' : 'sent from'} ${cats.join('/')}-labelled addresses` });
+    } else if (f.groupBy.includes('category') || f.groupBy.includes('entity')) {
+      intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
+    }
+  }
+  if (t === 'labels') {
+    filters.push({ sql: inList('category', f.categories), words: `labelled ${f.categories.join('/')}` });
+  }
+  if (t === 'transactions') {
+    const shareConds = shareConditionSource(f);
+    if (!shareConds) for (const c of f.conds) { const x = txCondition(c); if (x) filters.push(x); }
+  }
+  if ((t === 'blocks' || t === 'erc20' || t === 'prices' || t === 'labels') && f.conds.length) throw new Decline(`"${f.conds[0]}" does not apply to ${SPECS[t].rowNoun}`);
+  if (t === 'trades' && f.conds.length) throw new Decline(`"${f.conds[0]}" does not apply to DEX trades`);
+  if (t === 'blocks' && (f.tokens.length || f.categories.length || f.addresses.length)) throw new Decline('blocks have no token or address to filter by');
+}
+
+function shareConditionSource(f: Frame): boolean {
+  return f.aggs.includes('share') || f.aggs.includes('percent');
+}
+
+function txCondition(c: string): Filter | undefined {
+  switch (c) {
+    case 'failed': return { sql: 'not {c}success', words: 'failed' };
+    case 'success': return { sql: '{c}success', words: 'successful' };
+    case 'created': return { sql: '{c}created_contract_address is not null', words: 'contract deployments' };
+    case 'type0': return { sql: '{c}tx_type = 0', words: 'type 0 (legacy)' };
+    case 'type1': return { sql: '{c}tx_type = 1', words: 'type 1 (access list)' };
+    case 'type2': return { sql: '{c}tx_type = 2', words: 'type 2 (EIP-1559)' };
+    case 'type3': return { sql: '{c}tx_type = 3', words: 'type 3 (blob)' };
+    case 'plain': return { sql: "{c}method_id = '0x'", words: 'plain ETH transfers' };
+    default: return undefined;
+  }
+}
+
+function explicitAggregate(f: Frame): Aggregate | undefined {
+  const order: Array<[string, Aggregate]> = [['median', 'median'], ['avg', 'avg'], ['min', 'min'], ['max', 'max'], ['sum', 'sum']];
+  for (const [word, agg] of order) if (f.aggs.includes(word as never)) return agg;
+  return undefined;
+}
+
+function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
+  const t = intent.table;
+  const spec = SPECS[t];
+  if (t === 'erc20') {
+    if (f.aggs.includes('count') || !f.aggs.length) return { agg: 'count', alias: 'tokens', words: 'tokens in the token list' };
+    throw new Decline('I can only count the tokens in the token list');
+  }
+  if (t === 'labels') return { agg: 'count', alias: 'addresses', words: 'labelled addresses' };
+
+  if (f.aggs.includes('share') || f.aggs.includes('percent')) return shareMeasure(intent, f);
+
+  // Distinct counts: "unique senders", "how many traders".
+  const distinctNoun = f.nouns.find((n) => ['sender', 'receiver', 'address', 'trader', 'pool', 'pair', 'token', 'miner', 'contract', 'project'].includes(n) && !f.groupBy.includes(n));
+  if (!ranking && distinctNoun && (f.aggs.includes('distinct') || f.aggs.includes('count')) && !f.fields.length) {
+    const d = distinctNoun === 'token' && t === 'transfers' ? { expr: '{c}symbol', alias: 'symbol', words: 'token' } : dimension(distinctNoun, t, f);
+    return { agg: 'count_distinct', column: d.expr, alias: `distinct_${d.alias}`, words: `distinct ${d.words}s` };
+  }
+  if (f.aggs.includes('distinct') && !distinctNoun) throw new Decline('unique what? (senders, receivers, traders, pools, tokens…)');
+
+  const field = f.fields.find((x) => spec.fields[x]);
+  const unknownField = f.fields.find((x) => !spec.fields[x] && x !== 'tx_count');
+  if (unknownField) throw new Decline(`${unknownField.replace('_', ' ')} is not a measure of ${spec.rowNoun}`);
+  const agg = explicitAggregate(f);
+  const counting = f.aggs.includes('count');
+
+  if (counting && (!field || (agg !== 'sum' && agg !== undefined) || f.fields.includes('tx_count'))) {
+    const base: Measure = { agg: 'count', alias: t === 'transactions' || (t === 'blocks' && f.fields.includes('tx_count')) ? 'transactions' : t === 'blocks' ? 'blocks' : t === 'trades' ? 'trades' : 'transfers', words: `number of ${spec.rowNoun}` };
+    if (t === 'blocks' && f.fields.includes('tx_count') && !f.nouns.includes('block')) return base;
+    if (agg && agg !== 'sum' && intent.bucket && t !== 'blocks') {
+      // "average number of transactions per day": an aggregate over the daily counts
+      return { ...base, outer: agg as 'avg' | 'median' | 'min' | 'max', words: `${agg === 'avg' ? 'average' : agg} ${intent.bucket}ly number of ${spec.rowNoun}` };
+    }
+    if (t === 'blocks' && f.fields.includes('tx_count')) return { agg: agg ?? 'avg', column: '{c}transaction_count', alias: `${agg ?? 'avg'}_transactions_per_block`, words: 'transactions per block' };
+    return base;
+  }
+
+  let column: string | undefined;
+  let words = '';
+  let defaultAgg: Aggregate = 'sum';
+  if (field) {
+    const fs = spec.fields[field]!;
+    column = fs.column.startsWith('{c}') || fs.column.includes('{c}') ? `{c}${fs.column}` : `{c}${fs.column}`;
+    words = fs.words;
+    defaultAgg = fs.agg;
+  } else if (t === 'transactions' && f.tokens.includes('ETH')) {
+    column = '{c}value_eth';
+    words = 'ETH value';
+  } else if (t === 'transfers' && (agg || f.tokens.length || ranking || f.units.includes('usd') || f.conds.some((c) => c === 'mint' || c === 'burn') || intent.labelJoin)) {
+    column = '{c}amount';
+    words = 'amount';
+  } else if (t === 'trades' && (agg === 'sum' || agg === 'avg' || agg === 'median' || agg === 'min' || agg === 'max' || f.units.includes('usd'))) {
+    column = '{c}amount_usd';
+    words = 'volume (USD)';
+  } else if (t === 'trades' && f.sides.length && f.tokens.length && agg) {
+    column = '{c}amount_usd';
+  }
+  if (t === 'transfers' && column === '{c}amount') {
+    const singleToken = f.tokens.filter((x) => x !== 'ETH').length === 1 || intent.dims.some((d) => d.alias === 'symbol');
+    if (f.units.includes('usd') || !singleToken) {
+      column = '{c}amount_usd';
+      words = 'USD value';
+    } else words = `${f.tokens[0] ?? 'token'} amount`;
+  }
+  if (t === 'trades' && f.sides.length === 1 && f.tokens.length === 1 && f.units.includes('token')) {
+    column = f.sides[0] === 'bought' ? '{c}token_bought_amount' : '{c}token_sold_amount';
+    words = `${f.tokens[0]} ${f.sides[0]}`;
+  }
+  if (!column) {
+    if (agg && agg !== 'sum') throw new Decline(`${agg} of what? (value, fees, gas price, volume…)`);
+    return { agg: 'count', alias: t === 'blocks' ? 'blocks' : t === 'trades' ? 'trades' : t === 'transfers' ? 'transfers' : 'transactions', words: `number of ${spec.rowNoun}` };
+  }
+  let a: Aggregate = agg ?? defaultAgg;
+  if (f.perRow && !agg) a = 'avg';
+  if (field === 'size' && !agg) a = 'avg';
+  let outer: Measure['outer'];
+  if (field === 'volume' && agg && agg !== 'sum' && intent.bucket && t === 'trades') {
+    outer = agg as 'avg' | 'median' | 'min' | 'max';
+    a = 'sum';
+  }
+  const aliasBase = column.replace(/\{c\}/g, '').replace(/::DOUBLE \/ gas_limit/, '_ratio');
+  return { agg: a, column, alias: `${a === 'avg' ? 'avg' : a}_${aliasBase}`, words: `${aggWords(a)} ${words}`, outer };
+}
+
+function aggWords(a: Aggregate): string {
+  return { count: 'number of', sum: 'total', avg: 'average', median: 'median', min: 'lowest', max: 'highest', count_distinct: 'distinct', share: 'share of', volume_share: 'share of', raw: '' }[a];
+}
+
+function shareMeasure(intent: Intent, f: Frame): Measure {
+  const percent = f.aggs.includes('percent');
+  const scale = percent ? '100.0 * ' : '';
+  const t = intent.table;
+  const conds: Array<{ sql: string; words: string }> = [];
+  if (t === 'transactions') for (const c of f.conds) { const x = txCondition(c); if (x) conds.push(x); }
+  if (t === 'transfers') {
+    const tk = f.tokens.filter((x) => x !== 'ETH');
+    if (tk.length === 1 && !f.groupBy.includes('token')) conds.push({ sql: `{c}symbol = ${lit(tk[0]!)}`, words: `${tk[0]} transfers` });
+  }
+  if (t === 'trades' && f.projects.length === 1) conds.push({ sql: `{c}project = ${lit(f.projects[0]!)}`, words: `trades on ${f.projects[0]}` });
+  if (conds.length === 0 && intent.dims.length && (t === 'trades' || t === 'transfers' || t === 'transactions')) {
+    // "share of DEX volume by project": each group's part of the total
+    const volume = f.fields.includes('volume') || f.fields.includes('value');
+    const col = t === 'trades' ? '{c}amount_usd' : t === 'transfers' ? '{c}amount_usd' : '{c}value_eth';
+    return { agg: 'volume_share', column: volume ? col : undefined, percent, alias: percent ? 'percent' : 'share', words: `${volume ? 'share of the total volume' : 'share of all'} ${SPECS[t].rowNoun}` };
+  }
+  if (conds.length !== 1) throw new Decline('share of what? Say which condition (failed, EIP-1559, contract deployments, a project, a token)');
+  const c = conds[0]!;
+  const volume = (t === 'trades' && (f.fields.includes('volume') || f.fields.includes('value')));
+  if (volume) {
+    return { agg: 'share', column: '{c}amount_usd', shareCondition: c.sql, percent, alias: percent ? 'percent' : 'share', words: `${percent ? 'percentage' : 'share'} of DEX volume ${c.words}` };
+  }
+  return { agg: 'share', shareCondition: c.sql, percent, alias: percent ? `percent_${aliasOf(c.words)}` : `share_${aliasOf(c.words)}`, words: `${percent ? 'percentage' : 'share'} of ${SPECS[t].rowNoun} that are ${c.words}`, column: scale ? undefined : undefined };
+}
+
+function aliasOf(words: string): string {
+  return words.toLowerCase().replace(/\(.*?\)/g, '').trim().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 30) || 'share';
+}
+
+function rowListing(intent: Intent, f: Frame): Intent {
+  const t = intent.table;
+  const spec = SPECS[t];
+  if (t === 'erc20' || t === 'labels') throw new Decline(`I can't rank ${spec.rowNoun}`);
+  const field = f.fields.find((x) => spec.fields[x]);
+  let order = field ? spec.fields[field]!.column : spec.defaultRowOrder!;
+  if (t === 'transfers' && !field && f.tokens.filter((x) => x !== 'ETH').length !== 1) order = 'amount_usd';
+  if (t === 'transfers' && f.units.includes('usd')) order = 'amount_usd';
+  if (t === 'transactions' && f.fields.includes('fee')) order = 'fee_eth';
+  const dir = f.rank?.dir ?? f.superlative ?? (f.aggs.includes('min') ? 'asc' : 'desc');
+  const n = f.rank?.n ?? (f.plural && !f.which && !f.when ? 10 : 1);
+  const columns = [...spec.rowColumns];
+  if (t === 'transfers') columns.splice(5, 0, 'amount');
+  if (t === 'trades') columns.push('amount_usd');
+  const orderExpr = order.includes('{c}') ? order : order;
+  if (!columns.includes(orderExpr)) columns.push(orderExpr.includes('/') ? `${orderExpr} as gas_utilization` : orderExpr);
+  intent.rows = { columns, orderBy: orderExpr.includes('/') ? 'gas_utilization' : orderExpr, dir, n };
+  intent.subject = spec.rowNoun;
+  return intent;
+}
+
+function pricesIntent(intent: Intent, f: Frame): Intent {
+  if (!f.tokens.length && !intent.dims.length) throw new Decline('price of which token? (ETH, WETH, USDC, LINK, …)');
+  const agg = explicitAggregate(f);
+  const extreme = f.superlative && !agg ? (f.superlative === 'desc' ? 'max' : 'min') : undefined;
+  if (f.when || f.which) {
+    intent.rows = { columns: ['hour', 'symbol', 'price_usd'], orderBy: 'price_usd', dir: f.superlative ?? (agg === 'min' ? 'asc' : 'desc'), n: f.rank?.n ?? 1 };
+    return intent;
+  }
+  if (agg || extreme) {
+    const a = agg ?? extreme!;
+    intent.measure = { agg: a, column: '{c}price_usd', alias: `${a}_price_usd`, words: `${aggWords(a)} ${f.tokens.join('/')} price (USD)` };
+    return intent;
+  }
+  if (intent.bucket && intent.bucket !== 'hour') {
+    intent.measure = { agg: 'avg', column: '{c}price_usd', alias: 'avg_price_usd', words: `average ${f.tokens.join('/')} price (USD)` };
+    return intent;
+  }
+  if (f.aggs.includes('latest') || (!intent.time && !intent.bucket)) {
+    if (intent.dims.length || f.tokens.length > 1) {
+      intent.dims = intent.dims.length ? intent.dims : [{ expr: '{c}symbol', alias: 'symbol', words: 'token' }];
+      intent.measure = { agg: 'raw', column: 'arg_max({c}price_usd, {c}hour)', alias: 'price_usd', words: 'latest price (USD)' };
+      return intent;
+    }
+    intent.rows = { columns: ['hour', 'symbol', 'price_usd'], orderBy: 'hour', dir: 'desc', n: 1 };
+    intent.subject = `latest ${f.tokens[0]} price`;
+    return intent;
+  }
+  // A series: prices are already hourly.
+  intent.bucket = undefined;
+  intent.series = { columns: f.tokens.length > 1 ? ['hour', 'symbol', 'price_usd'] : ['hour', 'price_usd'] };
+  return intent;
+}

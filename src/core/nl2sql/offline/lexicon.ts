@@ -1,0 +1,88 @@
+import lexiconData from './lexicon.json';
+import tokenList from '../../../../schemas/tokens.json';
+
+/** The translator's vocabulary (lexicon.json) compiled into lookup tables. */
+export interface Lexicon {
+  /** Phrase (normalised words joined by one space) → cue strings such as "noun:transaction". */
+  phrases: Map<string, string[]>;
+  maxPhraseWords: number;
+  stopwords: Set<string>;
+  followupWords: Set<string>;
+  /** Every word that appears anywhere in the vocabulary: used to decide singular forms. */
+  vocabulary: Set<string>;
+  /** Lowercase symbol → symbol as the token list spells it (long-tail tokens). */
+  symbols: Map<string, string>;
+  /** Canonical symbols of the well-known tokens (aliases in lexicon.json). */
+  majorSymbols: Set<string>;
+  projects: string[];
+  categories: string[];
+}
+
+interface LexiconFile {
+  stopwords: string[];
+  followupWords: string[];
+  tokens: Array<{ symbol: string; aliases: string[] }>;
+  projects: Record<string, string[]>;
+  categories: Record<string, string[]>;
+  phrases: Record<string, string>;
+}
+
+const data = lexiconData as LexiconFile;
+
+export function buildLexicon(extraSymbols: Iterable<string> = []): Lexicon {
+  const phrases = new Map<string, string[]>();
+  const add = (phrase: string, cue: string) => {
+    const key = phrase.toLowerCase().trim().split(/\s+/).join(' ');
+    const list = phrases.get(key) ?? [];
+    for (const c of cue.split(' ')) if (!list.includes(c)) list.push(c);
+    phrases.set(key, list);
+  };
+  for (const [p, cue] of Object.entries(data.phrases)) add(p, cue);
+  for (const t of data.tokens) {
+    add(t.symbol.toLowerCase(), `token:${t.symbol}`);
+    for (const a of t.aliases) add(a, `token:${t.symbol}`);
+  }
+  for (const [project, aliases] of Object.entries(data.projects)) for (const a of aliases) add(a, `project:${project}`);
+  for (const [category, aliases] of Object.entries(data.categories)) for (const a of aliases) add(a, `category:${category}`);
+
+  const vocabulary = new Set<string>();
+  for (const p of phrases.keys()) for (const w of p.split(' ')) vocabulary.add(w);
+  for (const w of data.stopwords) vocabulary.add(w);
+  for (const w of data.followupWords) for (const x of w.split(' ')) vocabulary.add(x);
+
+  const symbols = new Map<string, string>();
+  const consider = (s: string) => {
+    // Symbols are attacker-controlled text: only plain ticker-like ones become matchable words.
+    if (!/^\$?[A-Za-z0-9][A-Za-z0-9.+-]{0,14}$/.test(s)) return;
+    const lower = s.toLowerCase();
+    if (vocabulary.has(lower) || /^\d+$/.test(lower)) return;
+    if (!symbols.has(lower)) symbols.set(lower, s);
+  };
+  for (const t of (tokenList as { tokens: Array<{ symbol: string }> }).tokens) consider(t.symbol);
+  for (const s of extraSymbols) consider(s);
+
+  return {
+    phrases,
+    maxPhraseWords: Math.max(...[...phrases.keys()].map((p) => p.split(' ').length)),
+    stopwords: new Set(data.stopwords),
+    followupWords: new Set(data.followupWords),
+    vocabulary,
+    symbols,
+    majorSymbols: new Set(data.tokens.map((t) => t.symbol)),
+    projects: Object.keys(data.projects),
+    categories: Object.keys(data.categories),
+  };
+}
+
+/** Singular form when that form is a known word ("transactions" → "transaction", "addresses" → "address"). */
+export function normaliseWord(word: string, lex: Lexicon): string {
+  const candidates: string[] = [];
+  if (word.length < 4) return word;
+  if (word.endsWith('ies')) candidates.push(word.slice(0, -3) + 'y');
+  if (word.endsWith('es')) candidates.push(word.slice(0, -2));
+  if (word.endsWith('s')) candidates.push(word.slice(0, -1));
+  if (word.endsWith('ed')) candidates.push(word.slice(0, -2), word.slice(0, -1));
+  // The singular wins when both are known words ("transactions" → "transaction").
+  for (const c of candidates) if (lex.vocabulary.has(c)) return c;
+  return word;
+}
