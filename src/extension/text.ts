@@ -70,16 +70,6 @@ export function markdownTable(result: TableLike, limit = 20, cellMax = 80): stri
   return [header, rule, ...body].join('\n');
 }
 
-/** An HTML table, every value escaped; for notebook `text/html` fallbacks. */
-export function htmlTable(result: TableLike, limit = 100, cellMax = 200): string {
-  const head = result.columns.map((c) => `<th>${escapeHtml(neutraliseInvisible(c.name))}</th>`).join('');
-  const body = result.rows
-    .slice(0, limit)
-    .map((r) => `<tr>${result.columns.map((_, i) => `<td>${escapeHtml(truncate(neutraliseInvisible(cellText(r[i])), cellMax))}</td>`).join('')}</tr>`)
-    .join('');
-  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
-}
-
 /** A fixed-width text table for `text/plain` outputs. */
 export function plainTable(result: TableLike, limit = 50, cellMax = 40): string {
   const cols = result.columns.map((c) => neutraliseInvisible(c.name));

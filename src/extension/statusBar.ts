@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import type { Session } from './session.js';
+
+/** "$(database) sample (synthetic)" or the folder, chain and block range; click ⇒ Choose Snapshot. */
+export function createSnapshotStatus(session: Session): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('onchainSql.snapshot', vscode.StatusBarAlignment.Left, 10);
+  item.name = 'Onchain SQL Snapshot';
+  item.command = 'onchainSql.chooseSnapshot';
+  const update = async () => {
+    const s = session.activeSnapshot();
+    item.text = `$(database) ${s.label}`;
+    const provider = await session.providerLabel().catch(() => 'unknown');
+    const tip = new vscode.MarkdownString();
+    tip.appendText(`Onchain SQL snapshot: ${s.dir}`);
+    if (s.manifest) {
+      tip.appendText(`\nChain: ${s.manifest.chain}${s.manifest.synthetic ? ' (synthetic sample)' : ''}`);
+      if (s.manifest.blockRange) tip.appendText(`\nBlocks: ${s.manifest.blockRange.first} – ${s.manifest.blockRange.last}`);
+      if (s.manifest.timeRange) tip.appendText(`\nTime: ${s.manifest.timeRange.first} – ${s.manifest.timeRange.last} UTC`);
+    } else if (s.isSample) {
+      tip.appendText('\nThe sample is built on first use.');
+    }
+    tip.appendText(`\nAnswers by: ${provider}\n\nClick to choose another snapshot.`);
+    item.tooltip = tip;
+    item.show();
+  };
+  void update();
+  const subs = [session.onDidChangeSnapshot(() => void update()), session.onDidChangeProvider(() => void update())];
+  return new vscode.Disposable(() => {
+    for (const s of subs) s.dispose();
+    item.dispose();
+  });
+}
