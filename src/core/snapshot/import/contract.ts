@@ -52,7 +52,8 @@ export async function writeContract(c: DuckDBConnection, dir: string, staged: St
   await writeTable(c, dir, table('ethereum.blocks'), `
     SELECT x.block_number, x.block_hash, x.parent_hash, unix_to_timestamp(x.unix_time) AS block_time, x.miner,
       x.gas_limit, x.gas_used, x.base_fee_per_gas_wei / 1e9 AS base_fee_per_gas_gwei, ${txCount} AS transaction_count
-    FROM stg_blocks x ${txCountJoin}`);
+    FROM stg_blocks x ${txCountJoin}
+    ORDER BY x.block_number`);
 
   progress('ethereum.transactions');
   // The receipt's effective gas price is what was paid; the transaction's gas_price is the fallback

@@ -34,7 +34,7 @@ function u256Exact(cols: DatasetColumns, name: string): string {
   const type = cols.type(name);
   if (type === undefined) return 'NULL::HUGEINT';
   if (type === 'BLOB') return `u256_hex_exact(${hexOf(cols, name)})`;
-  if (isNumeric(type)) return `TRY_CAST("${name}" AS HUGEINT)`;
+  if (isNumeric(type)) return `u256_fit(TRY_CAST("${name}" AS HUGEINT))`;
   return `u256_dec_exact(CAST("${name}" AS VARCHAR))`;
 }
 

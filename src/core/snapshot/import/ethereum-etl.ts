@@ -45,11 +45,11 @@ async function jsonRelations(c: DuckDBConnection, dir: string, layout: EtlLayout
     const r = await c.runAndReadAll(`SELECT type, count(*)::INTEGER FROM etl_stream GROUP BY type`);
     counts = new Map(r.getRows().map((row) => [String(row[0]), Number(row[1])]));
   } catch (e) {
-    throw new OnchainSqlError('import_format', `Not an ethereum-etl export: expected blocks.csv and transactions.csv, or newline-delimited JSON items from \`ethereumetl stream\`, in ${dir} (${describeFound(dir, layout.json)}); the JSON could not be read: ${(e as Error).message.split('\n')[0]}`);
+    throw new OnchainSqlError('import_format', `Not an ethereum-etl export: expected blocks.csv and transactions.csv, or newline-delimited JSON items from \`ethereumetl stream\`, in ${dir} (${describeFound(dir, layout.all)}); the JSON could not be read: ${(e as Error).message.split('\n')[0]}`);
   }
   if (!counts.get('block') || !counts.get('transaction')) {
     const seen = [...counts.keys()].filter((k) => k !== 'null').join(', ') || 'none';
-    throw new OnchainSqlError('import_format', `Not an ethereum-etl export: expected blocks.csv and transactions.csv, or newline-delimited JSON with items of type "block" and "transaction" (ethereumetl stream), in ${dir} (${describeFound(dir, layout.json)}; item types seen: ${seen}).`);
+    throw new OnchainSqlError('import_format', `Not an ethereum-etl export: expected blocks.csv and transactions.csv, or newline-delimited JSON with items of type "block" and "transaction" (ethereumetl stream), in ${dir} (${describeFound(dir, layout.all)}; item types seen: ${seen}).`);
   }
   const rel = (d: EtlDataset): string | null => {
     const t = STREAM_TYPES[d];

@@ -53,6 +53,8 @@ export interface EtlLayout {
   kind: 'csv' | 'json';
   csv: Record<EtlDataset, string[]>;
   json: string[];
+  /** Every file of the folder, for messages. */
+  all: string[];
 }
 
 export type CryoLayout = Record<CryoDataset, string[]>;
@@ -60,9 +62,9 @@ export type CryoLayout = Record<CryoDataset, string[]>;
 /** The CSV layout when blocks and transactions are there; else the JSON stream layout when there are JSON files; else null. */
 export function detectEtl(files: string[]): EtlLayout | null {
   const csv = Object.fromEntries(ETL_DATASETS.map((d) => [d, etlCsvFiles(files, d)])) as Record<EtlDataset, string[]>;
-  if (csv.blocks.length && csv.transactions.length) return { kind: 'csv', csv, json: [] };
+  if (csv.blocks.length && csv.transactions.length) return { kind: 'csv', csv, json: [], all: files };
   const json = jsonFiles(files);
-  if (json.length && !csv.blocks.length && !csv.transactions.length) return { kind: 'json', csv, json };
+  if (json.length && !csv.blocks.length && !csv.transactions.length) return { kind: 'json', csv, json, all: files };
   return null;
 }
 
@@ -83,6 +85,11 @@ const EXPECTED: Record<ImportFormat, string> = {
   cryo: 'Parquet datasets blocks and transactions (e.g. ethereum__blocks__00017173049_to_00017173050.parquet; also logs, erc20_transfers, erc20_metadata)',
 };
 
+/** 'a cryo', 'an ethereum-etl'. */
+function withArticle(f: ImportFormat): string {
+  return f === 'cryo' ? 'a cryo' : 'an ethereum-etl';
+}
+
 /** Finds the export's files for `from`, or explains what was expected (and which format the folder looks like instead). */
 export function locateExport(from: 'ethereum-etl', dir: string): EtlLayout;
 export function locateExport(from: 'cryo', dir: string): CryoLayout;
@@ -95,7 +102,7 @@ export function locateExport(from: ImportFormat, dir: string): EtlLayout | CryoL
   const other: ImportFormat = from === 'cryo' ? 'ethereum-etl' : 'cryo';
   const looksOther = other === 'cryo' ? detectCryo(files) !== null : detectEtl(files)?.kind === 'csv';
   if (looksOther) {
-    throw new OnchainSqlError('import_format', `Not a ${from} export: ${dir} looks like a ${other} export (${describeFound(dir, files)}). Use --from ${other}.`, [`onchain-sql snapshot import --from ${other} ${dir} --out …`]);
+    throw new OnchainSqlError('import_format', `Not ${withArticle(from)} export: ${dir} looks like ${withArticle(other)} export (${describeFound(dir, files)}). Use --from ${other}.`, [`onchain-sql snapshot import --from ${other} ${dir} --out …`]);
   }
-  throw new OnchainSqlError('import_format', `Not a ${from} export: expected ${EXPECTED[from]} in ${dir} (${describeFound(dir, files)}).`);
+  throw new OnchainSqlError('import_format', `Not ${withArticle(from)} export: expected ${EXPECTED[from]} in ${dir} (${describeFound(dir, files)}).`);
 }

@@ -16,20 +16,27 @@ export async function describeColumns(c: DuckDBConnection, relation: string): Pr
   return new Map(r.getRows().map((row) => [String(row[0]).toLowerCase(), String(row[1])]));
 }
 
+/** 10^38: DECIMAL(38,0) holds |v| < 10^38. */
+export const EXACT_LIMIT = `'1${'0'.repeat(38)}'`;
+
 /**
- * Macros that keep 256-bit integers exact. DuckDB's widest integer is HUGEINT
- * (signed 128-bit). Decision for values above its range (e.g. 2^255, seen in
- * spam tokens): the row is kept, the exact column (`amount_raw`, `value_wei`)
- * is NULL, and the DOUBLE columns (`amount`, `value_eth`) are still filled from
+ * Macros that keep 256-bit integers exact. The contract's exact columns are
+ * HUGEINT, stored in Parquet as DECIMAL(38,0) (see writeTable), so the exact
+ * range is |v| < 10^38. Decision for values beyond it (e.g. 2^255, seen in spam
+ * tokens): the row is kept, the exact column (`amount_raw`, `value_wei`) is
+ * NULL, and the DOUBLE columns (`amount`, `value_eth`) are still filled from
  * the approximate value. Nothing is clamped, so a NULL never looks like a real
  * but wrong number.
  *
+ * - u256_fit(h): h when it is exactly storable, else NULL.
  * - u256_dec_exact(text): decimal text → HUGEINT, NULL when it does not fit.
  * - u256_hex_exact(hex): big-endian hex (with or without 0x, ≤ 64 digits) → HUGEINT, NULL when it does not fit.
  * - u256_hex_double(hex): the same value as DOUBLE (approximate, never NULL for valid hex).
  */
 export async function defineU256Macros(c: DuckDBConnection): Promise<void> {
-  await c.run(`CREATE OR REPLACE TEMP MACRO u256_dec_exact(s) AS TRY_CAST(trim(s) AS HUGEINT)`);
+  await c.run(`CREATE OR REPLACE TEMP MACRO u256_fit(h) AS
+    CASE WHEN h > -${EXACT_LIMIT}::HUGEINT AND h < ${EXACT_LIMIT}::HUGEINT THEN h END`);
+  await c.run(`CREATE OR REPLACE TEMP MACRO u256_dec_exact(s) AS u256_fit(TRY_CAST(trim(s) AS HUGEINT))`);
   await c.run(`CREATE OR REPLACE TEMP MACRO u256_hex_pad(h) AS
     CASE WHEN h IS NULL THEN NULL
          WHEN length(regexp_replace(lower(h), '^0x', '')) > 64 THEN NULL
@@ -38,7 +45,7 @@ export async function defineU256Macros(c: DuckDBConnection): Promise<void> {
   await c.run(`CREATE OR REPLACE TEMP MACRO u256_word(p, i) AS TRY_CAST('0x' || substr(p, 16 * (i - 1) + 1, 16) AS UBIGINT)`);
   await c.run(`CREATE OR REPLACE TEMP MACRO u256_hex_exact(h) AS
     CASE WHEN substr(u256_hex_pad(h), 1, 32) = repeat('0', 32) AND substr(u256_hex_pad(h), 33, 1) < '8'
-         THEN u256_word(u256_hex_pad(h), 3)::HUGEINT * 18446744073709551616::HUGEINT + u256_word(u256_hex_pad(h), 4)::HUGEINT
+         THEN u256_fit(u256_word(u256_hex_pad(h), 3)::HUGEINT * 18446744073709551616::HUGEINT + u256_word(u256_hex_pad(h), 4)::HUGEINT)
          ELSE NULL END`);
   await c.run(`CREATE OR REPLACE TEMP MACRO u256_hex_double(h) AS
     u256_word(u256_hex_pad(h), 1)::DOUBLE * pow(2.0, 192) + u256_word(u256_hex_pad(h), 2)::DOUBLE * pow(2.0, 128)
