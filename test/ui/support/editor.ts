@@ -53,6 +53,7 @@ export async function openEditor(opts: { files?: Record<string, string> } = {}):
   fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off',
     'workbench.tips.enabled': false, 'extensions.ignoreRecommendations': true, 'chat.commandCenter.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
   }, null, 2));
   let server: RunningServer | undefined;
   let context: BrowserContext | undefined;
@@ -63,7 +64,8 @@ export async function openEditor(opts: { files?: Record<string, string> } = {}):
     const page = context.pages()[0] ?? await context.newPage();
     const dialogs: string[] = [];
     page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss().catch(() => {}); });
-    const payload = [['extensionDevelopmentPath', `vscode-remote://${server.authority}${REPO_ROOT}`]];
+    const extensionDir = process.env.ONCHAIN_SQL_EXTENSION_DIR || REPO_ROOT; // override: try another build of the extension
+    const payload = [['extensionDevelopmentPath', `vscode-remote://${server.authority}${extensionDir}`]];
     await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.statusbar').waitFor({ timeout: 60_000 });
