@@ -41,6 +41,8 @@ function macros(seed: number): string[] {
     // Zipf-like rank in 1..n: log-uniform, so rank k is drawn with probability ~ 1/k.
     `CREATE MACRO zipf(k, i, n) AS least(n, floor(exp(r(k, i) * ln(n)))::BIGINT)`,
     `CREATE MACRO lognorm(k, i, median, sigma) AS exp(ln(median) + sigma * nrm(k, i))`,
+    // A smooth ceiling (x for small x, approaching c): hard caps would make many rows tie at the cap and top-N answers ambiguous.
+    `CREATE MACRO softcap(x, c) AS x / (1 + x / c)`,
     `CREATE MACRO topic(a) AS CASE WHEN a IS NULL THEN NULL ELSE '0x000000000000000000000000' || substr(a, 3) END`,
     `CREATE MACRO word(x) AS lpad(lower(to_hex(x)), 64, '0')`,
   ];
@@ -90,8 +92,9 @@ export function sampleSteps(seed: number, scale: number): Step[] {
     )
     SELECT block_number, slot, block_time,
       (1 + 0.25 * cos(2 * pi() * (hod - 15) / 24)) * (CASE WHEN weekend THEN 0.82 ELSE 1.0 END) * (1 + 0.06 * nrm('dayvar', floor(day_f)::BIGINT)) AS activity,
-      least(30.0, greatest(1.0, exp(ln(8) + 0.55 * cos(2 * pi() * (hod - 15) / 24) + 0.6 * sin(2 * pi() * day_f / 3.3 + 1) + 0.25 * sin(2 * pi() * day_f * 24 / 5.7) + 0.04 * nrm('bf', slot)))) AS base_fee,
-      least(30000000, greatest(1500000, round(15000000 * (1 + 0.28 * nrm('bgas', slot)))))::BIGINT AS gas_used,
+      -- smooth log-scale wave squeezed into (1, 30) gwei by a logistic curve, so no two blocks tie at a bound
+      exp(ln(30) / (1 + exp(-1.3 * (0.55 * cos(2 * pi() * (hod - 15) / 24) + 0.6 * sin(2 * pi() * day_f / 3.3 + 1) + 0.25 * sin(2 * pi() * day_f * 24 / 5.7) + 0.04 * nrm('bf', slot) + ln(8) - ln(5.5))))) AS base_fee,
+      round(1500000 + softcap(24000000 * exp(0.45 * nrm('bgas', slot)), 28400000))::BIGINT AS gas_used,
       coalesce((SELECT address FROM pick_miner WHERE bucket = floor(r('miner', slot) * 100)), addr('validator', floor(r('val', slot) * 40)::BIGINT)) AS miner
     FROM c`);
   add('blocks', `ALTER TABLE blk ADD COLUMN n_tx BIGINT`);
@@ -199,7 +202,7 @@ export function sampleSteps(seed: number, scale: number): Step[] {
       SELECT t.*,
         CASE WHEN sym2 IS NULL THEN CASE WHEN sold_symbol = sym0 THEN sym1 ELSE sym0 END
              ELSE list_filter([sym0, sym1, sym2], s -> s <> sold_symbol)[1 + floor(c3b * 2)::INT] END AS bought_symbol,
-        least(3e6, lognorm('usd', id, CASE WHEN sender_role = 'mev' THEN 12000 ELSE 2500 END, 1.6)) AS trade_usd
+        softcap(lognorm('usd', id, CASE WHEN sender_role = 'mev' THEN 12000 ELSE 2500 END, 1.6), 5e6) AS trade_usd
       FROM tx3 t
     )
     SELECT x.*,
@@ -232,30 +235,30 @@ export function sampleSteps(seed: number, scale: number): Step[] {
         -- token amounts: a USD size turned into units at the token's reference price, or units for unpriced tokens
         CASE WHEN token IS NULL THEN NULL
              WHEN kind IN ('mint', 'burn') AND token_price0 IS NOT NULL THEN lognorm('mbamt', id, 150000, 1.4) / token_price0
-             WHEN token_price0 IS NOT NULL THEN least(2e7, lognorm('amt', id, CASE WHEN sender_role = 'cex' THEN 1800 ELSE 450 END, 1.8)) / token_price0
+             WHEN token_price0 IS NOT NULL THEN softcap(lognorm('amt', id, CASE WHEN sender_role = 'cex' THEN 1800 ELSE 450 END, 1.8), 3e7) / token_price0
              ELSE lognorm('amt', id, 2500, 2.2) END AS token_units,
         kind = 'weth' AND r('wdir', id) < 0.45 AS weth_withdraw,
         kind = 'lending' AND r('ldir', id) < 0.35 AS lend_withdraw,
         CASE
-          WHEN kind = 'eth' THEN least(4000, lognorm('eth', id, CASE sender_role WHEN 'cex' THEN 0.6 WHEN 'builder' THEN 0.04 ELSE 0.08 END, CASE sender_role WHEN 'builder' THEN 0.8 ELSE 1.8 END))
-          WHEN kind = 'weth' THEN least(3000, lognorm('eth', id, 0.6, 1.5))
-          WHEN kind = 'bridge' AND eth_bridge IS NOT NULL THEN least(2000, lognorm('eth', id, 0.25, 1.6))
-          WHEN kind = 'nft' THEN least(500, lognorm('eth', id, 0.08, 1.3))
+          WHEN kind = 'eth' THEN softcap(lognorm('eth', id, CASE sender_role WHEN 'cex' THEN 0.6 WHEN 'builder' THEN 0.04 ELSE 0.08 END, CASE sender_role WHEN 'builder' THEN 0.8 ELSE 1.8 END), 8000)
+          WHEN kind = 'weth' THEN softcap(lognorm('eth', id, 0.6, 1.5), 5000)
+          WHEN kind = 'bridge' AND eth_bridge IS NOT NULL THEN softcap(lognorm('eth', id, 0.25, 1.6), 3000)
+          WHEN kind = 'nft' THEN softcap(lognorm('eth', id, 0.08, 1.3), 800)
           WHEN kind = 'other' AND r('oval', id) < 0.1 THEN lognorm('eth', id, 0.02, 1.5)
           ELSE 0 END AS eth_amount,
         CASE kind
           WHEN 'eth' THEN 21000
           WHEN 'erc20' THEN 34000 + floor(r('gas', id) * 31000)
           WHEN 'approve' THEN 44000 + floor(r('gas', id) * 4500)
-          WHEN 'swap' THEN 95000 + least(900000, floor(lognorm('gas', id, 60000, 0.5)))
+          WHEN 'swap' THEN 95000 + floor(softcap(lognorm('gas', id, 60000, 0.5), 1500000))
           WHEN 'weth' THEN CASE WHEN r('gas', id) < 0.7 THEN 27938 ELSE 45038 END
           WHEN 'bridge' THEN 60000 + floor(r('gas', id) * 60000)
           WHEN 'lending' THEN 150000 + floor(r('gas', id) * 100000)
           WHEN 'nft' THEN 120000 + floor(r('gas', id) * 150000)
           WHEN 'mint' THEN 40000 + floor(r('gas', id) * 30000)
           WHEN 'burn' THEN 35000 + floor(r('gas', id) * 30000)
-          WHEN 'create' THEN least(8000000, floor(lognorm('gas', id, 900000, 0.7)))
-          ELSE greatest(21500, least(3000000, floor(lognorm('gas', id, 70000, 0.8))))
+          WHEN 'create' THEN floor(softcap(lognorm('gas', id, 900000, 0.7), 12000000))
+          ELSE 21500 + floor(softcap(lognorm('gas', id, 50000, 0.9), 5000000))
         END::BIGINT AS gas_nominal,
         r('fail', id) < CASE kind WHEN 'eth' THEN 0.003 WHEN 'swap' THEN 0.075 WHEN 'mint' THEN 0.0 WHEN 'create' THEN 0.02 ELSE 0.035 END AS failed,
         CASE WHEN sender_role IN ('mev', 'builder') THEN 2 WHEN r('type', id) < 0.84 THEN 2 WHEN r('type', id) < 0.985 THEN 0 ELSE 1 END AS tx_type
@@ -266,7 +269,7 @@ export function sampleSteps(seed: number, scale: number): Step[] {
              ELSE floor(eth_amount * 1e9) * 1000000000 END::HUGEINT AS value_wei,
         CASE WHEN kind = 'eth' THEN 21000 ELSE ceil(gas_nominal * (1.15 + 0.5 * r('glim', id)) / 1000) * 1000 END::BIGINT AS gas_limit,
         round(CASE WHEN tx_type = 0 THEN base_fee * (1.05 + 0.5 * r('tip', id))
-                   ELSE base_fee + least(40, lognorm('tip', id, CASE WHEN sender_role = 'mev' THEN 3 ELSE 0.08 END, 1.4)) END, 9) AS gas_price_gwei,
+                   ELSE base_fee + softcap(lognorm('tip', id, CASE WHEN sender_role = 'mev' THEN 3 ELSE 0.08 END, 1.4), 60) END, 9) AS gas_price_gwei,
         CASE WHEN token_units IS NULL THEN NULL ELSE greatest(1, floor(token_units * pow(10, token_decimals)))::HUGEINT END AS amount_raw
       FROM a
     )
