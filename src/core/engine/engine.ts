@@ -140,9 +140,9 @@ export class Engine {
    * connection until it is closed.
    */
   async openCursor(sql: string, options: RunOptions = {}): Promise<Cursor> {
-    if (options.signal?.aborted) throw new OnchainSqlError('cancelled', 'The query was cancelled.');
+    if (options.signal?.aborted) throw cancelledError();
     const started = performance.now();
-    const conn = await this.acquire();
+    const conn = await this.acquire(options.signal);
     const cursor = new Cursor(this, conn, options, started);
     try {
       await cursor.start(sql);
@@ -162,11 +162,32 @@ export class Engine {
     }
   }
 
-  private acquire(): Promise<DuckDBConnection> {
+  /**
+   * @internal Test hook: runs `fn` on a pooled connection WITHOUT validation, to
+   * show that DuckDB's own sandbox holds even if the guard were bypassed.
+   */
+  async withUncheckedConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.withConnection(fn);
+  }
+
+  /** A free connection; waits for one when all are busy (an abort stops the wait). */
+  private acquire(signal?: AbortSignal): Promise<DuckDBConnection> {
     if (this.closed) return Promise.reject(new OnchainSqlError('snapshot_missing', 'The snapshot has been closed.'));
     const c = this.idle.pop();
     if (c) return Promise.resolve(c);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve, reject) => {
+      const waiter = (conn: DuckDBConnection) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(conn);
+      };
+      const onAbort = () => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(cancelledError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
   }
 
   /** @internal used by Cursor */
@@ -201,6 +222,9 @@ export class Cursor {
   private cancelReason: 'cancelled' | 'timeout' | null = null;
   private timer: NodeJS.Timeout | undefined;
   private readonly onAbort = () => this.cancel();
+  /** Native calls (execute, fetch) in flight; while any is, a cancel keeps interrupting. */
+  private pending = 0;
+  private reinterrupt: NodeJS.Timeout | undefined;
   private validateMs = 0;
   private executeStarted = 0;
   private executeMs = 0;
@@ -219,14 +243,41 @@ export class Cursor {
     this.sql = validated.sql;
     this.columns = validated.columns;
     this.validateMs = performance.now() - v0;
+    // An abort that arrived while waiting for a connection or during validation counts too.
+    if (this.options.signal?.aborted) {
+      validated.prepared.destroySync();
+      throw cancelledError();
+    }
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (timeoutMs > 0) this.timer = setTimeout(() => this.cancel('timeout'), timeoutMs);
     this.executeStarted = performance.now();
     try {
-      this.result = await validated.prepared.stream();
+      this.result = await this.native(() => validated.prepared.stream());
     } catch (e) {
       throw this.translate(e);
+    }
+    // The interrupt can land before DuckDB starts executing, which clears it: check ourselves.
+    if (this.cancelReason) throw this.translate(new Error('interrupted'));
+  }
+
+  /**
+   * Runs one native call, counted so that `cancel` can repeat its interrupt until
+   * the call returns: DuckDB resets the interrupt flag when a query begins, so a
+   * single interrupt sent just before that moment would be lost.
+   */
+  private async native<T>(call: () => Promise<T>): Promise<T> {
+    this.pending++;
+    try {
+      return await call();
+    } finally {
+      this.pending--;
+      if (this.pending === 0 && this.reinterrupt) {
+        clearInterval(this.reinterrupt);
+        this.reinterrupt = undefined;
+      }
+      // A close() that came while this call ran left the connection for us to release.
+      this.releaseWhenIdle();
     }
   }
 
@@ -235,6 +286,9 @@ export class Cursor {
     if (this.done || this.cancelReason) return;
     this.cancelReason = reason;
     this.conn.interrupt();
+    if (this.pending > 0 && !this.reinterrupt) {
+      this.reinterrupt = setInterval(() => this.conn.interrupt(), 50);
+    }
   }
 
   /** Up to `n` more rows, or null when the result (or the row cap) is exhausted. */
@@ -273,17 +327,26 @@ export class Cursor {
     }
     this.done = true;
     this.result = null;
-    if (!this.released) {
-      this.released = true;
-      this.engine.release(this.conn);
+    this.releaseWhenIdle();
+  }
+
+  /** The connection goes back to the pool only once no native call on it is in flight. */
+  private releaseWhenIdle(): void {
+    if (this.released || this.pending > 0 || !this.done) return;
+    if (this.reinterrupt) {
+      clearInterval(this.reinterrupt);
+      this.reinterrupt = undefined;
     }
+    this.released = true;
+    this.engine.release(this.conn);
   }
 
   private async fill(n: number): Promise<number> {
     while (this.buffered.length < n && !this.done && this.result) {
       let chunk;
       try {
-        chunk = await this.result.fetchChunk();
+        const result = this.result;
+        chunk = await this.native(() => result.fetchChunk());
       } catch (e) {
         throw this.translate(e);
       }
@@ -299,16 +362,21 @@ export class Cursor {
   }
 
   private translate(e: unknown): OnchainSqlError {
+    if (e instanceof OnchainSqlError && e.code === 'cancelled') return e;
     if (this.cancelReason === 'timeout') {
       return new OnchainSqlError('timeout', `The query ran longer than ${this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms and was stopped. Narrow the time window, add a LIMIT, or raise the query timeout setting.`);
     }
-    if (this.cancelReason === 'cancelled') return new OnchainSqlError('cancelled', 'The query was cancelled.');
+    if (this.cancelReason === 'cancelled') return cancelledError();
     const err = toOnchainSqlError(e);
     if (/Out of Memory|memory limit/i.test(err.message)) {
       return new OnchainSqlError('resource_limit', `The query needs more memory than allowed: ${err.message}. Aggregate more, or add a LIMIT.`);
     }
     return err;
   }
+}
+
+function cancelledError(): OnchainSqlError {
+  return new OnchainSqlError('cancelled', 'The query was cancelled.');
 }
 
 function round(ms: number): number {
