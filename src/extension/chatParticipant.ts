@@ -18,7 +18,7 @@ export interface OnchainChatMetadata {
 }
 
 /** The subset of ChatRequest the handler reads, so tests can call it without the Chat view. */
-export type ChatRequestLike = Pick<vscode.ChatRequest, 'prompt' | 'command'> & { model?: vscode.LanguageModelChat };
+export type ChatRequestLike = { prompt: string; command?: string; model?: vscode.LanguageModelChat };
 export type ChatContextLike = { history: ReadonlyArray<vscode.ChatRequestTurn | vscode.ChatResponseTurn> };
 export type ChatStreamLike = Pick<vscode.ChatResponseStream, 'markdown' | 'button' | 'progress'>;
 
@@ -77,6 +77,7 @@ export function createChatHandler(session: Session): OnchainChatHandler {
   return async (request, context, stream, token) => {
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
+    if (token.isCancellationRequested) abort.abort();
     try {
       if (request.command === 'schema') {
         stream.markdown(md(schemaMarkdown(request.prompt)));

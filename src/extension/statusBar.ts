@@ -24,7 +24,12 @@ export function createSnapshotStatus(session: Session): vscode.Disposable {
     item.show();
   };
   void update();
-  const subs = [session.onDidChangeSnapshot(() => void update()), session.onDidChangeProvider(() => void update())];
+  const subs = [
+    session.onDidChangeSnapshot(() => void update()),
+    session.onDidChangeProvider(() => void update()),
+    // A switch to a folder without a manifest fires no snapshot event; show it anyway.
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('onchainSql.snapshotPath')) void update(); }),
+  ];
   return new vscode.Disposable(() => {
     for (const s of subs) s.dispose();
     item.dispose();

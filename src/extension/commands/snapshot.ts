@@ -1,0 +1,117 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { OnchainSqlError } from '../../core/errors.js';
+import type { ImportFormat } from '../../core/snapshot/import.js';
+import { SAMPLE_SCALE } from '../../core/snapshot/paths.js';
+import { isSnapshotFolder, readManifestFile, snapshotLabel } from '../snapshotFolder.js';
+import { register, type CommandContext } from './context.js';
+
+const RECENT_KEY = 'onchainSql.recentSnapshots';
+
+function recent(c: CommandContext): string[] {
+  return c.ext.globalState.get<string[]>(RECENT_KEY, []).filter((d) => fs.existsSync(d));
+}
+
+async function rememberSnapshot(c: CommandContext, dir: string): Promise<void> {
+  await c.ext.globalState.update(RECENT_KEY, [dir, ...recent(c).filter((d) => d !== dir)].slice(0, 10));
+}
+
+function requireSnapshot(dir: string): void {
+  if (!isSnapshotFolder(dir)) {
+    throw new OnchainSqlError('snapshot_missing', `${dir} is not a snapshot: it has no manifest.json.`, [
+      'Pick a folder made by "Onchain SQL: Import Snapshot…" or "Build Sample Snapshot", or by `onchain-sql snapshot build|import`.',
+    ]);
+  }
+}
+
+async function switchTo(c: CommandContext, dir: string | undefined): Promise<void> {
+  if (dir) {
+    requireSnapshot(dir);
+    await rememberSnapshot(c, dir);
+  }
+  await c.session.useSnapshot(dir);
+  const s = c.session.activeSnapshot();
+  void vscode.window.showInformationMessage(`Onchain SQL: now using ${s.label}.`);
+}
+
+async function pickFolder(title: string, openLabel: string): Promise<string | undefined> {
+  const picked = await vscode.window.showOpenDialog({ title, openLabel, canSelectFolders: true, canSelectFiles: false, canSelectMany: false });
+  return picked?.[0]?.fsPath;
+}
+
+async function offerSwitch(c: CommandContext, dir: string, what: string): Promise<void> {
+  const use = 'Use It Now';
+  const pick = await vscode.window.showInformationMessage(`Onchain SQL: ${what} in ${dir}.`, use);
+  if (pick === use) await switchTo(c, dir);
+}
+
+export function registerSnapshotCommands(c: CommandContext): vscode.Disposable[] {
+  return [
+    // With a folder argument ('' = the bundled sample) it switches without asking.
+    register(c, 'onchainSql.chooseSnapshot', 'Choose Snapshot', async (arg?: unknown) => {
+      if (typeof arg === 'string') return switchTo(c, arg ? path.resolve(arg) : undefined);
+      const active = c.session.activeSnapshot();
+      type Item = vscode.QuickPickItem & { dir?: string; browse?: boolean };
+      const items: Item[] = [
+        { label: '$(package) Bundled sample (synthetic)', description: active.isSample ? 'active' : undefined, detail: c.session.sampleDir(), dir: '' },
+        ...recent(c).map((d) => ({ label: `$(folder) ${snapshotLabel(d, readManifestFile(d), false)}`, description: !active.isSample && active.dir === d ? 'active' : undefined, detail: d, dir: d })),
+        { label: '$(folder-opened) Browse…', browse: true },
+      ];
+      const pick = await vscode.window.showQuickPick(items, { title: 'Onchain SQL: Choose Snapshot', placeHolder: `Active: ${active.label}` });
+      if (!pick) return undefined;
+      const dir = pick.browse ? await pickFolder('Choose a snapshot folder (with manifest.json)', 'Use Snapshot') : pick.dir;
+      if (dir === undefined) return undefined;
+      return switchTo(c, dir || undefined);
+    }),
+    register(c, 'onchainSql.importSnapshot', 'Import Snapshot', async () => {
+      const format = await vscode.window.showQuickPick(
+        [
+          { label: 'cryo', description: 'Parquet datasets: blocks, transactions, logs, erc20_transfers, …', value: 'cryo' as ImportFormat },
+          { label: 'ethereum-etl', description: 'CSV files: blocks, transactions, token_transfers, tokens, logs, receipts', value: 'ethereum-etl' as ImportFormat },
+        ],
+        { title: 'Onchain SQL: Import Snapshot (1/3): export format' },
+      );
+      if (!format) return undefined;
+      const inDir = await pickFolder(`Import Snapshot (2/3): the ${format.label} export folder`, 'Import This Folder');
+      if (!inDir) return undefined;
+      const outParent = await pickFolder('Import Snapshot (3/3): where to create the snapshot folder', 'Create Snapshot Here');
+      if (!outParent) return undefined;
+      const name = await vscode.window.showInputBox({ title: 'Snapshot folder name', value: `${path.basename(inDir)}-snapshot`, validateInput: (v) => (/^[^/\\]+$/.test(v.trim()) ? undefined : 'A folder name, without slashes') });
+      if (!name) return undefined;
+      const outDir = path.join(outParent, name.trim());
+      if (fs.existsSync(outDir) && fs.readdirSync(outDir).length) {
+        const ok = await vscode.window.showWarningMessage(`${outDir} exists and is not empty. Replace its snapshot?`, { modal: true }, 'Replace');
+        if (ok !== 'Replace') return undefined;
+      }
+      await c.session.importSnapshot(format.value, inDir, outDir);
+      await rememberSnapshot(c, outDir);
+      await offerSwitch(c, outDir, 'Imported the snapshot');
+      return outDir;
+    }),
+    register(c, 'onchainSql.buildSample', 'Build Sample Snapshot', async (arg?: unknown) => {
+      let scale = typeof arg === 'number' ? arg : undefined;
+      if (scale === undefined) {
+        const pick = await vscode.window.showQuickPick(
+          [
+            { label: '1', description: 'the bundled sample: 7 days, a few MB (seconds)', scale: 1 },
+            { label: '10', description: 'for benchmarks: about ten times larger', scale: 10 },
+            { label: '30', description: 'for benchmarks: about thirty times larger (minutes)', scale: 30 },
+          ],
+          { title: 'Onchain SQL: Build Sample Snapshot: scale' },
+        );
+        if (!pick) return undefined;
+        scale = pick.scale;
+      }
+      const outDir = scale === SAMPLE_SCALE ? c.session.sampleDir() : path.join(c.ext.globalStorageUri.fsPath, `sample-scale-${scale}`);
+      await c.session.buildSample({ scale, outDir });
+      if (scale !== SAMPLE_SCALE) {
+        await rememberSnapshot(c, outDir);
+        await offerSwitch(c, outDir, `Built the scale-${scale} sample`);
+      } else {
+        void vscode.window.showInformationMessage('Onchain SQL: the sample snapshot is built.');
+      }
+      return outDir;
+    }),
+  ];
+}

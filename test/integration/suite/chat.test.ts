@@ -1,0 +1,105 @@
+// The @onchain chat participant: registered, and its handler answers (called directly: the Chat view may be absent).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ChatStreamLike } from '../../../src/extension/chatParticipant.js';
+import { api, setSetting } from './helpers.js';
+
+class RecordingStream implements ChatStreamLike {
+  markdownParts: string[] = [];
+  buttons: vscode.Command[] = [];
+  progressParts: string[] = [];
+  markdown(value: string | vscode.MarkdownString): void {
+    if (typeof value !== 'string') {
+      assert.notEqual(value.isTrusted, true, 'chat markdown must not be trusted');
+      assert.notEqual(value.supportHtml, true, 'chat markdown must not render HTML');
+    }
+    this.markdownParts.push(typeof value === 'string' ? value : value.value);
+  }
+  button(command: vscode.Command): void {
+    this.buttons.push(command);
+  }
+  progress(value: string): void {
+    this.progressParts.push(value);
+  }
+  get text(): string {
+    return this.markdownParts.join('\n');
+  }
+}
+
+async function chat(prompt: string, command?: string): Promise<{ stream: RecordingStream; result: vscode.ChatResult }> {
+  const { chatHandler } = await api();
+  const stream = new RecordingStream();
+  const cts = new vscode.CancellationTokenSource();
+  const result = await chatHandler({ prompt, command }, { history: [] }, stream, cts.token);
+  cts.dispose();
+  return { stream, result };
+}
+
+suite('Chat participant', () => {
+  suiteSetup(async () => {
+    await api();
+    await setSetting('provider', 'offline');
+  });
+  suiteTeardown(async () => {
+    await setSetting('provider', undefined);
+  });
+
+  test('registers without throwing (when the Chat API exists)', async () => {
+    const a = await api();
+    assert.equal(a.chatParticipantRegistered, typeof vscode.chat?.createChatParticipant === 'function');
+  });
+
+  test('answers a question with SQL, an escaped table, a row count and an Open in Panel button', async () => {
+    const { stream, result } = await chat('Top 5 tokens by number of transfers in the last 7 days');
+    assert.match(stream.text, /```+sql\n[\s\S]*tokens\.transfers[\s\S]*\n```+/i);
+    const tableRows = stream.text.split('\n').filter((l) => l.startsWith('| '));
+    assert.ok(tableRows.length >= 3, 'a markdown table with a header, a rule and rows');
+    assert.match(stream.text, /\d+ rows?/);
+    const open = stream.buttons.find((b) => b.command === 'onchainSql.openInPanel');
+    assert.ok(open, 'no Open in Panel button');
+    assert.match((open.arguments?.[0] as { sql: string }).sql, /tokens\.transfers/i);
+    const meta = result.metadata as { sql?: string; question?: string };
+    assert.ok(meta.sql && meta.question);
+  });
+
+  test('/sql runs SQL as written and renders hostile values inert', async () => {
+    const hostile = `<img src=x onerror=alert(1)> | [x](javascript:alert(1)) \`code\` https://evil.example \u202Eabc`;
+    const { stream } = await chat(`SELECT '${hostile.replace(/'/g, "''")}' AS name, 1 AS n`, 'sql');
+    const text = stream.text;
+    assert.ok(!text.includes('<img'), 'raw HTML in chat markdown');
+    assert.ok(!/\]\(javascript:/i.test(text), 'live javascript: link');
+    assert.ok(!text.includes('https://evil'), 'autolink');
+    assert.ok(!text.includes('\u202E'), 'bidi control');
+    const row = text.split('\n').find((l) => l.includes('onerror'))!;
+    assert.equal((row.match(/(^|[^\\])\|/g) ?? []).length, 3, `table row broken: ${row}`);
+  });
+
+  test('/schema lists the tables and one table\'s columns', async () => {
+    const all = await chat('', 'schema');
+    assert.match(all.stream.text, /ethereum\.transactions/);
+    assert.match(all.stream.text, /dex\.trades/);
+    const one = await chat('tokens.transfers', 'schema');
+    assert.match(one.stream.text, /amount_usd/);
+  });
+
+  test('/explain explains SQL without a model', async () => {
+    const { stream } = await chat('SELECT count(*) FROM ethereum.blocks WHERE block_time > snapshot_time() - INTERVAL 1 DAY', 'explain');
+    assert.match(stream.text, /ethereum\.blocks/);
+    assert.match(stream.text, /Keeps rows where/);
+  });
+
+  test('errors are clear Markdown with the code, never a thrown exception', async () => {
+    const { stream } = await chat('DELETE FROM ethereum.blocks', 'sql');
+    assert.match(stream.text, /Could not answer/);
+    assert.match(stream.text, /`[a-z_]+`/);
+  });
+
+  test('a cancelled request stops with a cancelled message', async () => {
+    const { chatHandler } = await api();
+    const stream = new RecordingStream();
+    const cts = new vscode.CancellationTokenSource();
+    cts.cancel();
+    await chatHandler({ prompt: 'How many transactions happened today?' }, { history: [] }, stream, cts.token);
+    assert.match(stream.text, /cancel/i);
+  });
+});

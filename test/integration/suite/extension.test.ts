@@ -1,0 +1,125 @@
+// The extension host side: activation, commands, Ask through the command API, schema tree, snapshot switching.
+import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { Answer } from '../../../src/core/answer.js';
+import { catalog } from '../../../src/core/schema/catalog.js';
+import { SchemaTreeProvider, type SchemaNode } from '../../../src/extension/schemaTree.js';
+import { api, EXTENSION_ID, setSetting } from './helpers.js';
+
+suite('Extension host', () => {
+  suiteSetup(async () => {
+    await setSetting('provider', 'offline');
+  });
+  suiteTeardown(async () => {
+    await setSetting('provider', undefined);
+    await setSetting('snapshotPath', undefined);
+  });
+
+  test('activates fast, without loading DuckDB, and returns its API', async () => {
+    const a = await api();
+    assert.equal(a.commandsReady, true);
+    assert.equal(a.duckdbLoadedAtActivation, false, 'activation loaded the DuckDB native binding');
+    assert.ok(a.activationMs < 200, `activation took ${a.activationMs} ms`);
+    console.log(`activation: ${a.activationMs} ms`);
+  });
+
+  test('every contributed command is registered', async () => {
+    await api();
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } };
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const contributed = pkg.contributes.commands.map((c) => c.command);
+    assert.ok(contributed.length >= 15);
+    const missing = contributed.filter((c) => !registered.has(c));
+    assert.deepEqual(missing, []);
+  });
+
+  test('Ask through the command returns an Answer with rows (offline provider)', async () => {
+    await api();
+    const answer = await vscode.commands.executeCommand<Answer>('onchainSql.ask', 'How many blocks were produced in the last 24 hours?');
+    assert.ok(answer, 'no answer returned');
+    assert.equal(answer.provider, 'offline');
+    assert.match(answer.sql, /ethereum\.blocks/i);
+    assert.equal(answer.rowCount, 1);
+    const n = Number(answer.rows[0][0]);
+    assert.ok(n > 1000, `expected thousands of blocks in 24 h, got ${n}`);
+  });
+
+  test('Ask with a question the core refuses rejects with its code', async () => {
+    await api();
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('onchainSql.ask', 'What is the meaning of life, the universe and everything?')),
+      (e: Error) => /cannot|answer/i.test(e.message),
+    );
+  });
+
+  test('runSql through the session gives the same Answer shape', async () => {
+    const { session } = await api();
+    const a = await session.runSql('SELECT count(*) AS n FROM ethereum.blocks');
+    assert.deepEqual(a.columns.map((c) => c.name), ['n']);
+    assert.ok(Number(a.rows[0][0]) > 0);
+    assert.deepEqual(a.attempts, [{ sql: a.sql }]);
+    await assert.rejects(session.runSql('DROP TABLE ethereum.blocks'));
+  });
+
+  test('Explain SQL without a model gives the structural reading', async () => {
+    await api();
+    const ex = await vscode.commands.executeCommand<{ markdown: string; source: string }>('onchainSql.explainSql', "SELECT symbol, count(*) FROM tokens.transfers WHERE block_time > snapshot_time() - INTERVAL 7 DAY GROUP BY 1 ORDER BY 2 DESC LIMIT 5");
+    assert.equal(ex.source, 'structure');
+    assert.match(ex.markdown, /tokens\.transfers/);
+    assert.match(ex.markdown, /Groups by/);
+    assert.match(ex.markdown, /snapshot_time\(\)/);
+  });
+
+  test('Preview Table and Open in Panel run without error; an unknown table is refused', async () => {
+    await api();
+    await vscode.commands.executeCommand('onchainSql.previewTable', 'ethereum.blocks');
+    await vscode.commands.executeCommand('onchainSql.openInPanel', { question: 'blocks', sql: 'SELECT number FROM ethereum.blocks LIMIT 3' });
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('onchainSql.previewTable', 'nope.table')));
+  });
+
+  test('the schema tree lists namespaces, tables and typed columns from the catalog', () => {
+    const tree = new SchemaTreeProvider();
+    const namespaces = tree.getChildren();
+    assert.deepEqual(namespaces.map((n) => (n as { namespace: string }).namespace), [...new Set(catalog.tables.map((t) => t.namespace))]);
+    const tables = namespaces.flatMap((n) => tree.getChildren(n));
+    assert.equal(tables.length, catalog.tables.length);
+    const cols = tree.getChildren(tables[0]) as Extract<SchemaNode, { kind: 'column' }>[];
+    assert.equal(cols.length, catalog.tables[0].columns.length);
+    const item = tree.getTreeItem(cols[0]);
+    assert.equal(item.description, catalog.tables[0].columns[0].type);
+    assert.equal(item.command?.command, 'onchainSql.insertName');
+    assert.ok(item.tooltip instanceof vscode.MarkdownString && item.tooltip.isTrusted !== true);
+  });
+
+  test('Choose Snapshot refuses a folder without manifest.json and switches back to the sample', async () => {
+    const { session } = await api();
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ocs-not-a-snapshot-'));
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('onchainSql.chooseSnapshot', empty)), /manifest\.json/);
+    assert.equal(session.activeSnapshot().isSample, true);
+    // The sample itself is a valid folder to choose explicitly, and '' goes back to the bundled sample.
+    const sample = session.sampleDir();
+    await vscode.commands.executeCommand('onchainSql.chooseSnapshot', sample);
+    assert.equal(session.activeSnapshot().dir, sample);
+    assert.equal(session.activeSnapshot().isSample, false);
+    const a = await session.runSql('SELECT count(*) FROM ethereum.blocks');
+    assert.ok(Number(a.rows[0][0]) > 0);
+    await vscode.commands.executeCommand('onchainSql.chooseSnapshot', '');
+    assert.equal(session.activeSnapshot().isSample, true);
+    assert.equal(session.activeSnapshot().label, 'sample (synthetic)');
+    fs.rmSync(empty, { recursive: true, force: true });
+  });
+
+  test('Insert into Notebook opens a notebook with a question cell and a SQL cell', async () => {
+    await api();
+    await vscode.commands.executeCommand('onchainSql.insertIntoNotebook', { question: 'How many blocks?', sql: 'SELECT count(*) FROM ethereum.blocks' });
+    const nb = vscode.window.activeNotebookEditor?.notebook;
+    assert.ok(nb, 'no notebook editor');
+    assert.equal(nb.notebookType, 'onchain-sql-notebook');
+    const cells = nb.getCells().map((c) => [c.document.languageId, c.document.getText()]);
+    assert.deepEqual(cells.slice(-2), [['onchain-question', 'How many blocks?'], ['sql', 'SELECT count(*) FROM ethereum.blocks']]);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+});
