@@ -9,7 +9,7 @@ import { writeContract, type Staged } from './import/contract.js';
 import { stageCryo } from './import/cryo.js';
 import { stageEthereumEtl } from './import/ethereum-etl.js';
 import { locateExport, type ImportFormat } from './import/files.js';
-import { defineU256Macros } from './import/sql.js';
+import { defineU256Macros, summarizeError } from './import/sql.js';
 import { createBundledTokens } from './import/token-list.js';
 
 export type { ImportFormat } from './import/files.js';
@@ -78,8 +78,7 @@ export async function importSnapshot(options: ImportOptions): Promise<Manifest> 
 /** DuckDB's own messages name the file and line; say which import failed around them. */
 function asImportError(e: unknown, from: ImportFormat, inDir: string): OnchainSqlError {
   if (e instanceof OnchainSqlError) return e;
-  const message = (e instanceof Error ? e.message : String(e)).split('\n').filter((s) => s.trim()).slice(0, 3).join(' ');
-  return new OnchainSqlError('import_format', `Could not import the ${from} export in ${inDir}: ${message}`);
+  return new OnchainSqlError('import_format', `Could not import the ${from} export in ${inDir}: ${summarizeError(e)}`);
 }
 
 /** The output may be new, an empty folder, or an earlier snapshot (replaced); never a folder with other files. */

@@ -3,7 +3,7 @@ import { OnchainSqlError } from '../../errors.js';
 import { DatasetColumns } from './columns.js';
 import type { Staged } from './contract.js';
 import type { CryoDataset, CryoLayout } from './files.js';
-import { fileList } from './sql.js';
+import { fileList, summarizeError } from './sql.js';
 
 /*
  * cryo writes addresses, hashes and byte strings as raw bytes (BLOB) unless run
@@ -82,7 +82,7 @@ export async function stageCryo(c: DuckDBConnection, dir: string, layout: CryoLa
     try {
       return await DatasetColumns.read(c, `cryo ${d} (${layout[d].length} file${layout[d].length === 1 ? '' : 's'})`, rel(d));
     } catch (e) {
-      throw new OnchainSqlError('import_format', `Could not read the cryo ${d} dataset in ${dir}: ${(e as Error).message.split('\n')[0]}`);
+      throw new OnchainSqlError('import_format', `Could not read the cryo ${d} dataset in ${dir}: ${summarizeError(e)}`);
     }
   };
 

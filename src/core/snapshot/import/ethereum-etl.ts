@@ -1,10 +1,12 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { OnchainSqlError } from '../../errors.js';
 import { DatasetColumns } from './columns.js';
 import type { Staged } from './contract.js';
 import { describeFound, type EtlDataset, type EtlLayout } from './files.js';
-import { fileList } from './sql.js';
+import { fileList, summarizeError } from './sql.js';
 
 /**
  * The fields of ethereum-etl's `stream` items that we use, all as VARCHAR so
@@ -27,12 +29,48 @@ const STREAM_TYPES: Partial<Record<EtlDataset, string>> = {
 /** A relation (FROM-clause text) for one dataset, or null when the export lacks it. */
 type Relations = Record<EtlDataset, string | null>;
 
+/** The header line of a CSV file (gzipped or not), read from its first bytes only. */
+function csvHeader(file: string): string[] | null {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(65536);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    let head = buf.subarray(0, n);
+    if (/\.gz$/i.test(file)) head = zlib.gunzipSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    const line = head.toString('utf8').split('\n')[0].replace(/\r$/, '');
+    const names = line.split(',').map((s) => s.trim());
+    return names.every((s) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) ? names : null;
+  } catch {
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * ethereum-etl writes plain RFC 4180 CSV. With the header known, DuckDB reads
+ * every column as VARCHAR (256-bit numbers arrive as written; the staging SQL
+ * casts each column itself) without sniffing, so a malformed line is reported
+ * with its file, line number and text. Files whose headers differ (mixed tool
+ * versions) are read by name instead.
+ */
+function csvRelation(files: string[]): string | null {
+  if (!files.length) return null;
+  const dialect = `header = true, delim = ',', quote = '"', escape = '"'`;
+  const headers = files.map(csvHeader);
+  const first = headers[0];
+  if (first && headers.every((h) => h?.join(',') === first.join(','))) {
+    const columns = first.map((c) => `'${c}': 'VARCHAR'`).join(', ');
+    return `read_csv(${fileList(files)}, ${dialect}, auto_detect = false, columns = {${columns}})`;
+  }
+  return `read_csv(${fileList(files)}, ${dialect}, all_varchar = true, union_by_name = true)`;
+}
+
 function csvRelations(layout: EtlLayout): Relations {
-  // all_varchar: every value arrives as written, 256-bit numbers included; the staging SQL casts each column itself.
-  const rel = (files: string[]) => files.length ? `read_csv(${fileList(files)}, header = true, all_varchar = true, union_by_name = true)` : null;
+  const c = layout.csv;
   return {
-    blocks: rel(layout.csv.blocks), transactions: rel(layout.csv.transactions), receipts: rel(layout.csv.receipts),
-    logs: rel(layout.csv.logs), token_transfers: rel(layout.csv.token_transfers), tokens: rel(layout.csv.tokens),
+    blocks: csvRelation(c.blocks), transactions: csvRelation(c.transactions), receipts: csvRelation(c.receipts),
+    logs: csvRelation(c.logs), token_transfers: csvRelation(c.token_transfers), tokens: csvRelation(c.tokens),
   };
 }
 
@@ -45,7 +83,7 @@ async function jsonRelations(c: DuckDBConnection, dir: string, layout: EtlLayout
     const r = await c.runAndReadAll(`SELECT type, count(*)::INTEGER FROM etl_stream GROUP BY type`);
     counts = new Map(r.getRows().map((row) => [String(row[0]), Number(row[1])]));
   } catch (e) {
-    throw new OnchainSqlError('import_format', `Not an ethereum-etl export: expected blocks.csv and transactions.csv, or newline-delimited JSON items from \`ethereumetl stream\`, in ${dir} (${describeFound(dir, layout.all)}); the JSON could not be read: ${(e as Error).message.split('\n')[0]}`);
+    throw new OnchainSqlError('import_format', `Not an ethereum-etl export: expected blocks.csv and transactions.csv, or newline-delimited JSON items from \`ethereumetl stream\`, in ${dir} (${describeFound(dir, layout.all)}); the JSON could not be read: ${summarizeError(e)}`);
   }
   if (!counts.get('block') || !counts.get('transaction')) {
     const seen = [...counts.keys()].filter((k) => k !== 'null').join(', ') || 'none';
@@ -75,7 +113,7 @@ export async function stageEthereumEtl(c: DuckDBConnection, dir: string, layout:
     try {
       return await DatasetColumns.read(c, label(layout, d), r);
     } catch (e) {
-      throw new OnchainSqlError('import_format', `Could not read ${label(layout, d)} of the ethereum-etl export in ${dir}: ${(e as Error).message.split('\n')[0]}`);
+      throw new OnchainSqlError('import_format', `Could not read ${label(layout, d)} of the ethereum-etl export in ${dir}: ${summarizeError(e)}`);
     }
   };
   const F = 'ethereum-etl';

@@ -10,6 +10,17 @@ export function fileList(files: string[]): string {
   return `[${files.map(sqlPath).join(', ')}]`;
 }
 
+/**
+ * DuckDB's error text without its generic advice: keeps what failed, the line,
+ * its text and the file (reader errors echo their options as "name = value").
+ */
+export function summarizeError(e: unknown, maxLength = 600): string {
+  const lines = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).filter((l) =>
+    l && !l.startsWith('*') && !/^(Possible fixes|LINE \d+:|\^)/.test(l) && (!/^[a-z_]+ = /.test(l) || l.startsWith('file = ')));
+  const text = lines.join('; ');
+  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
+}
+
 /** Column name → DuckDB type of a relation, read from its schema only (no rows are scanned). */
 export async function describeColumns(c: DuckDBConnection, relation: string): Promise<Map<string, string>> {
   const r = await c.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
