@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { catalog, qualifiedName } from '../schema/catalog.js';
-import { writeTable } from './empty.js';
-import { MANIFEST_FILE, type Manifest } from './layout.js';
+import { sqlPath, writeTable } from './empty.js';
+import { MANIFEST_FILE, tableFile, type Manifest } from './layout.js';
 import { contractSelects, sampleSteps } from './sample/generate.js';
 
 export interface BuildOptions {
@@ -27,7 +28,9 @@ export async function buildSnapshot(options: BuildOptions): Promise<Manifest> {
   const outDir = path.resolve(options.outDir);
   fs.mkdirSync(path.dirname(outDir), { recursive: true });
   const tmpDir = `${outDir}.tmp-${process.pid}-${Date.now()}`;
-  const instance = await DuckDBInstance.create(':memory:');
+  // Its own unsandboxed in-memory DuckDB; large scales spill to a private temp folder rather than the working directory.
+  const spillDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sql-build-'));
+  const instance = await DuckDBInstance.create(':memory:', { temp_directory: spillDir });
   const conn = await instance.connect();
   try {
     let lastLabel = '';
@@ -44,7 +47,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<Manifest> {
       if (!select) throw new Error(`buildSnapshot: no generator for ${name}`);
       progress(`Writing ${name}…`);
       await writeTable(conn, tmpDir, t, select);
-      rowCounts[name] = await count(conn, `SELECT count(*) FROM (${select})`);
+      rowCounts[name] = await count(conn, `SELECT count(*) FROM read_parquet(${sqlPath(tableFile(tmpDir, t))})`);
     }
     const manifest = await describe(conn, seed, scale, rowCounts);
     fs.writeFileSync(path.join(tmpDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -57,6 +60,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<Manifest> {
   } finally {
     conn.closeSync();
     instance.closeSync();
+    fs.rmSync(spillDir, { recursive: true, force: true });
   }
 }
 

@@ -300,6 +300,8 @@ export function sampleSteps(seed: number, scale: number): Step[] {
       hex64('tx', id) AS tx_hash
     FROM b`);
 
+  for (const t of ['tx1', 'tx2', 'tx3', 'tx4']) add('transactions', `DROP TABLE ${t}`);
+
   // Swap amounts: the bought side is worth the trade's USD size at that hour's price; the sold side adds up to 0.3% slippage.
   add('logs', `
     CREATE TABLE swap_amounts AS
@@ -351,6 +353,8 @@ export function sampleSteps(seed: number, scale: number): Step[] {
       floor(exp(r('nonce0', hash(from_address)) * ln(CASE WHEN sender_role IN ('cex', 'mev', 'builder') THEN 4000000 ELSE 3000 END)))::BIGINT - 1
         + row_number() OVER (PARTITION BY from_address ORDER BY block_number, tx_index) - 1 AS nonce
     FROM tx`);
+  add('transactions', 'DROP TABLE tx');
+  add('logs', 'DROP TABLE ev');
   return steps;
 }
 
@@ -385,7 +389,7 @@ export function contractSelects(): Record<string, string> {
         tx.sold_address AS token_sold_address, tx.sold_symbol AS token_sold_symbol, sa.sold_raw::DOUBLE / pow(10, tx.sold_decimals) AS token_sold_amount,
         least(tx.bought_symbol, tx.sold_symbol) || '-' || greatest(tx.bought_symbol, tx.sold_symbol) AS token_pair,
         sa.bought_raw::DOUBLE / pow(10, tx.bought_decimals) * tx.bought_price AS amount_usd
-      FROM tx JOIN swap_amounts sa USING (id) JOIN lg ON lg.id = tx.id AND lg.seq = 3
+      FROM tx_final tx JOIN swap_amounts sa USING (id) JOIN lg ON lg.id = tx.id AND lg.seq = 3
       WHERE tx.kind = 'swap' AND NOT tx.failed ORDER BY tx.block_number, lg.log_index`,
     'prices.hourly': `
       SELECT 'ethereum' AS blockchain, address AS contract_address, symbol, hour, price_usd FROM px ORDER BY symbol, hour`,
