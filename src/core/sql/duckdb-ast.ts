@@ -68,13 +68,13 @@ export async function serializeSql(conn: DuckDBConnection, sql: string): Promise
   return { kind: 'select', statementCount: statements.length, refs };
 }
 
-/** Visits every node of the tree; iterative so that deep trees cannot overflow the stack. */
+/** Visits every node of the tree, depth first in source order; iterative so that deep trees cannot overflow the stack. */
 function walk(root: unknown, refs: StatementRefs): void {
   const stack: unknown[] = [root];
   while (stack.length) {
     const node = stack.pop();
     if (Array.isArray(node)) {
-      for (const item of node) stack.push(item);
+      for (let i = node.length - 1; i >= 0; i--) stack.push(node[i]);
       continue;
     }
     if (!isObject(node)) continue;
@@ -96,6 +96,8 @@ function walk(root: unknown, refs: StatementRefs): void {
       for (const entry of node.cte_map.map) if (isObject(entry)) refs.cteNames.add(str(entry.key).toLowerCase());
     }
     if (type === 'RECURSIVE_CTE_NODE' || type === 'CTE_NODE') refs.cteNames.add(str(node.cte_name).toLowerCase());
-    for (const value of Object.values(node)) if (typeof value === 'object' && value !== null) stack.push(value);
+    // Children pushed in reverse so that they are visited in the order they are written.
+    const children = Object.values(node).filter((v) => typeof v === 'object' && v !== null);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
 }

@@ -1,4 +1,8 @@
 import { catalog, qualifiedName, type TableSpec } from '../schema/catalog.js';
+import hints from './name-hints.json';
+
+const COLUMN_HINTS: Record<string, string[]> = hints.columns;
+const TABLE_HINTS: Record<string, string[]> = hints.tables;
 
 /** Levenshtein distance (insert/delete/substitute, each 1). */
 export function editDistance(a: string, b: string): number {
@@ -28,6 +32,8 @@ function nameScore(wanted: string, candidate: string): number {
   const wantedParts = w.split(/[_.]/);
   if (parts.includes(w) || wantedParts.every((p) => p && parts.includes(p))) return 0.5;
   if (c.includes(w) || w.includes(c)) return 1;
+  // `timestamp` holds `time` (block_time): a meaningful part of the real name inside the invented one.
+  if (parts.some((p) => p.length >= 4 && w.includes(p))) return 1.5;
   return editDistance(w, c) / Math.max(1, Math.min(w.length, c.length)) * 3;
 }
 
@@ -48,6 +54,7 @@ export function nearest(wanted: string, candidates: Iterable<string>, limit = 3)
 export function nearestTables(wanted: string, limit = 3): string[] {
   const w = wanted.toLowerCase();
   const bare = w.includes('.') ? w.slice(w.lastIndexOf('.') + 1) : w;
+  const hinted = TABLE_HINTS[bare] ?? [];
   const ns = w.includes('.') ? w.slice(0, w.lastIndexOf('.')).split('.').pop()! : '';
   const scored = catalog.tables.map((t) => {
     const q = qualifiedName(t);
@@ -56,14 +63,16 @@ export function nearestTables(wanted: string, limit = 3): string[] {
     if (ns && ns === t.namespace) s = Math.min(s, 1.5);
     return { q, s };
   });
-  return scored
+  const ranked = scored
     .filter((x) => x.s <= 2)
     .sort((a, b) => a.s - b.s || a.q.localeCompare(b.q))
-    .slice(0, limit)
     .map((x) => x.q);
+  return [...new Set([...hinted, ...ranked])].slice(0, limit);
 }
 
 /** Real columns of the given tables nearest to `wanted`. */
 export function nearestColumns(wanted: string, tables: TableSpec[], limit = 4): string[] {
-  return nearest(wanted, tables.flatMap((t) => t.columns.map((c) => c.name)), limit);
+  const names = tables.flatMap((t) => t.columns.map((c) => c.name));
+  const hinted = (COLUMN_HINTS[wanted.toLowerCase()] ?? []).filter((h) => names.includes(h));
+  return [...new Set([...hinted, ...nearest(wanted, names, limit)])].slice(0, limit);
 }

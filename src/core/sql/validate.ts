@@ -25,6 +25,7 @@ const ALLOWED_TABLE_FUNCTIONS = new Set(policy.allowedTableFunctions);
 const FILE_TABLE_FUNCTIONS = new Set(policy.fileTableFunctions);
 const DENIED_SCALAR: Record<string, string> = policy.deniedScalarFunctions;
 const CONTRACT_TABLES = new Set(catalog.tables.map(qualifiedName));
+const SYSTEM_SCHEMAS = new Set(['information_schema', 'pg_catalog', 'system', 'temp']);
 const NAMESPACE_LIST = [...new Set(catalog.tables.map((t) => `${t.namespace}.*`))].join(', ');
 
 /**
@@ -179,7 +180,10 @@ function checkTable(t: TableRef, cteNames: Set<string>): void {
   if (!schema && looksLikePath(t.table)) {
     throw new OnchainSqlError('forbidden_function', `Reading files or URLs is not allowed ('${t.table}' is a file read, like read_csv): only the snapshot's tables (${NAMESPACE_LIST}) can be queried.`);
   }
-  const near = nearestTables(schema && ['main', 'memory', 'system', 'temp'].includes(schema) ? table : `${schema ? schema + '.' : ''}${table}`);
+  if (SYSTEM_SCHEMAS.has(schema) || SYSTEM_SCHEMAS.has(catalogName) || /^(duckdb_|sqlite_|pg_)/.test(table)) {
+    throw new OnchainSqlError('unknown_table', `Table ${written} is part of the engine's catalog, not the chain data; only these tables can be queried: ${[...CONTRACT_TABLES].join(', ')}.`, [...CONTRACT_TABLES]);
+  }
+  const near = nearestTables(schema && ['main', 'memory'].includes(schema) ? table : `${schema ? schema + '.' : ''}${table}`);
   const hint = near.length ? ` Did you mean ${near.join(' or ')}?` : ` Available tables: ${[...CONTRACT_TABLES].join(', ')}.`;
   const form = schema ? '' : ' Tables are named namespace.table.';
   throw new OnchainSqlError('unknown_table', `Table ${written} does not exist.${form}${hint}`, near);

@@ -1,0 +1,196 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { Engine } from '../../src/core/engine/engine.js';
+import { OnchainSqlError } from '../../src/core/errors.js';
+import { MAX_SQL_LENGTH } from '../../src/core/sql/validate.js';
+import { blankNonCode, leadingKeywords, maxParenDepth, oddCharacters, unquotedHexLiterals } from '../../src/core/sql/sql-text.js';
+import { statementName, statementNames } from '../../src/core/sql/statement-guard.js';
+import { describeWithSqlParser } from '../../src/core/sql/sqlparser-ast.js';
+import { editDistance, nearestColumns, nearestTables } from '../../src/core/sql/suggest.js';
+import { findTable } from '../../src/core/schema/catalog.js';
+import { makeTinySnapshot } from '../support/tiny-snapshot.js';
+
+describe('sql-text: code versus strings and comments', () => {
+  it('blanks strings, quoted identifiers and comments but keeps offsets', () => {
+    const sql = "SELECT 'a;b' AS \"x;y\" -- c;d\n/* e; /* f; */ g; */ FROM t; $$h;$$";
+    const code = blankNonCode(sql);
+    assert.equal(code.length, sql.length);
+    assert.deepEqual([...code.matchAll(/;/g)].map((m) => m.index), [sql.indexOf('; $$')]);
+    assert.ok(code.includes('FROM t'));
+  });
+
+  it('handles doubled quotes and E-string escapes', () => {
+    assert.equal(blankNonCode("SELECT 'it''s; fine'").includes(';'), false);
+    assert.equal(blankNonCode("SELECT E'a\\'; b'").includes(';'), false);
+    assert.equal(blankNonCode("SELECT 'a'; SELECT 'b'").split(';').length, 2);
+  });
+
+  it('finds the leading keywords after comments and parentheses', () => {
+    assert.deepEqual(leadingKeywords('/* x */ -- y\n ((select 1))', 2), ['SELECT']);
+    assert.deepEqual(leadingKeywords('create or replace temp view v as select 1', 3), ['CREATE', 'OR', 'REPLACE']);
+  });
+
+  it('finds unquoted hex literals only outside strings and identifiers', () => {
+    assert.deepEqual(unquotedHexLiterals("SELECT * FROM t WHERE a = 0xAbC1 AND b = '0xdef' AND \"0x12\" = 1"), ['0xAbC1']);
+    assert.deepEqual(unquotedHexLiterals('SELECT x0x12, a.0x1 FROM t'), []);
+  });
+
+  it('measures nesting and spots invisible and look-alike characters', () => {
+    assert.equal(maxParenDepth("SELECT ((1)) + [[2]] + '((((('"), 2);
+    const odd = oddCharacters("SEL\u200BECT 'ok\u200B' FRΟM");
+    assert.deepEqual(odd.map((c) => [c.codePoint, c.kind]), [['U+200B', 'invisible'], ['U+039F', 'look-alike']]);
+  });
+});
+
+describe('statement-guard: naming refused statements', () => {
+  const cases: Array<[string, string]> = [
+    ['create or replace temporary view v as select 1', 'CREATE VIEW'],
+    ['CREATE UNIQUE INDEX i ON t (a)', 'CREATE INDEX'],
+    ['CREATE MACRO m() AS TABLE SELECT 1', 'CREATE MACRO'],
+    ['DROP SCHEMA s CASCADE', 'DROP SCHEMA'],
+    ['WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x', 'INSERT'],
+    ['WITH x AS (SELECT (DELETE)) UPDATE t SET a = 1', 'UPDATE'],
+    ['FORCE INSTALL httpfs', 'FORCE INSTALL'],
+    ['EXPORT DATABASE \'x\'', 'EXPORT DATABASE'],
+    ['/* hi */ copy t to \'x\'', 'COPY'],
+  ];
+  for (const [sql, name] of cases) it(`${sql} → ${name}`, () => assert.equal(statementName(sql), name));
+
+  it('names each statement of a multi-statement text, ignoring semicolons in strings and comments', () => {
+    assert.deepEqual(statementNames("SELECT ';' -- ;\n; DROP TABLE t; /* ; */"), ['SELECT', 'DROP TABLE']);
+  });
+});
+
+describe('suggest: nearest real names', () => {
+  it('edit distance', () => {
+    assert.equal(editDistance('swaps', 'trades'), 4);
+    assert.equal(editDistance('kitten', 'sitting'), 3);
+  });
+
+  it('tables: bare names and wrong tables in a right namespace', () => {
+    assert.equal(nearestTables('transactions')[0], 'ethereum.transactions');
+    assert.equal(nearestTables('dex.swaps')[0], 'dex.trades');
+    assert.equal(nearestTables('prices.hour')[0], 'prices.hourly');
+    assert.equal(nearestTables('ethereum.block')[0], 'ethereum.blocks');
+  });
+
+  it('columns: unit suffixes and prefixes dropped by models', () => {
+    const tx = findTable('ethereum.transactions')!;
+    const blocks = findTable('ethereum.blocks')!;
+    assert.deepEqual(nearestColumns('value', [tx]).slice(0, 2).sort(), ['value_eth', 'value_wei']);
+    assert.deepEqual(nearestColumns('hash', [tx, blocks]).slice(0, 2).sort(), ['block_hash', 'tx_hash']);
+    assert.equal(nearestColumns('from', [tx])[0], 'from_address');
+    assert.equal(nearestColumns('gas_price', [tx])[0], 'gas_price_gwei');
+    assert.equal(nearestColumns('timestamp', [blocks])[0], 'block_time');
+  });
+});
+
+describe('node-sql-parser is a second opinion, never a gate', () => {
+  it('describes what it can parse', () => {
+    assert.deepEqual(describeWithSqlParser('CREATE VIEW v AS SELECT 1')?.statements, ['create view']);
+  });
+  it('cannot parse much DuckDB SQL, which must still validate', () => {
+    assert.equal(describeWithSqlParser('FROM ethereum.blocks SELECT block_number'), null);
+    assert.equal(describeWithSqlParser('SELECT * EXCLUDE (block_hash) FROM ethereum.blocks'), null);
+  });
+});
+
+describe('validateSql through a real engine', () => {
+  let snapshot: string;
+  let engine: Engine;
+
+  before(async () => {
+    snapshot = await makeTinySnapshot();
+    engine = await Engine.open(snapshot, { connections: 1, threads: 1 });
+  });
+  after(() => {
+    engine?.close();
+    fs.rmSync(snapshot, { recursive: true, force: true });
+  });
+
+  async function refusal(sql: string): Promise<OnchainSqlError> {
+    try {
+      const v = await engine.validate(sql);
+      v.prepared.destroySync();
+    } catch (e) {
+      assert.ok(e instanceof OnchainSqlError);
+      return e;
+    }
+    assert.fail(`validated: ${sql}`);
+  }
+
+  it('returns the trimmed statement, its result columns, and a prepared statement without running it', async () => {
+    const v = await engine.validate('  FROM ethereum.blocks SELECT block_number, block_time ;; \n');
+    assert.equal(v.sql, 'FROM ethereum.blocks SELECT block_number, block_time');
+    assert.deepEqual(v.columns, [{ name: 'block_number', type: 'BIGINT' }, { name: 'block_time', type: 'TIMESTAMP' }]);
+    v.prepared.destroySync();
+    // Prepared, not executed: a statement that would fail or run forever validates instantly.
+    const t0 = performance.now();
+    const slow = await engine.validate("SELECT error('never raised during validation'), count(*) FROM range(1000000000000000)");
+    slow.prepared.destroySync();
+    assert.ok(performance.now() - t0 < 1000);
+  });
+
+  it('names an unknown table and the nearest real ones, as suggestions too', async () => {
+    const e = await refusal('SELECT count(*) FROM transactions');
+    assert.equal(e.code, 'unknown_table');
+    assert.match(e.message, /transactions does not exist.*ethereum\.transactions/);
+    assert.equal(e.suggestions[0], 'ethereum.transactions');
+    assert.deepEqual(e.toJSON().suggestions, e.suggestions);
+    const swaps = await refusal('SELECT * FROM dex.swaps');
+    assert.deepEqual(swaps.suggestions, ['dex.trades']);
+  });
+
+  it('names an unknown column, the tables in scope and the nearest real columns', async () => {
+    const e = await refusal('SELECT value FROM ethereum.transactions');
+    assert.equal(e.code, 'unknown_column');
+    assert.match(e.message, /"value".*ethereum\.transactions.*value_eth.*value_wei|"value".*ethereum\.transactions.*value_wei.*value_eth/);
+    const joined = await refusal('SELECT hash FROM ethereum.transactions t JOIN ethereum.blocks b USING (block_number)');
+    assert.equal(joined.code, 'unknown_column');
+    assert.match(joined.message, /ethereum\.transactions, ethereum\.blocks/);
+    assert.deepEqual(joined.suggestions.slice(0, 2).sort(), ['block_hash', 'tx_hash']);
+  });
+
+  it('says addresses are lowercase quoted strings', async () => {
+    const e = await refusal('SELECT count(*) FROM ethereum.transactions WHERE to_address = 0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
+    assert.equal(e.code, 'parse_error');
+    assert.match(e.message, /lowercase quoted strings/);
+    assert.deepEqual(e.suggestions, ["'0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2'"]);
+  });
+
+  it('allows CTE names, recursive CTEs and the allow-listed table functions', async () => {
+    for (const sql of [
+      'WITH t AS (SELECT * FROM ethereum.transactions) SELECT count(*) FROM t',
+      'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3) SELECT * FROM n',
+      'SELECT * FROM range(3), generate_series(1, 2), unnest([1])',
+    ]) {
+      const v = await engine.validate(sql);
+      v.prepared.destroySync();
+    }
+  });
+
+  it('refuses a table function hidden deep inside an allowed one', async () => {
+    const e = await refusal("SELECT * FROM range((SELECT count(*) FROM read_text('/etc/passwd')))");
+    assert.equal(e.code, 'forbidden_function');
+    assert.match(e.message, /read_text/);
+  });
+
+  it('refuses EXPLAIN and DESCRIBE (run the SELECT itself)', async () => {
+    assert.equal((await refusal('EXPLAIN SELECT 1')).code, 'forbidden_statement');
+    assert.equal((await refusal('DESCRIBE ethereum.blocks')).code, 'forbidden_statement');
+  });
+
+  it('counts statements with DuckDB, so hidden ones are found and fake ones are not', async () => {
+    const e = await refusal("SELECT 'x' /* ; */ ; SELECT 2");
+    assert.equal(e.code, 'multiple_statements');
+    assert.match(e.message, /found 2/);
+    const v = await engine.validate("SELECT 'a;b' AS \"c;d\" -- ; SELECT 2");
+    v.prepared.destroySync();
+  });
+
+  it('refuses text that is too long or holds a NUL byte', async () => {
+    assert.equal((await refusal(`SELECT '${'a'.repeat(MAX_SQL_LENGTH)}'`)).code, 'too_long');
+    assert.equal((await refusal('SELECT 1\0')).code, 'parse_error');
+  });
+});
