@@ -23,7 +23,8 @@ const builds = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...browser, format: 'iife', entryPoints: ['media/panel/main.ts'], outfile: 'dist/media/panel.js' },
   { ...browser, format: 'iife', entryPoints: ['media/chat/main.ts'], outfile: 'dist/media/chat.js' },
-  { ...browser, format: 'esm', entryPoints: ['media/renderer/main.ts'], outfile: 'dist/media/renderer.js' },
+  // The notebook renderer imports its CSS as text (for a constructed stylesheet in its shadow root).
+  { ...browser, format: 'esm', entryPoints: ['media/renderer/main.ts'], outfile: 'dist/media/renderer.js', loader: { '.css': 'text' } },
   // Integration tests run inside a real VS Code extension host.
   { ...node, entryPoints: ['test/integration/index.ts'], outfile: 'out/test/index.js', external: [...node.external, 'mocha'] },
 ].filter((b) => b.entryPoints.every((e) => fs.existsSync(e)));

@@ -1,0 +1,185 @@
+/// <reference types="vscode-webview" />
+// Sidebar chat front end: the conversation (each answer: explanation, SQL in a
+// collapsible block, a compact table, a small chart, actions), a composer
+// (Enter sends, Shift+Enter new line), starter questions when empty, the
+// answering provider with a one-click "Set API key". State lives on the host.
+import '../styles/chat.css';
+import type { ChatFromWebview, ChatToWebview, ChatTurn } from '../../src/webview/protocol.js';
+import { CHAT_ROWS_SHOWN } from '../../src/webview/protocol.js';
+import { displayLabel, formatCount } from '../../src/webview/format.js';
+import { h, clear, button, hostApi } from '../shared/dom.js';
+import { highlightSql } from '../shared/sqlHighlight.js';
+import { compactTable } from '../shared/compactTable.js';
+import { ChartView } from '../shared/chartView.js';
+
+const host = hostApi<ChatFromWebview>();
+const root = document.getElementById('root') ?? document.body;
+
+const STARTERS = [
+  'How many transactions happened today?',
+  'Transactions per hour over the last 24 hours',
+  'Top 10 addresses by ETH received yesterday',
+  'Top 5 tokens by number of transfers in the last 7 days',
+  'Daily average gas price in gwei',
+];
+
+const providerText = h('span', { class: 'provider-label' });
+const setKey = button('Set API key', () => host.post({ type: 'setApiKey' }), { class: 'link', title: 'Store an Anthropic API key in VS Code\'s secret storage' });
+const newChat = button('New conversation', () => host.post({ type: 'newConversation' }), { class: 'secondary small-button' });
+const header = h('header', { class: 'chat-header' }, h('div', { class: 'provider' }, 'Answers by ', providerText, ' · ', setKey), newChat);
+
+const log = h('div', { class: 'conversation', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': 'Conversation' });
+const empty = h('section', { class: 'starters', 'aria-label': 'Starter questions' });
+const pending = h('div', { class: 'pending hidden', 'aria-busy': 'true' });
+const pendingStage = h('span', { class: 'stage' }, 'Answering…');
+const cancel = button('Cancel', () => host.post({ type: 'cancel' }), { class: 'secondary' });
+const live = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+const toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite' });
+
+const input = h('textarea', { rows: 2, placeholder: 'Ask about the chain data… (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Ask a question' });
+const send = button('Ask', () => submit(), { class: 'send' });
+const composer = h('form', { class: 'composer' }, input, send);
+
+const rendered = new Map<string, { el: HTMLElement; chart?: ChartView }>();
+let busy = false;
+
+function submit(): void {
+  const q = input.value.trim();
+  if (!q || busy) return;
+  host.post({ type: 'ask', question: q });
+  input.value = '';
+  input.focus();
+}
+
+composer.addEventListener('submit', (e) => { e.preventDefault(); submit(); });
+input.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    submit();
+  }
+});
+
+function renderStarters(): void {
+  clear(empty);
+  empty.append(h('h2', {}, 'Ask a question about the chain data'), h('p', { class: 'muted' }, 'Answers come as checked DuckDB SQL run on your local snapshot. Try one:'));
+  const list = h('ul', {});
+  for (const q of STARTERS) {
+    list.append(h('li', {}, button(q, () => { host.post({ type: 'ask', question: q }); input.focus(); }, { class: 'starter' })));
+  }
+  empty.append(list);
+}
+
+function providerName(t: ChatTurn): string {
+  const name = t.provider === 'claude' ? 'Claude' : t.provider === 'vscode-lm' ? 'Editor model' : t.provider === 'offline' ? 'Offline' : '';
+  return name && t.model ? `${name} (${t.model})` : name;
+}
+
+function renderTurn(t: ChatTurn): { el: HTMLElement; chart?: ChartView } {
+  const el = h('article', { class: `turn ${t.status}`, 'aria-label': `Question: ${displayLabel(t.question, 120)}` });
+  el.append(h('div', { class: 'question' }, h('bdi', {}, displayLabel(t.question, 1000))));
+  const answer = h('div', { class: 'answer' });
+  el.append(answer);
+  let chart: ChartView | undefined;
+  if (t.status !== 'done') {
+    answer.append(h('p', { class: t.status === 'cancelled' ? 'muted' : 'error-text', role: t.status === 'error' ? 'alert' : undefined }, displayLabel(t.error?.message ?? 'No answer.', 2000)));
+  } else {
+    if (t.explanation) answer.append(h('p', { class: 'explanation' }, h('bdi', {}, displayLabel(t.explanation, 1500))));
+    const columns = t.columns ?? [];
+    const rows = t.rows ?? [];
+    const count = t.rowCount ?? rows.length;
+    answer.append(h('p', { class: 'muted small' },
+      `${formatCount(count)}${t.truncated ? '+' : ''} row${count === 1 ? '' : 's'}${count > CHAT_ROWS_SHOWN ? ` · first ${Math.min(CHAT_ROWS_SHOWN, rows.length)} shown` : ''}${providerName(t) ? ` · ${providerName(t)}` : ''}`));
+    if (columns.length) {
+      chart = new ChartView({ columns, rows, hint: t.chart, compact: true });
+      answer.append(chart.element);
+      answer.append(h('div', { class: 'table-scroll' }, compactTable(columns, rows, CHAT_ROWS_SHOWN, 40)));
+    }
+  }
+  if (t.sql) {
+    const code = h('code');
+    highlightSql(code, t.sql);
+    answer.append(h('details', { class: 'sql' }, h('summary', {}, 'SQL'), h('pre', {}, code)));
+  }
+  const actions = h('div', { class: 'actions' });
+  if (t.sql) {
+    actions.append(
+      button('Open in Panel', () => host.post({ type: 'openInPanel', turnId: t.id }), { class: 'secondary' }),
+      button('Insert into Notebook', () => host.post({ type: 'insertIntoNotebook', turnId: t.id }), { class: 'secondary' }),
+      button('Copy SQL', () => host.post({ type: 'copySql', turnId: t.id }), { class: 'secondary' }),
+    );
+  }
+  if (actions.childElementCount) answer.append(actions);
+  return { el, chart };
+}
+
+function renderState(turns: ChatTurn[], pendingQuestion: string | undefined): void {
+  const ids = new Set(turns.map((t) => t.id));
+  for (const [id, r] of rendered) {
+    if (!ids.has(id)) {
+      r.chart?.destroy();
+      r.el.remove();
+      rendered.delete(id);
+    }
+  }
+  let added: ChatTurn | undefined;
+  for (const t of turns) {
+    if (rendered.has(t.id)) continue;
+    const r = renderTurn(t);
+    rendered.set(t.id, r);
+    log.insertBefore(r.el, pending);
+    added = t;
+  }
+  busy = !!pendingQuestion;
+  pending.classList.toggle('hidden', !busy);
+  clear(pending);
+  if (pendingQuestion) {
+    pending.append(h('div', { class: 'question' }, h('bdi', {}, displayLabel(pendingQuestion, 1000))),
+      h('div', { class: 'running' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), pendingStage, cancel));
+    pendingStage.textContent = 'Answering…';
+    pending.scrollIntoView({ block: 'end' });
+  }
+  send.disabled = busy;
+  empty.classList.toggle('hidden', turns.length > 0 || busy);
+  if (added && !pendingQuestion) {
+    live.textContent = added.status === 'done'
+      ? `Answer: ${formatCount(added.rowCount ?? 0)} rows. ${displayLabel(added.explanation ?? '', 200)}`
+      : `No answer: ${displayLabel(added.error?.message ?? '', 200)}`;
+    rendered.get(added.id)?.el.scrollIntoView({ block: 'start' });
+  }
+}
+
+function setProvider(label: string): void {
+  providerText.textContent = displayLabel(label || 'Offline', 80);
+  const needsKey = /no API key|^Offline/i.test(label);
+  setKey.textContent = needsKey ? 'Set API key' : 'Change API key';
+}
+
+window.addEventListener('message', (event: MessageEvent<ChatToWebview>) => {
+  const m = event.data;
+  switch (m.type) {
+    case 'state':
+      setProvider(m.providerLabel);
+      renderState(m.turns, m.pendingQuestion);
+      break;
+    case 'progress':
+      pendingStage.textContent = displayLabel(m.stage, 200);
+      break;
+    case 'provider':
+      setProvider(m.label);
+      break;
+    case 'notice':
+      toast.textContent = displayLabel(m.message, 200);
+      toast.classList.add('visible');
+      setTimeout(() => toast.classList.remove('visible'), 1500);
+      break;
+    case 'focusInput':
+      input.focus();
+      break;
+  }
+});
+
+renderStarters();
+log.append(pending);
+root.append(header, empty, log, composer, live, toast);
+input.focus();
+host.post({ type: 'ready' });

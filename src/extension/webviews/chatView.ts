@@ -1,0 +1,212 @@
+import * as crypto from 'node:crypto';
+import * as vscode from 'vscode';
+import type { Answer, Attempt, Turn } from '../../core/answer.js';
+import type { Cell } from '../../core/engine/values.js';
+import type { Session } from '../session.js';
+import { CHAT_ROWS_KEPT, type ChatFromWebview, type ChatToWebview, type ChatTurn } from '../../webview/protocol.js';
+import { mediaRoots, webviewHtml } from './html.js';
+
+/** workspaceState key of the conversation (host-side, so it survives a window reload). */
+export const CHAT_STATE_KEY = 'onchainSql.chat.conversation';
+/** Turns kept in the conversation at most. */
+const MAX_TURNS = 40;
+/** Earlier turns a follow-up question sees. */
+const HISTORY_TURNS = 6;
+/** A kept string value is cut to this length (the compact table shows far less). */
+const MAX_KEPT_CHARS = 300;
+
+const STAGE_TEXT: Record<string, string> = {
+  context: 'Reading the schema…',
+  generate: 'Writing SQL…',
+  validate: 'Checking the SQL…',
+  execute: 'Running the query…',
+  repair: 'Repairing the SQL…',
+};
+
+/**
+ * The sidebar chat (WebviewView `onchainSql.chat`): a conversation with
+ * follow-ups. Each question goes to `session.ask` with the earlier turns as
+ * history; each answer is stored compactly (first rows only) in workspace
+ * state and rendered by media/chat.
+ */
+export class ChatViewProvider implements vscode.WebviewViewProvider {
+  static readonly viewType = 'onchainSql.chat';
+
+  private view: vscode.WebviewView | undefined;
+  private turns: ChatTurn[];
+  private pending: string | undefined;
+  private abort: AbortController | undefined;
+  private providerLabel = '';
+
+  constructor(private readonly ctx: vscode.ExtensionContext, private readonly session: Session) {
+    const saved = ctx.workspaceState.get<unknown>(CHAT_STATE_KEY);
+    this.turns = Array.isArray(saved) ? (saved as ChatTurn[]).filter(isTurn) : [];
+    ctx.subscriptions.push(session.onDidChangeProvider(() => void this.refreshProvider()));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = { enableScripts: true, localResourceRoots: mediaRoots(this.ctx.extensionUri) };
+    view.webview.html = webviewHtml(view.webview, this.ctx.extensionUri, 'chat', 'Onchain SQL chat');
+    const subs = [
+      view.webview.onDidReceiveMessage((m: ChatFromWebview) => void this.onMessage(m)),
+      view.onDidChangeVisibility(() => { if (view.visible) void this.refreshProvider(); }),
+    ];
+    view.onDidDispose(() => {
+      for (const s of subs) s.dispose();
+      if (this.view === view) this.view = undefined;
+    });
+  }
+
+  private post(m: ChatToWebview): void {
+    void this.view?.webview.postMessage(m);
+  }
+
+  private postState(): void {
+    this.post({ type: 'state', turns: this.turns, providerLabel: this.providerLabel, busy: !!this.pending, pendingQuestion: this.pending });
+  }
+
+  private async refreshProvider(): Promise<void> {
+    try {
+      this.providerLabel = await this.session.providerLabel();
+    } catch {
+      this.providerLabel = 'Offline';
+    }
+    this.post({ type: 'provider', label: this.providerLabel });
+  }
+
+  private async onMessage(m: ChatFromWebview): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        await this.refreshProvider();
+        this.postState();
+        break;
+      case 'ask':
+        await this.ask(m.question);
+        break;
+      case 'cancel':
+        this.abort?.abort();
+        break;
+      case 'newConversation':
+        this.abort?.abort();
+        this.turns = [];
+        await this.save();
+        this.postState();
+        this.post({ type: 'focusInput' });
+        break;
+      case 'openInPanel': {
+        const t = this.turns.find((x) => x.id === m.turnId);
+        if (t?.sql) await vscode.commands.executeCommand('onchainSql.openInPanel', { question: t.question, sql: t.sql });
+        break;
+      }
+      case 'insertIntoNotebook': {
+        const t = this.turns.find((x) => x.id === m.turnId);
+        if (t) await vscode.commands.executeCommand('onchainSql.insertIntoNotebook', { question: t.question, sql: t.sql });
+        break;
+      }
+      case 'copySql': {
+        const t = this.turns.find((x) => x.id === m.turnId);
+        if (t?.sql) {
+          await vscode.env.clipboard.writeText(t.sql);
+          this.post({ type: 'notice', message: 'Copied SQL.' });
+        }
+        break;
+      }
+      case 'setApiKey':
+        await vscode.commands.executeCommand('onchainSql.setApiKey');
+        await this.refreshProvider();
+        break;
+    }
+  }
+
+  private async ask(raw: string): Promise<void> {
+    const question = raw.trim();
+    if (!question || this.pending) return;
+    this.pending = question;
+    const abort = new AbortController();
+    this.abort = abort;
+    this.postState();
+    let turn: ChatTurn;
+    try {
+      const answer = await this.session.ask(question, {
+        history: this.history(),
+        signal: abort.signal,
+        userAction: true,
+        onProgress: (stage, detail) => this.post({ type: 'progress', stage: detail ? `${STAGE_TEXT[stage] ?? stage} ${detail}` : (STAGE_TEXT[stage] ?? stage) }),
+      });
+      turn = turnFromAnswer(question, answer);
+    } catch (e) {
+      const err = e as { code?: string; message?: string; attempts?: Attempt[] };
+      const lastSql = Array.isArray(err.attempts) ? [...err.attempts].reverse().find((a) => a.sql)?.sql : undefined;
+      turn = {
+        id: newId(), question, at: new Date().toISOString(),
+        status: err.code === 'cancelled' ? 'cancelled' : 'error',
+        sql: lastSql,
+        error: { code: err.code, message: err.code === 'cancelled' ? 'Cancelled.' : (err.message ?? String(e)) },
+      };
+    } finally {
+      if (this.abort === abort) this.abort = undefined;
+      this.pending = undefined;
+    }
+    this.turns = [...this.turns, turn].slice(-MAX_TURNS);
+    await this.save();
+    this.postState();
+  }
+
+  /** Earlier answered turns, as follow-ups see them (question, SQL and a few result rows). */
+  private history(): Turn[] {
+    return this.turns.filter((t) => t.status === 'done').slice(-HISTORY_TURNS).map((t) => ({
+      question: t.question,
+      sql: t.sql,
+      resultSummary: summary(t),
+    }));
+  }
+
+  private async save(): Promise<void> {
+    await this.ctx.workspaceState.update(CHAT_STATE_KEY, this.turns);
+  }
+}
+
+function newId(): string {
+  return crypto.randomBytes(6).toString('hex');
+}
+
+function compactCell(c: Cell): Cell {
+  if (typeof c === 'string') return c.length > MAX_KEPT_CHARS ? c.slice(0, MAX_KEPT_CHARS) + '…' : c;
+  if (c !== null && typeof c === 'object') {
+    const json = JSON.stringify(c);
+    return json.length > MAX_KEPT_CHARS ? json.slice(0, MAX_KEPT_CHARS) + '…' : c;
+  }
+  return c;
+}
+
+/** A turn as stored: the first rows only, long strings cut. */
+export function turnFromAnswer(question: string, a: Answer): ChatTurn {
+  return {
+    id: newId(),
+    question,
+    status: 'done',
+    sql: a.sql,
+    explanation: a.explanation,
+    chart: a.chart,
+    columns: a.columns,
+    rows: a.rows.slice(0, CHAT_ROWS_KEPT).map((r) => r.map(compactCell)),
+    rowCount: a.rowCount,
+    truncated: a.truncated,
+    provider: a.provider,
+    model: a.model,
+    at: new Date().toISOString(),
+  };
+}
+
+function summary(t: ChatTurn): string {
+  if (!t.columns || !t.rows) return '';
+  const head = t.columns.map((c) => c.name).join(' | ');
+  const rows = t.rows.slice(0, 5).map((r) => r.map((c) => (c === null ? 'NULL' : typeof c === 'object' ? JSON.stringify(c) : String(c)).slice(0, 80)).join(' | '));
+  return [`${t.rowCount ?? t.rows.length}${t.truncated ? '+' : ''} rows`, head, ...rows].join('\n');
+}
+
+function isTurn(v: unknown): v is ChatTurn {
+  const t = v as ChatTurn;
+  return !!t && typeof t === 'object' && typeof t.id === 'string' && typeof t.question === 'string' && typeof t.status === 'string';
+}

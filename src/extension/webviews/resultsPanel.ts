@@ -1,0 +1,383 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Answer, Attempt, Turn } from '../../core/answer.js';
+import type { ExportFormat } from '../../core/export.js';
+import type { Session } from '../session.js';
+import { MAX_CHART_ROWS } from '../../webview/chartChoice.js';
+import type { PanelFromWebview, PanelToWebview, ResultView, SortState } from '../../webview/protocol.js';
+import { mediaRoots, webviewHtml } from './html.js';
+import { RowSource, sortedSql, type OpenCursor, type RowCount } from './rowSource.js';
+
+/** Rows the grid can scroll through at most (Chromium's element height limit allows ~1.3M at 24 px). */
+export const PANEL_MAX_ROWS = 1_000_000;
+/** Values "Copy column" puts on the clipboard at most. */
+const COPY_COLUMN_MAX = 100_000;
+/** Row requests waiting at most; older ones are dropped (the webview asks again when they come back into view). */
+const MAX_QUEUED_REQUESTS = 6;
+
+const STAGE_TEXT: Record<string, string> = {
+  context: 'Reading the schema…',
+  generate: 'Writing SQL…',
+  validate: 'Checking the SQL…',
+  execute: 'Running the query…',
+  repair: 'Repairing the SQL…',
+};
+
+type RowRequest = Extract<PanelFromWebview, { type: 'requestRows' }>;
+
+/**
+ * The results panel: one webview panel, reused. It shows a question while it
+ * is answered (with Cancel), then the answer: explanation, SQL, chart, and a
+ * grid whose rows the webview requests page by page from a RowSource here.
+ * The webview is not retained when hidden: on `ready` the last state is sent
+ * again.
+ */
+export class ResultsPanel {
+  private static current: ResultsPanel | undefined;
+
+  private readonly panel: vscode.WebviewPanel;
+  private readonly disposables: vscode.Disposable[] = [];
+  private lastMessage: PanelToWebview | undefined;
+  private answer: Answer | undefined;
+  private view: ResultView | undefined;
+  private sort: SortState | null = null;
+  private generation = 0;
+  private rows: RowSource | undefined;
+  private count: RowCount | undefined;
+  private running: AbortController | undefined;
+  private runId = 0;
+  private readonly queue: RowRequest[] = [];
+  private serving = false;
+
+  private constructor(private readonly ctx: vscode.ExtensionContext, private readonly session: Session) {
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    this.panel = vscode.window.createWebviewPanel('onchainSql.results', 'Onchain SQL', { viewColumn: column, preserveFocus: false }, {
+      enableScripts: true,
+      localResourceRoots: mediaRoots(ctx.extensionUri),
+      retainContextWhenHidden: false,
+    });
+    this.panel.webview.html = webviewHtml(this.panel.webview, ctx.extensionUri, 'panel', 'Onchain SQL results');
+    this.disposables.push(
+      this.panel.webview.onDidReceiveMessage((m: PanelFromWebview) => this.onMessage(m)),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private static reveal(ctx: vscode.ExtensionContext, session: Session): ResultsPanel {
+    if (!ResultsPanel.current) ResultsPanel.current = new ResultsPanel(ctx, session);
+    else ResultsPanel.current.panel.reveal(undefined, false);
+    return ResultsPanel.current;
+  }
+
+  /** Asks `question` and shows progress, then the answer (or the error with every attempt). */
+  static async showQuestion(ctx: vscode.ExtensionContext, session: Session, question: string, history?: Turn[]): Promise<void> {
+    const p = ResultsPanel.reveal(ctx, session);
+    await p.run(question, undefined, (signal, onProgress) => session.ask(question, { history, signal, onProgress, userAction: true }));
+  }
+
+  /** Runs SQL as written and shows the result. */
+  static async showSql(ctx: vscode.ExtensionContext, session: Session, sql: string, title?: string): Promise<void> {
+    const p = ResultsPanel.reveal(ctx, session);
+    await p.run(title, sql, async (signal) => {
+      const answer = await session.runSql(sql, { signal });
+      return title ? { ...answer, question: title } : answer;
+    });
+  }
+
+  static showAnswer(ctx: vscode.ExtensionContext, session: Session, answer: Answer): void {
+    const p = ResultsPanel.reveal(ctx, session);
+    p.cancelRun();
+    p.runId++;
+    p.show(answer);
+  }
+
+  static cancelCurrent(): void {
+    ResultsPanel.current?.cancelRun();
+  }
+
+  /** "Export Results…": asks where, then streams every row of the shown result (in its shown order) to the file. */
+  static async exportCurrent(session: Session): Promise<void> {
+    const p = ResultsPanel.current;
+    if (!p?.answer) {
+      void vscode.window.showInformationMessage('Onchain SQL: there is no result to export yet. Ask a question or run SQL first.');
+      return;
+    }
+    const sql = sortedSql(p.answer.sql, p.sort);
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export Results',
+      defaultUri: vscode.Uri.joinPath(base, `${fileStem(p.answer.question)}.csv`),
+      filters: { CSV: ['csv'], JSON: ['json'], Parquet: ['parquet'] },
+      saveLabel: 'Export',
+    });
+    if (!target) return;
+    let file = target.fsPath;
+    const ext = path.extname(file).slice(1).toLowerCase();
+    const format: ExportFormat = ext === 'json' ? 'json' : ext === 'parquet' ? 'parquet' : 'csv';
+    if (!['csv', 'json', 'parquet'].includes(ext)) file += '.csv';
+    const { exportResult } = await import('../../core/export.js');
+    try {
+      const summary = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Onchain SQL: exporting to ${path.basename(file)}`, cancellable: true },
+        async (progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          // Straight from the engine: no query timeout for a long export (Cancel stops it).
+          const engine = await session.getEngine();
+          return exportResult((s, o) => engine.openCursor(s, o), sql, {
+            format, file, signal: abort.signal,
+            onProgress: (n) => progress.report({ message: `${n.toLocaleString('en-US')} rows` }),
+          });
+        },
+      );
+      const more = summary.truncated ? ` (stopped at the export limit of ${summary.rows.toLocaleString('en-US')} rows)` : '';
+      const choice = await vscode.window.showInformationMessage(
+        `Exported ${summary.rows.toLocaleString('en-US')} rows to ${summary.file}${more}.`, 'Reveal in File Explorer');
+      if (choice) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(summary.file));
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      if (err.code === 'cancelled') return;
+      void vscode.window.showErrorMessage(`Onchain SQL: ${err.message ?? String(e)}`);
+    }
+  }
+
+  // ------------------------------------------------------------------ running
+
+  private post(msg: PanelToWebview): void {
+    if (msg.type === 'running' || msg.type === 'result' || msg.type === 'error') this.lastMessage = msg;
+    void this.panel.webview.postMessage(msg);
+  }
+
+  private cancelRun(): void {
+    this.running?.abort();
+    this.running = undefined;
+  }
+
+  private async run(question: string | undefined, sql: string | undefined, work: (signal: AbortSignal, onProgress: (stage: string, detail?: string) => void) => Promise<Answer>): Promise<void> {
+    this.cancelRun();
+    const id = ++this.runId;
+    const abort = new AbortController();
+    this.running = abort;
+    this.panel.title = `Onchain SQL: ${shortTitle(question ?? 'SQL')}`;
+    this.post({ type: 'running', question, sql, stage: sql && !question ? 'Running the query…' : 'Starting…' });
+    try {
+      const answer = await work(abort.signal, (stage, detail) => {
+        if (id === this.runId) this.post({ type: 'progress', stage: detail ? `${STAGE_TEXT[stage] ?? stage} ${detail}` : (STAGE_TEXT[stage] ?? stage) });
+      });
+      if (id !== this.runId) return;
+      this.show(answer);
+    } catch (e) {
+      if (id !== this.runId) return;
+      const err = e as { code?: string; message?: string; suggestions?: string[]; attempts?: Attempt[] };
+      this.clearResult();
+      this.post({
+        type: 'error', question, sql, code: err.code,
+        message: err.code === 'cancelled' ? 'The question was cancelled.' : (err.message ?? String(e)),
+        suggestions: err.suggestions, attempts: Array.isArray(err.attempts) ? err.attempts : [],
+      });
+    } finally {
+      if (this.running === abort) this.running = undefined;
+    }
+  }
+
+  private clearResult(): void {
+    this.rows?.close();
+    this.rows = undefined;
+    this.answer = undefined;
+    this.view = undefined;
+    this.count = undefined;
+    this.sort = null;
+    this.queue.length = 0;
+  }
+
+  private show(answer: Answer): void {
+    this.clearResult();
+    this.answer = answer;
+    this.generation++;
+    this.panel.title = `Onchain SQL: ${shortTitle(answer.question || 'SQL')}`;
+    const complete = !answer.truncated;
+    this.rows = this.newRowSource(answer.sql, answer.rows, complete);
+    this.count = complete ? { rowCount: answer.rowCount, exact: true, truncated: false } : undefined;
+    this.view = {
+      question: answer.question || undefined,
+      sql: answer.sql,
+      explanation: answer.explanation,
+      chart: answer.chart,
+      provider: answer.provider,
+      model: answer.model,
+      attempts: answer.attempts,
+      columns: answer.columns,
+      rowCount: answer.rowCount,
+      rowCountExact: complete,
+      truncated: false,
+      maxRows: PANEL_MAX_ROWS,
+      timings: answer.timings,
+      firstRows: answer.rows.slice(0, MAX_CHART_ROWS),
+    };
+    this.post({ type: 'result', result: this.view });
+    if (!complete) void this.countRows();
+  }
+
+  private newRowSource(sql: string, seed: Answer['rows'] | undefined, seedComplete: boolean): RowSource {
+    const open: OpenCursor = (s, o) => this.session.openCursor(s, o);
+    return new RowSource(open, sql, { maxRows: PANEL_MAX_ROWS, seed, seedComplete });
+  }
+
+  private async countRows(): Promise<void> {
+    const source = this.rows;
+    const generation = this.generation;
+    try {
+      const count = await source!.count();
+      if (source !== this.rows) return;
+      this.count = count;
+      if (this.view) this.view = { ...this.view, rowCount: count.rowCount, rowCountExact: true, truncated: count.truncated };
+      this.post({ type: 'rowCount', generation, ...count });
+    } catch (e) {
+      this.post({ type: 'notice', message: `Could not count the rows: ${(e as Error).message}` });
+    }
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  private onMessage(m: PanelFromWebview): void {
+    switch (m.type) {
+      case 'ready':
+        if (this.lastMessage?.type === 'result' && this.view) {
+          // A reloaded webview (panel hidden and shown again) starts from generation 0.
+          this.post({ type: 'result', result: this.view });
+          if (this.sort || this.generation !== 0) this.post({ type: 'sorted', generation: this.generation, sort: this.sort, ...(this.count ?? { rowCount: this.view.rowCount, exact: false, truncated: false }) });
+        } else if (this.lastMessage) this.post(this.lastMessage);
+        break;
+      case 'cancel':
+        this.cancelRun();
+        break;
+      case 'requestRows':
+        this.enqueue(m);
+        break;
+      case 'sort':
+        this.applySort(m.sort);
+        break;
+      case 'copy':
+        void vscode.env.clipboard.writeText(m.text).then(() => this.post({ type: 'notice', message: `Copied ${m.what}.` }));
+        break;
+      case 'copyColumn':
+        void this.copyColumn(m.column);
+        break;
+      case 'copySql':
+        if (this.currentSql()) void vscode.env.clipboard.writeText(this.currentSql()!).then(() => this.post({ type: 'notice', message: 'Copied SQL.' }));
+        break;
+      case 'openInEditor': {
+        const sql = this.currentSql();
+        if (sql) {
+          void vscode.workspace.openTextDocument({ language: 'sql', content: sql.trim() + '\n' })
+            .then((doc) => vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false }));
+        }
+        break;
+      }
+      case 'export':
+        void ResultsPanel.exportCurrent(this.session);
+        break;
+    }
+  }
+
+  private currentSql(): string | undefined {
+    if (this.answer) return this.answer.sql;
+    const last = this.lastMessage;
+    return last && (last.type === 'running' || last.type === 'error') ? last.sql : undefined;
+  }
+
+  private applySort(sort: SortState | null): void {
+    if (!this.answer || !this.view) return;
+    if (sort && (sort.column < 0 || sort.column >= this.answer.columns.length)) return;
+    this.sort = sort;
+    this.generation++;
+    this.queue.length = 0;
+    this.rows?.close();
+    const complete = !this.answer.truncated;
+    // Unsorted again: the answer's own rows are the prefix. Sorted: every row comes from the re-run SQL.
+    this.rows = sort ? this.newRowSource(sortedSql(this.answer.sql, sort), undefined, false) : this.newRowSource(this.answer.sql, this.answer.rows, complete);
+    const count = this.count ?? { rowCount: this.view.rowCount, exact: false, truncated: false };
+    this.post({ type: 'sorted', generation: this.generation, sort, ...count });
+  }
+
+  private enqueue(r: RowRequest): void {
+    if (r.generation !== this.generation) return this.drop(r);
+    this.queue.push(r);
+    while (this.queue.length > MAX_QUEUED_REQUESTS) this.drop(this.queue.shift()!);
+    void this.serve();
+  }
+
+  private drop(r: RowRequest): void {
+    // An empty message tells the webview to forget the request silently.
+    this.post({ type: 'rowsError', requestId: r.requestId, generation: r.generation, message: '' });
+  }
+
+  /** Serves the newest request first: while scrolling fast, what is on screen now matters most. */
+  private async serve(): Promise<void> {
+    if (this.serving) return;
+    this.serving = true;
+    try {
+      for (let r = this.queue.pop(); r; r = this.queue.pop()) {
+        const source = this.rows;
+        if (r.generation !== this.generation || !source) { this.drop(r); continue; }
+        try {
+          const rows = await source.rows(r.start, Math.min(r.count, 5000));
+          if (r.generation === this.generation) this.post({ type: 'rows', requestId: r.requestId, generation: r.generation, start: r.start, rows });
+          const known = source.known();
+          if (known.exact && r.generation === this.generation && (!this.count || this.count.rowCount !== known.rowCount)) {
+            this.count = known;
+            this.post({ type: 'rowCount', generation: r.generation, ...known });
+          }
+        } catch (e) {
+          this.post({ type: 'rowsError', requestId: r.requestId, generation: r.generation, message: `Could not read rows: ${(e as Error).message}` });
+        }
+      }
+    } finally {
+      this.serving = false;
+    }
+  }
+
+  private async copyColumn(column: number): Promise<void> {
+    if (!this.answer || column < 0 || column >= this.answer.columns.length) return;
+    const name = this.answer.columns[column].name;
+    try {
+      const { cellToText } = await import('../../webview/format.js');
+      let values: string[];
+      let more = false;
+      if (!this.answer.truncated && !this.sort) {
+        values = this.answer.rows.map((r) => cellToText(r[column] ?? null));
+      } else {
+        const cursor = await this.session.openCursor(sortedSql(this.answer.sql, this.sort), { maxRows: COPY_COLUMN_MAX });
+        values = [];
+        try {
+          for (let page = await cursor.next(5000); page; page = await cursor.next(5000)) for (const r of page) values.push(cellToText(r[column] ?? null));
+          more = cursor.truncated;
+        } finally {
+          cursor.close();
+        }
+      }
+      await vscode.env.clipboard.writeText(values.map((v) => v.replace(/[\r\n]+/g, ' ')).join('\n'));
+      this.post({ type: 'notice', message: `Copied ${values.length.toLocaleString('en-US')} values of ${name}${more ? ` (the first ${COPY_COLUMN_MAX.toLocaleString('en-US')})` : ''}.` });
+    } catch (e) {
+      this.post({ type: 'notice', message: `Could not copy the column: ${(e as Error).message}` });
+    }
+  }
+
+  private dispose(): void {
+    this.cancelRun();
+    this.clearResult();
+    if (ResultsPanel.current === this) ResultsPanel.current = undefined;
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function shortTitle(s: string): string {
+  const one = s.replace(/\s+/g, ' ').replace(/[\u202A-\u202E\u2066-\u2069]/g, '').trim();
+  return one.length > 40 ? `${one.slice(0, 39)}…` : one;
+}
+
+function fileStem(question: string): string {
+  const stem = question.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  return stem || 'result';
+}
