@@ -37,7 +37,10 @@ export interface BuiltContext {
 /** The engine surface context selection needs (the manifest, and a read-only query for data values). */
 export type ContextSource = Pick<Engine, 'manifest' | 'query'>;
 
-export const DEFAULT_CONTEXT_BUDGET = 16_000;
+/** ~9k tokens: the whole enriched schema fits, so the cached static part is the same for every question. */
+export const DEFAULT_CONTEXT_BUDGET = 36_000;
+/** Kept back from the tables for solved examples and data values. */
+const EXTRAS_RESERVE = 4_000;
 const MAX_EXAMPLES = 4;
 const MAX_TOKENS_LISTED = 20;
 const MAX_LABELS_LISTED = 10;
@@ -105,7 +108,7 @@ function renderTableFull(t: TableSpec): string {
     lines.push(`- ${c.name} ${c.type}${about ? `: ${inertText(about, 300)}` : ''}${exampleValues(c.examples)}`);
   }
   const joins = strings(t.joinHints);
-  if (joins.length) lines.push(`Joins: ${joins.join(' ')}`);
+  if (joins.length) lines.push(`Joins: ${joins.join('; ')}`);
   const pitfalls = strings(t.pitfalls);
   if (pitfalls.length) lines.push(`Pitfalls: ${pitfalls.join(' ')}`);
   return lines.join('\n');
@@ -234,7 +237,7 @@ export async function buildContext(source: ContextSource, question: string, opti
   const ranked = rankTables(`${question} ${historyText}`, history, cat);
 
   // Most relevant first: full if it fits, compact if that fits, else left out; the top table always goes in.
-  let used = 0;
+  let used = Math.min(EXTRAS_RESERVE, Math.floor(budget * 0.15));
   const chosen = new Map<string, string>();
   // Two passes: every table the question points at (full, else compact) before any other table.
   const top0 = ranked[0]?.score ?? 0;
@@ -260,6 +263,7 @@ export async function buildContext(source: ContextSource, question: string, opti
   // Relevant: a clear share of the best score, so one stray shared word does not count.
   const top = ranked[0]?.score ?? 0;
   const relevant = ranked.filter((r) => r.score > 0 && r.score >= top * RELEVANCE_SHARE && chosen.has(r.name));
+  used -= Math.min(EXTRAS_RESERVE, Math.floor(budget * 0.15)); // the reserve is now for the extras below
   const dynamic: string[] = [renderFacts(source.manifest)];
   if (relevant.length) dynamic.push(`Most relevant tables for this question: ${relevant.map((r) => r.name).join(', ')}.`);
 
@@ -269,7 +273,7 @@ export async function buildContext(source: ContextSource, question: string, opti
     .slice(0, MAX_EXAMPLES);
   const exampleText = examples.map(({ e }) => (e.sql ? `Q: ${e.question}\nSQL: ${e.sql}` : `Q: ${e.question}`)).join('\n');
   if (examples.length && used + exampleText.length <= budget) {
-    dynamic.push(`Solved examples:\n${exampleText}`);
+    dynamic.push(`${examples.some(({ e }) => e.sql) ? 'Solved examples' : 'Example questions these tables answer'}:\n${exampleText}`);
     used += exampleText.length;
   }
 
