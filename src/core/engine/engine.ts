@@ -25,7 +25,11 @@ export interface EngineOptions {
 export interface RunOptions {
   /** Rows to deliver at most; one more is read to set `truncated`. */
   maxRows?: number;
-  /** Milliseconds before the query is interrupted; 0 for none. */
+  /**
+   * Milliseconds of execution before the query is interrupted; 0 for none.
+   * Counted while DuckDB works (executing, fetching pages), not while a
+   * cursor waits for its reader to ask for the next page.
+   */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -221,6 +225,9 @@ export class Cursor {
   private released = false;
   private cancelReason: 'cancelled' | 'timeout' | null = null;
   private timer: NodeJS.Timeout | undefined;
+  /** Execution time still allowed, in ms (Infinity: no timeout). */
+  private budgetMs = Infinity;
+  private nativeStarted = 0;
   private readonly onAbort = () => this.cancel();
   /** Native calls (execute, fetch) in flight; while any is, a cancel keeps interrupting. */
   private pending = 0;
@@ -250,7 +257,7 @@ export class Cursor {
     }
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (timeoutMs > 0) this.timer = setTimeout(() => this.cancel('timeout'), timeoutMs);
+    this.budgetMs = timeoutMs > 0 ? timeoutMs : Infinity;
     this.executeStarted = performance.now();
     try {
       this.result = await this.native(() => validated.prepared.stream());
@@ -267,11 +274,20 @@ export class Cursor {
    * single interrupt sent just before that moment would be lost.
    */
   private async native<T>(call: () => Promise<T>): Promise<T> {
-    this.pending++;
+    if (this.pending++ === 0) {
+      // The timeout budget runs only while DuckDB works.
+      this.nativeStarted = performance.now();
+      if (Number.isFinite(this.budgetMs)) this.timer = setTimeout(() => this.cancel('timeout'), Math.max(0, this.budgetMs));
+    }
     try {
       return await call();
     } finally {
       this.pending--;
+      if (this.pending === 0) {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = undefined;
+        this.budgetMs -= performance.now() - this.nativeStarted;
+      }
       if (this.pending === 0 && this.reinterrupt) {
         clearInterval(this.reinterrupt);
         this.reinterrupt = undefined;
