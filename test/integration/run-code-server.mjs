@@ -110,7 +110,7 @@ async function main() {
     const remote = (p) => `vscode-remote://${server.authority}${p}`;
     const payload = [['extensionDevelopmentPath', remote(extDir)], ['extensionTestsPath', remote(testsFile)]];
     const url = `${server.url}?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    await page.goto(url);
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
     console.log(`workbench opened; mocha runs in the extension host… (${elapsed()})`);
     const { code, why } = await finished;
     await page.screenshot({ path: path.join(REPO_ROOT, 'test-results', 'screenshots', 'integration-end.png') }).catch(() => {});

@@ -5,7 +5,7 @@ import type { Frame } from 'playwright-core';
 import { openEditor, type Editor } from './support/editor.js';
 
 let editor: Editor;
-before(async () => { editor = await openEditor(); }, { timeout: 180_000 });
+before(async () => { editor = await openEditor(); }, { timeout: 300_000 });
 after(async () => { await editor?.close(); });
 
 async function ask(frame: Frame, question: string): Promise<void> {

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { openEditor, type Editor } from './support/editor.js';
 
 let editor: Editor;
-before(async () => { editor = await openEditor(); }, { timeout: 180_000 });
+before(async () => { editor = await openEditor(); }, { timeout: 300_000 });
 after(async () => { await editor?.close(); });
 
 test('the example notebook runs with outputs', { timeout: 300_000 }, async () => {

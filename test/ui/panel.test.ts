@@ -11,7 +11,7 @@ ORDER BY symbol
 `;
 
 let editor: Editor;
-before(async () => { editor = await openEditor({ files: { 'hostile.sql': HOSTILE_SQL } }); }, { timeout: 180_000 });
+before(async () => { editor = await openEditor({ files: { 'hostile.sql': HOSTILE_SQL } }); }, { timeout: 300_000 });
 after(async () => { await editor?.close(); });
 
 test('palette Ask shows grid cells and a chart', { timeout: 240_000 }, async () => {

@@ -62,13 +62,14 @@ export async function openEditor(opts: { files?: Record<string, string> } = {}):
     server = await startCodeServer(cs, { folder: workspace, stateDir: state, smokeTestDriver: true });
     context = await launchBrowser(path.join(state, 'chromium'));
     const page = context.pages()[0] ?? await context.newPage();
+    page.setDefaultTimeout(60_000); // the machine is shared: generous waits, the tests still fail on absence
     const dialogs: string[] = [];
     page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss().catch(() => {}); });
     const extensionDir = process.env.ONCHAIN_SQL_EXTENSION_DIR || REPO_ROOT; // override: try another build of the extension
     const payload = [['extensionDevelopmentPath', `vscode-remote://${server.authority}${extensionDir}`]];
-    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.statusbar').waitFor({ timeout: 60_000 });
+    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 180_000 });
+    await page.locator('.statusbar').waitFor({ timeout: 180_000 });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     const srv = server;
     const ctx = context;
