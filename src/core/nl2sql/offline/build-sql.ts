@@ -46,6 +46,9 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
     const cols = r.columns.map((x) => (x.includes(' as ') ? q(x.replace(/^(\w+)/, '{c}$1').replace(/\/ (\w+)/, '/ {c}$1')) : `${c}${x}`));
     const sql = `select ${cols.join(', ')} from ${from}${whereSql} order by ${r.orderBy.includes('_utilization') ? r.orderBy : `${c}${r.orderBy}`} ${r.dir} limit ${r.n}`;
     const what = r.n === 1 ? `the one ${singular(intent.subject)}` : `the ${r.n} ${intent.subject}`;
+    if (intent.table === 'prices' && r.orderBy === 'hour') {
+      return { sql, explanation: `Shows the latest hourly price in USD${scope} in the snapshot.`, chart: null };
+    }
     return {
       sql,
       explanation: `Lists ${what}${scope} with the ${r.dir === 'desc' ? 'highest' : 'lowest'} ${r.orderBy.replace(/_/g, ' ')} ${timeWords}.`,
@@ -77,7 +80,7 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
     sql = `select ${m.outer}(${m.alias}) as ${m.outer}_${m.alias}_per_${intent.bucket} from (select date_trunc('${intent.bucket}', ${timeCol}) as ${intent.bucket}, ${measureSql(m, q)} as ${m.alias} from ${from}${whereSql} group by 1)`;
     return {
       sql,
-      explanation: `Computes the ${m.words} of ${intent.subject}${scope}, taken over each ${intent.bucket} ${timeWords}.`,
+      explanation: `Computes the ${OUTER_WORDS[m.outer]} of the ${ADVERB[intent.bucket]} ${m.agg === 'count' ? 'number' : m.words.replace(/^total /, 'total ')} of ${intent.subject}${scope} ${timeWords}.`,
       chart: null,
     };
   }
@@ -91,6 +94,9 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
   else if (intent.dims.length) chart = { type: 'bar', x: intent.dims[0]!.alias, y: [m.alias], ...(intent.dims[1] ? { series: intent.dims[1].alias } : {}) };
   return { sql, explanation, chart };
 }
+
+const OUTER_WORDS = { avg: 'average', median: 'median', min: 'lowest', max: 'highest' } as const;
+const ADVERB = { hour: 'hourly', day: 'daily', week: 'weekly', month: 'monthly' } as const;
 
 function verb(m: Measure, subject: string): string {
   switch (m.agg) {

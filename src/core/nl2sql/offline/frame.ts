@@ -40,6 +40,8 @@ export interface Frame {
   /** Dimensions introduced by "by"/"per". */
   groupBy: Noun[];
   rank?: { dir: 'asc' | 'desc'; n?: number };
+  /** "over 10 ETH", "below 20 gwei": a bound on the measured amount. */
+  threshold?: { op: '>' | '>=' | '<' | '<='; value: number };
   superlative?: 'asc' | 'desc';
   perRow: boolean;
   /** The counted/ranked row noun was written in the plural ("largest transfers"). */
@@ -69,7 +71,7 @@ interface Cue {
 
 /** In DEX trades and pairs, ether trades as WETH. */
 function pairSymbol(s: string): string {
-  return s === 'ETH' ? 'WETH' : s;
+  return s;
 }
 
 function tokenOf(word: string, lex: Lexicon): string | undefined {
@@ -162,7 +164,7 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'cond': push(frame.conds, c.value as Cond); break;
       case 'dir': push(frame.dirs, c.value as 'to' | 'from'); break;
       case 'side': push(frame.sides, c.value as 'bought' | 'sold'); break;
-      case 'unit': push(frame.units, c.value as 'usd' | 'eth' | 'gwei' | 'token'); break;
+      case 'unit': if (['usd', 'eth', 'gwei', 'token'].includes(c.value)) push(frame.units, c.value as 'usd' | 'eth' | 'gwei' | 'token'); else frame.unknown.push(c.value); break;
       case 'verb': push(frame.verbs, c.value as 'transfer' | 'trade' | 'listed' | 'active'); break;
       case 'dex': frame.dex = true; break;
       case 'token': push(frame.tokens, c.value); break;
@@ -179,18 +181,44 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'followup': frame.followup = true; break;
       case 'unsupported': push(frame.unsupported, c.value); break;
       case 'rank': frame.rank = { dir: c.value as 'asc' | 'desc', n: frame.rank?.n }; break;
-      case 'super': frame.superlative = c.value as 'asc' | 'desc'; break;
+      case 'super': {
+        frame.superlative = c.value as 'asc' | 'desc';
+        // "the most transfers", "fewest trades": a count of the row noun that follows
+        const next = cues[k + 1];
+        if (next?.kind === 'noun' && ['transaction', 'transfer', 'trade', 'block'].includes(next.value) && next.pos === c.pos + 1) push(frame.aggs, 'count');
+        break;
+      }
       case 'by': {
         const next = cues[k + 1];
         if (next && next.kind === 'noun' && DIMENSIONS.has(next.value as Noun)) {
           push(frame.groupBy, next.value as Noun);
           push(frame.nouns, next.value as Noun);
           k++;
+          // "by project and version"
+          while (cues[k + 1]?.kind === 'noun' && DIMENSIONS.has(cues[k + 1]!.value as Noun) && cues[k + 1]!.pos - cues[k]!.pos <= 2) {
+            push(frame.groupBy, cues[k + 1]!.value as Noun);
+            push(frame.nouns, cues[k + 1]!.value as Noun);
+            k++;
+          }
         } else if (next && next.kind === 'category' && cues[k + 2]?.kind !== 'noun') {
           // "per exchange": one row per labelled address (its name)
           push(frame.groupBy, 'entity');
         } else if (next && (next.kind === 'project' || next.kind === 'token') && frame.versus) {
           // "by uniswap vs curve" is a comparison; handled by versus
+        }
+        break;
+      }
+      case 'cmp': {
+        // "over 10 ETH", "above $1000", "more than 1 million USDC"; a comparison word without a number is filler ("over the day").
+        let j = k + 1;
+        if (cues[j]?.kind === 'unit' && cues[j]!.value === 'usd') { push(frame.units, 'usd'); j++; }
+        const num = cues[j];
+        if (num?.kind === 'number' && num.pos - c.pos <= 3) {
+          let value = Number(num.value);
+          const scale = cues[j + 1]?.kind === 'unit' ? { thousand: 1e3, million: 1e6, billion: 1e9 }[cues[j + 1]!.value] : undefined;
+          if (scale) { value *= scale; j++; }
+          frame.threshold = { op: c.value as '>' | '>=' | '<' | '<=', value };
+          k = j;
         }
         break;
       }

@@ -53,6 +53,10 @@ export class OfflineProvider implements Provider {
 
   async generate(request: GenerationRequest): Promise<Generation> {
     if (request.signal?.aborted) throw new OnchainSqlError('cancelled', 'The request was cancelled.');
+    if (request.repair) {
+      // Deterministic: asking again would give the same SQL, so say why it failed instead.
+      throw new OnchainSqlError('cannot_answer', `I can't answer that offline: my SQL failed on this snapshot (${request.repair.error.split('\n')[0]}).`, suggestionsFor(undefined));
+    }
     const { sql, explanation, chart } = this.translate(request.question, request.history);
     return { sql, explanation, chart, model: 'offline-translator' };
   }

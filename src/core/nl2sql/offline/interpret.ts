@@ -35,7 +35,7 @@ function chooseTable(f: Frame): Table {
   if (erc20Tokens.length || has(f.conds, 'mint', 'burn')) return 'transfers';
   if (f.nouns.includes('transfer') && !f.tokens.includes('ETH')) return 'transfers';
   if (f.nouns.includes('token') && !f.tokens.includes('ETH') && !has(f.nouns, 'transaction')) return f.time || f.groupBy.length || f.rank || f.superlative || f.which || has(f.verbs, 'transfer') ? 'transfers' : 'erc20';
-  if (f.categories.length && has(f.nouns, 'address') && !f.tokens.length && !has(f.nouns, 'transaction', 'transfer') && !f.fields.length && !f.dirs.length) return 'labels';
+  if (f.categories.length && !f.tokens.length && !has(f.nouns, 'transaction', 'transfer', 'trade', 'block') && !f.fields.length && !f.dirs.length && !has(f.verbs, 'transfer') && !f.groupBy.length && !f.conds.length) return 'labels';
   return 'transactions';
 }
 
@@ -166,11 +166,15 @@ export function interpret(f: Frame): Intent {
 
   const table = chooseTable(f);
   const spec = SPECS[table];
+  if (table === 'transactions' && f.fields.includes('volume') && !f.tokens.length && !has(f.nouns, 'transaction')) {
+    throw new Decline('"volume" of what? Say DEX volume, ETH transfer volume, or a token\'s transfer volume');
+  }
   const intent: Intent = { table, subject: spec.rowNoun, filters: [], dims: [], time: f.time, timeColumn: spec.timeColumn };
   if (f.bucket && f.bucket !== 'auto') intent.bucket = f.bucket;
   if (f.bucket === 'auto') intent.bucket = f.time?.kind === 'last' && f.time.unit !== 'day' && f.time.unit !== 'month' ? 'hour' : f.time?.kind === 'today' || f.time?.kind === 'yesterday' || f.time?.kind === 'day' ? 'hour' : 'day';
 
   addFilters(intent, f);
+  if (f.threshold) intent.filters.push(thresholdFilter(table, f));
 
   // Grouping dimensions: explicit "by X", plus comparisons ("v2 versus v3", "USDC and USDT").
   for (const g of f.groupBy) intent.dims.push(dimension(g, table, f));
@@ -179,10 +183,16 @@ export function interpret(f: Frame): Intent {
   if (f.tokens.length > 1 && (table === 'transfers' || table === 'prices')) pushDim(intent, dimension('token', table, f));
   if (f.categories.length > 1 && intent.labelJoin) pushDim(intent, dimension('category', table, f));
 
+  if (intent.dims.some((d) => d.expr.startsWith('l.')) && !intent.labelJoin) {
+    intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
+  }
   const target = rankTarget(f);
   const ranking = Boolean(f.rank || f.which || f.superlative || f.when);
   if (ranking && target && !(f.aggs.includes('distinct') || (f.aggs.includes('count') && !f.rank && !f.which && !f.superlative))) {
     intent.dims.push(dimension(target, table, f));
+    if (intent.dims.some((d) => d.expr.startsWith('l.')) && !intent.labelJoin) {
+      intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
+    }
     intent.measure = measureFor(intent, f, true);
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? (f.which || !f.rank ? (f.plural && !f.which ? 10 : 1) : 10) };
     return finish(intent, f);
@@ -233,14 +243,16 @@ function addFilters(intent: Intent, f: Frame): void {
   if (t === 'trades') {
     if (f.projects.length && !((f.aggs.includes('share') || f.aggs.includes('percent')) && f.projects.length === 1)) filters.push({ sql: inList('project', f.projects), words: `on ${f.projects.join(' and ')}` });
     if (f.versions.length) filters.push({ sql: inList('version', f.versions), words: `version ${f.versions.join(' and ')}` });
-    if (f.pair) filters.push({ sql: `{c}token_pair = ${lit(f.pair)}`, words: `in the ${f.pair} pair` });
-    const dexTokens = f.tokens.map((x) => (x === 'ETH' ? 'WETH' : x));
+    if (f.pair) filters.push(pairFilter(f.pair.split('-')));
+    const dexTokens = f.tokens;
     if (dexTokens.length === 2 && !f.pair && f.nouns.includes('pair')) {
-      filters.push({ sql: `{c}token_pair = ${lit([...dexTokens].sort().join('-'))}`, words: `in the ${[...dexTokens].sort().join('-')} pair` });
+      filters.push(pairFilter(dexTokens));
     } else if (dexTokens.length) {
       const side = f.sides.length === 1 ? f.sides[0] : undefined;
-      const one = (s: string) => side === 'bought' ? `{c}token_bought_symbol = ${lit(s)}` : side === 'sold' ? `{c}token_sold_symbol = ${lit(s)}`
-        : `({c}token_bought_symbol = ${lit(s)} or {c}token_sold_symbol = ${lit(s)})`;
+      // Ether trades as WETH on most pools and as ETH on some (Curve's stETH pool): "ETH" means both.
+      const eq = (col: string, s: string) => (s === 'ETH' ? `{c}${col} in ('ETH', 'WETH')` : `{c}${col} = ${lit(s)}`);
+      const one = (s: string) => side === 'bought' ? eq('token_bought_symbol', s) : side === 'sold' ? eq('token_sold_symbol', s)
+        : `(${eq('token_bought_symbol', s)} or ${eq('token_sold_symbol', s)})`;
       if (dexTokens.length > 1) throw new Decline('I can compare DEX trades of one token at a time (or one pair)');
       filters.push({ sql: one(dexTokens[0]!), words: side ? `${side} ${dexTokens[0]}` : `involving ${dexTokens[0]}` });
     }
@@ -279,6 +291,48 @@ function addFilters(intent: Intent, f: Frame): void {
   if ((t === 'blocks' || t === 'erc20' || t === 'prices' || t === 'labels') && f.conds.length) throw new Decline(`"${f.conds[0]}" does not apply to ${SPECS[t].rowNoun}`);
   if (t === 'trades' && f.conds.length) throw new Decline(`"${f.conds[0]}" does not apply to DEX trades`);
   if (t === 'blocks' && (f.tokens.length || f.categories.length || f.addresses.length)) throw new Decline('blocks have no token or address to filter by');
+}
+
+/** The column a bound like "over 10 ETH" or "below 20 gwei" applies to. */
+function thresholdFilter(table: Table, f: Frame): Filter {
+  const { op, value } = f.threshold!;
+  const usd = f.units.includes('usd');
+  let column: string;
+  let unit: string;
+  switch (table) {
+    case 'transactions':
+      if (f.units.includes('gwei') || f.fields.includes('gas_price')) { column = 'gas_price_gwei'; unit = 'gwei'; }
+      else if (f.fields.includes('fee')) { column = 'fee_eth'; unit = 'ETH of fees'; }
+      else if (f.fields.includes('gas_used')) { column = 'gas_used'; unit = 'gas'; }
+      else { column = 'value_eth'; unit = 'ETH'; }
+      break;
+    case 'transfers': {
+      const single = f.tokens.filter((x) => x !== 'ETH').length === 1;
+      if (!usd && !single) throw new Decline('a bound on transfer amounts needs one token, or a USD amount');
+      column = usd ? 'amount_usd' : 'amount'; unit = usd ? 'USD' : f.tokens[0]!;
+      break;
+    }
+    case 'trades': column = 'amount_usd'; unit = 'USD'; break;
+    case 'blocks':
+      if (f.fields.includes('base_fee') || f.units.includes('gwei')) { column = 'base_fee_per_gas_gwei'; unit = 'gwei of base fee'; }
+      else if (f.fields.includes('tx_count')) { column = 'transaction_count'; unit = 'transactions'; }
+      else { column = 'gas_used'; unit = 'gas'; }
+      break;
+    case 'prices': column = 'price_usd'; unit = 'USD'; break;
+    default: throw new Decline('I can only bound amounts of transactions, transfers, trades, blocks and prices');
+  }
+  const words = { '>': 'over', '>=': 'at least', '<': 'under', '<=': 'at most' }[op];
+  return { sql: `{c}${column} ${op} ${value}`, words: `${words} ${value} ${unit}` };
+}
+
+/** token_pair is the two symbols sorted and joined by '-'; ether may appear as ETH or WETH. */
+function pairFilter(symbols: string[]): Filter {
+  const variants = (s: string) => (s === 'ETH' || s === 'WETH' ? ['WETH', 'ETH'] : [s]);
+  const pairs = new Set<string>();
+  for (const a of variants(symbols[0]!)) for (const b of variants(symbols[1]!)) pairs.add([a, b].sort().join('-'));
+  const list = [...pairs];
+  const sql = list.length === 1 ? `{c}token_pair = ${lit(list[0]!)}` : `{c}token_pair in (${list.map(lit).join(', ')})`;
+  return { sql, words: `in the ${list[0]} pair` };
 }
 
 function shareConditionSource(f: Frame): boolean {
@@ -327,15 +381,16 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   const field = f.fields.find((x) => spec.fields[x]);
   const unknownField = f.fields.find((x) => !spec.fields[x] && x !== 'tx_count');
   if (unknownField) throw new Decline(`${unknownField.replace('_', ' ')} is not a measure of ${spec.rowNoun}`);
-  const agg = explicitAggregate(f);
+  // "lowest base fee yesterday" (nothing ranked): the superlative is the aggregate
+  const agg = explicitAggregate(f) ?? (!ranking && f.superlative && !f.aggs.includes('count') ? (f.superlative === 'desc' ? 'max' : 'min') : undefined);
   const counting = f.aggs.includes('count');
 
-  if (counting && (!field || (agg !== 'sum' && agg !== undefined) || f.fields.includes('tx_count'))) {
+  if (counting && (!field || f.threshold || (agg !== 'sum' && agg !== undefined) || f.fields.includes('tx_count'))) {
     const base: Measure = { agg: 'count', alias: t === 'transactions' || (t === 'blocks' && f.fields.includes('tx_count')) ? 'transactions' : t === 'blocks' ? 'blocks' : t === 'trades' ? 'trades' : 'transfers', words: `number of ${spec.rowNoun}` };
     if (t === 'blocks' && f.fields.includes('tx_count') && !f.nouns.includes('block')) return base;
     if (agg && agg !== 'sum' && intent.bucket && t !== 'blocks') {
       // "average number of transactions per day": an aggregate over the daily counts
-      return { ...base, outer: agg as 'avg' | 'median' | 'min' | 'max', words: `${agg === 'avg' ? 'average' : agg} ${intent.bucket}ly number of ${spec.rowNoun}` };
+      return { ...base, outer: agg as 'avg' | 'median' | 'min' | 'max', words: `number of ${spec.rowNoun}` };
     }
     if (t === 'blocks' && f.fields.includes('tx_count')) return { agg: agg ?? 'avg', column: '{c}transaction_count', alias: `${agg ?? 'avg'}_transactions_per_block`, words: 'transactions per block' };
     return base;
@@ -352,6 +407,8 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   } else if (t === 'transactions' && f.tokens.includes('ETH')) {
     column = '{c}value_eth';
     words = 'ETH value';
+  } else if (t === 'transfers' && f.nouns.includes('transfer') && !agg && !ranking && !f.units.includes('usd')) {
+    // "daily USDC transfers": how many
   } else if (t === 'transfers' && (agg || f.tokens.length || ranking || f.units.includes('usd') || f.conds.some((c) => c === 'mint' || c === 'burn') || intent.labelJoin)) {
     column = '{c}amount';
     words = 'amount';
@@ -444,6 +501,7 @@ function rowListing(intent: Intent, f: Frame): Intent {
 }
 
 function pricesIntent(intent: Intent, f: Frame): Intent {
+  if (!f.tokens.length && !intent.dims.length && f.nouns.includes('token')) intent.dims.push({ expr: '{c}symbol', alias: 'symbol', words: 'token' });
   if (!f.tokens.length && !intent.dims.length) throw new Decline('price of which token? (ETH, WETH, USDC, LINK, …)');
   const agg = explicitAggregate(f);
   const extreme = f.superlative && !agg ? (f.superlative === 'desc' ? 'max' : 'min') : undefined;

@@ -40,6 +40,7 @@ export function suggestionsFor(f: Frame | undefined): string[] {
   if (f?.fields.some((x) => x === 'fee' || x === 'gas_price' || x === 'gas_used')) {
     add('Daily average gas price in gwei', 'Total transaction fees in ETH per day', 'Maximum gas used by a single transaction in the last 7 days');
   }
+  if (f?.fields.includes('volume') && !token && !f.dex) add('DEX volume in USD yesterday', 'Daily WETH transfer volume', 'How much ETH was transferred yesterday?');
   if (f?.fields.includes('price') && !token) add('Hourly ETH price over the last 24 hours', 'What was the lowest LINK price in the last 7 days?', 'What is the latest WBTC price?');
   add(
     'How many transactions happened today?',

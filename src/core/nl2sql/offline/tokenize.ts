@@ -51,6 +51,11 @@ export function tokenize(question: string): Word[] {
       out.push({ text: lower, raw });
       continue;
     }
+    const thousands = /^(\d+(?:\.\d+)?)k$/.exec(lower);
+    if (thousands) {
+      out.push({ text: String(Number(thousands[1]) * 1000), raw });
+      continue;
+    }
     const compact = /^(\d+)(h|hr|hrs|d|w|wk|wks|m|min|mins)$/.exec(lower);
     if (compact) {
       out.push({ text: compact[1]!, raw: compact[1]! }, { text: UNIT_SUFFIX[compact[2]!]!, raw: compact[2]! });
