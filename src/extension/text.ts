@@ -34,14 +34,15 @@ export function cellText(v: Cell | unknown): string {
 export function escapeMarkdownInline(raw: string, max = 120): string {
   const s = truncate(neutraliseInvisible(raw).replace(/\r\n|\r|\n/g, ' ').replace(/\t/g, ' '), max);
   return s
-    .replace(/[\\`*_{}\[\]()#+\-.!|~]/g, (c) => `\\${c}`)
+    // Only what can start markup inside a table cell: code, emphasis, links/images, pipes, strike.
+    .replace(/[\\`*_\[\]|~]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     // Break autolink detection of URLs and www. hosts; the entity still reads as ":".
     .replace(/:(?=\/|\\\/)/g, '&#58;')
-    .replace(/\b(www)\\\./gi, '$1&#46;');
+    .replace(/\b(www)\./gi, '$1&#46;');
 }
 
 export function escapeHtml(s: string): string {

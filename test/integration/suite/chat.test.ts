@@ -65,7 +65,9 @@ suite('Chat participant', () => {
   test('/sql runs SQL as written and renders hostile values inert', async () => {
     const hostile = `<img src=x onerror=alert(1)> | [x](javascript:alert(1)) \`code\` https://evil.example \u202Eabc`;
     const { stream } = await chat(`SELECT '${hostile.replace(/'/g, "''")}' AS name, 1 AS n`, 'sql');
-    const text = stream.text;
+    // Inside the SQL fence the literal is inert code; everywhere else it must be escaped.
+    const text = stream.text.replace(/(`{3,})sql\n[\s\S]*?\n\1/g, '');
+    assert.match(text, /onerror/, 'the value is shown');
     assert.ok(!text.includes('<img'), 'raw HTML in chat markdown');
     assert.ok(!/\]\(javascript:/i.test(text), 'live javascript: link');
     assert.ok(!text.includes('https://evil'), 'autolink');

@@ -106,7 +106,9 @@ suite('Notebook', () => {
     const edit = new vscode.WorkspaceEdit();
     edit.set(editor.notebook.uri, [vscode.NotebookEdit.insertCells(4, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, "SELECT '```' AS fence", 'sql')])]);
     assert.ok(await vscode.workspace.applyEdit(edit));
-    await editor.notebook.save();
+    assert.equal(editor.notebook.cellCount, 5);
+    assert.equal(editor.notebook.isDirty, true);
+    assert.ok(await editor.notebook.save(), 'save failed');
     const saved = fs.readFileSync(file, 'utf8');
     assert.ok(saved.startsWith(TEXT.slice(0, -1)));
     assert.ok(saved.endsWith("\n\n````sql\nSELECT '```' AS fence\n````\n"), saved.slice(-80));
