@@ -128,7 +128,7 @@ export async function askCommand(values: CliValues, question: string, open: (v: 
       await printPrompt(values, engine, question.trim(), resolveProviderKind(settings));
       return 0;
     }
-    const answer = await ask(engine, question, { provider: createProvider(settings), maxRows, timeoutMs, signal: ac.signal });
+    const answer = await ask(engine, question, { provider: createProvider({ ...settings, engine }), maxRows, timeoutMs, signal: ac.signal });
     if (values.json) process.stdout.write(`${scrub(JSON.stringify(answer))}\n`);
     else printAnswer(answer);
     return 0;

@@ -151,13 +151,8 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
     progress('validate', sql);
     let cursor: Cursor | undefined;
     try {
-      // The guards first, on their own, so 'validate' and 'execute' are honest stages;
-      // openCursor validates again before it runs anything (cheap, and never skipped).
-      const checked = await engine.validate(sql);
-      checked.prepared.destroySync();
-      if (signal?.aborted) throw cancelled();
-      progress('execute', checked.sql);
-      cursor = await engine.openCursor(sql, run);
+      // openCursor validates (the guards) before it runs anything; 'execute' starts once that passed.
+      cursor = await engine.openCursor(sql, { ...run, onValidated: (checked) => progress('execute', checked) });
       const rows = await readAll(cursor, run.maxRows ?? DEFAULT_MAX_ROWS, signal);
       const timings = cursor.timings();
       attempts.push({ sql: cursor.sql });

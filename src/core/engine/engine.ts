@@ -32,6 +32,8 @@ export interface RunOptions {
    */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Called once the statement has passed validation, just before it runs (progress displays). */
+  onValidated?: (sql: string) => void;
 }
 
 export interface Timings {
@@ -255,6 +257,7 @@ export class Cursor {
       validated.prepared.destroySync();
       throw cancelledError();
     }
+    try { this.options.onValidated?.(validated.sql); } catch { /* a progress callback never breaks a query */ }
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.budgetMs = timeoutMs > 0 ? timeoutMs : Infinity;

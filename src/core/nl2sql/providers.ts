@@ -1,5 +1,4 @@
 import type { ProviderId } from '../answer.js';
-import { OnchainSqlError } from '../errors.js';
 import type { Generation, GenerationRequest, Provider } from './provider.js';
 
 /**
@@ -19,6 +18,8 @@ export interface ProviderSettings {
   maxTokens?: number;
   timeoutMs?: number;
   maxRetries?: number;
+  /** The open snapshot, so the offline translator also knows its token symbols and newest day. */
+  engine?: SnapshotQueries;
 }
 
 /** `auto` means Claude when a key is available, the offline translator otherwise. */
@@ -46,32 +47,29 @@ export class LazyProvider implements Provider {
   }
 }
 
-interface OfflineModule {
-  OfflineProvider: new () => Provider;
+/** What the offline translator reads from a snapshot (its token symbols, its newest block time). */
+export interface SnapshotQueries {
+  query(sql: string, options?: { maxRows?: number }): Promise<{ rows: unknown[][] }>;
 }
 
-/**
- * The offline translator lives in ./offline (written separately). It is required
- * rather than imported so this module type-checks and bundles whether or not it
- * is there yet; esbuild still bundles it when it exists.
- */
-function loadOffline(): Provider {
-  let mod: OfflineModule;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require('./offline/index.js') as OfflineModule;
-  } catch (e) {
-    throw new OnchainSqlError('provider_error', `The offline translator could not be loaded: ${(e as Error).message.split('\n')[0]}`);
+// One offline translator per open snapshot: its lexicon is built once, not per question.
+const offlineBySnapshot = new WeakMap<SnapshotQueries, Promise<Provider>>();
+
+async function loadOffline(engine?: SnapshotQueries): Promise<Provider> {
+  const { OfflineProvider } = await import('./offline/index.js');
+  if (!engine) return new OfflineProvider();
+  let p = offlineBySnapshot.get(engine);
+  if (!p) {
+    p = OfflineProvider.forEngine(engine);
+    p.catch(() => offlineBySnapshot.delete(engine));
+    offlineBySnapshot.set(engine, p);
   }
-  if (typeof mod.OfflineProvider !== 'function') {
-    throw new OnchainSqlError('provider_error', 'The offline translator module has no OfflineProvider export.');
-  }
-  return new mod.OfflineProvider();
+  return p;
 }
 
 export function createProvider(settings: ProviderSettings): LazyProvider {
   const kind = resolveProviderKind(settings);
-  if (kind === 'offline') return new LazyProvider('offline', async () => loadOffline());
+  if (kind === 'offline') return new LazyProvider('offline', () => loadOffline(settings.engine));
   return new LazyProvider('claude', async () => {
     const { ClaudeProvider } = await import('./claude.js');
     return new ClaudeProvider({
