@@ -133,7 +133,11 @@ async function checkParseTree(conn: DuckDBConnection, sql: string): Promise<Stat
     throw multipleStatements(tree.statementCount, names.length === tree.statementCount ? names : []);
   }
   const { refs } = tree;
-  if (refs.hasShowRef) throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(statementName(sql)));
+  if (refs.hasShowRef) {
+    // DESCRIBE / SHOW / SUMMARIZE, possibly nested in a subquery: name the one written.
+    const word = blankNonCode(sql).match(/\b(DESCRIBE|DESC|SHOW|SUMMARIZE)\b/i)?.[1]?.toUpperCase();
+    throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(word === 'DESC' ? 'DESCRIBE' : word ?? statementName(sql)));
+  }
   for (const fn of refs.tableFunctions) checkTableFunction(fn.name);
   for (const fn of refs.functions) checkScalarFunction(fn.name);
   for (const t of refs.tables) checkTable(t, refs.cteNames);
