@@ -8,7 +8,7 @@ import { OnchainSqlError } from '../../src/core/errors.js';
 import { importSnapshot, type ImportOptions } from '../../src/core/snapshot/import.js';
 import type { Manifest } from '../../src/core/snapshot/layout.js';
 import type { Cell } from '../../src/core/engine/values.js';
-import { ETL_FIXTURE, makeCryoExport } from '../support/cryo-export.js';
+import { ETL_FIXTURE, makeCryoExport, withDuckDB } from '../support/cryo-export.js';
 
 const WETH = '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2';
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-import-etl-'));
@@ -203,6 +203,30 @@ describe('import ethereum-etl export_all layout: block-range names in subfolders
     const usdc = await row(snap.get().engine, `SELECT e.decimals, count(t.amount) AS with_amount, count(*) AS n FROM tokens.erc20 e
       JOIN tokens.transfers t USING (contract_address) WHERE contract_address = '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48' GROUP BY e.decimals`);
     assert.deepEqual(usdc, { decimals: 6, with_amount: 9, n: 9 });
+  });
+});
+
+describe('import ethereum-etl files of mixed versions: receipt_* columns on transactions in one range, receipts.csv in the other', () => {
+  const inDir = path.join(tmpRoot, 'mixed');
+  before(async () => {
+    fs.mkdirSync(inDir, { recursive: true });
+    for (const f of ['blocks.csv', 'logs.csv', 'token_transfers.csv']) fs.copyFileSync(path.join(ETL_FIXTURE, f), path.join(inDir, f));
+    const csv = (name: string) => `read_csv('${path.join(ETL_FIXTURE, `${name}.csv`)}', header = true, all_varchar = true)`;
+    await withDuckDB(async (c) => {
+      await c.run(`COPY (SELECT * FROM ${csv('transactions')} WHERE block_number = '17173049') TO '${path.join(inDir, 'transactions_17173049_17173049.csv')}' (HEADER)`);
+      await c.run(`COPY (SELECT * FROM ${csv('receipts')} WHERE block_number = '17173049') TO '${path.join(inDir, 'receipts_17173049_17173049.csv')}' (HEADER)`);
+      await c.run(`COPY (SELECT t.*, r.gas_used AS receipt_gas_used, r.status AS receipt_status, r.contract_address AS receipt_contract_address,
+          r.effective_gas_price AS receipt_effective_gas_price
+        FROM ${csv('transactions')} t JOIN ${csv('receipts')} r ON r.transaction_hash = t.hash WHERE t.block_number = '17173050')
+        TO '${path.join(inDir, 'transactions_17173050_17173050.csv')}' (HEADER)`);
+    });
+  });
+  const snap = importedSnapshot({ from: 'ethereum-etl', inDir });
+
+  it('reads both and reproduces the transaction figures', async () => {
+    const r = await row(snap.get().engine, `SELECT count(*) AS n, count(*) FILTER (WHERE NOT success) AS failed, count(created_contract_address) AS created,
+      count(gas_used) AS with_receipt, round(sum(value_eth), 4) AS value_eth, round(sum(fee_eth), 4) AS fee_eth FROM ethereum.transactions`);
+    assert.deepEqual(r, { n: 298, failed: 9, created: 1, with_receipt: 298, value_eth: 82.692, fee_eth: 2.3629 });
   });
 });
 

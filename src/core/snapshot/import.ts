@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { OnchainSqlError } from '../errors.js';
@@ -41,7 +42,7 @@ export async function importSnapshot(options: ImportOptions): Promise<Manifest> 
   let conn: DuckDBConnection | undefined;
   try {
     // Its own unsandboxed instance: it must read the export folder, which the query engine never may.
-    instance = await DuckDBInstance.create(':memory:', { threads: '2', temp_directory: path.join(work, '.spill') });
+    instance = await DuckDBInstance.create(':memory:', { threads: String(Math.max(1, Math.min(4, os.cpus().length))), temp_directory: path.join(work, '.spill') });
     conn = await instance.connect();
     await defineU256Macros(conn);
     await createBundledTokens(conn);

@@ -35,7 +35,8 @@ export function listFiles(dir: string): string[] {
  */
 export function etlCsvFiles(files: string[], dataset: EtlDataset): string[] {
   const re = new RegExp(`^${dataset}(_\\d+)*\\.csv(\\.gz)?$`, 'i');
-  return files.filter((f) => re.test(path.basename(f)));
+  // A zero-byte file (an interrupted or empty range) holds nothing, not even a header.
+  return files.filter((f) => re.test(path.basename(f)) && fs.statSync(f).size > 0);
 }
 
 /** Newline-delimited JSON files (ethereum-etl `stream` output: one item per line with a `type`). */

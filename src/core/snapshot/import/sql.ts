@@ -27,9 +27,6 @@ export async function describeColumns(c: DuckDBConnection, relation: string): Pr
   return new Map(r.getRows().map((row) => [String(row[0]).toLowerCase(), String(row[1])]));
 }
 
-/** 10^38: DECIMAL(38,0) holds |v| < 10^38. */
-export const EXACT_LIMIT = `'1${'0'.repeat(38)}'`;
-
 /**
  * Macros that keep 256-bit integers exact. The contract's exact columns are
  * HUGEINT, stored in Parquet as DECIMAL(38,0) (see writeTable), so the exact
@@ -45,8 +42,8 @@ export const EXACT_LIMIT = `'1${'0'.repeat(38)}'`;
  * - u256_hex_double(hex): the same value as DOUBLE (approximate, never NULL for valid hex).
  */
 export async function defineU256Macros(c: DuckDBConnection): Promise<void> {
-  await c.run(`CREATE OR REPLACE TEMP MACRO u256_fit(h) AS
-    CASE WHEN h > -${EXACT_LIMIT}::HUGEINT AND h < ${EXACT_LIMIT}::HUGEINT THEN h END`);
+  // TRY_CAST to DECIMAL(38,0) is NULL outside ±(10^38 - 1): one evaluation of h, no CASE.
+  await c.run(`CREATE OR REPLACE TEMP MACRO u256_fit(h) AS CAST(TRY_CAST(h AS DECIMAL(38,0)) AS HUGEINT)`);
   await c.run(`CREATE OR REPLACE TEMP MACRO u256_dec_exact(s) AS u256_fit(TRY_CAST(trim(s) AS HUGEINT))`);
   await c.run(`CREATE OR REPLACE TEMP MACRO u256_hex_pad(h) AS
     CASE WHEN h IS NULL THEN NULL
