@@ -134,8 +134,8 @@ describe('import cryo --hex (bytes as 0x strings, value_binary + value_string + 
   });
 });
 
-describe('import cryo without erc20_transfers or erc20_metadata: transfers decoded from logs', () => {
-  const snap = importedCryo({ hex: true, u256Types: ['string'], datasets: ['blocks', 'transactions', 'logs'] });
+describe('import cryo --hex --u256-types binary, without erc20_transfers or erc20_metadata: values decoded from hex, transfers from logs', () => {
+  const snap = importedCryo({ hex: true, u256Types: ['binary'], datasets: ['blocks', 'transactions', 'logs'] });
   assertFixtureFigures(snap, CRYO_TRANSFERS);
 
   it('fills symbols from the bundled list only, and tokens.erc20 with the bundled tokens seen', async () => {
@@ -170,6 +170,15 @@ describe('import cryo refusals', () => {
     const e = await refused(fs.mkdtempSync(path.join(tmpRoot, 'empty-')));
     assert.equal(e.code, 'import_format');
     assert.match(e.message, /^Not a cryo export: expected Parquet datasets blocks and transactions .*\(the folder is empty\)/);
+  });
+
+  it('refuses a folder of random files, listing them', async () => {
+    const dir = fs.mkdtempSync(path.join(tmpRoot, 'random-'));
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'hello\n');
+    fs.writeFileSync(path.join(dir, 'b.parquet'), 'not parquet');
+    const e = await refused(dir);
+    assert.equal(e.code, 'import_format');
+    assert.match(e.message, /^Not a cryo export: expected Parquet datasets blocks and transactions .*\(found: a\.txt, b\.parquet\)/);
   });
 
   it('refuses a corrupt Parquet file, naming it, leaving nothing behind', async () => {
