@@ -184,8 +184,9 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'super': {
         frame.superlative = c.value as 'asc' | 'desc';
         // "the most transfers", "fewest trades": a count of the row noun that follows
-        const next = cues[k + 1];
-        if (next?.kind === 'noun' && ['transaction', 'transfer', 'trade', 'block'].includes(next.value) && next.pos === c.pos + 1) push(frame.aggs, 'count');
+        const next = cues.slice(k + 1).find((x) => x.pos > c.pos);
+        const many = cues.some((x) => x.kind === 'many' && x.pos === c.pos);
+        if (many && next?.kind === 'noun' && ['transaction', 'transfer', 'trade', 'block'].includes(next.value) && next.pos === c.pos + 1) push(frame.aggs, 'count');
         break;
       }
       case 'by': {
