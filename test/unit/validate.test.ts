@@ -189,6 +189,22 @@ describe('validateSql through a real engine', () => {
     v.prepared.destroySync();
   });
 
+  it('accepts every reference query of the question sets (the guard must not refuse real answers)', async () => {
+    const files = ['eval/paraphrases.jsonl', 'test/eval/dev-questions.jsonl', 'eval/dev-questions.jsonl'].filter((f) => fs.existsSync(f));
+    const refs = files.flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { id: string; sql?: string }))
+      .filter((q): q is { id: string; sql: string } => typeof q.sql === 'string');
+    assert.ok(refs.length > 0, 'no question set found');
+    const refused: string[] = [];
+    for (const q of refs) {
+      try {
+        (await engine.validate(q.sql)).prepared.destroySync();
+      } catch (e) {
+        refused.push(`${q.id}: ${(e as Error).message}`);
+      }
+    }
+    assert.deepEqual(refused, []);
+  });
+
   it('refuses text that is too long or holds a NUL byte', async () => {
     assert.equal((await refusal(`SELECT '${'a'.repeat(MAX_SQL_LENGTH)}'`)).code, 'too_long');
     assert.equal((await refusal('SELECT 1\0')).code, 'parse_error');
