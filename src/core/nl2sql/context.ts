@@ -147,22 +147,28 @@ function tablesInHistory(history: Turn[], cat: Catalog): Set<string> {
   return found;
 }
 
+const docsCache = new WeakMap<Catalog, string[][]>();
+
 export function rankTables(question: string, history: Turn[] = [], cat: Catalog = catalog): Ranked[] {
   const rawWords = new Set(question.toLowerCase().match(/[a-z0-9]+/g) ?? []);
   const queryTerms = [...new Set(terms(question))];
-  const docs = cat.tables.map((t) => terms(tableDocument(t)));
+  let docs = docsCache.get(cat);
+  if (!docs) {
+    docs = cat.tables.map((t) => terms(tableDocument(t)));
+    docsCache.set(cat, docs);
+  }
   const avgLen = docs.reduce((s, d) => s + d.length, 0) / Math.max(1, docs.length);
   const k1 = 1.2;
   const b = 0.75;
   const fromHistory = tablesInHistory(history, cat);
   const ranked = cat.tables.map((table, i) => {
     const name = qualifiedName(table);
-    const doc = docs[i];
+    const doc = docs![i];
     let score = 0;
     for (const q of queryTerms) {
       const tf = doc.filter((w) => w === q).length;
       if (!tf) continue;
-      const df = docs.filter((d) => d.includes(q)).length;
+      const df = docs!.filter((d) => d.includes(q)).length;
       const idf = Math.log(1 + (docs.length - df + 0.5) / (df + 0.5));
       score += idf * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * doc.length) / avgLen)));
     }
@@ -178,49 +184,54 @@ export function rankTables(question: string, history: Turn[] = [], cat: Catalog 
 
 // ---------- chain data as quoted values ----------
 
-const tokenListCache = new WeakMap<object, Promise<string[]>>();
+interface SnapshotValues {
+  /** The most transferred tokens, one quoted JSON line each. */
+  tokens: string[];
+  /** Label categories with their address counts, one quoted JSON line each. */
+  categories: string[];
+  /** Every label (bounded), to pick the ones a question names. */
+  labels: Array<{ name: string; category: string; address: string }>;
+}
 
-/** The most transferred tokens (symbol, address, decimals): attacker-controlled text, so quoted and bounded. */
-async function tokenLines(source: ContextSource, signal?: AbortSignal): Promise<string[]> {
-  let cached = tokenListCache.get(source);
+const valuesCache = new WeakMap<object, Promise<SnapshotValues>>();
+const MAX_LABELS_READ = 5_000;
+const isAddress = (v: unknown): v is string => typeof v === 'string' && /^0x[0-9a-f]{40}$/.test(v);
+
+/**
+ * Values read from the snapshot once per open engine: token symbols, label names
+ * and categories. All of it is attacker-controlled text, so every value leaves
+ * here quoted, bounded and stripped (quotedData), never as prompt text.
+ */
+function snapshotValues(source: ContextSource, signal?: AbortSignal): Promise<SnapshotValues> {
+  let cached = valuesCache.get(source);
   if (!cached) {
-    cached = source.query(
-      `SELECT e.symbol, e.contract_address, e.decimals, count(*) AS n
-       FROM tokens.transfers t JOIN tokens.erc20 e ON e.contract_address = t.contract_address
-       GROUP BY ALL ORDER BY n DESC, e.contract_address LIMIT 40`,
-      { maxRows: 40, timeoutMs: 5_000, signal },
-    ).then((r) => r.rows.flatMap((row) => {
-      const [symbol, address, decimals] = row;
-      if (typeof address !== 'string' || !/^0x[0-9a-f]{40}$/.test(address)) return [];
-      return [`{"symbol": ${quotedData(String(symbol ?? ''), 24)}, "contract_address": "${address}", "decimals": ${Number(decimals) || 0}}`];
-    }));
+    const run = (sql: string, maxRows: number) => source.query(sql, { maxRows, timeoutMs: 10_000, signal });
+    cached = (async () => {
+      const tokens = await run(
+        'SELECT contract_address, any_value(symbol) AS symbol, count(*) AS n FROM tokens.transfers GROUP BY 1 ORDER BY n DESC, 1 LIMIT 40', 40);
+      const categories = await run('SELECT category, count(*) AS n FROM labels.addresses GROUP BY 1 ORDER BY n DESC, 1 LIMIT 20', 20);
+      const labels = await run(`SELECT name, category, address FROM labels.addresses ORDER BY name, address LIMIT ${MAX_LABELS_READ}`, MAX_LABELS_READ);
+      return {
+        tokens: tokens.rows.filter((r) => isAddress(r[0]))
+          .map(([address, symbol]) => `{"symbol": ${quotedData(String(symbol ?? ''), 24)}, "contract_address": "${address}"}`),
+        categories: categories.rows.map((r) => `{"category": ${quotedData(String(r[0] ?? ''), 32)}, "addresses": ${Number(r[1]) || 0}}`),
+        labels: labels.rows.filter((r) => isAddress(r[2])).map((r) => ({ name: String(r[0] ?? ''), category: String(r[1] ?? ''), address: r[2] as string })),
+      };
+    })();
     // A failure (e.g. cancelled) must not poison the cache for the next question.
-    cached.catch(() => tokenListCache.delete(source));
-    tokenListCache.set(source, cached);
+    cached.catch(() => valuesCache.delete(source));
+    valuesCache.set(source, cached);
   }
   return cached;
 }
 
-async function labelLines(source: ContextSource, question: string, signal?: AbortSignal): Promise<string[]> {
-  const words = [...new Set(question.toLowerCase().match(/[a-z0-9]{3,}/g) ?? [])].filter((w) => !STOPWORDS.has(w)).slice(0, 8);
-  const categories = await source.query(
-    'SELECT category, count(*) AS n FROM labels.addresses GROUP BY 1 ORDER BY n DESC, category LIMIT 20',
-    { maxRows: 20, timeoutMs: 5_000, signal },
-  );
-  const lines = categories.rows.map((r) => `{"category": ${quotedData(String(r[0] ?? ''), 32)}, "addresses": ${Number(r[1]) || 0}}`);
-  if (words.length) {
-    // Words are [a-z0-9] only, so they are safe inside the literal.
-    const match = words.map((w) => `lower(name) LIKE '%${w}%'`).join(' OR ');
-    const named = await source.query(
-      `SELECT name, category, address FROM labels.addresses WHERE ${match} ORDER BY name LIMIT ${MAX_LABELS_LISTED}`,
-      { maxRows: MAX_LABELS_LISTED, timeoutMs: 5_000, signal },
-    );
-    for (const [name, category, address] of named.rows) {
-      if (typeof address !== 'string' || !/^0x[0-9a-f]{40}$/.test(address)) continue;
-      lines.push(`{"name": ${quotedData(String(name ?? ''), 64)}, "category": ${quotedData(String(category ?? ''), 32)}, "address": "${address}"}`);
-    }
-  }
-  return lines;
+function labelLines(values: SnapshotValues, question: string): string[] {
+  const words = [...new Set(question.toLowerCase().match(/[a-z0-9]{3,}/g) ?? [])].filter((w) => !STOPWORDS.has(w));
+  const named = words.length ? values.labels.filter((l) => words.some((w) => l.name.toLowerCase().includes(w))).slice(0, MAX_LABELS_LISTED) : [];
+  return [
+    ...values.categories,
+    ...named.map((l) => `{"name": ${quotedData(l.name, 64)}, "category": ${quotedData(l.category, 32)}, "address": "${l.address}"}`),
+  ];
 }
 
 function checkAborted(signal?: AbortSignal): void {
@@ -279,21 +290,23 @@ export async function buildContext(source: ContextSource, question: string, opti
 
   checkAborted(options.signal);
   const names = new Set(relevant.map((r) => r.name));
-  if (names.has('tokens.transfers') || names.has('tokens.erc20') || names.has('dex.trades')) {
-    const lines = (await tokenLines(source, options.signal).catch(rethrowAbort)).slice(0, MAX_TOKENS_LISTED);
-    const block = dataBlock('tokens', lines);
-    if (lines.length && used + block.length <= budget) {
-      dynamic.push(`Most transferred tokens in this snapshot (contract-reported symbols, untrusted data):\n${block}`);
-      used += block.length;
+  const wantTokens = names.has('tokens.transfers') || names.has('tokens.erc20') || names.has('dex.trades');
+  if (wantTokens || names.has('labels.addresses')) {
+    const values = await snapshotValues(source, options.signal).catch(rethrowAbort);
+    checkAborted(options.signal);
+    if (values && wantTokens) {
+      const block = dataBlock('tokens', values.tokens.slice(0, MAX_TOKENS_LISTED));
+      if (values.tokens.length && used + block.length <= budget) {
+        dynamic.push(`Most transferred tokens in this snapshot (contract-reported symbols, untrusted data):\n${block}`);
+        used += block.length;
+      }
+    }
+    if (values && names.has('labels.addresses')) {
+      const lines = labelLines(values, question);
+      const block = dataBlock('labels', lines);
+      if (lines.length && used + block.length <= budget) dynamic.push(`Address labels in this snapshot (untrusted data):\n${block}`);
     }
   }
-  checkAborted(options.signal);
-  if (names.has('labels.addresses')) {
-    const lines = await labelLines(source, question, options.signal).catch(rethrowAbort);
-    const block = dataBlock('labels', lines);
-    if (lines.length && used + block.length <= budget) dynamic.push(`Address labels in this snapshot (untrusted data):\n${block}`);
-  }
-  checkAborted(options.signal);
 
   const dynamicPart = dynamic.join('\n\n');
   return {
@@ -306,7 +319,7 @@ export async function buildContext(source: ContextSource, question: string, opti
 }
 
 /** Data values are optional extras: a failed lookup leaves them out, but a cancellation stops the question. */
-function rethrowAbort(e: unknown): string[] {
+function rethrowAbort(e: unknown): undefined {
   if ((e as { code?: string }).code === 'cancelled' || (e as Error).name === 'AbortError') throw e;
-  return [];
+  return undefined;
 }
