@@ -73,6 +73,8 @@ export class Session implements vscode.Disposable {
       this.snapshotChanged,
       this.providerChanged,
       this.keys.onDidChange(() => this.providerChanged.fire()),
+      // Chat models come and go (Copilot signs in late, or not at all in code-server).
+      ...(typeof vscode.lm?.onDidChangeChatModels === 'function' ? [vscode.lm.onDidChangeChatModels(() => this.providerChanged.fire())] : []),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.snapshotPath`)) this.snapshotSettingChanged();
         if (e.affectsConfiguration(`${SECTION}.provider`) || e.affectsConfiguration(`${SECTION}.model`)) this.providerChanged.fire();
@@ -258,14 +260,17 @@ export class Session implements vscode.Disposable {
     }
   }
 
-  /** Who would answer right now, for status text: "Claude (model)", "Editor model", "Offline". */
+  /** Who would answer right now, for status text: "Claude (model)", "Editor model (name)", "Offline". */
   async providerLabel(): Promise<string> {
     const s = this.config();
     const key = await this.keys.get();
     if (s.provider === 'offline') return 'Offline';
     if (s.provider === 'claude') return key ? `Claude (${s.model})` : 'Claude (no API key set)';
-    if (s.provider === 'vscode-lm') return 'Editor model';
-    return key ? `Claude (${s.model})` : 'Offline (or the editor model when available)';
+    if (key && s.provider === 'auto') return `Claude (${s.model})`;
+    // Listing models needs no consent (only sending does), so this is safe without a user action.
+    const model = await selectEditorModel();
+    if (model) return `Editor model (${lmModelName(model)})`;
+    return s.provider === 'vscode-lm' ? 'Editor model (none available)' : 'Offline';
   }
 
   async ask(question: string, opts: SessionAskOptions = {}): Promise<Answer> {
