@@ -133,6 +133,8 @@ export async function stageEthereumEtl(c: DuckDBConnection, dir: string, layout:
   const r = await cols('receipts');
   r?.require(F, ['transaction_hash']);
   // Receipt fields: the stream (and newer exports) carry them on the transaction as receipt_*; export_all has receipts.csv.
+  // Without either, gas_used, success, fee_eth and created_contract_address are NULL (unknown, not zero),
+  // and gas_price_gwei is the transaction's own gas_price.
   const receipt = (field: string): string => {
     const own = t.has(`receipt_${field}`) ? `t.receipt_${field}` : null;
     const joined = r?.has(field) ? `r.${field}` : null;

@@ -19,8 +19,10 @@ export function listFiles(dir: string): string[] {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       if (e.name.startsWith('.')) continue;
       const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) out.push(p);
+      // Follow symlinks (exports are often linked in from elsewhere); a dangling one is skipped.
+      const st = e.isSymbolicLink() ? fs.statSync(p, { throwIfNoEntry: false }) : e;
+      if (st?.isDirectory()) walk(p);
+      else if (st?.isFile()) out.push(p);
     }
   };
   walk(dir);
