@@ -289,6 +289,16 @@ describe('import ethereum-etl refusals', () => {
     assert.match(e.message, /^Could not import the ethereum-etl export in .*: .*CSV Error on Line: 4; Original Line: 17173051,0xdead,not,enough,columns; Expected Number of Columns: 19 Found: 5; file = .*blocks\.csv/);
   });
 
+  it('refuses an export whose files hold no blocks', async () => {
+    const dir = tmpDir('no-rows');
+    for (const f of ['blocks.csv', 'transactions.csv']) {
+      fs.writeFileSync(path.join(dir, f), fs.readFileSync(path.join(ETL_FIXTURE, f), 'utf8').split('\n')[0] + '\n');
+    }
+    const e = await refused({ from: 'ethereum-etl', inDir: dir });
+    assert.equal(e.code, 'import_format');
+    assert.match(e.message, /^The ethereum-etl export in .* has no blocks: nothing to import\.$/);
+  });
+
   it('refuses a CSV that lacks a needed column, naming it', async () => {
     const dir = tmpDir('no-column');
     fs.copyFileSync(path.join(ETL_FIXTURE, 'transactions.csv'), path.join(dir, 'transactions.csv'));
