@@ -113,7 +113,8 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
   progress('context', 'Selecting tables and rules');
   let context;
   try {
-    context = await buildContext(engine, q, { history, signal, budgetChars: options.contextBudgetChars });
+    // The offline translator reads the question, not the prompt: no snapshot values needed for it.
+    context = await buildContext(engine, q, { history, signal, budgetChars: options.contextBudgetChars, includeData: provider.id !== 'offline' });
   } catch (e) {
     throw fail(e);
   }

@@ -17,6 +17,8 @@ export interface ContextOptions {
   /** Characters for the selectable part (tables, examples, data); rules and facts always come on top. */
   budgetChars?: number;
   signal?: AbortSignal;
+  /** Read token symbols and labels from the snapshot into data blocks (default true; the offline translator needs none). */
+  includeData?: boolean;
   /** Defaults to the bundled catalog; tests may pass another. */
   catalog?: Catalog;
 }
@@ -116,6 +118,17 @@ function renderTableFull(t: TableSpec): string {
 
 function renderTableCompact(t: TableSpec): string {
   return `### ${qualifiedName(t)}(${t.columns.map((c) => `${c.name} ${c.type}`).join(', ')})`;
+}
+
+const renderCache = new WeakMap<TableSpec, { full: string; compact: string }>();
+
+function rendered(t: TableSpec): { full: string; compact: string } {
+  let r = renderCache.get(t);
+  if (!r) {
+    r = { full: renderTableFull(t), compact: renderTableCompact(t) };
+    renderCache.set(t, r);
+  }
+  return r;
 }
 
 function renderFacts(m: Manifest): string {
@@ -256,8 +269,7 @@ export async function buildContext(source: ContextSource, question: string, opti
   for (const pass of [true, false]) {
     for (const [i, r] of ranked.entries()) {
       if (pointed(r) !== pass || chosen.has(r.name)) continue;
-      const full = renderTableFull(r.table);
-      const compact = renderTableCompact(r.table);
+      const { full, compact } = rendered(r.table);
       if (i === 0 || used + full.length <= budget) { chosen.set(r.name, full); used += full.length; }
       else if (used + compact.length <= budget) { chosen.set(r.name, compact); used += compact.length; }
     }
@@ -291,7 +303,7 @@ export async function buildContext(source: ContextSource, question: string, opti
   checkAborted(options.signal);
   const names = new Set(relevant.map((r) => r.name));
   const wantTokens = names.has('tokens.transfers') || names.has('tokens.erc20') || names.has('dex.trades');
-  if (wantTokens || names.has('labels.addresses')) {
+  if ((options.includeData ?? true) && (wantTokens || names.has('labels.addresses'))) {
     const values = await snapshotValues(source, options.signal).catch(rethrowAbort);
     checkAborted(options.signal);
     if (values && wantTokens) {
