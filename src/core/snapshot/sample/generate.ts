@@ -58,23 +58,28 @@ export function sampleSteps(seed: number, scale: number): Step[] {
   for (const m of macros(seed)) add('macros', m);
   for (const t of entityTables()) add('entities', t);
 
-  // Pick tables: bucket (0..999) → item, so a weighted draw is an equality join.
+  // Pick tables: bucket (0..999) → item, so a weighted draw is an equality join. Each range starts where the
+  // previous one ends (lag), so floating-point sums can leave no bucket uncovered.
   add('pick tables', `
     CREATE TABLE pick_major AS
-    WITH w AS (SELECT symbol, transfer_weight AS wt, sum(transfer_weight) OVER (ORDER BY major_ord) AS hi, sum(transfer_weight) OVER () AS tot FROM tok WHERE is_major AND transfer_weight > 0)
-    SELECT b.i AS bucket, w.symbol FROM range(1000) b(i) JOIN w ON b.i >= (w.hi - w.wt) * 1000 / w.tot AND b.i < w.hi * 1000 / w.tot`);
+    WITH c AS (SELECT symbol, sum(transfer_weight) OVER (ORDER BY major_ord) AS hi, sum(transfer_weight) OVER () AS tot FROM tok WHERE is_major AND transfer_weight > 0),
+    w AS (SELECT *, coalesce(lag(hi) OVER (ORDER BY hi), 0) AS lo FROM c)
+    SELECT b.i AS bucket, w.symbol FROM range(1000) b(i) JOIN w ON b.i >= w.lo * 1000 / w.tot AND b.i < w.hi * 1000 / w.tot`);
   add('pick tables', `
     CREATE TABLE pick_mintburn AS
-    WITH w AS (SELECT address, mintburn_weight AS wt, sum(mintburn_weight) OVER (ORDER BY hostile, coalesce(major_ord, 0), address) AS hi, sum(mintburn_weight) OVER () AS tot FROM tok WHERE mintburn_weight > 0)
-    SELECT b.i AS bucket, w.address FROM range(1000) b(i) JOIN w ON b.i >= (w.hi - w.wt) * 1000 / w.tot AND b.i < w.hi * 1000 / w.tot`);
+    WITH c AS (SELECT address, sum(mintburn_weight) OVER (ORDER BY hostile, coalesce(major_ord, 0), address) AS hi, sum(mintburn_weight) OVER () AS tot FROM tok WHERE mintburn_weight > 0),
+    w AS (SELECT *, coalesce(lag(hi) OVER (ORDER BY hi), 0) AS lo FROM c)
+    SELECT b.i AS bucket, w.address FROM range(1000) b(i) JOIN w ON b.i >= w.lo * 1000 / w.tot AND b.i < w.hi * 1000 / w.tot`);
   add('pick tables', `
     CREATE TABLE pick_pool AS
-    WITH w AS (SELECT ord, weight AS wt, sum(weight) OVER (ORDER BY ord) AS hi, sum(weight) OVER () AS tot FROM pool)
-    SELECT b.i AS bucket, w.ord FROM range(1000) b(i) JOIN w ON b.i >= (w.hi - w.wt) * 1000 / w.tot AND b.i < w.hi * 1000 / w.tot`);
+    WITH c AS (SELECT ord, sum(weight) OVER (ORDER BY ord) AS hi, sum(weight) OVER () AS tot FROM pool),
+    w AS (SELECT *, coalesce(lag(hi) OVER (ORDER BY hi), 0) AS lo FROM c)
+    SELECT b.i AS bucket, w.ord FROM range(1000) b(i) JOIN w ON b.i >= w.lo * 1000 / w.tot AND b.i < w.hi * 1000 / w.tot`);
   add('pick tables', `
     CREATE TABLE pick_miner AS
-    WITH w AS (SELECT address, miner_weight AS wt, sum(miner_weight) OVER (ORDER BY ord) AS hi FROM lbl WHERE miner_weight IS NOT NULL)
-    SELECT b.i AS bucket, w.address FROM range(100) b(i) JOIN w ON b.i >= w.hi - w.wt AND b.i < w.hi`);
+    WITH c AS (SELECT address, sum(miner_weight) OVER (ORDER BY ord) AS hi FROM lbl WHERE miner_weight IS NOT NULL),
+    w AS (SELECT *, coalesce(lag(hi) OVER (ORDER BY hi), 0) AS lo FROM c)
+    SELECT b.i AS bucket, w.address FROM range(100) b(i) JOIN w ON b.i >= w.lo AND b.i < w.hi`);
   add('pick tables', `CREATE TABLE role_idx AS SELECT role, address, row_number() OVER (PARTITION BY role ORDER BY ord) - 1 AS idx, count(*) OVER (PARTITION BY role) AS n FROM lbl`);
 
   // Blocks: one per 12 s slot, a few slots missed; activity follows the hour of day and the weekday.
@@ -165,10 +170,14 @@ export function sampleSteps(seed: number, scale: number): Step[] {
     CREATE TABLE px AS
     WITH hours AS (
       SELECT date_trunc('hour', min(block_time)) + to_hours(i) AS hour, i AS h FROM blk, range(0, 24 * ${WINDOW.days} + 1) t(i) GROUP BY i
+    ), series AS (
+      SELECT DISTINCT CASE WHEN symbol IN ('WETH', 'ETH', 'stETH') THEN 'ETH' ELSE symbol END AS series FROM asset
+    ), steps AS (
+      -- one walk per series, so ETH, WETH and stETH share exactly the same path
+      SELECT series, hours.hour, hours.h, sum(nrm('walk' || series, hours.h)) OVER (PARTITION BY series ORDER BY hours.h) AS z FROM series, hours
     ), walk AS (
-      SELECT a.address, a.symbol, a.decimals, a.price0, a.sigma, hours.hour, hours.h,
-        sum(nrm('walk' || CASE WHEN a.symbol IN ('WETH', 'ETH', 'stETH') THEN 'ETH' ELSE a.symbol END, hours.h)) OVER (PARTITION BY a.address ORDER BY hours.h) AS z
-      FROM asset a, hours
+      SELECT a.address, a.symbol, a.decimals, a.price0, a.sigma, steps.hour, steps.h, steps.z
+      FROM asset a JOIN steps ON steps.series = CASE WHEN a.symbol IN ('WETH', 'ETH', 'stETH') THEN 'ETH' ELSE a.symbol END
     )
     SELECT address, symbol, decimals, hour,
       CASE WHEN sigma = 0 THEN round(1 + 0.0006 * nrm('peg' || symbol, h), 6)
@@ -274,7 +283,7 @@ export function sampleSteps(seed: number, scale: number): Step[] {
       FROM a
     )
     SELECT b.*,
-      CASE WHEN failed THEN floor(gas_limit * (0.25 + 0.7 * r('fgas', id))) ELSE gas_nominal END::BIGINT AS gas_used,
+      CASE WHEN failed THEN greatest(21000, floor(gas_limit * (0.25 + 0.7 * r('fgas', id)))) ELSE gas_nominal END::BIGINT AS gas_used,
       CASE
         WHEN kind = 'eth' THEN '0x' WHEN kind = 'erc20' THEN '0xa9059cbb' WHEN kind = 'approve' THEN '0x095ea7b3'
         WHEN kind = 'weth' THEN CASE WHEN weth_withdraw THEN '0x2e1a7d4d' ELSE '0xd0e30db0' END

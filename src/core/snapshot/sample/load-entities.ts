@@ -36,7 +36,7 @@ export function entityTables(): string[] {
   const poolRows = POOLS.map((p, i) => [str(p.address), str(p.name), str(p.project), str(p.version), str(p.token0), str(p.token1), str(p.token2), num(p.weight), str(p.router), String(i)]);
 
   return [
-    `CREATE TABLE tok AS SELECT *, CASE WHEN NOT is_major THEN row_number() OVER (ORDER BY hostile, address) - 1 END AS lt_idx FROM (${values([...tokenRows, ...hostileRows], tokenCols)})`,
+    `CREATE TABLE tok AS SELECT *, CASE WHEN NOT is_major THEN row_number() OVER (PARTITION BY is_major ORDER BY hostile, address) - 1 END AS lt_idx FROM (${values([...tokenRows, ...hostileRows], tokenCols)})`,
     `CREATE TABLE lbl AS ${values(labelRows, ['address', 'name', 'category', 'role', 'sender_rank', 'miner_weight', 'ord'])}`,
     `CREATE TABLE pool AS ${values(poolRows, ['address', 'name', 'project', 'version', 'sym0', 'sym1', 'sym2', 'weight', 'router', 'ord'])}`,
     // Priced assets: the majors plus native ETH (which is not an ERC-20, so not in tok).
