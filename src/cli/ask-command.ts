@@ -41,7 +41,7 @@ function providerKind(values: CliValues): ProviderKind {
 
 function describeProvider(answer: Pick<Answer, 'provider' | 'model'>): string {
   const names = { claude: 'Claude', offline: 'offline translator', 'vscode-lm': "the editor's language model" } as const;
-  return `${names[answer.provider]}${answer.model ? ` (${answer.model})` : ''}`;
+  return `${names[answer.provider]}${answer.model && answer.provider !== 'offline' ? ` (${answer.model})` : ''}`;
 }
 
 async function printPrompt(values: CliValues, engine: Engine, question: string, kind: 'claude' | 'offline'): Promise<void> {

@@ -157,7 +157,7 @@ export class ClaudeProvider implements Provider {
 
   async generate(request: GenerationRequest): Promise<Generation> {
     if (!this.apiKey) {
-      throw new OnchainSqlError('missing_api_key', `No Anthropic API key is set. ${MISSING_KEY_HINT}`, [MISSING_KEY_HINT]);
+      throw new OnchainSqlError('missing_api_key', `No Anthropic API key is set. ${MISSING_KEY_HINT}`);
     }
     if (request.signal?.aborted) throw new OnchainSqlError('cancelled', 'The request to Claude was cancelled.');
     this.client ??= new Anthropic({
