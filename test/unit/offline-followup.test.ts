@@ -31,7 +31,7 @@ test('"make it weekly" / "by day instead" change the time bucket', () => {
 
 test('"for the last 30 days" changes the window; "top 20 instead" the limit', () => {
   assert.match(follow(['Daily WETH transfer volume'], 'for the last 30 days'), /symbol = 'WETH' and block_time > snapshot_time\(\) - interval 30 day group by 1/);
-  assert.match(follow(['Top 5 tokens by number of transfers in the last 7 days'], 'top 20 instead'), /order by 2 desc limit 20$/);
+  assert.match(follow(['Top 5 tokens by number of transfers in the last 7 days'], 'top 20 instead'), /order by 2 desc, 1 limit 20$/);
   assert.match(follow(['Top 10 USDC senders over the last week'], 'what about receivers?'), /^select to_address, sum\(amount\)/);
   assert.match(follow(['Daily average gas price in gwei'], 'what about the median?'), /median\(gas_price_gwei\)/);
   assert.match(follow(['How many trades were made on Curve in the last 24 hours?'], 'and on Balancer?'), /project = 'balancer'/);

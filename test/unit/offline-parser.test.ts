@@ -118,16 +118,16 @@ test('grouping: per hour/day/week, daily, hourly, over time, per dimension', () 
 });
 
 test('ranking: top/bottom N, largest, most, which … had the highest ⇒ limit 1', () => {
-  assert.match(sql('Top 7 senders by transaction count'), /select from_address, count\(\*\) .* order by 2 desc limit 7$/);
-  assert.match(sql('bottom 3 projects by volume'), /select project, sum\(amount_usd\) .* order by 2 asc limit 3$/);
-  assert.match(sql('Which pool had the highest volume?'), /select pool_address, sum\(amount_usd\) .* order by 2 desc limit 1$/);
-  assert.match(sql('Which token had the most transfers today?'), /select symbol, count\(\*\) .* order by 2 desc limit 1$/);
-  assert.match(sql('Show the 3 largest USDC transfers'), /select tx_hash, .*\bamount\b.* order by amount desc limit 3$/);
-  assert.match(sql('largest DEX trades yesterday'), /order by amount_usd desc limit 10$/);
-  assert.match(sql('Which block had the lowest base fee?'), /select block_number, .* order by base_fee_per_gas_gwei asc limit 1$/);
-  assert.match(sql('Which day had the most transactions?'), /date_trunc\('day', block_time\) as day, count\(\*\) .* order by 2 desc limit 1$/);
+  assert.match(sql('Top 7 senders by transaction count'), /select from_address, count\(\*\) .* order by 2 desc, 1 limit 7$/);
+  assert.match(sql('bottom 3 projects by volume'), /select project, sum\(amount_usd\) .* order by 2 asc, 1 limit 3$/);
+  assert.match(sql('Which pool had the highest volume?'), /select pool_address, sum\(amount_usd\) .* order by 2 desc, 1 limit 1$/);
+  assert.match(sql('Which token had the most transfers today?'), /select symbol, count\(\*\) .* order by 2 desc, 1 limit 1$/);
+  assert.match(sql('Show the 3 largest USDC transfers'), /select tx_hash, .*\bamount\b.* order by amount desc, tx_hash limit 3$/);
+  assert.match(sql('largest DEX trades yesterday'), /order by amount_usd desc, tx_hash limit 10$/);
+  assert.match(sql('Which block had the lowest base fee?'), /select block_number, .* order by base_fee_per_gas_gwei asc, block_number limit 1$/);
+  assert.match(sql('Which day had the most transactions?'), /date_trunc\('day', block_time\) as day, count\(\*\) .* order by 2 desc, 1 limit 1$/);
   assert.match(sql('Which exchange received the most USDT?'), /select l\.name as label, sum\(t\.amount\)/);
-  assert.match(sql('When was the ETH price lowest this week?'), /select hour, symbol, price_usd .* order by price_usd asc limit 1$/);
+  assert.match(sql('When was the ETH price lowest this week?'), /select hour, symbol, price_usd .* order by price_usd asc, hour limit 1$/);
 });
 
 test('chart hints and explanations follow the result shape', () => {

@@ -28,6 +28,8 @@ export interface CaseResult {
   error?: string;
   /** End-to-end time of the product path (ask, or generate + execute), ms. */
   ms: number;
+  /** Time the provider took to write the SQL, ms. */
+  generateMs?: number;
 }
 
 export interface EvalReport {
@@ -40,6 +42,7 @@ export interface EvalReport {
   accuracy: number;
   byFamily: Record<string, { total: number; passed: number }>;
   latencyMs: { p50: number; p95: number; max: number };
+  generateMs: { p50: number; p95: number; max: number };
   results: CaseResult[];
   createdAt: string;
 }
@@ -67,15 +70,17 @@ export function percentile(values: number[], p: number): number {
   return Math.round(s[idx]! * 100) / 100;
 }
 
-async function predict(engine: Engine, provider: Provider, c: EvalCase, via: 'ask' | 'direct', maxRows: number): Promise<{ sql: string; result: ResultSet & { truncated: boolean } }> {
+async function predict(engine: Engine, provider: Provider, c: EvalCase, via: 'ask' | 'direct', maxRows: number): Promise<{ sql: string; generateMs: number; result: ResultSet & { truncated: boolean } }> {
   const history: Turn[] = (c.history ?? []).map((h) => (typeof h === 'string' ? { question: h } : h));
   if (via === 'ask') {
     const a = await ask(engine, c.question, { provider, history, maxRows });
-    return { sql: a.sql, result: { columns: a.columns, rows: a.rows, truncated: a.truncated } };
+    return { sql: a.sql, generateMs: a.timings.generateMs, result: { columns: a.columns, rows: a.rows, truncated: a.truncated } };
   }
+  const t0 = performance.now();
   const g = await provider.generate({ question: c.question, history, context: '' });
+  const generateMs = performance.now() - t0;
   const r = await engine.query(g.sql, { maxRows });
-  return { sql: g.sql, result: { columns: r.columns, rows: r.rows, truncated: r.truncated } };
+  return { sql: g.sql, generateMs, result: { columns: r.columns, rows: r.rows, truncated: r.truncated } };
 }
 
 export async function runEval(engine: Engine, provider: Provider, cases: EvalCase[], options: EvalOptions = {}): Promise<EvalReport> {
@@ -87,16 +92,17 @@ export async function runEval(engine: Engine, provider: Provider, cases: EvalCas
     const t0 = performance.now();
     let outcome: CaseResult;
     try {
-      const { sql, result } = await predict(engine, provider, c, via, maxRows);
+      const { sql, generateMs, result } = await predict(engine, provider, c, via, maxRows);
       const ms = performance.now() - t0;
+      const gen = Math.round(generateMs * 100) / 100;
       if (c.expect === 'cannot_answer') {
-        outcome = { ...base, pass: false, ms, predictedSql: sql, reason: 'expected cannot_answer, but it answered' };
+        outcome = { ...base, pass: false, ms, generateMs: gen, predictedSql: sql, reason: 'expected cannot_answer, but it answered' };
       } else {
         const ref = await engine.query(c.sql!, { maxRows });
-        if (result.truncated || ref.truncated) outcome = { ...base, pass: false, ms, predictedSql: sql, reason: `result larger than ${maxRows} rows` };
+        if (result.truncated || ref.truncated) outcome = { ...base, pass: false, ms, generateMs: gen, predictedSql: sql, reason: `result larger than ${maxRows} rows` };
         else {
           const cmp = compareResults(ref, result, hasTopLevelOrderBy(c.sql!));
-          outcome = { ...base, pass: cmp.match, ms, predictedSql: sql, ...(cmp.match ? {} : { reason: cmp.reason }) };
+          outcome = { ...base, pass: cmp.match, ms, generateMs: gen, predictedSql: sql, ...(cmp.match ? {} : { reason: cmp.reason }) };
         }
       }
     } catch (e) {
@@ -117,9 +123,11 @@ export async function runEval(engine: Engine, provider: Provider, cases: EvalCas
   }
   const passed = results.filter((r) => r.pass).length;
   const times = results.map((r) => r.ms);
+  const gen = results.flatMap((r) => (r.generateMs === undefined ? [] : [r.generateMs]));
   return {
     provider: provider.id, via, total: results.length, passed, accuracy: results.length ? passed / results.length : 0, byFamily,
     latencyMs: { p50: percentile(times, 50), p95: percentile(times, 95), max: percentile(times, 100) },
+    generateMs: { p50: percentile(gen, 50), p95: percentile(gen, 95), max: percentile(gen, 100) },
     results, createdAt: new Date().toISOString(),
   };
 }
@@ -129,6 +137,7 @@ export function formatSummary(r: EvalReport): string {
     '',
     `${r.set ?? 'set'} · provider ${r.provider} via ${r.via}: ${r.passed}/${r.total} = ${(100 * r.accuracy).toFixed(1)}% execution accuracy`,
     `latency (end to end per question): p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, max ${r.latencyMs.max} ms`,
+    `generation only (provider writes the SQL): p50 ${r.generateMs.p50} ms, p95 ${r.generateMs.p95} ms, max ${r.generateMs.max} ms`,
     'by family:',
     ...Object.entries(r.byFamily).sort().map(([f, v]) => `  ${f.padEnd(24)} ${v.passed}/${v.total}`),
   ];

@@ -44,7 +44,8 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
   if (intent.rows) {
     const r = intent.rows;
     const cols = r.columns.map((x) => (x.includes(' as ') ? q(x.replace(/^(\w+)/, '{c}$1').replace(/\/ (\w+)/, '/ {c}$1')) : `${c}${x}`));
-    const sql = `select ${cols.join(', ')} from ${from}${whereSql} order by ${r.orderBy.includes('_utilization') ? r.orderBy : `${c}${r.orderBy}`} ${r.dir} limit ${r.n}`;
+    const tieBreak = r.orderBy === r.columns[0] ? '' : `, ${c}${r.columns[0]}`;
+    const sql = `select ${cols.join(', ')} from ${from}${whereSql} order by ${r.orderBy.includes('_utilization') ? r.orderBy : `${c}${r.orderBy}`} ${r.dir}${tieBreak} limit ${r.n}`;
     const what = r.n === 1 ? `the one ${singular(intent.subject)}` : `the ${r.n} ${intent.subject}`;
     if (intent.table === 'prices' && r.orderBy === 'hour') {
       return { sql, explanation: `Shows the latest hourly price in USD${scope} in the snapshot.`, chart: null };
@@ -73,7 +74,8 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
   select.push(`${measureSql(m, q)} as ${m.alias}`);
   const groupSql = keys ? ` group by ${range(keys).join(', ')}` : '';
   let orderSql = '';
-  if (intent.rank) orderSql = ` order by ${keys + 1} ${intent.rank.dir} limit ${intent.rank.n}`;
+  // Ties are broken by the group keys so that the same question always returns the same rows.
+  if (intent.rank) orderSql = ` order by ${keys + 1} ${intent.rank.dir}, ${range(keys).join(', ')} limit ${intent.rank.n}`;
   else if (keys) orderSql = ` order by ${range(keys).join(', ')}`;
   let sql = `select ${select.join(', ')} from ${from}${whereSql}${groupSql}${orderSql}`;
   if (m.outer && intent.bucket && !intent.dims.length) {

@@ -149,11 +149,13 @@ function dimension(noun: Noun, table: Table, f: Frame): Dimension {
 
 /** Which dimension is being ranked ("top 10 senders", "which pool"): the first dimension noun not already a GROUP BY. */
 function rankTarget(f: Frame): Noun | undefined {
-  const dims = f.nouns.filter((n) => DIMENSIONS.has(n) && !f.groupBy.includes(n));
+  const dims = f.nouns.filter((n) => DIMENSIONS.has(n) && !f.groupBy.includes(n) && !(n === 'contract' && f.conds.includes('created')));
   // "top tokens by number of transfers": token is a dimension; "token pair" already became pair.
   const candidate = dims.find((n) => n !== 'token' || !f.tokens.length);
   if (candidate) return candidate;
   if (f.categories.length && (f.which || f.rank)) return 'entity';
+  // "which DEX had the highest volume", "top DEXes": the project
+  if (f.dex && (f.which || f.rank) && !f.projects.length) return 'project';
   return undefined;
 }
 
@@ -371,7 +373,8 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   if (f.aggs.includes('share') || f.aggs.includes('percent')) return shareMeasure(intent, f);
 
   // Distinct counts: "unique senders", "how many traders".
-  const distinctNoun = f.nouns.find((n) => ['sender', 'receiver', 'address', 'trader', 'pool', 'pair', 'token', 'miner', 'contract', 'project'].includes(n) && !f.groupBy.includes(n));
+  const distinctNoun = f.nouns.find((n) => ['sender', 'receiver', 'address', 'trader', 'pool', 'pair', 'token', 'miner', 'contract', 'project'].includes(n) && !f.groupBy.includes(n)
+    && !(n === 'contract' && f.conds.includes('created')));
   if (!ranking && distinctNoun && (f.aggs.includes('distinct') || f.aggs.includes('count')) && !f.fields.length) {
     const d = distinctNoun === 'token' && t === 'transfers' ? { expr: '{c}symbol', alias: 'symbol', words: 'token' } : dimension(distinctNoun, t, f);
     return { agg: 'count_distinct', column: d.expr, alias: `distinct_${d.alias}`, words: `distinct ${d.words}s` };
@@ -417,6 +420,11 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
     words = 'volume (USD)';
   } else if (t === 'trades' && f.sides.length && f.tokens.length && agg) {
     column = '{c}amount_usd';
+  }
+  if (t === 'transfers' && ranking && intent.dims.some((d) => d.alias === 'symbol') && column === '{c}amount' && !agg) {
+    // Ranking tokens by raw amounts compares different units: rank by USD value, or by how many transfers.
+    if (field || f.units.includes('usd')) return { agg: 'sum', column: '{c}amount_usd', alias: 'sum_amount_usd', words: 'total USD value' };
+    return { agg: 'count', alias: 'transfers', words: `number of ${spec.rowNoun}` };
   }
   if (t === 'transfers' && column === '{c}amount') {
     const singleToken = f.tokens.filter((x) => x !== 'ETH').length === 1 || intent.dims.some((d) => d.alias === 'symbol');
@@ -485,6 +493,7 @@ function rowListing(intent: Intent, f: Frame): Intent {
   if (t === 'erc20' || t === 'labels') throw new Decline(`I can't rank ${spec.rowNoun}`);
   const field = f.fields.find((x) => spec.fields[x]);
   let order = field ? spec.fields[field]!.column : spec.defaultRowOrder!;
+  if (t === 'blocks' && !field && (f.nouns.includes('transaction') || f.aggs.includes('count'))) order = 'transaction_count';
   if (t === 'transfers' && !field && f.tokens.filter((x) => x !== 'ETH').length !== 1) order = 'amount_usd';
   if (t === 'transfers' && f.units.includes('usd')) order = 'amount_usd';
   if (t === 'transactions' && f.fields.includes('fee')) order = 'fee_eth';
