@@ -15,6 +15,8 @@ export interface RecordedRequest {
   /** The raw body text, as sent. */
   raw: string;
   body: MessagesBody;
+  /** performance.now() when the request body had arrived. */
+  receivedAt: number;
   /** Set when the client closed the socket before the server finished answering. */
   closedEarly: boolean;
   /** Resolves when the request's connection ends (answered or closed by the client). */
@@ -102,7 +104,7 @@ export async function startAnthropicServer(): Promise<AnthropicTestServer> {
       try { body = JSON.parse(raw) as MessagesBody; } catch { /* recorded raw */ }
       let endedResolve!: () => void;
       const recorded: RecordedRequest = {
-        method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw, body, closedEarly: false,
+        method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw, body, receivedAt: performance.now(), closedEarly: false,
         ended: new Promise<void>((r) => { endedResolve = r; }),
       };
       requests.push(recorded);

@@ -142,9 +142,13 @@ describe('Claude provider against a local Anthropic-compatible server (real SDK,
     const e = await failure(provider({ maxRetries: 2 }));
     assert.match(e.message, /rate-limiting this key \(429\) after 2 retries/);
     assert.equal(server.requests.length - before, 3, 'the server saw the first try and two retries');
-    // A 429 followed by success recovers without the caller noticing.
-    server.script(errorReply(429, 'rate_limit_error', 'slow down', FAST_RETRY), sqlReply('SELECT 2 AS two'));
+    // A 429 with the API's own `retry-after: 1` (seconds), then success: the SDK waits as told and recovers.
+    server.script(errorReply(429, 'rate_limit_error', 'slow down', { 'retry-after': '1' }), sqlReply('SELECT 2 AS two'));
     assert.equal((await provider({ maxRetries: 2 }).generate(request())).sql, 'SELECT 2 AS two');
+    const [limited, retried] = server.requests.slice(-2);
+    const waited = retried.receivedAt - limited.receivedAt;
+    assert.ok(waited >= 900 && waited < 5_000, `retried after ${waited.toFixed(0)} ms`);
+    assert.equal(retried.headers['x-stainless-retry-count'], '1');
   });
 
   it('500 and 529 overloaded are retried and then reported specifically', async () => {
