@@ -116,6 +116,21 @@ describe('Engine on a real snapshot', () => {
       }
     });
 
+    it('closing the engine stops running and waiting queries, then refuses new ones', async () => {
+      const doomed = await Engine.open(snapshot, { connections: 1, threads: 1 });
+      const running = rejection(doomed.query(LONG_AGGREGATE, { timeoutMs: 0 }));
+      await new Promise((r) => setTimeout(r, 150));
+      const waiting = rejection(doomed.query('SELECT 1'));
+      const t0 = performance.now();
+      doomed.close();
+      // Before the fix, closing a connection under a running call left that call pending forever.
+      const [r, w] = await Promise.all([running, waiting]);
+      assert.equal(r.code, 'cancelled');
+      assert.equal(w.code, 'snapshot_missing');
+      assert.ok(performance.now() - t0 < 1000, 'the running query did not stop within 1 s of close()');
+      assert.equal((await rejection(doomed.query('SELECT 1'))).code, 'snapshot_missing');
+    });
+
     it('closing a cursor mid-result returns its connection in a usable state', async () => {
       const small = await Engine.open(snapshot, { connections: 1, threads: 1 });
       try {

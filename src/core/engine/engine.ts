@@ -66,9 +66,13 @@ function sqlString(s: string): string {
  */
 export class Engine {
   private readonly idle: DuckDBConnection[] = [];
-  private readonly waiters: Array<(c: DuckDBConnection) => void> = [];
+  private readonly waiters: Array<{ grant: (c: DuckDBConnection) => void; fail: (e: Error) => void }> = [];
   private readonly all: DuckDBConnection[] = [];
+  /** Connections handed out and not yet back: never closed under a running call. */
+  private readonly lent = new Set<DuckDBConnection>();
+  private readonly cursors = new Set<Cursor>();
   private closed = false;
+  private finished = false;
 
   private constructor(
     readonly snapshotDir: string,
@@ -150,6 +154,7 @@ export class Engine {
     const started = performance.now();
     const conn = await this.acquire(options.signal);
     const cursor = new Cursor(this, conn, options, started);
+    this.cursors.add(cursor);
     try {
       await cursor.start(sql);
       return cursor;
@@ -178,13 +183,23 @@ export class Engine {
 
   /** A free connection; waits for one when all are busy (an abort stops the wait). */
   private acquire(signal?: AbortSignal): Promise<DuckDBConnection> {
-    if (this.closed) return Promise.reject(new OnchainSqlError('snapshot_missing', 'The snapshot has been closed.'));
+    if (this.closed) return Promise.reject(closedError());
     const c = this.idle.pop();
-    if (c) return Promise.resolve(c);
+    if (c) {
+      this.lent.add(c);
+      return Promise.resolve(c);
+    }
     return new Promise((resolve, reject) => {
-      const waiter = (conn: DuckDBConnection) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(conn);
+      const waiter = {
+        grant: (conn: DuckDBConnection) => {
+          signal?.removeEventListener('abort', onAbort);
+          this.lent.add(conn);
+          resolve(conn);
+        },
+        fail: (e: Error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
       };
       const onAbort = () => {
         const i = this.waiters.indexOf(waiter);
@@ -196,23 +211,52 @@ export class Engine {
     });
   }
 
-  /** @internal used by Cursor */
-  release(c: DuckDBConnection): void {
-    if (this.closed) return;
+  /** @internal used by Cursor: a connection comes back once no call on it is in flight. */
+  release(c: DuckDBConnection, cursor?: Cursor): void {
+    if (cursor) this.cursors.delete(cursor);
+    this.lent.delete(c);
+    if (this.closed) {
+      closeConnection(c);
+      this.finishClose();
+      return;
+    }
     const w = this.waiters.shift();
-    if (w) w(c);
+    if (w) w.grant(c);
     else this.idle.push(c);
   }
 
+  /**
+   * Stops every query and frees DuckDB. Running calls are interrupted, and
+   * their connections are closed only once those calls have returned: closing a
+   * connection under a running call leaves the call hanging forever.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const c of this.all) {
-      try { c.interrupt(); c.closeSync(); } catch { /* already closed */ }
+    for (const w of this.waiters.splice(0)) w.fail(closedError());
+    for (const cursor of [...this.cursors]) cursor.abandon();
+    for (const c of this.lent) {
+      try { c.interrupt(); } catch { /* already closed */ }
     }
+    for (const c of this.all) if (!this.lent.has(c)) closeConnection(c);
+    this.idle.length = 0;
+    this.finishClose();
+  }
+
+  private finishClose(): void {
+    if (this.finished || this.lent.size > 0) return;
+    this.finished = true;
     try { this.instance.closeSync(); } catch { /* already closed */ }
     fs.rmSync(this.tempDir, { recursive: true, force: true });
   }
+}
+
+function closeConnection(c: DuckDBConnection): void {
+  try { c.closeSync(); } catch { /* already closed */ }
+}
+
+function closedError(): OnchainSqlError {
+  return new OnchainSqlError('snapshot_missing', 'The snapshot has been closed.');
 }
 
 /** A running statement whose rows are read page by page. */
@@ -248,12 +292,13 @@ export class Cursor {
   /** @internal */
   async start(sql: string): Promise<void> {
     const v0 = performance.now();
-    const validated = await validateSql(this.conn, sql);
+    // Counted as a native call too: the engine must not close this connection under it.
+    const validated = await this.native(() => validateSql(this.conn, sql));
     this.sql = validated.sql;
     this.columns = validated.columns;
     this.validateMs = performance.now() - v0;
     // An abort that arrived while waiting for a connection or during validation counts too.
-    if (this.options.signal?.aborted) {
+    if (this.options.signal?.aborted || this.cancelReason) {
       validated.prepared.destroySync();
       throw cancelledError();
     }
@@ -357,7 +402,13 @@ export class Cursor {
       this.reinterrupt = undefined;
     }
     this.released = true;
-    this.engine.release(this.conn);
+    this.engine.release(this.conn, this);
+  }
+
+  /** @internal The engine is closing: stop, and give the connection back as soon as DuckDB returns. */
+  abandon(): void {
+    this.cancel('cancelled');
+    this.close();
   }
 
   private async fill(n: number): Promise<number> {
