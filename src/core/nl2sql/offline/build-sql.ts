@@ -47,6 +47,9 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
     const tieBreak = r.orderBy === r.columns[0] ? '' : `, ${c}${r.columns[0]}`;
     const sql = `select ${cols.join(', ')} from ${from}${whereSql} order by ${r.orderBy.includes('_utilization') ? r.orderBy : `${c}${r.orderBy}`} ${r.dir}${tieBreak} limit ${r.n}`;
     const what = r.n === 1 ? `the one ${singular(intent.subject)}` : `the ${r.n} ${intent.subject}`;
+    if (r.latest) {
+      return { sql, explanation: `Lists the ${r.n === 1 ? 'newest' : `${r.n} newest`} ${r.n === 1 ? singular(intent.subject) : intent.subject}${scope} ${timeWords}.`, chart: null };
+    }
     if (intent.table === 'prices' && r.orderBy === 'hour') {
       return { sql, explanation: `Shows the latest hourly price in USD${scope} in the snapshot.`, chart: null };
     }

@@ -46,6 +46,10 @@ export interface Frame {
   perRow: boolean;
   /** The counted/ranked row noun was written in the plural ("largest transfers"). */
   plural: boolean;
+  /** Nouns written in the plural ("top senders" ranks ten, "the top sender" one). */
+  pluralNouns: Noun[];
+  /** A size superlative right before a row noun: "the largest trade" lists rows even when a dimension is named. */
+  superRow: boolean;
   which: boolean;
   when: boolean;
   versus: boolean;
@@ -58,7 +62,7 @@ export interface Frame {
 export function emptyFrame(): Frame {
   return {
     nouns: [], fields: [], aggs: [], conds: [], dirs: [], sides: [], units: [], verbs: [], dex: false, tokens: [], projects: [],
-    versions: [], categories: [], addresses: [], groupBy: [], perRow: false, plural: false, which: false, when: false, versus: false, followup: false,
+    versions: [], categories: [], addresses: [], groupBy: [], perRow: false, plural: false, pluralNouns: [], superRow: false, which: false, when: false, versus: false, followup: false,
     unknown: [], unsupported: [],
   };
 }
@@ -127,7 +131,10 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
         for (const c of found) {
           const [kind, value = ''] = c.split(/:(.*)/s);
           cues.push({ kind: kind!, value, pos: i });
-          if (kind === 'noun' && words[i + len - 1]!.text !== norm[i + len - 1]) frame.plural = true;
+          if (kind === 'noun' && words[i + len - 1]!.text !== norm[i + len - 1]) {
+            frame.plural = true;
+            if (!frame.pluralNouns.includes(value as Noun)) frame.pluralNouns.push(value as Noun);
+          }
         }
         matched = len;
         break;
@@ -186,7 +193,9 @@ function applyCues(frame: Frame, cues: Cue[]): void {
         // "the most transfers", "fewest trades": a count of the row noun that follows
         const next = cues.slice(k + 1).find((x) => x.pos > c.pos);
         const many = cues.some((x) => x.kind === 'many' && x.pos === c.pos);
-        if (many && next?.kind === 'noun' && ['transaction', 'transfer', 'trade', 'block'].includes(next.value) && next.pos === c.pos + 1) push(frame.aggs, 'count');
+        const rowNext = next?.kind === 'noun' && ['transaction', 'transfer', 'trade', 'block'].includes(next.value) && next.pos === c.pos + 1;
+        if (many && rowNext) push(frame.aggs, 'count');
+        if (!many && rowNext) frame.superRow = true;
         break;
       }
       case 'by': {
@@ -227,11 +236,12 @@ function applyCues(frame: Frame, cues: Cue[]): void {
         const n = Number(c.value);
         const prev = cues[k - 1];
         const next = cues[k + 1];
-        const adjacent = (x: Cue | undefined) => x && (x.kind === 'rank' || x.kind === 'super') && Math.abs(x.pos - c.pos) <= 2;
+        const adjacent = (x: Cue | undefined) => x && (x.kind === 'rank' || x.kind === 'super' || (x.kind === 'agg' && x.value === 'latest')) && Math.abs(x.pos - c.pos) <= 2;
         if (prev?.kind === 'noun' && prev.value === 'version' && Number.isInteger(n)) {
           push(frame.versions, c.value);
         } else if ((adjacent(prev) || adjacent(next)) && Number.isInteger(n) && n > 0 && n <= 10_000) {
-          const dir = (adjacent(prev) ? prev : next)!.value as 'asc' | 'desc';
+          const cue = (adjacent(prev) ? prev : next)!;
+          const dir = (cue.kind === 'agg' ? 'desc' : cue.value) as 'asc' | 'desc';
           frame.rank = { dir: frame.rank?.dir ?? dir, n };
         } else {
           frame.unknown.push(c.value);

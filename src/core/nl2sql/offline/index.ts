@@ -149,5 +149,7 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   m.versus = prev.versus || cur.versus;
   m.perRow = prev.perRow || cur.perRow;
   m.plural = prev.plural || cur.plural;
+  m.pluralNouns = [...new Set([...prev.pluralNouns, ...cur.pluralNouns])];
+  m.superRow = cur.superRow || prev.superRow;
   return m;
 }

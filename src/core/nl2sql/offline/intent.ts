@@ -60,7 +60,7 @@ export interface Intent {
   dims: Dimension[];
   rank?: { dir: 'asc' | 'desc'; n: number };
   /** A row listing: these columns, ordered by `orderBy`. */
-  rows?: { columns: string[]; orderBy: string; dir: 'asc' | 'desc'; n: number };
+  rows?: { columns: string[]; orderBy: string; dir: 'asc' | 'desc'; n: number; latest?: boolean };
   /** Price series or latest price: plain rows with no aggregate. */
   series?: { columns: string[] };
 }

@@ -188,15 +188,17 @@ export function interpret(f: Frame): Intent {
   if (intent.dims.some((d) => d.expr.startsWith('l.')) && !intent.labelJoin) {
     intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
   }
+  if (f.aggs.includes('latest') && table !== 'prices' && !intent.dims.length && !intent.bucket) return latestRows(intent, f);
   const target = rankTarget(f);
   const ranking = Boolean(f.rank || f.which || f.superlative || f.when);
+  if (f.superRow && !f.aggs.length && !intent.dims.length && !intent.bucket && table !== 'prices') return rowListing(intent, f);
   if (ranking && target && !(f.aggs.includes('distinct') || (f.aggs.includes('count') && !f.rank && !f.which && !f.superlative))) {
     intent.dims.push(dimension(target, table, f));
     if (intent.dims.some((d) => d.expr.startsWith('l.')) && !intent.labelJoin) {
       intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
     }
     intent.measure = measureFor(intent, f, true);
-    intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? (f.which || !f.rank ? (f.plural && !f.which ? 10 : 1) : 10) };
+    intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? (!f.which && f.pluralNouns.includes(target) ? 10 : 1) };
     return finish(intent, f);
   }
   if (ranking && intent.bucket && !intent.dims.length && (f.which || f.rank || f.superlative) && !f.aggs.some((a) => a === 'min' || a === 'max' || a === 'avg' || a === 'median')) {
@@ -386,7 +388,8 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   if (unknownField) throw new Decline(`${unknownField.replace('_', ' ')} is not a measure of ${spec.rowNoun}`);
   // "lowest base fee yesterday" (nothing ranked): the superlative is the aggregate
   const agg = explicitAggregate(f) ?? (!ranking && f.superlative && !f.aggs.includes('count') ? (f.superlative === 'desc' ? 'max' : 'min') : undefined);
-  const counting = f.aggs.includes('count');
+  // "blocks with base fee above 20 gwei": the bound selects rows; count them unless asked for more
+  const counting = f.aggs.includes('count') || (Boolean(f.threshold) && !agg && !ranking && !f.perRow);
 
   if (counting && (!field || f.threshold || (agg !== 'sum' && agg !== undefined) || f.fields.includes('tx_count'))) {
     const base: Measure = { agg: 'count', alias: t === 'transactions' || (t === 'blocks' && f.fields.includes('tx_count')) ? 'transactions' : t === 'blocks' ? 'blocks' : t === 'trades' ? 'trades' : 'transfers', words: `number of ${spec.rowNoun}` };
@@ -506,6 +509,24 @@ function rowListing(intent: Intent, f: Frame): Intent {
   if (!columns.includes(orderExpr)) columns.push(orderExpr.includes('/') ? `${orderExpr} as gas_utilization` : orderExpr);
   intent.rows = { columns, orderBy: orderExpr.includes('/') ? 'gas_utilization' : orderExpr, dir, n };
   intent.subject = spec.rowNoun;
+  return intent;
+}
+
+/** "the most recent block", "last 10 transactions": newest rows first. */
+function latestRows(intent: Intent, f: Frame): Intent {
+  const t = intent.table;
+  const spec = SPECS[t];
+  if (t === 'erc20' || t === 'labels') throw new Decline(`${spec.rowNoun} have no time order`);
+  const columns = [...spec.rowColumns];
+  const field = f.fields.find((x) => spec.fields[x]);
+  if (field && !columns.includes(spec.fields[field]!.column) && !spec.fields[field]!.column.includes('{c}')) columns.push(spec.fields[field]!.column);
+  if (t === 'transactions' && !field) columns.push('value_eth');
+  if (t === 'blocks') columns.push('transaction_count', 'gas_used', 'base_fee_per_gas_gwei');
+  if (t === 'transfers') columns.splice(5, 0, 'amount');
+  if (t === 'trades') columns.push('amount_usd');
+  const n = f.rank?.n ?? (f.plural ? 10 : 1);
+  const order = t === 'blocks' ? 'block_number' : 'block_time';
+  intent.rows = { columns, orderBy: order, dir: 'desc', n, latest: true };
   return intent;
 }
 

@@ -40,6 +40,7 @@ export function tokenize(question: string): Word[] {
     .replace(/\bwhat's\b/gi, 'what is')
     .replace(/\b(\d+)(st|nd|rd|th)\b/gi, '$1')
     .replace(/(\d),(\d{3})\b/g, '$1$2')
+    .replace(/\$\s?(\d+(?:\.\d+)?)\s?(k|m|mm|b|bn)\b/gi, (_m, n: string, u: string) => `$ ${n} ${{ k: 'thousand', m: 'million', mm: 'million', b: 'billion', bn: 'billion' }[u.toLowerCase()]}`)
     .replace(/%/g, ' % ')
     .replace(/\$(?=\s|\d|$)/g, ' $ ');
   const out: Word[] = [];
