@@ -45,7 +45,9 @@ function config(data: ChartData, theme: ThemeColors, compact: boolean): ChartCon
     data: { labels: data.type === 'scatter' ? undefined : data.labels, datasets } as ChartConfiguration['data'],
     options: {
       animation: false,
-      responsive: true,
+      // Not Chart.js's own responsiveness: it watches the whole document with a MutationObserver
+      // (subtree), which would run on every row the grid recycles. ChartHandle resizes instead.
+      responsive: false,
       maintainAspectRatio: false,
       interaction: { mode: data.type === 'scatter' ? 'nearest' : 'index', intersect: false },
       scales: {
@@ -65,9 +67,25 @@ export class ChartHandle {
   private chart: Chart;
   private readonly unsubscribe: () => void;
 
+  private readonly resizeObserver: ResizeObserver;
+  private size = { width: 0, height: 0 };
+
+  /** `canvas` must sit alone in a sized container (its size follows the container's). */
   constructor(readonly canvas: HTMLCanvasElement, private data: ChartData, private readonly compact = false) {
     this.chart = new Chart(canvas, config(data, readTheme(), compact));
     this.unsubscribe = onThemeChange(() => this.redraw());
+    this.resizeObserver = new ResizeObserver(() => this.fit());
+    if (canvas.parentElement) this.resizeObserver.observe(canvas.parentElement);
+  }
+
+  private fit(): void {
+    const box = this.canvas.parentElement;
+    if (!box) return;
+    const width = box.clientWidth;
+    const height = box.clientHeight;
+    if (!width || !height || (width === this.size.width && height === this.size.height)) return;
+    this.size = { width, height };
+    this.chart.resize(width, height);
   }
 
   /** Re-reads the theme colours and rebuilds the chart. */
@@ -75,10 +93,13 @@ export class ChartHandle {
     this.data = data;
     this.chart.destroy();
     this.chart = new Chart(this.canvas, config(data, readTheme(), this.compact));
+    this.size = { width: 0, height: 0 };
+    this.fit();
   }
 
   destroy(): void {
     this.unsubscribe();
+    this.resizeObserver.disconnect();
     this.chart.destroy();
   }
 }

@@ -97,9 +97,8 @@ export class Grid {
 
   /** Drops every rendered row (new data order) and redraws. */
   reset(rowCount: number): void {
-    for (const r of this.rows.values()) { r.el.remove(); }
+    for (const r of this.rows.values()) this.free.push(r);
     this.rows.clear();
-    this.free.length = 0;
     this.scroller.scrollTop = 0;
     this.setRowCount(rowCount);
   }
@@ -131,27 +130,35 @@ export class Grid {
     const headH = this.head.offsetHeight;
     const first = Math.max(0, Math.floor((top - headH) / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(this.rowCount, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+    // Rows leaving the viewport are reused for rows entering it: no DOM insertion or removal while scrolling.
     for (const [i, r] of this.rows) {
       if (i < first || i >= last) {
         this.rows.delete(i);
-        r.el.remove();
         this.free.push(r);
       }
     }
-    const fragment = document.createDocumentFragment();
+    let fragment: DocumentFragment | undefined;
     for (let i = first; i < last; i++) {
       if (this.rows.has(i)) continue;
-      const r = this.free.pop() ?? this.createRow();
+      let r = this.free.pop();
+      if (!r) {
+        r = this.createRow();
+        (fragment ??= document.createDocumentFragment()).appendChild(r.el);
+      }
       r.index = i;
+      if (r.el.hidden) r.el.hidden = false;
       r.el.setAttribute('aria-rowindex', String(i + 2));
       r.el.style.transform = `translateY(${i * ROW_HEIGHT}px)`;
       r.el.classList.toggle('odd', i % 2 === 1);
       (r.el.firstChild as HTMLElement).textContent = String(i + 1);
       this.fillRow(r);
       this.rows.set(i, r);
-      fragment.appendChild(r.el);
     }
-    this.body.appendChild(fragment);
+    if (fragment) this.body.appendChild(fragment);
+    // Spare rows (the viewport shrank or the result is short) stay in the DOM, hidden, for later reuse.
+    for (const r of this.free) {
+      if (!r.el.hidden) { r.el.hidden = true; r.index = -1; }
+    }
     if (last > first) this.options.requestRange(first, last);
     this.updateTabStops();
   }

@@ -21,6 +21,9 @@ export type ChartChoice =
 
 type Role = 'time' | 'number' | 'category';
 
+/** Numeric columns that identify rather than measure (same rule as the grid's digit grouping). */
+const IDENTIFIER_LIKE = /(^|_)(number|block|id|index|nonce|year|type|decimals|chain_id|log_index|tx_index)$/i;
+
 function roleOf(c: ColumnInfo): Role {
   if (isTimeType(c.type)) return 'time';
   if (isNumericType(c.type)) return 'number';
@@ -45,16 +48,21 @@ export function chooseChart(columns: ColumnInfo[], rows: Cell[][], hint: ChartHi
     if (x >= 0 && y.length > 0) return { kind: 'chart', type: hint.type, x, y, series: series >= 0 ? series : null };
   }
   const roles = columns.map(roleOf);
-  const numbers = roles.flatMap((r, i) => (r === 'number' ? [i] : []));
+  // Heights, ids and counters are numbers but not measures: never the y of a chart (block_number over time is a diagonal line).
+  const numbers = roles.flatMap((r, i) => (r === 'number' && !IDENTIFIER_LIKE.test(columns[i].name) ? [i] : []));
   const time = roles.indexOf('time');
   const category = roles.indexOf('category');
   if (time >= 0 && numbers.length > 0) {
     // A category column next to time and one number is the long form of several series.
     const series = category >= 0 && numbers.length === 1 ? category : null;
-    return { kind: 'chart', type: 'line', x: time, y: numbers.slice(0, MAX_SERIES), series };
+    return { kind: 'chart', type: 'line', x: time, y: numbers.slice(0, 1), series };
   }
-  if (category >= 0 && numbers.length > 0) return { kind: 'chart', type: 'bar', x: category, y: numbers.slice(0, 3), series: null };
+  if (category >= 0 && numbers.length > 0) return { kind: 'chart', type: 'bar', x: category, y: numbers.slice(0, 1), series: null };
+  if (rows.length === 1) return { kind: 'none', reason: 'One row reads best as a table.' };
   if (numbers.length >= 2) return { kind: 'chart', type: 'scatter', x: numbers[0], y: [numbers[1]], series: null };
+  const ids = roles.flatMap((r, i) => (r === 'number' && IDENTIFIER_LIKE.test(columns[i].name) ? [i] : []));
+  // e.g. gas used per block: the identifier is the x axis.
+  if (numbers.length === 1 && ids.length > 0) return { kind: 'chart', type: 'line', x: ids[0], y: numbers, series: null };
   return { kind: 'none', reason: 'No numeric column to chart.' };
 }
 

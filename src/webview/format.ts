@@ -42,8 +42,9 @@ export function sanitizeText(s: string): string {
 /** Cuts a string to `max` characters (by code point, never splitting a surrogate pair), adding an ellipsis. */
 export function truncate(s: string, max: number): string {
   if (s.length <= max) return s;
-  const cps = Array.from(s);
-  if (cps.length <= max) return s;
+  // Code points never outnumber UTF-16 units, so a prefix of 2·max units holds max code points.
+  const cps = Array.from(s.length > max * 2 ? s.slice(0, max * 2) : s);
+  if (cps.length <= max && s.length <= max * 2) return s;
   return cps.slice(0, Math.max(0, max - 1)).join('') + '…';
 }
 
@@ -115,7 +116,8 @@ export function displayCell(cell: Cell, column?: ColumnInfo, maxChars = MAX_CELL
       return { text, title: text === cell ? '' : truncate(cell, MAX_TITLE_CHARS), numeric: true, kind: 'number' };
     }
     if (isAddressOrHash(cell)) return { text: shortenHex(cell), title: cell, numeric: false, kind: 'hex' };
-    const clean = sanitizeText(cell);
+    // Only the part that can be shown is cleaned: a 10,000-char name costs no more than a short one.
+    const clean = sanitizeText(cell.length > MAX_TITLE_CHARS * 2 ? cell.slice(0, MAX_TITLE_CHARS * 2) : cell);
     const text = truncate(clean, maxChars);
     return { text, title: text === cell ? '' : truncate(clean, MAX_TITLE_CHARS), numeric: false, kind: 'text' };
   }

@@ -55,3 +55,16 @@ test('at most MAX_CHART_ROWS rows are charted; hostile labels are sanitised', ()
   assert.equal(d.labels.length, MAX_CHART_ROWS);
   assert.doesNotMatch(d.labels.join(''), /\u202E/);
 });
+
+test('identifier-like numbers (block_number, ids) are never the measure; one measure is charted', () => {
+  const cols = [{ name: 'block_number', type: 'BIGINT' }, { name: 'block_time', type: 'TIMESTAMP' }, { name: 'amount', type: 'DOUBLE' }, { name: 'value_wei', type: 'HUGEINT' }];
+  assert.deepEqual(chooseChart(cols, [[1, '2026-01-01', 2, '3'], [2, '2026-01-02', 3, '4']], null), { kind: 'chart', type: 'line', x: 1, y: [2], series: null });
+  // only identifier-like numbers next to a category: no measure
+  assert.equal(chooseChart([{ name: 'symbol', type: 'VARCHAR' }, { name: 'block_number', type: 'BIGINT' }], [['a', 1], ['b', 2]], null).kind, 'none');
+});
+
+test('a measure per block number ⇒ line over the block number; one row of several values ⇒ no chart', () => {
+  const cols = [{ name: 'block_number', type: 'BIGINT' }, { name: 'gas_used', type: 'BIGINT' }];
+  assert.deepEqual(chooseChart(cols, [[1, 5], [2, 6]], null), { kind: 'chart', type: 'line', x: 0, y: [1], series: null });
+  assert.equal(chooseChart([N, N2], [[1, 2]], null).kind, 'none');
+});

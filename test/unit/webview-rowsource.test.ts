@@ -4,11 +4,12 @@ import * as fs from 'node:fs';
 import { Engine } from '../../src/core/engine/engine.js';
 import { RowSource, sortedSql, countSql, type OpenCursor } from '../../src/extension/webviews/rowSource.js';
 import { makeTinySnapshot } from '../support/tiny-snapshot.js';
+import type { Cell } from '../../src/core/engine/values.js';
 
 let engine: Engine;
 let snapshot: string;
 const SQL = 'SELECT tx_hash, value_wei, block_number FROM ethereum.transactions ORDER BY tx_hash';
-let all: unknown[][];
+let all: Cell[][];
 const open: OpenCursor = (sql, o) => engine.openCursor(sql, { maxRows: o.maxRows, signal: o.signal });
 
 before(async () => {
@@ -49,7 +50,7 @@ test('concurrent requests are served one at a time, each with its own rows', asy
 test('a complete seed needs no query; a partial seed is served, then the cursor takes over', async () => {
   const seeded = new RowSource(() => Promise.reject(new Error('must not open')), SQL, { maxRows: 1000, pageSize: 100, seed: all, seedComplete: true });
   assert.deepEqual(await seeded.rows(990, 20), all.slice(990));
-  const partial = new RowSource(open, SQL, { maxRows: 1000, pageSize: 100, seed: all.slice(0, 250) as never });
+  const partial = new RowSource(open, SQL, { maxRows: 1000, pageSize: 100, seed: all.slice(0, 250) });
   assert.deepEqual(await partial.rows(150, 100), all.slice(150, 250));
   assert.equal(partial.stats.opens, 1, 'page 2 was only half seeded, so the cursor read it');
   partial.close();

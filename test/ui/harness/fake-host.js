@@ -41,21 +41,24 @@
       '0x' + hex(i * 40503, 8).repeat(8),
     ];
   }
+  // The whole dataset exists up front, as in a host's cache: generating rows is not the webview's cost.
+  const DATA = Array.from({ length: N }, (_, i) => row(i));
   let sort = null;
   let generation = 0;
   function rowAt(i) {
-    if (!sort) return row(i);
+    if (!sort) return DATA[i];
     // Sorted orders are faked as the reverse/natural order: enough to exercise the protocol.
-    return sort.direction === 'desc' ? row(N - 1 - i) : row(i);
+    return sort.direction === 'desc' ? DATA[N - 1 - i] : DATA[i];
   }
 
   const posted = (window.__posted = []);
-  const send = (msg) => setTimeout(() => window.dispatchEvent(new MessageEvent('message', { data: msg })), 0);
+  // Like VS Code's postMessage: asynchronous, and the data arrives as a structured clone.
+  const send = (msg) => setTimeout(() => window.dispatchEvent(new MessageEvent('message', { data: structuredClone(msg) })), 0);
   const entry = document.body.dataset.entry;
 
   function result() {
     const firstRows = [];
-    for (let i = 0; i < 5000; i++) firstRows.push(row(i));
+    for (let i = 0; i < 5000; i++) firstRows.push(DATA[i]);
     return {
       question: 'Which tokens named <script>alert("q")</script> moved the most value \u202Etoday?',
       sql: "SELECT block_number, block_time, token_address, name, amount, value_wei, tx_hash\nFROM tokens.transfers t -- hostile names live in the data\nWHERE block_time > snapshot_time() - INTERVAL 1 DAY\n  AND symbol <> '<img src=x onerror=alert(5)>'\nORDER BY block_number",

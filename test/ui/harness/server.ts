@@ -45,6 +45,7 @@ export async function startHarness(): Promise<Harness> {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
+    if (u.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
     if (u.pathname === '/') {
       const entry = (u.searchParams.get('entry') ?? 'panel') as Entry;
       const theme = (u.searchParams.get('theme') ?? 'dark') as Theme;
