@@ -111,6 +111,14 @@ describe('Claude provider against a local Anthropic-compatible server (real SDK,
     assert.match(e.output, /Here is the query/);
   });
 
+  it('a refusal is a cannot_answer, and max_tokens cut-offs are specific', async () => {
+    server.script({ kind: 'text', text: '', stopReason: 'refusal' }, { kind: 'text', text: 'SELECT count(*) FROM', stopReason: 'max_tokens' });
+    const refusal = await failure(provider());
+    assert.equal(refusal.code, 'cannot_answer');
+    assert.match(refusal.message, /declined/);
+    assert.match((await failure(provider({ maxTokens: 64 }))).message, /max tokens limit \(64\)/);
+  });
+
   it('malformed tool input: no sql field, or sql not a string, is a specific error', async () => {
     server.script(toolReply({ explanation: 'forgot the sql' }), toolReply({ sql: 42, explanation: 'x' }), toolReply({ sql: ['SELECT 1'] }));
     assert.match((await failure(provider())).message, /submit_query without the required "sql" field/);

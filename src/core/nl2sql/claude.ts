@@ -194,6 +194,12 @@ export class ClaudeProvider implements Provider {
     const content = Array.isArray(message.content) ? message.content : [];
     const call = content.find((b): b is Anthropic.Messages.ToolUseBlock => b.type === 'tool_use');
     const prose = content.filter((b): b is Anthropic.Messages.TextBlock => b.type === 'text').map((b) => b.text).join('\n').trim();
+    if (message.stop_reason === 'refusal') {
+      throw new OnchainSqlError('cannot_answer', 'Claude declined to answer this question. Rephrase it as a question about the chain data in the snapshot.');
+    }
+    if (message.stop_reason === 'model_context_window_exceeded') {
+      throw new OnchainSqlError('provider_error', "The prompt exceeded the model's context window. Start a new conversation or ask a shorter question.");
+    }
     if (!call) {
       if (message.stop_reason === 'max_tokens') {
         throw new ModelOutputError(`Claude stopped at the max tokens limit (${this.maxTokens}) before submitting a query. Ask a narrower question or raise the max tokens setting.`, prose, usage, model);
