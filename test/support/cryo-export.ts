@@ -26,13 +26,20 @@ export const HUGE_TRANSFER = {
 // The fixture's transfer values all fit in 128 bits; DuckDB parses '0x…' text only up to 64 bits, so two words.
 const LOW_128_BITS_AS_TEXT = `CAST(('0x' || substr(data, 35, 16))::UBIGINT::UHUGEINT * 18446744073709551616::UHUGEINT + ('0x' || substr(data, 51, 16))::UBIGINT::UHUGEINT AS VARCHAR)`;
 
+/** The fixture's contract creation, and synthetic nested CREATEs written to the contracts dataset. */
+export const CREATION = { tx: '0xf9e4ca8a940bd7f192dd12e75b32938f187e8098a41817a8e611448e22cca9cc', contract: '0x303abf64fe75964565d2b44b9e4518e6126f1f0e' };
+const NESTED_CREATES = {
+  inCreation: { tx: CREATION.tx, contract: '0x' + 'dd'.repeat(20), deployer: '0x6cdeb3b685cdf7f2032040e9e8461a77bd9632a7', factory: CREATION.contract },
+  inCall: { tx: '0xeb107a40ba73a50c79a9f2026e902d758d1c5e5e211f7a7db1b294f88f118dd0', contract: '0x' + 'cc'.repeat(20), deployer: '0xae2fc483527b8ef99eb5d9b44875f005ba1fae13', factory: '0x6b75d8af000000e20b7a7ddf000ba900b4009a80' },
+};
+
 export interface CryoExportOptions {
   /** cryo --hex: bytes as '0x…' strings instead of BLOB. */
   hex?: boolean;
   /** cryo --u256-types: which of <name>_binary, <name>_string, <name>_f64 to write. Default: all three (cryo's default). */
   u256Types?: Array<'binary' | 'string' | 'f64'>;
-  /** Datasets to write. Default: all five. */
-  datasets?: Array<'blocks' | 'transactions' | 'logs' | 'erc20_transfers' | 'erc20_metadata'>;
+  /** Datasets to write. Default: all six. */
+  datasets?: Array<'blocks' | 'transactions' | 'logs' | 'erc20_transfers' | 'erc20_metadata' | 'contracts'>;
   /** Add cryo's opt-in block columns (parent_hash, gas_limit, …) besides the default ones. */
   allBlockColumns?: boolean;
   hugeTransfer?: boolean;
@@ -50,7 +57,7 @@ export interface CryoExportOptions {
 export async function makeCryoExport(options: CryoExportOptions = {}, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-cryo-'))): Promise<string> {
   const hex = options.hex ?? false;
   const u256 = options.u256Types ?? ['binary', 'string', 'f64'];
-  const datasets = new Set(options.datasets ?? ['blocks', 'transactions', 'logs', 'erc20_transfers', 'erc20_metadata']);
+  const datasets = new Set(options.datasets ?? ['blocks', 'transactions', 'logs', 'erc20_transfers', 'erc20_metadata', 'contracts']);
   // Bytes from '0x…' text: raw bytes by default, lowercase hex with --hex.
   const bytes = (e: string) => (hex ? `lower(${e})` : `unhex(substr(${e}, 3))`);
   const u256Cols = (decimalText: string, hexDigits: string) => [
@@ -124,6 +131,26 @@ export async function makeCryoExport(options: CryoExportOptions = {}, dir = fs.m
       const rows = [...CRYO_METADATA, ...(options.hugeTransfer ? [{ erc20: HUGE_TRANSFER.token, name: 'Huge Supply Token', symbol: 'HUGE', decimals: 18 }] : [])]
         .map((m) => `SELECT 17173050::UINTEGER AS block_number, ${bytes(`'${m.erc20}'`)} AS erc20, '${m.name}' AS name, '${m.symbol}' AS symbol, ${m.decimals}::UINTEGER AS decimals, 1::UBIGINT AS chain_id`);
       await write(rows.join(' UNION ALL '), 'erc20_metadata', 17173050, 17173050);
+    }
+
+    if (datasets.has('contracts')) {
+      // The fixture's one contract creation (its receipt's contract_address), plus synthetic CREATEs that
+      // must not count as a transaction's created contract: one nested in the same creation (create_index 1)
+      // and one made by a contract during an ordinary call. code/code_hash columns are left out
+      // (cryo --exclude-columns): the fixture has no runtime code.
+      const N = NESTED_CREATES;
+      await write(`SELECT * FROM (
+          SELECT CAST(t.block_number AS UINTEGER) AS block_number, 0::UINTEGER AS create_index, ${bytes('t.hash')} AS transaction_hash,
+            ${bytes('r.contract_address')} AS contract_address, ${bytes('t.from_address')} AS deployer, ${bytes('t.from_address')} AS factory,
+            ${bytes('t.input')} AS init_code, 1::UBIGINT AS chain_id
+          FROM ${csv('transactions')} t JOIN ${csv('receipts')} r ON r.transaction_hash = t.hash WHERE r.contract_address IS NOT NULL
+          UNION ALL
+          SELECT 17173050::UINTEGER, 1::UINTEGER, ${bytes(`'${N.inCreation.tx}'`)}, ${bytes(`'${N.inCreation.contract}'`)},
+            ${bytes(`'${N.inCreation.deployer}'`)}, ${bytes(`'${N.inCreation.factory}'`)}, ${bytes(`'0x6080'`)}, 1::UBIGINT
+          UNION ALL
+          SELECT 17173049::UINTEGER, 0::UINTEGER, ${bytes(`'${N.inCall.tx}'`)}, ${bytes(`'${N.inCall.contract}'`)},
+            ${bytes(`'${N.inCall.deployer}'`)}, ${bytes(`'${N.inCall.factory}'`)}, ${bytes(`'0x6080'`)}, 1::UBIGINT
+        ) ORDER BY block_number, create_index`, 'contracts', 17173049, 17173050);
     }
   } finally {
     c.closeSync();

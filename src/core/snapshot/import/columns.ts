@@ -18,10 +18,6 @@ export class DatasetColumns {
     return new DatasetColumns(label, await describeColumns(c, relation));
   }
 
-  static fixed(label: string, types: Record<string, string>): DatasetColumns {
-    return new DatasetColumns(label, new Map(Object.entries(types)));
-  }
-
   has(name: string): boolean {
     return this.types.has(name);
   }

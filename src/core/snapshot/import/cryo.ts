@@ -97,13 +97,29 @@ export async function stageCryo(c: DuckDBConnection, dir: string, layout: CryoLa
       ${u256Approx(b, 'base_fee_per_gas')} AS base_fee_per_gas_wei, NULL::INTEGER AS transaction_count
     FROM ${rel('blocks')}`);
 
+  // created_contract_address is not in cryo's transactions. With the optional contracts dataset (from
+  // traces) it is the first contract a contract-creating transaction (no to_address) created: the
+  // top-level CREATE precedes nested ones in trace order, and create_index counts in that order.
+  // Without it: NULL.
+  const k = await cols('contracts');
+  let created = 'NULL::VARCHAR';
+  let createdJoin = '';
+  if (k) {
+    k.require(F, ['transaction_hash'], ['contract_address'], ['create_index']);
+    await c.run(`CREATE OR REPLACE TEMP VIEW stg_created AS
+      SELECT ${hexOf(k, 'transaction_hash')} AS created_tx_hash, arg_min(${hexOf(k, 'contract_address')}, create_index) AS created_address
+      FROM ${rel('contracts')} GROUP BY ALL`);
+    created = `CASE WHEN to_address IS NULL THEN created_address END`;
+    createdJoin = 'LEFT JOIN stg_created ON created_tx_hash = tx_hash';
+  }
+
   // cryo transactions have no receipt: success and gas_used are cryo's own columns (from receipts it
   // fetched), its gas_price is the node's gasPrice, which for mined transactions is the effective price
-  // paid, so fee_eth = gas_used × gas_price. created_contract_address is not in cryo's transactions: NULL.
+  // paid, so fee_eth = gas_used × gas_price.
   // block_time comes from the blocks dataset (cryo's optional `timestamp` column is used when present).
   const t = (await cols('transactions'))!;
   t.require(F, ['transaction_hash'], ['block_number']);
-  await c.run(`CREATE OR REPLACE TEMP VIEW stg_transactions AS SELECT
+  await c.run(`CREATE OR REPLACE TEMP VIEW stg_transactions_base AS SELECT
       CAST(block_number AS BIGINT) AS block_number, ${num(t, 'BIGINT', 'timestamp')} AS unix_time,
       ${hexOf(t, 'transaction_hash')} AS tx_hash, ${num(t, 'INTEGER', 'transaction_index')} AS tx_index,
       ${hexOf(t, 'from_address')} AS from_address, ${hexOf(t, 'to_address')} AS to_address,
@@ -111,9 +127,10 @@ export async function stageCryo(c: DuckDBConnection, dir: string, layout: CryoLa
       ${num(t, 'BIGINT', 'gas_limit')} AS gas_limit, ${num(t, 'BIGINT', 'gas_used')} AS gas_used,
       ${u256Approx(t, 'gas_price')} AS gas_price_wei, ${u256Approx(t, 'effective_gas_price')} AS effective_gas_price_wei,
       ${num(t, 'BIGINT', 'nonce')} AS nonce, ${num(t, 'INTEGER', 'transaction_type')} AS tx_type,
-      ${num(t, 'BOOLEAN', 'success')} AS success, ${methodId(t)} AS method_id,
-      NULL::VARCHAR AS created_contract_address
+      ${num(t, 'BOOLEAN', 'success')} AS success, ${methodId(t)} AS method_id
     FROM ${rel('transactions')}`);
+  await c.run(`CREATE OR REPLACE TEMP VIEW stg_transactions AS
+    SELECT stg_transactions_base.*, ${created} AS created_contract_address FROM stg_transactions_base ${createdJoin}`);
 
   const l = await cols('logs');
   if (l) {
@@ -137,14 +154,14 @@ export async function stageCryo(c: DuckDBConnection, dir: string, layout: CryoLa
       FROM ${rel('erc20_transfers')}`);
   }
 
-  const k = await cols('erc20_metadata');
-  if (k) {
-    k.require(F, ['erc20']);
+  const m = await cols('erc20_metadata');
+  if (m) {
+    m.require(F, ['erc20']);
     await c.run(`CREATE OR REPLACE TEMP VIEW stg_tokens AS SELECT
-        ${hexOf(k, 'erc20')} AS contract_address, ${text(k, 'symbol')} AS symbol, ${text(k, 'name')} AS name,
-        TRY_CAST(${k.ref('decimals')} AS INTEGER) AS decimals
+        ${hexOf(m, 'erc20')} AS contract_address, ${text(m, 'symbol')} AS symbol, ${text(m, 'name')} AS name,
+        TRY_CAST(${m.ref('decimals')} AS INTEGER) AS decimals
       FROM ${rel('erc20_metadata')}`);
   }
 
-  return { logs: l !== null, transfers: x !== null, tokens: k !== null, blockTransactionCount: false };
+  return { logs: l !== null, transfers: x !== null, tokens: m !== null, blockTransactionCount: false };
 }

@@ -9,7 +9,7 @@ export const ETL_DATASETS = ['blocks', 'transactions', 'receipts', 'logs', 'toke
 export type EtlDataset = (typeof ETL_DATASETS)[number];
 
 /** The cryo datasets we read (ethereum__blocks__00017173049_to_00017173050.parquet). */
-export const CRYO_DATASETS = ['blocks', 'transactions', 'logs', 'erc20_transfers', 'erc20_metadata'] as const;
+export const CRYO_DATASETS = ['blocks', 'transactions', 'logs', 'erc20_transfers', 'erc20_metadata', 'contracts'] as const;
 export type CryoDataset = (typeof CRYO_DATASETS)[number];
 
 /** Every file under `dir`, as absolute paths, sorted so block ranges read in order. Hidden entries are skipped. */
@@ -85,7 +85,7 @@ export function describeFound(dir: string, files: string[], max = 8): string {
 
 const EXPECTED: Record<ImportFormat, string> = {
   'ethereum-etl': 'blocks.csv and transactions.csv (plain or with block ranges, e.g. blocks_00000000_00099999.csv; also receipts, logs, token_transfers, tokens) or the newline-delimited JSON of `ethereumetl stream`',
-  cryo: 'Parquet datasets blocks and transactions (e.g. ethereum__blocks__00017173049_to_00017173050.parquet; also logs, erc20_transfers, erc20_metadata)',
+  cryo: 'Parquet datasets blocks and transactions (e.g. ethereum__blocks__00017173049_to_00017173050.parquet; also logs, erc20_transfers, erc20_metadata, contracts)',
 };
 
 /** 'a cryo', 'an ethereum-etl'. */
