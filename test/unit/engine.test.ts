@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Engine } from '../../src/core/engine/engine.js';
+import { Engine, defaultConnections } from '../../src/core/engine/engine.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
 import { makeTinySnapshot } from '../support/tiny-snapshot.js';
 
@@ -226,6 +226,23 @@ describe('Engine on a real snapshot', () => {
       assert.ok(worstGap < 500, `the event loop stalled for ${Math.round(worstGap)} ms`);
     } finally {
       clearInterval(timer);
+    }
+  });
+
+  it('by default leaves a libuv thread free: file reads do not wait for long queries', async () => {
+    const dflt = await Engine.open(snapshot, { threads: 1 });
+    try {
+      const n = defaultConnections();
+      const long = Array.from({ length: n }, () => rejection(dflt.query(LONG_AGGREGATE, { timeoutMs: 4000 })));
+      await new Promise((r) => setTimeout(r, 300));
+      const t0 = performance.now();
+      await fs.promises.readFile(__filename);
+      const ms = performance.now() - t0;
+      // With every libuv thread held by a query (the old default of 4), this read waited for the timeout (~4 s).
+      assert.ok(ms < 1500, `fs.readFile waited ${Math.round(ms)} ms behind ${n} running queries`);
+      for (const err of await Promise.all(long)) assert.equal(err.code, 'timeout');
+    } finally {
+      dflt.close();
     }
   });
 

@@ -18,7 +18,13 @@ export interface EngineOptions {
   threads?: number;
   /** DuckDB memory limit, e.g. '2GB'. */
   memoryLimit?: string;
-  /** Connections in the pool, i.e. queries that run at the same time. */
+  /**
+   * Connections in the pool, i.e. queries that run at the same time. Default:
+   * one less than Node's libuv thread pool (UV_THREADPOOL_SIZE, 4 unless set),
+   * at most 4: each running query holds a libuv thread for its whole run, and a
+   * saturated pool stalls every file read of the host process (the VS Code
+   * extension host is shared with all other extensions).
+   */
   connections?: number;
 }
 
@@ -108,7 +114,7 @@ export class Engine {
       await setup.run('SET autoload_known_extensions = false');
       await setup.run('SET lock_configuration = true');
       engine.idle.push(setup);
-      const n = Math.max(1, options.connections ?? 4);
+      const n = Math.max(1, options.connections ?? defaultConnections());
       for (let i = 1; i < n; i++) {
         const c = await instance.connect();
         engine.all.push(c);
@@ -451,6 +457,11 @@ function cancelledError(): OnchainSqlError {
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
+}
+
+export function defaultConnections(): number {
+  const uvThreads = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.min(4, uvThreads - 1));
 }
 
 function defaultMemoryLimit(): string {
