@@ -53,8 +53,9 @@ export function chooseChart(columns: ColumnInfo[], rows: Cell[][], hint: ChartHi
   const time = roles.indexOf('time');
   const category = roles.indexOf('category');
   if (time >= 0 && numbers.length > 0) {
-    // A category column next to time and one number is the long form of several series.
-    const series = category >= 0 && numbers.length === 1 ? category : null;
+    // A category column next to time and one number is the long form of several series, if the
+    // times repeat (one row per time and series) and the series are few; else it is just a label.
+    const series = category >= 0 && numbers.length === 1 && isLongForm(rows, time, category) ? category : null;
     return { kind: 'chart', type: 'line', x: time, y: numbers.slice(0, 1), series };
   }
   if (category >= 0 && numbers.length > 0) return { kind: 'chart', type: 'bar', x: category, y: numbers.slice(0, 1), series: null };
@@ -64,6 +65,13 @@ export function chooseChart(columns: ColumnInfo[], rows: Cell[][], hint: ChartHi
   // e.g. gas used per block: the identifier is the x axis.
   if (numbers.length === 1 && ids.length > 0) return { kind: 'chart', type: 'line', x: ids[0], y: numbers, series: null };
   return { kind: 'none', reason: 'No numeric column to chart.' };
+}
+
+function isLongForm(rows: Cell[][], x: number, series: number): boolean {
+  const sample = rows.slice(0, MAX_CHART_ROWS);
+  const xs = new Set(sample.map((r) => cellToText(r[x])));
+  const ss = new Set(sample.map((r) => cellToText(r[series])));
+  return xs.size < sample.length && ss.size > 1 && ss.size <= MAX_SERIES;
 }
 
 export interface ChartDataset {
@@ -130,7 +138,7 @@ export function buildChartData(
       const label = displayLabel(cellToText(r[choice.x]), 80);
       let li = labelIndex.get(label);
       if (li === undefined) { li = labels.length; labels.push(label); labelIndex.set(label, li); }
-      const s = displayLabel(cellToText(r[choice.series]), 60) || 'NULL';
+      const s = displayLabel(cellToText(r[choice.series]), 40) || 'NULL';
       if (!bySeries.has(s)) {
         if (bySeries.size >= MAX_SERIES) continue;
         bySeries.set(s, new Map());

@@ -68,3 +68,11 @@ test('a measure per block number ⇒ line over the block number; one row of seve
   assert.deepEqual(chooseChart(cols, [[1, 5], [2, 6]], null), { kind: 'chart', type: 'line', x: 0, y: [1], series: null });
   assert.equal(chooseChart([N, N2], [[1, 2]], null).kind, 'none');
 });
+
+test('a label column next to unique times is not a series (no pivot into one series per row)', () => {
+  const cols = [{ name: 'hour', type: 'TIMESTAMP' }, N, { name: 'top_token', type: 'VARCHAR' }];
+  const rows = [['2026-01-01 00:00:00', 1, 'A'], ['2026-01-01 01:00:00', 2, 'B'], ['2026-01-01 02:00:00', 3, 'C']];
+  const c = chooseChart(cols, rows, null);
+  assert.ok(c.kind === 'chart' && c.series === null);
+  assert.equal(buildChartData(cols, rows, c).datasets.length, 1);
+});
