@@ -1,5 +1,5 @@
-import { WINDOW } from './entities.js';
-import { entityTables } from './load-entities.js';
+import { LABELS, WINDOW, type LabelEntity } from './entities.js';
+import { entityTables, longTailCount } from './load-entities.js';
 
 /**
  * The synthetic sample as DuckDB SQL. Every random draw is a hash of (stream
@@ -137,33 +137,47 @@ export function sampleSteps(seed: number, scale: number): Step[] {
       END AS kind
     FROM s2 LEFT JOIN lbl l ON l.sender_rank = s2.sender_rank`);
 
-  // Counterparties, tokens and amounts per kind.
+  // Counterparties, tokens and amounts per kind. Every pick is an equality join on a drawn key (fast; no correlated subqueries).
+  const nRole = (role: LabelEntity['role']) => LABELS.filter((l) => l.role === role).length;
   add('transactions', `
     CREATE TABLE tx2 AS
-    SELECT t.*,
+    WITH k AS (
+      SELECT t.*,
+        floor(r('cexpick', id) * ${nRole('cex')})::BIGINT AS k_cex,
+        floor(r('major', id) * 1000)::BIGINT AS k_major,
+        CASE WHEN kind = 'erc20' AND sender_role <> 'cex' AND r('lt', id) < 0.22 THEN floor(r('ltpick', id) * ${longTailCount()})::BIGINT END AS lt_pick,
+        CASE WHEN kind IN ('mint', 'burn') THEN floor(r('mb', id) * 1000)::BIGINT END AS k_mb,
+        CASE WHEN kind = 'swap' THEN floor(r('pool', id) * 1000)::BIGINT END AS k_pool,
+        CASE WHEN kind = 'bridge' AND r('btok', id) >= 0.3 THEN floor(r('bridge', id) * ${nRole('bridge_eth')})::BIGINT END AS k_bridge,
+        CASE WHEN kind = 'lending' THEN floor(r('lend', id) * ${nRole('lending')})::BIGINT END AS k_lend,
+        CASE WHEN kind = 'nft' THEN floor(r('nft', id) * ${nRole('nft')})::BIGINT END AS k_nft,
+        CASE WHEN kind = 'approve' THEN floor(r('spender', id) * ${nRole('router')})::BIGINT END AS k_spender
+      FROM tx1 t
+    )
+    SELECT k.* EXCLUDE (k_cex, k_major, k_mb, k_pool, k_bridge, k_lend, k_nft, k_spender),
       -- who receives: exchanges take deposits; otherwise popular or one-off addresses
-      CASE WHEN t.sender_role = 'user' AND r('to_cex', id) < 0.2 THEN cex.address
+      CASE WHEN k.sender_role = 'user' AND r('to_cex', id) < 0.2 THEN cex.address
            WHEN r('rc', id) < 0.5 THEN addr('fresh_r', id)
            ELSE addr('user', greatest(13, zipf('rrank', id, 150000))) END AS recipient,
       -- the token an ERC-20 kind moves
       CASE
-        WHEN t.kind = 'erc20' AND t.sender_role = 'cex' THEN CASE WHEN r('ctok', id) < 0.45 THEN 'USDC' WHEN r('ctok', id) < 0.9 THEN 'USDT' ELSE pm.symbol END
-        WHEN t.kind = 'erc20' AND r('lt', id) >= 0.22 THEN pm.symbol
-        WHEN t.kind = 'lending' THEN ['USDC', 'WETH', 'DAI', 'USDT'][1 + floor(r('ltok', id) * 4)::INT]
-        WHEN t.kind = 'bridge' AND r('btok', id) < 0.3 THEN ['USDC', 'USDT', 'WETH', 'DAI'][1 + floor(r('ltok', id) * 4)::INT]
-        WHEN t.kind = 'approve' THEN pm.symbol
-        WHEN t.kind = 'weth' THEN 'WETH'
+        WHEN k.kind = 'erc20' AND k.sender_role = 'cex' THEN CASE WHEN r('ctok', id) < 0.45 THEN 'USDC' WHEN r('ctok', id) < 0.9 THEN 'USDT' ELSE pm.symbol END
+        WHEN k.kind = 'erc20' AND k.lt_pick IS NULL THEN pm.symbol
+        WHEN k.kind = 'lending' THEN ['USDC', 'WETH', 'DAI', 'USDT'][1 + floor(r('ltok', id) * 4)::INT]
+        WHEN k.kind = 'bridge' AND k.k_bridge IS NULL THEN ['USDC', 'USDT', 'WETH', 'DAI'][1 + floor(r('ltok', id) * 4)::INT]
+        WHEN k.kind = 'approve' THEN pm.symbol
+        WHEN k.kind = 'weth' THEN 'WETH'
       END AS major_symbol,
-      CASE WHEN t.kind = 'erc20' AND t.sender_role <> 'cex' AND r('lt', id) < 0.22 THEN floor(r('ltpick', id) * (SELECT count(*) FROM tok WHERE NOT is_major))::BIGINT END AS lt_pick,
-      CASE WHEN t.kind IN ('mint', 'burn') THEN (SELECT address FROM pick_mintburn WHERE bucket = floor(r('mb', id) * 1000)) END AS mb_token,
-      CASE WHEN t.kind = 'swap' THEN (SELECT ord FROM pick_pool WHERE bucket = floor(r('pool', id) * 1000)) END AS pool_ord,
-      CASE WHEN t.kind = 'bridge' AND r('btok', id) >= 0.3 THEN (SELECT address FROM role_idx WHERE role = 'bridge_eth' AND idx = floor(r('bridge', id) * n)) END AS eth_bridge,
-      (SELECT address FROM role_idx WHERE role = 'lending' AND idx = floor(r('lend', id) * n)) AS lender,
-      (SELECT address FROM role_idx WHERE role = 'nft' AND idx = floor(r('nft', id) * n)) AS market,
-      (SELECT address FROM role_idx WHERE role = 'router' AND idx = floor(r('spender', id) * n)) AS spender
-    FROM tx1 t
-    LEFT JOIN pick_major pm ON pm.bucket = floor(r('major', t.id) * 1000)
-    LEFT JOIN role_idx cex ON cex.role = 'cex' AND cex.idx = floor(r('cexpick', t.id) * 7)`);
+      mb.address AS mb_token, pp.ord AS pool_ord, br.address AS eth_bridge, ld.address AS lender, nf.address AS market, sp.address AS spender
+    FROM k
+    LEFT JOIN pick_major pm ON pm.bucket = k.k_major
+    LEFT JOIN role_idx cex ON cex.role = 'cex' AND cex.idx = k.k_cex
+    LEFT JOIN pick_mintburn mb ON mb.bucket = k.k_mb
+    LEFT JOIN pick_pool pp ON pp.bucket = k.k_pool
+    LEFT JOIN role_idx br ON br.role = 'bridge_eth' AND br.idx = k.k_bridge
+    LEFT JOIN role_idx ld ON ld.role = 'lending' AND ld.idx = k.k_lend
+    LEFT JOIN role_idx nf ON nf.role = 'nft' AND nf.idx = k.k_nft
+    LEFT JOIN role_idx sp ON sp.role = 'router' AND sp.idx = k.k_spender`);
 
   // Hourly prices: a random walk per asset (stablecoins pegged with noise; WETH = ETH; stETH ≈ ETH).
   add('prices', `
@@ -186,8 +200,10 @@ export function sampleSteps(seed: number, scale: number): Step[] {
     FROM walk
     WHERE hour <= (SELECT max(block_time) FROM blk)`);
 
+  // Final transaction fields: addresses, value, gas, fees, status.
   add('transactions', `
-    CREATE TABLE tx3 AS
+    CREATE TABLE tx AS
+    WITH tx3 AS (
     SELECT t.*,
       coalesce(tm.address, tl.address, tb.address) AS token,
       coalesce(tm.decimals, tl.decimals, tb.decimals) AS token_decimals,
@@ -203,17 +219,15 @@ export function sampleSteps(seed: number, scale: number): Step[] {
     LEFT JOIN tok tm ON tm.is_major AND tm.symbol = t.major_symbol
     LEFT JOIN tok tl ON tl.lt_idx = t.lt_pick
     LEFT JOIN tok tb ON tb.address = t.mb_token
-    LEFT JOIN pool p ON p.ord = t.pool_ord`);
-
-  add('transactions', `
-    CREATE TABLE tx4 AS
-    WITH x AS (
+    LEFT JOIN pool p ON p.ord = t.pool_ord
+    ), x AS (
       SELECT t.*,
         CASE WHEN sym2 IS NULL THEN CASE WHEN sold_symbol = sym0 THEN sym1 ELSE sym0 END
              ELSE list_filter([sym0, sym1, sym2], s -> s <> sold_symbol)[1 + floor(c3b * 2)::INT] END AS bought_symbol,
         softcap(lognorm('usd', id, CASE WHEN sender_role = 'mev' THEN 12000 ELSE 2500 END, 1.6), 5e6) AS trade_usd
       FROM tx3 t
-    )
+    ),
+    tx4 AS (
     SELECT x.*,
       sa.address AS sold_address, sa.decimals AS sold_decimals, ps.price_usd AS sold_price,
       ba.address AS bought_address, ba.decimals AS bought_decimals, pb.price_usd AS bought_price
@@ -221,12 +235,8 @@ export function sampleSteps(seed: number, scale: number): Step[] {
     LEFT JOIN asset sa ON sa.symbol = x.sold_symbol
     LEFT JOIN asset ba ON ba.symbol = x.bought_symbol
     LEFT JOIN px ps ON ps.address = sa.address AND ps.hour = date_trunc('hour', x.block_time)
-    LEFT JOIN px pb ON pb.address = ba.address AND pb.hour = date_trunc('hour', x.block_time)`);
-
-  // Final transaction fields: addresses, value, gas, fees, status.
-  add('transactions', `
-    CREATE TABLE tx AS
-    WITH a AS (
+    LEFT JOIN px pb ON pb.address = ba.address AND pb.hour = date_trunc('hour', x.block_time)
+    ), a AS (
       SELECT t.*,
         CASE kind WHEN 'mint' THEN addr('issuer', hash(token)) ELSE sender END AS from_address,
         CASE kind
@@ -281,8 +291,15 @@ export function sampleSteps(seed: number, scale: number): Step[] {
                    ELSE base_fee + softcap(lognorm('tip', id, CASE WHEN sender_role = 'mev' THEN 3 ELSE 0.08 END, 1.4), 60) END, 9) AS gas_price_gwei,
         CASE WHEN token_units IS NULL THEN NULL ELSE greatest(1, floor(token_units * pow(10, token_decimals)))::HUGEINT END AS amount_raw
       FROM a
+    ), c AS (
+      -- swap amounts: the bought side is worth the trade's USD size at that hour's price; the sold side adds up to 0.3% slippage
+      SELECT b.*,
+        CASE WHEN kind = 'swap' THEN greatest(1, floor(trade_usd / bought_price * pow(10, bought_decimals))) END::HUGEINT AS bought_raw,
+        CASE WHEN kind <> 'swap' THEN NULL WHEN sold_symbol = 'ETH' THEN value_wei
+             ELSE greatest(1, floor(trade_usd * (1 + 0.003 * r('slip', id)) / sold_price * pow(10, sold_decimals)))::HUGEINT END AS sold_raw
+      FROM b
     )
-    SELECT b.*,
+    SELECT c.*,
       CASE WHEN failed THEN greatest(21000, floor(gas_limit * (0.25 + 0.7 * r('fgas', id)))) ELSE gas_nominal END::BIGINT AS gas_used,
       CASE
         WHEN kind = 'eth' THEN '0x' WHEN kind = 'erc20' THEN '0xa9059cbb' WHEN kind = 'approve' THEN '0x095ea7b3'
@@ -307,22 +324,15 @@ export function sampleSteps(seed: number, scale: number): Step[] {
       END AS method_id,
       CASE WHEN kind = 'create' AND NOT failed THEN addr('created', id) END AS created_contract_address,
       hex64('tx', id) AS tx_hash
-    FROM b`);
+    FROM c`);
 
-  for (const t of ['tx1', 'tx2', 'tx3', 'tx4']) add('transactions', `DROP TABLE ${t}`);
-
-  // Swap amounts: the bought side is worth the trade's USD size at that hour's price; the sold side adds up to 0.3% slippage.
-  add('logs', `
-    CREATE TABLE swap_amounts AS
-    SELECT id, greatest(1, floor(trade_usd / bought_price * pow(10, bought_decimals)))::HUGEINT AS bought_raw,
-      CASE WHEN sold_symbol = 'ETH' THEN value_wei ELSE greatest(1, floor(trade_usd * (1 + 0.003 * r('slip', id)) / sold_price * pow(10, sold_decimals)))::HUGEINT END AS sold_raw
-    FROM tx WHERE kind = 'swap'`);
+  for (const t of ['tx1', 'tx2']) add('transactions', `DROP TABLE ${t}`);
 
   // Events emitted by successful transactions; seq orders them inside the transaction. x_* are the decoded ERC-20 Transfer fields.
   const ev = (seq: number, contract: string, t0: string, t1: string, t2: string, data: string, where: string, xfer?: [string, string, string]) =>
     `SELECT id, ${seq} AS seq, ${contract} AS contract_address, ${t0} AS topic0, ${t1} AS topic1, ${t2} AS topic2, NULL::VARCHAR AS topic3, ${data} AS data,
        ${xfer ? xfer[0] : 'NULL::VARCHAR'} AS x_from, ${xfer ? xfer[1] : 'NULL::VARCHAR'} AS x_to, ${xfer ? xfer[2] : 'NULL::HUGEINT'} AS x_raw
-     FROM tx LEFT JOIN swap_amounts USING (id) WHERE NOT failed AND ${where}`;
+     FROM tx WHERE NOT failed AND ${where}`;
   const transfer = (seq: number, token: string, from: string, to: string, raw: string, where: string) =>
     ev(seq, token, `'${TRANSFER}'`, `topic(${from})`, `topic(${to})`, `'0x' || word(${raw})`, where, [from, to, raw]);
   const lendFrom = 'CASE WHEN lend_withdraw THEN to_address ELSE from_address END';
@@ -351,18 +361,20 @@ export function sampleSteps(seed: number, scale: number): Step[] {
 
   add('logs', `
     CREATE TABLE lg AS
-    SELECT tx.block_number, tx.block_time, tx.tx_hash, ev.*,
-      (row_number() OVER (PARTITION BY tx.block_number ORDER BY tx.tx_index, ev.seq) - 1)::INTEGER AS log_index
-    FROM ev JOIN tx USING (id)`);
+    WITH idx AS (
+      SELECT ev.id, ev.seq, (row_number() OVER (PARTITION BY tx.block_number ORDER BY ev.id, ev.seq) - 1)::INTEGER AS log_index
+      FROM ev JOIN tx USING (id)
+    )
+    SELECT tx.block_number, tx.block_time, tx.tx_hash, ev.*, idx.log_index
+    FROM ev JOIN idx USING (id, seq) JOIN tx USING (id)`);
 
   // Nonces count each sender's transactions on from a per-address starting point (busy wallets have large ones).
+  // The window runs over a narrow table: sorting the wide transaction rows would be slow.
   add('transactions', `
-    CREATE TABLE tx_final AS
-    SELECT tx.*,
-      floor(exp(r('nonce0', hash(from_address)) * ln(CASE WHEN sender_role IN ('cex', 'mev', 'builder') THEN 4000000 ELSE 3000 END)))::BIGINT - 1
-        + row_number() OVER (PARTITION BY from_address ORDER BY block_number, tx_index) - 1 AS nonce
+    CREATE TABLE nonce AS
+    SELECT id, floor(exp(r('nonce0', hash(from_address)) * ln(CASE WHEN sender_role IN ('cex', 'mev', 'builder') THEN 4000000 ELSE 3000 END)))::BIGINT - 1
+        + row_number() OVER (PARTITION BY from_address ORDER BY id) - 1 AS nonce
     FROM tx`);
-  add('transactions', 'DROP TABLE tx');
   add('logs', 'DROP TABLE ev');
   return steps;
 }
@@ -378,7 +390,7 @@ export function contractSelects(): Record<string, string> {
       SELECT block_number, block_time, tx_hash, tx_index, from_address, to_address, value_wei, value_wei::DOUBLE / 1e18 AS value_eth,
         gas_limit, gas_used, gas_price_gwei, gas_used * gas_price_gwei * 1e-9 AS fee_eth, nonce, tx_type, NOT failed AS success,
         method_id, created_contract_address
-      FROM tx_final ORDER BY block_number, tx_index`,
+      FROM tx JOIN nonce USING (id) ORDER BY block_number, tx_index`,
     'ethereum.logs': `
       SELECT block_number, block_time, tx_hash, log_index, contract_address, topic0, topic1, topic2, topic3, data
       FROM lg ORDER BY block_number, log_index`,
@@ -394,11 +406,11 @@ export function contractSelects(): Record<string, string> {
     'dex.trades': `
       SELECT 'ethereum' AS blockchain, tx.project, tx.version, tx.block_number, tx.block_time, tx.tx_hash, lg.log_index, tx.pool AS pool_address,
         tx.from_address AS taker,
-        tx.bought_address AS token_bought_address, tx.bought_symbol AS token_bought_symbol, sa.bought_raw::DOUBLE / pow(10, tx.bought_decimals) AS token_bought_amount,
-        tx.sold_address AS token_sold_address, tx.sold_symbol AS token_sold_symbol, sa.sold_raw::DOUBLE / pow(10, tx.sold_decimals) AS token_sold_amount,
+        tx.bought_address AS token_bought_address, tx.bought_symbol AS token_bought_symbol, tx.bought_raw::DOUBLE / pow(10, tx.bought_decimals) AS token_bought_amount,
+        tx.sold_address AS token_sold_address, tx.sold_symbol AS token_sold_symbol, tx.sold_raw::DOUBLE / pow(10, tx.sold_decimals) AS token_sold_amount,
         least(tx.bought_symbol, tx.sold_symbol) || '-' || greatest(tx.bought_symbol, tx.sold_symbol) AS token_pair,
-        sa.bought_raw::DOUBLE / pow(10, tx.bought_decimals) * tx.bought_price AS amount_usd
-      FROM tx_final tx JOIN swap_amounts sa USING (id) JOIN lg ON lg.id = tx.id AND lg.seq = 3
+        tx.bought_raw::DOUBLE / pow(10, tx.bought_decimals) * tx.bought_price AS amount_usd
+      FROM tx JOIN lg ON lg.id = tx.id AND lg.seq = 3
       WHERE tx.kind = 'swap' AND NOT tx.failed ORDER BY tx.block_number, lg.log_index`,
     'prices.hourly': `
       SELECT 'ethereum' AS blockchain, address AS contract_address, symbol, hour, price_usd FROM px ORDER BY symbol, hour`,

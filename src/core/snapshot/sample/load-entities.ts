@@ -14,6 +14,18 @@ function values(rows: string[][], columns: string[]): string {
   return `SELECT * FROM (VALUES ${rows.map((r) => `(${r.join(', ')})`).join(',\n')}) v(${columns.join(', ')})`;
 }
 
+/** Tokens drawn uniformly for long-tail transfers: every real token that is not a major, plus the hostile ones. */
+export function longTailCount(): number {
+  const majors = new Set(MAJORS.map((m) => m.symbol));
+  const seen = new Set<string>();
+  let n = 0;
+  for (const t of realTokens()) {
+    if (majors.has(t.symbol) && !seen.has(t.symbol)) seen.add(t.symbol);
+    else n++;
+  }
+  return n + hostileTokens().length;
+}
+
 export function entityTables(): string[] {
   const majorBySymbol = new Map(MAJORS.map((m, i) => [m.symbol, { ...m, ord: i }]));
   const real = realTokens();
