@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { Engine } from '../../src/core/engine/engine.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
 import { importSnapshot, type ImportOptions } from '../../src/core/snapshot/import.js';
-import type { Manifest } from '../../src/core/snapshot/layout.js';
+import { tableFile, type Manifest } from '../../src/core/snapshot/layout.js';
+import { catalog, qualifiedName } from '../../src/core/schema/catalog.js';
 import type { Cell } from '../../src/core/engine/values.js';
 import { ETL_FIXTURE, makeCryoExport, withDuckDB } from '../support/cryo-export.js';
 
@@ -130,7 +131,18 @@ function assertFixtureFigures(snap: ReturnType<typeof importedSnapshot>): void {
 }
 
 describe('import ethereum-etl CSV (export_all columns)', () => {
-  assertFixtureFigures(importedSnapshot({ from: 'ethereum-etl', inDir: ETL_FIXTURE }));
+  const snap = importedSnapshot({ from: 'ethereum-etl', inDir: ETL_FIXTURE });
+  assertFixtureFigures(snap);
+
+  it('writes every contract table with the contract\'s Parquet column types (HUGEINT stored as exact DECIMAL(38,0))', async () => {
+    const parquetType = (t: string) => (t === 'HUGEINT' ? 'DECIMAL(38,0)' : t);
+    await withDuckDB(async (c) => {
+      for (const t of catalog.tables) {
+        const r = await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${tableFile(snap.get().dir, t)}')`);
+        assert.deepEqual(r.getRows().map((x) => `${String(x[0])} ${String(x[1])}`), t.columns.map((col) => `${col.name} ${parquetType(col.type)}`), qualifiedName(t));
+      }
+    });
+  });
 });
 
 describe('import ethereum-etl stream JSON (256-bit numbers as bare JSON numbers)', () => {
