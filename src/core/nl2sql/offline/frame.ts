@@ -37,6 +37,8 @@ export interface Frame {
   categories: string[];
   addresses: string[];
   bucket?: Bucket;
+  /** "hour of the day", "day of the week": a cyclic grouping across days. */
+  cyclic?: 'hour_of_day' | 'day_of_week';
   /** Dimensions introduced by "by"/"per". */
   groupBy: Noun[];
   rank?: { dir: 'asc' | 'desc'; n?: number };
@@ -181,6 +183,7 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'category': push(frame.categories, c.value); break;
       case 'address': push(frame.addresses, c.value); break;
       case 'bucket': frame.bucket = c.value as Bucket; break;
+      case 'cyclic': frame.cyclic = c.value as 'hour_of_day' | 'day_of_week'; break;
       case 'per': frame.perRow = true; break;
       case 'which': frame.which = true; break;
       case 'when': frame.when = true; break;
@@ -210,6 +213,11 @@ function applyCues(frame: Frame, cues: Cue[]): void {
             push(frame.nouns, cues[k + 1]!.value as Noun);
             k++;
           }
+        } else if (next && next.kind === 'dex' && next.pos - c.pos <= 1) {
+          // "per DEX", "each DEX": the project
+          push(frame.groupBy, 'project');
+          push(frame.nouns, 'project');
+          k++;
         } else if (next && next.kind === 'category' && cues[k + 2]?.kind !== 'noun') {
           // "per exchange": one row per labelled address (its name)
           push(frame.groupBy, 'entity');

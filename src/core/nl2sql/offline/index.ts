@@ -128,6 +128,7 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.categories.length) m.categories = cur.categories;
   if (cur.addresses.length) m.addresses = cur.addresses;
   if (cur.bucket) m.bucket = cur.bucket;
+  if (cur.cyclic) m.cyclic = cur.cyclic;
   if (cur.groupBy.length) {
     m.groupBy = cur.groupBy;
     m.nouns = [...prev.nouns.filter((n) => !prev.groupBy.includes(n)), ...cur.groupBy];

@@ -184,6 +184,12 @@ export function interpret(f: Frame): Intent {
   if (f.projects.length > 1) pushDim(intent, dimension('project', table, f));
   if (f.tokens.length > 1 && (table === 'transfers' || table === 'prices')) pushDim(intent, dimension('token', table, f));
   if (f.categories.length > 1 && intent.labelJoin) pushDim(intent, dimension('category', table, f));
+  if (f.cyclic) {
+    const col = `{c}${spec.timeColumn}`;
+    intent.dims.unshift(f.cyclic === 'hour_of_day'
+      ? { expr: `hour(${col})`, alias: 'hour_of_day', words: 'hour of the day (UTC)' }
+      : { expr: `isodow(${col})`, alias: 'day_of_week', words: 'day of the week (1 = Monday)' });
+  }
 
   if (intent.dims.some((d) => d.expr.startsWith('l.')) && !intent.labelJoin) {
     intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
@@ -201,7 +207,7 @@ export function interpret(f: Frame): Intent {
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? (!f.which && f.pluralNouns.includes(target) ? 10 : 1) };
     return finish(intent, f);
   }
-  if (ranking && intent.bucket && !intent.dims.length && (f.which || f.rank || f.superlative) && !f.aggs.some((a) => a === 'min' || a === 'max' || a === 'avg' || a === 'median')) {
+  if (ranking && ((intent.bucket && !intent.dims.length) || (f.cyclic && intent.dims.length === 1 && !intent.bucket)) && (f.which || f.rank || f.superlative) && !f.aggs.some((a) => a === 'min' || a === 'max' || a === 'avg' || a === 'median')) {
     // "which day had the most transactions", "busiest hour"
     intent.measure = measureFor(intent, f, true);
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? 1 };
@@ -319,7 +325,7 @@ function thresholdFilter(table: Table, f: Frame): Filter {
     case 'trades': column = 'amount_usd'; unit = 'USD'; break;
     case 'blocks':
       if (f.fields.includes('base_fee') || f.units.includes('gwei')) { column = 'base_fee_per_gas_gwei'; unit = 'gwei of base fee'; }
-      else if (f.fields.includes('tx_count')) { column = 'transaction_count'; unit = 'transactions'; }
+      else if (f.fields.includes('tx_count') || f.nouns.includes('transaction')) { column = 'transaction_count'; unit = 'transactions'; }
       else { column = 'gas_used'; unit = 'gas'; }
       break;
     case 'prices': column = 'price_usd'; unit = 'USD'; break;
