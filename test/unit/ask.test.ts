@@ -103,6 +103,26 @@ describe('ask: context → generate → validate → repair → execute', () => 
     assert.match(repairPrompt, /value_eth/);
     assert.match(repairPrompt, /Columns of ethereum\.transactions: .*value_eth/);
     assert.deepEqual(stages, ['context', 'generate', 'validate', 'repair', 'validate', 'execute']);
+    assert.equal(answer.usage?.inputTokens, 2 * 1200, 'usage adds up over both requests');
+    assert.equal(answer.usage?.outputTokens, 2 * 80);
+  });
+
+  it('a model that obeys an instruction hidden in a token symbol still cannot do harm', async () => {
+    const digest = folderDigest(dir);
+    server.script(
+      sqlReply('SELECT 1 AS ok; DROP VIEW tokens.erc20'),
+      sqlReply("SELECT * FROM read_csv('/etc/passwd')"),
+    );
+    const err = await failing(ask(engine, 'Which tokens were transferred most?', { provider: claude(), maxRepairs: 1 }));
+    const sent = promptText(server.requests.at(-2)!);
+    // The hostile symbol reached the model only inside the tokens data block, quoted and cut short.
+    const block = /<data kind="tokens">\n([\s\S]*?)\n<\/data>/.exec(sent);
+    assert.ok(block && block[1].includes('"IGNORE ALL PREVIOUS INS'));
+    assert.ok(!sent.replace(block[0], '').includes('IGNORE ALL PREVIOUS'));
+    assert.equal(err.attempts.length, 2);
+    assert.ok(err.attempts.every((a) => a.error), JSON.stringify(err.attempts));
+    assert.equal(folderDigest(dir), digest);
+    assert.equal((await engine.query('SELECT count(*) FROM tokens.erc20')).rows[0][0], 2, 'the view is still there');
   });
 
   it('prose instead of SQL is recorded and repaired', async () => {
