@@ -18,6 +18,8 @@ export interface Editor {
   /** Messages of every JavaScript dialog (alert/confirm/prompt) any frame opened: must stay empty. */
   dialogs: string[];
   shot(name: string): Promise<string>;
+  /** Runs `body`; on failure saves `<name>-failure.png` first (what the editor showed), then rethrows. */
+  step<T>(name: string, body: () => Promise<T>): Promise<T>;
   /** Runs a palette command by its full title ("Onchain SQL: Ask a Question"), retrying while the extension host starts. */
   runCommand(title: string, timeoutMs?: number): Promise<void>;
   /** Answers an input box (showInputBox / quick pick filter) with text + Enter. */
@@ -80,6 +82,14 @@ export async function openEditor(opts: { files?: Record<string, string> } = {}):
         await page.screenshot({ path: file });
         return file;
       },
+      async step(name, body) {
+        try {
+          return await body();
+        } catch (e) {
+          await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-failure.png`) }).catch(() => {});
+          throw e;
+        }
+      },
       async runCommand(title, timeoutMs = 90_000) {
         const deadline = Date.now() + timeoutMs;
         for (;;) {
@@ -107,14 +117,30 @@ export async function openEditor(opts: { files?: Record<string, string> } = {}):
         await input.press('Enter');
       },
       async openFile(relPath) {
-        await page.keyboard.press('Escape');
-        await page.keyboard.press('Control+P');
-        const input = page.locator('.quick-input-widget .quick-input-box input');
-        await input.waitFor({ timeout: 10_000 });
-        await input.fill(relPath);
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relPath) }).first().waitFor({ timeout: 15_000 });
-        await input.press('Enter');
-        await page.locator(`.tab[data-resource-name="${path.basename(relPath)}"]`).first().waitFor({ timeout: 20_000 }).catch(() => {});
+        const name = path.basename(relPath);
+        const tab = page.locator(`.tabs-container .tab[data-resource-name="${name}"]`).first();
+        // Top-level files: a click in the Explorer (always indexed); else Quick Open, retried while search warms up.
+        const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+        if (!relPath.includes('/') && await row.isVisible().catch(() => false)) {
+          await row.click();
+          if (await tab.waitFor({ timeout: 30_000 }).then(() => true, () => false)) return;
+        }
+        const deadline = Date.now() + 90_000;
+        for (;;) {
+          await page.keyboard.press('Escape');
+          await page.keyboard.press('Control+P');
+          const input = page.locator('.quick-input-widget .quick-input-box input');
+          await input.waitFor({ timeout: 10_000 });
+          await input.fill(relPath);
+          const hit = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+          if (await hit.waitFor({ timeout: 5_000 }).then(() => true, () => false)) {
+            await input.press('Enter');
+            await tab.waitFor({ timeout: 30_000 });
+            return;
+          }
+          if (Date.now() > deadline) throw new Error(`Quick Open never found ${relPath}`);
+          await sleep(2_000);
+        }
       },
       async frameWith(selector, timeoutMs = 60_000) {
         const deadline = Date.now() + timeoutMs;
