@@ -93,3 +93,34 @@ test('top-level ORDER BY is detected outside subqueries, windows and strings', (
   assert.equal(hasTopLevelOrderBy('select a from t -- order by a\n'), false);
   assert.equal(hasTopLevelOrderBy('SELECT a FROM t ORDER\n  BY a DESC'), true);
 });
+
+test('runEval scores by execution, refusals included, and reports each miss', async () => {
+  const fs = await import('node:fs');
+  const { Engine } = await import('../../src/core/engine/engine.js');
+  const { runEval, formatSummary } = await import('../../src/core/eval/run.js');
+  const { OfflineProvider } = await import('../../src/core/nl2sql/offline/index.js');
+  const { makeTinySnapshot } = await import('../support/tiny-snapshot.js');
+  const dir = await makeTinySnapshot();
+  const engine = await Engine.open(dir);
+  try {
+    const report = await runEval(engine, new OfflineProvider(), [
+      { id: 'a', question: 'How many transactions are there?', sql: 'select count(*) from ethereum.transactions' },
+      { id: 'b', question: 'How many transactions failed?', sql: 'select count(*) from ethereum.transactions' },
+      { id: 'c', question: 'What is the weather?', expect: 'cannot_answer' },
+      { id: 'd', question: 'How many blocks are there?', expect: 'cannot_answer' },
+      { id: 'e', question: 'Transactions per minute please', sql: 'select 1' },
+    ], { via: 'direct' });
+    assert.deepEqual(report.results.map((r) => [r.id, r.pass]), [['a', true], ['b', false], ['c', true], ['d', false], ['e', false]]);
+    assert.equal(report.passed, 2);
+    assert.equal(report.accuracy, 0.4);
+    assert.match(report.results[1]!.reason!, /no predicted column equals reference column 1/);
+    assert.match(report.results[1]!.predictedSql!, /where not success/);
+    assert.match(report.results[3]!.reason!, /expected cannot_answer, but it answered/);
+    assert.match(report.results[4]!.error!, /^cannot_answer: /);
+    assert.deepEqual(report.byFamily['ethereum.transactions'], { total: 2, passed: 1 });
+    assert.match(formatSummary(report), /2\/5 = 40\.0% execution accuracy/);
+  } finally {
+    engine.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
