@@ -260,18 +260,20 @@ export async function buildContext(source: ContextSource, question: string, opti
   const historyText = history.map((t) => t.question).join(' ');
   const ranked = rankTables(`${question} ${historyText}`, history, cat);
 
-  // Most relevant first: full if it fits, compact if that fits, else left out; the top table always goes in.
-  let used = Math.min(EXTRAS_RESERVE, Math.floor(budget * 0.15));
+  // Relevant: a clear share of the best score, so one stray shared word does not count.
+  const top = ranked[0]?.score ?? 0;
+  const isRelevant = (r: Ranked) => r.score > 0 && r.score >= top * RELEVANCE_SHARE;
+  // Tables get the budget minus a reserve for examples and data values.
+  const tableBudget = budget - Math.min(EXTRAS_RESERVE, Math.floor(budget * 0.15));
+  let used = 0;
   const chosen = new Map<string, string>();
-  // Two passes: every table the question points at (full, else compact) before any other table.
-  const top0 = ranked[0]?.score ?? 0;
-  const pointed = (r: Ranked) => r.score > 0 && r.score >= top0 * RELEVANCE_SHARE;
+  // Relevant tables first (full if it fits, else compact), then the others; the top table always goes in.
   for (const pass of [true, false]) {
     for (const [i, r] of ranked.entries()) {
-      if (pointed(r) !== pass || chosen.has(r.name)) continue;
+      if (isRelevant(r) !== pass || chosen.has(r.name)) continue;
       const { full, compact } = rendered(r.table);
-      if (i === 0 || used + full.length <= budget) { chosen.set(r.name, full); used += full.length; }
-      else if (used + compact.length <= budget) { chosen.set(r.name, compact); used += compact.length; }
+      if (i === 0 || used + full.length <= tableBudget) { chosen.set(r.name, full); used += full.length; }
+      else if (used + compact.length <= tableBudget) { chosen.set(r.name, compact); used += compact.length; }
     }
   }
   // Catalog order in the text keeps the static part byte-identical across questions (prompt caching).
@@ -283,10 +285,7 @@ export async function buildContext(source: ContextSource, question: string, opti
     `Schema (DuckDB views over the snapshot's Parquet files):\n\n${schema.join('\n\n')}`,
   ].filter(Boolean).join('\n\n');
 
-  // Relevant: a clear share of the best score, so one stray shared word does not count.
-  const top = ranked[0]?.score ?? 0;
-  const relevant = ranked.filter((r) => r.score > 0 && r.score >= top * RELEVANCE_SHARE && chosen.has(r.name));
-  used -= Math.min(EXTRAS_RESERVE, Math.floor(budget * 0.15)); // the reserve is now for the extras below
+  const relevant = ranked.filter((r) => isRelevant(r) && chosen.has(r.name));
   const dynamic: string[] = [renderFacts(source.manifest)];
   if (relevant.length) dynamic.push(`Most relevant tables for this question: ${relevant.map((r) => r.name).join(', ')}.`);
 
