@@ -105,3 +105,55 @@ suite('Chat participant', () => {
     assert.match(stream.text, /cancel/i);
   });
 });
+
+/** A stand-in for an editor model (vscode.lm): replies from a script and records what it was sent. */
+function fakeModel(replies: string[]): { model: vscode.LanguageModelChat; prompts: string[] } {
+  const prompts: string[] = [];
+  const model = {
+    id: 'fake-model', name: 'Fake Model', vendor: 'test', family: 'fake', version: '1', maxInputTokens: 100_000,
+    countTokens: async () => 1,
+    sendRequest: async (messages: vscode.LanguageModelChatMessage[]) => {
+      assert.equal(messages.length, 1, 'one user message');
+      assert.equal(messages[0].role, vscode.LanguageModelChatMessageRole.User);
+      const text = messages[0].content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+      prompts.push(text);
+      const reply = replies[Math.min(prompts.length - 1, replies.length - 1)];
+      return { text: (async function* () { yield reply; })(), stream: (async function* () { yield new vscode.LanguageModelTextPart(reply); })() };
+    },
+  } as unknown as vscode.LanguageModelChat;
+  return { model, prompts };
+}
+
+suite('Editor model provider (vscode.lm)', () => {
+  suiteSetup(async () => {
+    await api();
+    await setSetting('provider', 'auto');
+  });
+  suiteTeardown(async () => {
+    await setSetting('provider', undefined);
+  });
+
+  test('@onchain uses the model the user picked; a prose reply is repaired into SQL', async () => {
+    const { chatHandler } = await api();
+    const { model, prompts } = fakeModel([
+      'Sure! Blocks are produced every 12 seconds.',
+      'Here it is: {"sql": "SELECT count(*) AS blocks FROM ethereum.blocks", "explanation": "Counts blocks.", "chart": null}',
+    ]);
+    const stream = new RecordingStream();
+    const cts = new vscode.CancellationTokenSource();
+    const result = await chatHandler({ prompt: 'How many blocks are there?', model }, { history: [] }, stream, cts.token);
+    assert.equal(prompts.length, 2, 'one try and one repair');
+    assert.match(prompts[0], /ethereum\.blocks/, 'the schema is in the prompt');
+    assert.match(prompts[0], /snapshot_time\(\)/, 'the rules are in the prompt');
+    assert.match(prompts[1], /did not return SQL/, 'the repair says what was wrong');
+    assert.match(stream.text, /SELECT count\(\*\) AS blocks FROM ethereum\.blocks/);
+    assert.match(stream.text, /Fake Model/);
+    assert.equal((result.metadata as { sql: string }).sql, 'SELECT count(*) AS blocks FROM ethereum.blocks');
+  });
+
+  test('a model that declines gives a clear cannot-answer message', async () => {
+    const { session } = await api();
+    const { model } = fakeModel(['{"sql": "", "explanation": "There is no NFT table in this schema."}']);
+    await assert.rejects(session.ask('Which NFT sold for the most?', { model }), (e: Error & { code?: string }) => e.code === 'cannot_answer' && /NFT/.test(e.message));
+  });
+});
