@@ -56,6 +56,18 @@ describe('Engine on a real snapshot', () => {
     }
   });
 
+  it('serves overlapping next() calls one after another, in order', async () => {
+    const cursor = await engine.openCursor('SELECT r.range AS i FROM range(20000) r', { maxRows: 20_000 });
+    try {
+      const pages = await Promise.all([cursor.next(3000), cursor.next(3000), cursor.next(3000), cursor.next(20000)]);
+      const seen = pages.flatMap((p) => (p ?? []).map((row) => row[0]));
+      assert.deepEqual(seen, Array.from({ length: 20000 }, (_, i) => i));
+      assert.equal(await cursor.next(10), null);
+    } finally {
+      cursor.close();
+    }
+  });
+
   it('counts only execution against the timeout, not a reader pausing between pages', async () => {
     const cursor = await engine.openCursor('SELECT r.range AS i FROM range(10000) r', { maxRows: 10_000, timeoutMs: 300 });
     try {
@@ -358,6 +370,27 @@ describe('Engine.open on broken snapshots', () => {
       assert.equal(err.code, 'snapshot_corrupt');
       assert.match(err.message, /dex\.trades/);
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a table file damaged or deleted after open as snapshot_corrupt, not as an SQL error', async () => {
+    const dir = await makeTinySnapshot();
+    const engine = await Engine.open(dir, { threads: 1 });
+    try {
+      assert.deepEqual((await engine.query('SELECT count(*) FROM ethereum.transactions')).rows, [[1000]]);
+      fs.writeFileSync(path.join(dir, 'ethereum', 'transactions.parquet'), 'junk'.repeat(100));
+      const damaged = await rejection(engine.query('SELECT count(*) FROM ethereum.transactions'));
+      assert.equal(damaged.code, 'snapshot_corrupt');
+      assert.match(damaged.message, /ethereum[/\\]transactions\.parquet/);
+      fs.rmSync(path.join(dir, 'ethereum', 'blocks.parquet'));
+      const deleted = await rejection(engine.query('SELECT count(*) FROM ethereum.blocks'));
+      assert.equal(deleted.code, 'snapshot_corrupt');
+      assert.match(deleted.message, /ethereum[/\\]blocks\.parquet/);
+      // Tables whose files are intact still answer.
+      assert.deepEqual((await engine.query('SELECT count(*) FROM labels.addresses')).rows, [[0]]);
+    } finally {
+      engine.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -7,6 +7,7 @@ import { MANIFEST_FILE, tableFile, type Manifest } from '../snapshot/layout.js';
 import { OnchainSqlError, toOnchainSqlError } from '../errors.js';
 import { validateSql, type ValidatedSql } from '../sql/validate.js';
 import { toCell, type Cell } from './values.js';
+import { snapshotFileError } from './file-errors.js';
 
 export interface ColumnInfo {
   name: string;
@@ -275,6 +276,7 @@ export class Cursor {
   private delivered = 0;
   private done = false;
   private released = false;
+  private queue: Promise<unknown> = Promise.resolve();
   private cancelReason: 'cancelled' | 'timeout' | null = null;
   private timer: NodeJS.Timeout | undefined;
   /** Execution time still allowed, in ms (Infinity: no timeout). */
@@ -361,8 +363,18 @@ export class Cursor {
     }
   }
 
-  /** Up to `n` more rows, or null when the result (or the row cap) is exhausted. */
-  async next(n: number): Promise<Cell[][] | null> {
+  /**
+   * Up to `n` more rows, or null when the result (or the row cap) is exhausted.
+   * Calls are served one after another (a DuckDB result must not be fetched
+   * from twice at once), so overlapping pages from a UI arrive in order.
+   */
+  next(n: number): Promise<Cell[][] | null> {
+    const page = this.queue.then(() => this.nextNow(n));
+    this.queue = page.catch(() => undefined);
+    return page;
+  }
+
+  private async nextNow(n: number): Promise<Cell[][] | null> {
     const maxRows = this.options.maxRows ?? DEFAULT_MAX_ROWS;
     const want = Math.min(n, maxRows - this.delivered);
     if (want <= 0) {
@@ -444,6 +456,8 @@ export class Cursor {
     }
     if (this.cancelReason === 'cancelled') return cancelledError();
     const err = toOnchainSqlError(e);
+    const fileError = snapshotFileError(err.message);
+    if (fileError) return fileError;
     if (/Out of Memory|memory limit/i.test(err.message)) {
       return new OnchainSqlError('resource_limit', `The query needs more memory than allowed: ${err.message}. Aggregate more, or add a LIMIT.`);
     }

@@ -1,5 +1,6 @@
 import { StatementType, type DuckDBConnection, type DuckDBExtractedStatements, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { OnchainSqlError } from '../errors.js';
+import { snapshotFileError } from '../engine/file-errors.js';
 import type { ColumnInfo } from '../engine/engine.js';
 import { catalog, findTable, qualifiedName, type TableSpec } from '../schema/catalog.js';
 import { serializeSql, type StatementRefs, type TableRef } from './duckdb-ast.js';
@@ -253,6 +254,8 @@ function tablesInScope(refs: StatementRefs): TableSpec[] {
 /** Turns DuckDB's binder message into one that names the problem and the nearest real names. */
 function bindError(duckdbMessage: string, refs: StatementRefs): OnchainSqlError {
   const message = firstLines(duckdbMessage);
+  const fileError = snapshotFileError(message);
+  if (fileError) return fileError;
   const column = /Referenced column "([^"]+)" not found/.exec(message) ?? /does not have a column named "([^"]+)"/.exec(message);
   if (column) {
     const name = column[1]!;
