@@ -249,7 +249,8 @@ describe('ask: context → generate → validate → repair → execute', () => 
       execFile(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/cli/main.ts', 'ask', ...args, '--snapshot', dir], {
         cwd: ROOT,
         env: { ...process.env, ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: server.baseURL, ONCHAIN_SQL_MODEL: 'claude-sonnet-5-5' },
-        timeout: 60_000,
+        // Generous: each run starts tsx and DuckDB, and CI machines here are shared.
+        timeout: 180_000,
       }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
     });
     server.script(sqlReply('SELECT count(*) AS failed FROM ethereum.transactions WHERE NOT success', 'Counts failed transactions.'));
