@@ -218,7 +218,7 @@ function applyCues(frame: Frame, cues: Cue[]): void {
           push(frame.groupBy, 'project');
           push(frame.nouns, 'project');
           k++;
-        } else if (next && next.kind === 'category' && cues[k + 2]?.kind !== 'noun') {
+        } else if (next && next.kind === 'category' && cues[k + 2]?.kind !== 'noun' && (c.value === 'per' || (cues[k - 1]?.kind !== 'dir' && cues[k - 1]?.kind !== 'verb'))) {
           // "per exchange": one row per labelled address (its name)
           push(frame.groupBy, 'entity');
         } else if (next && (next.kind === 'project' || next.kind === 'token') && frame.versus) {
@@ -244,12 +244,12 @@ function applyCues(frame: Frame, cues: Cue[]): void {
         const n = Number(c.value);
         const prev = cues[k - 1];
         const next = cues[k + 1];
-        const adjacent = (x: Cue | undefined) => x && (x.kind === 'rank' || x.kind === 'super' || (x.kind === 'agg' && x.value === 'latest')) && Math.abs(x.pos - c.pos) <= 2;
+        const adjacent = (x: Cue | undefined) => x && (x.kind === 'rank' || x.kind === 'super' || x.kind === 'which' || (x.kind === 'agg' && x.value === 'latest')) && Math.abs(x.pos - c.pos) <= 2;
         if (prev?.kind === 'noun' && prev.value === 'version' && Number.isInteger(n)) {
           push(frame.versions, c.value);
         } else if ((adjacent(prev) || adjacent(next)) && Number.isInteger(n) && n > 0 && n <= 10_000) {
           const cue = (adjacent(prev) ? prev : next)!;
-          const dir = (cue.kind === 'agg' ? 'desc' : cue.value) as 'asc' | 'desc';
+          const dir = (cue.kind === 'agg' || cue.kind === 'which' ? 'desc' : cue.value) as 'asc' | 'desc';
           frame.rank = { dir: frame.rank?.dir ?? dir, n };
         } else {
           frame.unknown.push(c.value);

@@ -184,6 +184,10 @@ export function interpret(f: Frame): Intent {
   if (f.projects.length > 1) pushDim(intent, dimension('project', table, f));
   if (f.tokens.length > 1 && (table === 'transfers' || table === 'prices')) pushDim(intent, dimension('token', table, f));
   if (f.categories.length > 1 && intent.labelJoin) pushDim(intent, dimension('category', table, f));
+  // "compare uniswap versions by volume": a comparison across a named dimension
+  if (f.versus && !f.rank && !f.which && !f.superlative) {
+    for (const n of f.nouns) if (DIMENSIONS.has(n) && f.pluralNouns.includes(n) && !f.groupBy.includes(n)) pushDim(intent, dimension(n, table, f));
+  }
   if (f.cyclic) {
     const col = `{c}${spec.timeColumn}`;
     intent.dims.unshift(f.cyclic === 'hour_of_day'
@@ -381,8 +385,9 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   if (f.aggs.includes('share') || f.aggs.includes('percent')) return shareMeasure(intent, f);
 
   // Distinct counts: "unique senders", "how many traders".
+  const grouped = (n: Noun) => { try { return intent.dims.some((d) => d.alias === dimension(n, t, f).alias); } catch { return false; } };
   const distinctNoun = f.nouns.find((n) => ['sender', 'receiver', 'address', 'trader', 'pool', 'pair', 'token', 'miner', 'contract', 'project'].includes(n) && !f.groupBy.includes(n)
-    && !(n === 'contract' && f.conds.includes('created')));
+    && !(n === 'contract' && f.conds.includes('created')) && !grouped(n));
   if (!ranking && distinctNoun && (f.aggs.includes('distinct') || f.aggs.includes('count')) && !f.fields.length) {
     const d = distinctNoun === 'token' && t === 'transfers' ? { expr: '{c}symbol', alias: 'symbol', words: 'token' } : dimension(distinctNoun, t, f);
     return { agg: 'count_distinct', column: d.expr, alias: `distinct_${d.alias}`, words: `distinct ${d.words}s` };

@@ -107,6 +107,7 @@ export function extractTime(words: Word[]): TimeMatch | undefined {
       const extra = t(end) === 'so' && t(end + 1) === 'far' ? 2 : 0;
       return { window: { kind: 'today' }, used: range(t(i - 1) === 'far' && t(i - 2) === 'so' ? i - 2 : leadStart(i), end + extra) };
     }
+    if ((w === 'since' || w === 'after') && t(i + 1) === 'midnight') return { window: { kind: 'today' }, used: range(i, i + 2) };
     if (w === 'yesterday') return { window: { kind: 'yesterday' }, used: range(leadStart(i), i + 1) };
     if (w === 'this' && t(i + 1) === 'week') return { window: { kind: 'thisWeek' }, used: range(t(i - 1) === 'far' && t(i - 2) === 'so' ? i - 2 : leadStart(i), i + 2) };
     if (w === 'week' && t(i + 1) === 'to' && t(i + 2) === 'date') return { window: { kind: 'thisWeek' }, used: range(leadStart(i), i + 3) };
