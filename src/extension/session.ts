@@ -175,10 +175,16 @@ export class Session implements vscode.Disposable {
         const t0 = performance.now();
         const { buildSnapshot } = await loadBuildModule().catch((e: unknown) => { throw toOnchainSqlError(e); });
         const build = buildSnapshot({ outDir: tmp, scale: options.scale, seed: options.seed ?? SAMPLE_SEED, onProgress: (m) => progress.report({ message: m }) });
-        const manifest = await raceCancellation(build, token, () => {
-          // The build keeps running to its end; its output is then discarded.
-          build.finally(() => fs.rmSync(tmp, { recursive: true, force: true })).catch(() => undefined);
-        });
+        let manifest: Manifest;
+        try {
+          manifest = await raceCancellation(build, token, () => {
+            // The build keeps running to its end; its output is then discarded.
+            build.finally(() => fs.rmSync(tmp, { recursive: true, force: true })).catch(() => undefined);
+          });
+        } catch (e) {
+          if (!token.isCancellationRequested) fs.rmSync(tmp, { recursive: true, force: true });
+          throw e;
+        }
         fs.rmSync(options.outDir, { recursive: true, force: true });
         fs.renameSync(tmp, options.outDir);
         this.output.info(`Built sample snapshot (scale ${options.scale}) in ${options.outDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
