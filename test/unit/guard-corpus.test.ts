@@ -12,7 +12,7 @@ import { loadGuardCorpus, type GuardCase } from '../support/guard-corpus.js';
 const TIMEOUT_MS = 1000;
 const MAX_ROWS = 1000;
 /** A refusal must come from the guard, fast, even for 10,000 parentheses or a 1 MB literal. */
-const REFUSAL_BUDGET_MS = 3000;
+const REFUSAL_BUDGET_MS = 1500;
 
 function fileHashes(dir: string): Map<string, string> {
   const out = new Map<string, string>();

@@ -11,56 +11,73 @@
  * escapes, $tag$ dollar quotes and nested block comments as DuckDB does.
  */
 export function blankNonCode(sql: string): string {
+  if (sql === lastInput) return lastOutput;
   const out: string[] = [];
-  let i = 0;
   const n = sql.length;
-  const blank = (from: number, to: number) => { for (let k = from; k < to; k++) out.push(sql[k] === '\n' ? '\n' : ' '); };
+  let copied = 0;
+  // Copies code as is and the inside of strings/comments as spaces (newlines kept), in slices.
+  const blank = (from: number, to: number) => {
+    out.push(sql.slice(copied, from), sql.slice(from, to).replace(/[^\n]/g, ' '));
+    copied = to;
+  };
+  let i = 0;
   while (i < n) {
-    const ch = sql[i]!;
-    const next = sql[i + 1];
-    if (ch === '-' && next === '-') {
+    const ch = sql.charCodeAt(i);
+    const next = sql.charCodeAt(i + 1);
+    if (ch === 45 /* - */ && next === 45) {
       const end = sql.indexOf('\n', i);
       const stop = end === -1 ? n : end;
       blank(i, stop);
       i = stop;
-    } else if (ch === '/' && next === '*') {
+    } else if (ch === 47 /* / */ && next === 42 /* * */) {
       let depth = 1;
       let j = i + 2;
       while (j < n && depth > 0) {
-        if (sql[j] === '/' && sql[j + 1] === '*') { depth++; j += 2; } else if (sql[j] === '*' && sql[j + 1] === '/') { depth--; j += 2; } else j++;
+        const a = sql.charCodeAt(j);
+        const b = sql.charCodeAt(j + 1);
+        if (a === 47 && b === 42) { depth++; j += 2; } else if (a === 42 && b === 47) { depth--; j += 2; } else j++;
       }
       blank(i, j);
       i = j;
-    } else if (ch === "'" || ch === '"') {
-      const backslashEscapes = ch === "'" && i > 0 && /[eE]/.test(sql[i - 1]!) && !/\w/.test(sql[i - 2] ?? '');
+    } else if (ch === 39 /* ' */ || ch === 34 /* " */) {
+      const quote = sql[i]!;
+      const backslashEscapes = ch === 39 && i > 0 && /[eE]/.test(sql[i - 1]!) && !/\w/.test(sql[i - 2] ?? '');
       let j = i + 1;
       while (j < n) {
-        if (backslashEscapes && sql[j] === '\\') { j += 2; continue; }
-        if (sql[j] === ch) {
-          if (sql[j + 1] === ch) { j += 2; continue; }
+        const c = sql[j];
+        if (backslashEscapes && c === '\\') { j += 2; continue; }
+        if (c === quote) {
+          if (sql[j + 1] === quote) { j += 2; continue; }
           break;
         }
         j++;
       }
-      out.push(ch);
+      // Keep the quotes themselves, so `'…'` still reads as a literal.
       blank(i + 1, Math.min(j, n));
-      if (j < n) out.push(ch);
       i = j + 1;
-    } else if (ch === '$' && /^\$[A-Za-z_]*\$/.test(sql.slice(i, i + 64)) && !/\w/.test(sql[i - 1] ?? '')) {
-      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i, i + 64))![0];
+    } else if (ch === 36 /* $ */ && !/\w/.test(sql[i - 1] ?? '')) {
+      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i, i + 64))?.[0];
+      if (!tag) { i++; continue; }
       const end = sql.indexOf(tag, i + tag.length);
       const stop = end === -1 ? n : end + tag.length;
-      out.push("'");
-      blank(i + 1, stop - 1);
-      if (stop - i > 1) out.push("'");
+      out.push(sql.slice(copied, i), "'");
+      copied = i + 1;
+      blank(i + 1, Math.max(i + 1, stop - 1));
+      if (stop - i > 1) { out.push("'"); copied = stop; }
       i = stop;
     } else {
-      out.push(ch);
       i++;
     }
   }
-  return out.join('');
+  out.push(sql.slice(copied));
+  lastInput = sql;
+  lastOutput = out.join('');
+  return lastOutput;
 }
+
+// One-entry cache: validation asks for the code view of the same text several times.
+let lastInput = '';
+let lastOutput = '';
 
 /** The first few keywords of the statement, upper-cased (leading parentheses skipped). */
 export function leadingKeywords(sql: string, count = 3): string[] {

@@ -32,12 +32,14 @@ const NAMESPACE_LIST = [...new Set(catalog.tables.map((t) => `${t.namespace}.*`)
 /**
  * Checks that `input` is exactly one read-only SELECT (or WITH … SELECT, FROM-first
  * SELECT, VALUES, or PIVOT with an IN list) over the contract's tables, and
- * returns it prepared by DuckDB. Layers, cheapest first:
- *  1. text: empty, length, NUL bytes, invisible characters, nesting depth;
- *  2. DuckDB's statement splitter: exactly one statement;
- *  3. DuckDB's parse tree (json_serialize_sql): SELECT only, every table a
- *     contract table or CTE, table functions allow-listed, scalar functions not denied;
- *  4. DuckDB's binder (prepare), only for a statement already known to be a SELECT.
+ * returns it prepared by DuckDB. Layers, cheapest first (details in ./README.md):
+ *  1. text: length, empty, NUL bytes, invisible characters, nesting depth;
+ *  2. first word: must be able to begin a query (else refused before DuckDB sees it);
+ *  3. DuckDB's parse tree (json_serialize_sql): one SELECT, every table a contract
+ *     table or CTE, table functions allow-listed, scalar functions not denied;
+ *  4. unquoted 0x… literals;
+ *  5. DuckDB's statement splitter (exactly one) and binder (prepare), only for a
+ *     statement already known to be a single SELECT.
  * node-sql-parser only names refused statements more precisely; it never refuses.
  * EXPLAIN, DESCRIBE, SHOW and SUMMARIZE are refused (run the SELECT itself).
  */
@@ -51,16 +53,23 @@ export async function validateSql(conn: DuckDBConnection, input: string): Promis
   return prepare(extracted, sql, refs);
 }
 
+/**
+ * Trimmed, without trailing semicolons. A loop, not a regex: `/[;\s]+$/` is
+ * quadratic on text like "; ; ; … x" (100,000 characters blocked the event loop for 38 s).
+ */
 function normalise(input: string): string {
-  return input.trim().replace(/[;\s]+$/, '');
+  const sql = input.trim();
+  let end = sql.length;
+  while (end > 0 && (sql[end - 1] === ';' || /\s/.test(sql[end - 1]!))) end--;
+  return sql.slice(0, end);
 }
 
 function checkText(sql: string): void {
-  if (!sql || !blankNonCode(sql).replace(/[;\s]/g, '')) {
-    throw new OnchainSqlError('empty_sql', sql ? 'The SQL holds only comments: there is no statement to run.' : 'The SQL is empty.');
-  }
   if (sql.length > MAX_SQL_LENGTH) {
     throw new OnchainSqlError('too_long', `The SQL is ${sql.length} characters long; the limit is ${MAX_SQL_LENGTH}. Aggregate in SQL instead of listing values.`);
+  }
+  if (!sql || !blankNonCode(sql).replace(/[;\s]/g, '')) {
+    throw new OnchainSqlError('empty_sql', sql ? 'The SQL holds only comments: there is no statement to run.' : 'The SQL is empty.');
   }
   if (sql.includes('\0')) throw new OnchainSqlError('parse_error', 'The SQL contains a NUL byte (\\0); remove it.');
   const invisible = oddCharacters(sql).filter((c) => c.kind === 'invisible');
