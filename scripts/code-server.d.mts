@@ -30,3 +30,4 @@ export function installVsix(cs: CodeServer, vsix: string, dirs: { extensionsDir:
 export function launchBrowser(profileDir: string, options?: { headless?: boolean; viewport?: { width: number; height: number } }): Promise<BrowserContext>;
 export function ensureSampleSnapshot(): string;
 export function isCI(): boolean;
+export function killServersOnSignals(): void;

@@ -209,6 +209,16 @@ export function removeDir(dir) {
   try { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* best effort */ }
 }
 
+// Servers still running, so an exit (or a signal, with killServersOnSignals) never leaves one behind:
+// they run detached in their own process group and would otherwise outlive us.
+const live = new Set();
+process.on('exit', () => { for (const pid of live) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } } });
+
+/** For test runners: SIGINT/SIGTERM/SIGHUP end the process (and so its servers) right away. */
+export function killServersOnSignals() {
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(sig, () => process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1)));
+}
+
 /**
  * Starts code-server; resolves once it listens. `stateDir` holds XDG dirs, TMPDIR,
  * and (unless given) the user-data and extensions dirs.
@@ -240,10 +250,12 @@ export function startCodeServer(cs, {
   delete env.ELECTRON_RUN_AS_NODE;
   // Own process group, so stop() also ends the extension host and file watchers.
   const child = spawn(cs.node, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  live.add(child.pid);
   let log = '';
   let exited = false;
   let resolved = false;
   const exitPromise = new Promise((resolve) => child.on('exit', (code, signal) => { exited = true; resolve({ code, signal }); }));
+  exitPromise.then(() => setTimeout(() => live.delete(child.pid), 6000)); // the group may outlive its leader briefly
   const stop = async () => {
     if (!exited) {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }

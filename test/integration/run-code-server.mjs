@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format, parseArgs } from 'node:util';
 import {
-  REPO_ROOT, ensureCodeServer, ensureSampleSnapshot, isCI, launchBrowser, makeTempDir, removeDir, startCodeServer,
+  REPO_ROOT, ensureCodeServer, ensureSampleSnapshot, isCI, killServersOnSignals, launchBrowser, makeTempDir, removeDir, startCodeServer,
 } from '../../scripts/code-server.mjs';
 
 const RESULT_MARKER = 'ONCHAIN_SQL_MOCHA_RESULT'; // printed by test/integration/index.ts
@@ -138,5 +138,6 @@ async function main() {
   }
 }
 
+killServersOnSignals();
 fs.mkdirSync(path.join(REPO_ROOT, 'test-results', 'screenshots'), { recursive: true });
 await main();

@@ -27,11 +27,14 @@ test('the example notebook runs with outputs', { timeout: 600_000 }, async () =>
     let pass = 0;
     const deadline = Date.now() + 240_000;
     while (seen.size < CODE_CELLS && Date.now() < deadline) {
-      for (const row of await page.locator('.notebook-editor .code-cell-row').all()) {
-        const text = await row.innerText().catch(() => '');
-        const order = /\[(\d+)\]/.exec(text)?.[1];
-        if (order && await row.locator('.codicon-check').count()) seen.add(order);
-        if (await row.locator('.codicon-error').count()) errors++;
+      const rows = await page.evaluate(() => [...document.querySelectorAll('.notebook-editor .code-cell-row')].map((row) => ({
+        order: /\[(\d+)\]/.exec(row.querySelector('.cell-execution-order')?.textContent ?? '')?.[1],
+        ok: !!row.querySelector('.codicon-notebook-state-success'),
+        error: !!row.querySelector('.codicon-notebook-state-error'),
+      })));
+      for (const r of rows) {
+        if (r.order && r.ok) seen.add(r.order);
+        if (r.error) errors++;
       }
       await page.locator('.notebook-editor .monaco-list').first().hover();
       await page.mouse.wheel(0, ++pass % 5 === 0 ? -10_000 : 600); // down, and every fifth pass back to the top

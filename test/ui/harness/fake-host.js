@@ -83,7 +83,7 @@
   function onPanel(msg) {
     switch (msg.type) {
       case 'ready':
-        send({ type: 'result', result: result() });
+        send({ type: 'result', result: result(), generation });
         break;
       case 'requestRows': {
         if (msg.generation !== generation) return send({ type: 'rowsError', requestId: msg.requestId, generation: msg.generation, message: '' });

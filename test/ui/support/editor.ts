@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import {
-  REPO_ROOT, ensureCodeServer, launchBrowser, makeTempDir, removeDir, startCodeServer, type RunningServer,
+  REPO_ROOT, ensureCodeServer, killServersOnSignals, launchBrowser, makeTempDir, removeDir, startCodeServer, type RunningServer,
 } from '../../../scripts/code-server.mjs';
 
 export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
@@ -44,7 +44,10 @@ function makeWorkspace(dir: string, files: Record<string, string>): void {
   }
 }
 
+let signalsHooked = false;
+
 export async function openEditor(opts: { files?: Record<string, string> } = {}): Promise<Editor> {
+  if (!signalsHooked) { killServersOnSignals(); signalsHooked = true; }
   const cs = await ensureCodeServer();
   const state = makeTempDir('ocs-ui');
   const workspace = path.join(state, 'workspace');
