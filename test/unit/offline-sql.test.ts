@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { ask } from '../../src/core/ask.js';
 import { Engine } from '../../src/core/engine/engine.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
 import { OfflineProvider } from '../../src/core/nl2sql/offline/index.js';
@@ -105,6 +106,13 @@ describe('offline SQL on a real snapshot', () => {
     const want = await engine.query("select count(*) from tokens.transfers where symbol = 'USDC'");
     assert.equal(got.rows[0]![0], want.rows[0]![0]);
     assert.equal(got.rows[0]![0], 40);
+  });
+
+  test('through ask(), the explanation names the snapshot day even for a provider built without it', async () => {
+    const a = await ask(engine, 'How many transactions happened today?', { provider: new OfflineProvider() });
+    assert.equal(a.explanation, "Counts transactions since the start of the snapshot's last day (2026-01-01 UTC).");
+    assert.deepEqual(a.rows, [[1000]]);
+    assert.equal(a.chart, null);
   });
 
   test('the snapshot’s hostile symbol is never matchable, and questions quoting it are refused', async () => {

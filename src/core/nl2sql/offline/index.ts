@@ -57,12 +57,14 @@ export class OfflineProvider implements Provider {
       // Deterministic: asking again would give the same SQL, so say why it failed instead.
       throw new OnchainSqlError('cannot_answer', `I can't answer that offline: my SQL failed on this snapshot (${request.repair.error.split('\n')[0]}).`, suggestionsFor(undefined));
     }
-    const { sql, explanation, chart } = this.translate(request.question, request.history);
+    // The context names snapshot_time() (context.ts); use its day in explanations when the provider was not told it.
+    const fromContext = /snapshot_time\(\) = TIMESTAMP '(\d{4}-\d{2}-\d{2})/.exec(request.context)?.[1];
+    const { sql, explanation, chart } = this.translate(request.question, request.history, fromContext);
     return { sql, explanation, chart, model: 'offline-translator' };
   }
 
   /** Question (+ history) → SQL, or an OnchainSqlError('cannot_answer') with suggestions. */
-  translate(question: string, history: Turn[] = []): Translation {
+  translate(question: string, history: Turn[] = [], lastDay = this.lastDay): Translation {
     if (!question.trim()) throw new OnchainSqlError('empty_question', 'The question is empty.');
     if (question.length > 2000) {
       throw new OnchainSqlError('cannot_answer', "I can't answer that offline: the question is too long for the offline translator (over 2,000 characters).", suggestionsFor(undefined));
@@ -86,7 +88,7 @@ export class OfflineProvider implements Provider {
       }
       throw e;
     }
-    const built = buildSql(intent, this.lastDay);
+    const built = buildSql(intent, lastDay ?? this.lastDay);
     return { ...built, intent, frame };
   }
 
