@@ -131,7 +131,7 @@ function rowCountText(r: ResultView): string {
   return `${n} row${r.rowCount === 1 ? '' : 's'}${r.truncated ? ` (first ${formatCount(r.maxRows)} shown; more exist)` : ''}`;
 }
 
-function renderResult(r: ResultView): void {
+function renderResult(r: ResultView, generation: number): void {
   teardown();
   current = r;
   root.append(questionHeader(r.question, r.sql));
@@ -148,7 +148,7 @@ function renderResult(r: ResultView): void {
   root.append(chart.element);
 
   cache = new PageCache((req) => host.post({ type: 'requestRows', ...req }), r.rowCount);
-  cache.reset(0, r.rowCount, r.firstRows);
+  cache.reset(generation, r.rowCount, r.firstRows);
   const c = cache;
   grid = new Grid({
     columns: r.columns,
@@ -193,7 +193,7 @@ window.addEventListener('message', (event: MessageEvent<PanelToWebview>) => {
       break;
     }
     case 'result':
-      renderResult(msg.result);
+      renderResult(msg.result, msg.generation);
       break;
     case 'error':
       renderError(msg);

@@ -82,6 +82,8 @@ export class Grid {
     this.rowCount = n;
     this.grid.setAttribute('aria-rowcount', String(n + 1));
     this.body.style.height = `${n * ROW_HEIGHT}px`;
+    // A short result gets a short grid (header + rows + a scrollbar's room); CSS caps it at 60vh.
+    this.scroller.style.setProperty('--grid-content-height', `${(n + 1) * ROW_HEIGHT + 18}px`);
     if (this.focusRow >= n) this.focusRow = n - 1;
     this.schedule();
   }

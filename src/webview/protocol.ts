@@ -50,7 +50,8 @@ export interface ResultView {
 export type PanelToWebview =
   | { type: 'running'; question?: string; sql?: string; stage: string }
   | { type: 'progress'; stage: string }
-  | { type: 'result'; result: ResultView }
+  /** `generation` numbers the row order: row requests and replies carry it, stale ones are ignored. */
+  | { type: 'result'; result: ResultView; generation: number }
   | { type: 'error'; question?: string; sql?: string; code?: string; message: string; suggestions?: string[]; attempts: Attempt[] }
   | { type: 'rows'; requestId: number; generation: number; start: number; rows: Cell[][] }
   | { type: 'rowsError'; requestId: number; generation: number; message: string }

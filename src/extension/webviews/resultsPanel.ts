@@ -215,7 +215,7 @@ export class ResultsPanel {
       timings: answer.timings,
       firstRows: answer.rows.slice(0, MAX_CHART_ROWS),
     };
-    this.post({ type: 'result', result: this.view });
+    this.post({ type: 'result', result: this.view, generation: this.generation });
     if (!complete) void this.countRows();
   }
 
@@ -244,9 +244,9 @@ export class ResultsPanel {
     switch (m.type) {
       case 'ready':
         if (this.lastMessage?.type === 'result' && this.view) {
-          // A reloaded webview (panel hidden and shown again) starts from generation 0.
-          this.post({ type: 'result', result: this.view });
-          if (this.sort || this.generation !== 0) this.post({ type: 'sorted', generation: this.generation, sort: this.sort, ...(this.count ?? { rowCount: this.view.rowCount, exact: false, truncated: false }) });
+          // A (re)loaded webview: the result again, then the sort order if the user had sorted.
+          this.post({ type: 'result', result: this.view, generation: this.generation });
+          if (this.sort) this.post({ type: 'sorted', generation: this.generation, sort: this.sort, ...(this.count ?? { rowCount: this.view.rowCount, exact: false, truncated: false }) });
         } else if (this.lastMessage) this.post(this.lastMessage);
         break;
       case 'cancel':
