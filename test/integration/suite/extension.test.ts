@@ -113,6 +113,28 @@ suite('Extension host', () => {
     fs.rmSync(empty, { recursive: true, force: true });
   });
 
+  test('Build Sample builds a small snapshot through a progress notification, and it can be chosen', async function () {
+    this.timeout(180_000);
+    const { session } = await api();
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'ocs-build-'));
+    const out = path.join(parent, 'tiny');
+    let fired = 0;
+    const sub = session.onDidChangeSnapshot(() => fired++);
+    const manifest = await session.buildSample({ scale: 0.02, outDir: out });
+    sub.dispose();
+    assert.equal(manifest.synthetic, true);
+    assert.ok(fs.existsSync(path.join(out, 'manifest.json')));
+    assert.deepEqual(fs.readdirSync(parent), ['tiny'], 'no temporary build folder left behind');
+    assert.equal(fired, 0, 'building a folder that is not active does not switch snapshots');
+    await vscode.commands.executeCommand('onchainSql.chooseSnapshot', out);
+    assert.equal(session.activeSnapshot().dir, out);
+    const a = await session.runSql('SELECT count(*) FROM ethereum.transactions');
+    assert.ok(Number(a.rows[0][0]) > 0);
+    assert.equal(Number(a.rows[0][0]), manifest.rowCounts['ethereum.transactions'] ?? Number(a.rows[0][0]));
+    await vscode.commands.executeCommand('onchainSql.chooseSnapshot', '');
+    fs.rmSync(parent, { recursive: true, force: true });
+  });
+
   test('Insert into Notebook opens a notebook with a question cell and a SQL cell', async () => {
     await api();
     await vscode.commands.executeCommand('onchainSql.insertIntoNotebook', { question: 'How many blocks?', sql: 'SELECT count(*) FROM ethereum.blocks' });
