@@ -148,7 +148,11 @@ export function buildChartData(
     const datasets = [...bySeries].map(([label, m]) => ({ label, values: labels.map((_, i) => m.get(i) ?? null) }));
     return { ...base, labels, datasets };
   }
-  const labels = used.map((r) => displayLabel(cellToText(r[choice.x]), 80));
+  // Several category columns (project, version) name a bar together: "uniswap 3", not "uniswap" twice.
+  const labelCols = roleOf(xCol) === 'category'
+    ? [choice.x, ...columns.flatMap((c, i) => (i !== choice.x && roleOf(c) === 'category' ? [i] : []))].slice(0, 3)
+    : [choice.x];
+  const labels = used.map((r) => displayLabel(labelCols.map((i) => cellToText(r[i])).join(' '), 80));
   const datasets = choice.y.map((yi, k) => ({ label: displayLabel(yCols[k].name, 80), values: used.map((r) => toNumber(r[yi])) }));
   return { ...base, labels, datasets };
 }

@@ -76,3 +76,11 @@ test('a label column next to unique times is not a series (no pivot into one ser
   assert.ok(c.kind === 'chart' && c.series === null);
   assert.equal(buildChartData(cols, rows, c).datasets.length, 1);
 });
+
+test('several category columns label a bar together', () => {
+  const cols = [{ name: 'project', type: 'VARCHAR' }, { name: 'version', type: 'VARCHAR' }, { name: 'volume_usd', type: 'DOUBLE' }];
+  const rows = [['uniswap', '3', 10], ['uniswap', '2', 5]];
+  const c = chooseChart(cols, rows, null);
+  assert.ok(c.kind === 'chart' && c.type === 'bar');
+  assert.deepEqual(buildChartData(cols, rows, c).labels, ['uniswap 3', 'uniswap 2']);
+});
