@@ -101,7 +101,7 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
 }
 
 const OUTER_WORDS = { avg: 'average', median: 'median', min: 'lowest', max: 'highest' } as const;
-const ADVERB = { hour: 'hourly', day: 'daily', week: 'weekly', month: 'monthly' } as const;
+const ADVERB = { minute: 'per-minute', hour: 'hourly', day: 'daily', week: 'weekly', month: 'monthly' } as const;
 
 function verb(m: Measure, subject: string): string {
   switch (m.agg) {

@@ -8,7 +8,7 @@ export type Noun =
 export type Field = 'value' | 'volume' | 'fee' | 'gas_price' | 'gas_used' | 'gas_limit' | 'utilization' | 'base_fee' | 'tx_count' | 'price' | 'size';
 export type AggWord = 'count' | 'sum' | 'avg' | 'median' | 'min' | 'max' | 'share' | 'percent' | 'distinct' | 'latest';
 export type Cond = 'failed' | 'success' | 'created' | 'type0' | 'type1' | 'type2' | 'type3' | 'plain' | 'mint' | 'burn';
-export type Bucket = 'hour' | 'day' | 'week' | 'month' | 'auto';
+export type Bucket = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'auto';
 
 /** Nouns that can be a GROUP BY dimension or the thing a ranking ranks. */
 export const DIMENSIONS: ReadonlySet<Noun> = new Set<Noun>([

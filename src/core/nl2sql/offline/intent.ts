@@ -56,7 +56,7 @@ export interface Intent {
   labelJoin?: { column: string; category?: string };
   time?: TimeWindow;
   timeColumn: string;
-  bucket?: 'hour' | 'day' | 'week' | 'month';
+  bucket?: 'minute' | 'hour' | 'day' | 'week' | 'month';
   dims: Dimension[];
   rank?: { dir: 'asc' | 'desc'; n: number };
   /** A row listing: these columns, ordered by `orderBy`. */
