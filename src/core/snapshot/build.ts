@@ -30,7 +30,8 @@ export async function buildSnapshot(options: BuildOptions): Promise<Manifest> {
   const tmpDir = `${outDir}.tmp-${process.pid}-${Date.now()}`;
   // Its own unsandboxed in-memory DuckDB; large scales spill to a private temp folder rather than the working directory.
   const spillDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sql-build-'));
-  const instance = await DuckDBInstance.create(':memory:', { temp_directory: spillDir });
+  const memoryGb = Math.max(1, Math.floor((os.totalmem() / 2 ** 30) * 0.4));
+  const instance = await DuckDBInstance.create(':memory:', { temp_directory: spillDir, memory_limit: `${memoryGb}GB` });
   const conn = await instance.connect();
   try {
     let lastLabel = '';

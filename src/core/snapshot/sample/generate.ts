@@ -100,6 +100,7 @@ export function sampleSteps(seed: number, scale: number): Step[] {
       -- smooth log-scale wave squeezed into (1, 30) gwei by a logistic curve, so no two blocks tie at a bound
       exp(ln(30) / (1 + exp(-1.3 * (0.55 * cos(2 * pi() * (hod - 15) / 24) + 0.6 * sin(2 * pi() * day_f / 3.3 + 1) + 0.25 * sin(2 * pi() * day_f * 24 / 5.7) + 0.04 * nrm('bf', slot) + ln(8) - ln(5.5))))) AS base_fee,
       round(1500000 + softcap(24000000 * exp(0.45 * nrm('bgas', slot)), 28400000))::BIGINT AS gas_used,
+      -- builders take the share of blocks their minerWeight says (percent); the rest go to plain validators
       coalesce((SELECT address FROM pick_miner WHERE bucket = floor(r('miner', slot) * 100)), addr('validator', floor(r('val', slot) * 40)::BIGINT)) AS miner
     FROM c`);
   add('blocks', `ALTER TABLE blk ADD COLUMN n_tx BIGINT`);
@@ -203,39 +204,39 @@ export function sampleSteps(seed: number, scale: number): Step[] {
   // Final transaction fields: addresses, value, gas, fees, status.
   add('transactions', `
     CREATE TABLE tx AS
-    WITH tx3 AS (
-    SELECT t.*,
-      coalesce(tm.address, tl.address, tb.address) AS token,
-      coalesce(tm.decimals, tl.decimals, tb.decimals) AS token_decimals,
-      coalesce(tm.symbol, tl.symbol, tb.symbol) AS token_symbol,
-      coalesce(tm.price0, tl.price0, tb.price0) AS token_price0,
-      p.address AS pool, p.project, p.version, p.router AS pool_router,
-      -- direction: the pair (or two of the three Curve coins) and which side is sold
-      CASE WHEN p.sym2 IS NULL THEN CASE WHEN r('dir', id) < 0.5 THEN p.sym0 ELSE p.sym1 END
-           ELSE [p.sym0, p.sym1, p.sym2][1 + floor(r('c3', id) * 3)::INT] END AS sold_symbol,
-      r('c3b', id) AS c3b,
-      p.sym0, p.sym1, p.sym2
-    FROM tx2 t
-    LEFT JOIN tok tm ON tm.is_major AND tm.symbol = t.major_symbol
-    LEFT JOIN tok tl ON tl.lt_idx = t.lt_pick
-    LEFT JOIN tok tb ON tb.address = t.mb_token
-    LEFT JOIN pool p ON p.ord = t.pool_ord
-    ), x AS (
+    WITH picked AS (
+      -- the drawn token and pool resolved to their rows
+      SELECT t.*,
+        coalesce(tm.address, tl.address, tb.address) AS token,
+        coalesce(tm.decimals, tl.decimals, tb.decimals) AS token_decimals,
+        coalesce(tm.symbol, tl.symbol, tb.symbol) AS token_symbol,
+        coalesce(tm.price0, tl.price0, tb.price0) AS token_price0,
+        p.address AS pool, p.project, p.version, p.router AS pool_router,
+        -- direction: the pair (or two of the three Curve coins) and which side is sold
+        CASE WHEN p.sym2 IS NULL THEN CASE WHEN r('dir', id) < 0.5 THEN p.sym0 ELSE p.sym1 END
+             ELSE [p.sym0, p.sym1, p.sym2][1 + floor(r('c3', id) * 3)::INT] END AS sold_symbol,
+        p.sym0, p.sym1, p.sym2
+      FROM tx2 t
+      LEFT JOIN tok tm ON tm.is_major AND tm.symbol = t.major_symbol
+      LEFT JOIN tok tl ON tl.lt_idx = t.lt_pick
+      LEFT JOIN tok tb ON tb.address = t.mb_token
+      LEFT JOIN pool p ON p.ord = t.pool_ord
+    ), sided AS (
       SELECT t.*,
         CASE WHEN sym2 IS NULL THEN CASE WHEN sold_symbol = sym0 THEN sym1 ELSE sym0 END
-             ELSE list_filter([sym0, sym1, sym2], s -> s <> sold_symbol)[1 + floor(c3b * 2)::INT] END AS bought_symbol,
+             ELSE list_filter([sym0, sym1, sym2], s -> s <> sold_symbol)[1 + floor(r('c3b', id) * 2)::INT] END AS bought_symbol,
         softcap(lognorm('usd', id, CASE WHEN sender_role = 'mev' THEN 12000 ELSE 2500 END, 1.6), 5e6) AS trade_usd
-      FROM tx3 t
-    ),
-    tx4 AS (
-    SELECT x.*,
-      sa.address AS sold_address, sa.decimals AS sold_decimals, ps.price_usd AS sold_price,
-      ba.address AS bought_address, ba.decimals AS bought_decimals, pb.price_usd AS bought_price
-    FROM x
-    LEFT JOIN asset sa ON sa.symbol = x.sold_symbol
-    LEFT JOIN asset ba ON ba.symbol = x.bought_symbol
-    LEFT JOIN px ps ON ps.address = sa.address AND ps.hour = date_trunc('hour', x.block_time)
-    LEFT JOIN px pb ON pb.address = ba.address AND pb.hour = date_trunc('hour', x.block_time)
+      FROM picked t
+    ), priced AS (
+      -- both sides of a swap at that hour's price
+      SELECT x.*,
+        sa.address AS sold_address, sa.decimals AS sold_decimals, ps.price_usd AS sold_price,
+        ba.address AS bought_address, ba.decimals AS bought_decimals, pb.price_usd AS bought_price
+      FROM sided x
+      LEFT JOIN asset sa ON sa.symbol = x.sold_symbol
+      LEFT JOIN asset ba ON ba.symbol = x.bought_symbol
+      LEFT JOIN px ps ON ps.address = sa.address AND ps.hour = date_trunc('hour', x.block_time)
+      LEFT JOIN px pb ON pb.address = ba.address AND pb.hour = date_trunc('hour', x.block_time)
     ), a AS (
       SELECT t.*,
         CASE kind WHEN 'mint' THEN addr('issuer', hash(token)) ELSE sender END AS from_address,
@@ -281,7 +282,7 @@ export function sampleSteps(seed: number, scale: number): Step[] {
         END::BIGINT AS gas_nominal,
         r('fail', id) < CASE kind WHEN 'eth' THEN 0.003 WHEN 'swap' THEN 0.075 WHEN 'mint' THEN 0.0 WHEN 'create' THEN 0.02 ELSE 0.035 END AS failed,
         CASE WHEN sender_role IN ('mev', 'builder') THEN 2 WHEN r('type', id) < 0.84 THEN 2 WHEN r('type', id) < 0.985 THEN 0 ELSE 1 END AS tx_type
-      FROM tx4 t
+      FROM priced t
     ), b AS (
       SELECT a.*,
         CASE WHEN kind = 'swap' THEN CASE WHEN sold_symbol = 'ETH' THEN floor(trade_usd * (1 + 0.003 * r('slip', id)) / sold_price * 1e9) * 1000000000 ELSE 0 END
