@@ -108,7 +108,7 @@ test('runEval scores by execution, refusals included, and reports each miss', as
       { id: 'b', question: 'How many transactions failed?', sql: 'select count(*) from ethereum.transactions' },
       { id: 'c', question: 'What is the weather?', expect: 'cannot_answer' },
       { id: 'd', question: 'How many blocks are there?', expect: 'cannot_answer' },
-      { id: 'e', question: 'Transactions per minute please', sql: 'select 1' },
+      { id: 'e', question: 'Transactions per fortnight please', sql: 'select 1' },
     ], { via: 'direct' });
     assert.deepEqual(report.results.map((r) => [r.id, r.pass]), [['a', true], ['b', false], ['c', true], ['d', false], ['e', false]]);
     assert.equal(report.passed, 2);
