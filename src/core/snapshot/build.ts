@@ -11,6 +11,8 @@ export interface BuildOptions {
   outDir: string;
   scale?: number;
   seed?: number;
+  /** DuckDB worker threads for the build; default: DuckDB's own (all cores). The data does not depend on it. */
+  threads?: number;
   onProgress?: (message: string) => void;
 }
 
@@ -31,7 +33,9 @@ export async function buildSnapshot(options: BuildOptions): Promise<Manifest> {
   // Its own unsandboxed in-memory DuckDB; large scales spill to a private temp folder rather than the working directory.
   const spillDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sql-build-'));
   const memoryGb = Math.max(1, Math.floor((os.totalmem() / 2 ** 30) * 0.4));
-  const instance = await DuckDBInstance.create(':memory:', { temp_directory: spillDir, memory_limit: `${memoryGb}GB` });
+  const config: Record<string, string> = { temp_directory: spillDir, memory_limit: `${memoryGb}GB` };
+  if (options.threads !== undefined) config.threads = String(Math.max(1, Math.trunc(options.threads)));
+  const instance = await DuckDBInstance.create(':memory:', config);
   const conn = await instance.connect();
   try {
     let lastLabel = '';
