@@ -202,17 +202,24 @@ const nativeProof = (pkgDir) => path.join(pkgDir, 'lib', 'vscode', 'node_modules
 
 /** A short temp folder (code-server creates Unix sockets under TMPDIR, whose paths are length-limited). */
 export function makeTempDir(prefix) {
-  return fs.mkdtempSync(path.join('/tmp', `${prefix}-`));
+  const dir = fs.mkdtempSync(path.join('/tmp', `${prefix}-`));
+  tempDirs.add(dir);
+  return dir;
 }
 
 export function removeDir(dir) {
+  tempDirs.delete(dir);
   try { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* best effort */ }
 }
 
 // Servers still running, so an exit (or a signal, with killServersOnSignals) never leaves one behind:
 // they run detached in their own process group and would otherwise outlive us.
 const live = new Set();
-process.on('exit', () => { for (const pid of live) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } } });
+const tempDirs = new Set();
+process.on('exit', () => {
+  for (const pid of live) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }
+  for (const dir of tempDirs) { try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ } }
+});
 
 /** For test runners: SIGINT/SIGTERM/SIGHUP end the process (and so its servers) right away. */
 export function killServersOnSignals() {
