@@ -445,7 +445,7 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
     if (f.units.includes('usd') || !singleToken) {
       column = '{c}amount_usd';
       words = 'USD value';
-    } else words = `${f.tokens[0] ?? 'token'} amount`;
+    } else words = 'token amount';
   }
   if (t === 'trades' && f.sides.length === 1 && f.tokens.length === 1 && f.units.includes('token')) {
     column = f.sides[0] === 'bought' ? '{c}token_bought_amount' : '{c}token_sold_amount';
