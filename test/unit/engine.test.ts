@@ -209,8 +209,9 @@ describe('Engine on a real snapshot', () => {
     assert.ok(growthMb < 60, `RSS grew ${growthMb.toFixed(1)} MB while paging`);
   });
 
-  // A blocking call would stall the loop for a whole query (about a second each here); loaded CI machines
-  // still show scheduling gaps of 100-200 ms, hence the 500 ms bound.
+  // A blocking engine would let the 10 ms timer fire only between queries (a handful of ticks in
+  // total); a free loop fires most of them. Loaded machines (2 cores shared with DuckDB's threads and
+  // other test files) show scheduling gaps of up to ~600 ms, so the gap bound is only a sanity check.
   it('runs 8 queries at once on a 4-connection pool without blocking the event loop', async () => {
     let ticks = 0;
     let worstGap = 0;
@@ -235,7 +236,7 @@ describe('Engine on a real snapshot', () => {
       });
       console.log(`8 concurrent queries: ${Math.round(ms)} ms, ${ticks} ticks, worst event-loop gap ${Math.round(worstGap)} ms`);
       assert.ok(ticks >= ms / 10 / 4, `only ${ticks} timer ticks in ${Math.round(ms)} ms`);
-      assert.ok(worstGap < 500, `the event loop stalled for ${Math.round(worstGap)} ms`);
+      assert.ok(worstGap < 2000, `the event loop stalled for ${Math.round(worstGap)} ms`);
     } finally {
       clearInterval(timer);
     }

@@ -160,6 +160,11 @@ export class Engine {
     if (options.signal?.aborted) throw cancelledError();
     const started = performance.now();
     const conn = await this.acquire(options.signal);
+    if (this.closed) {
+      // Closed between the grant and this continuation: hand the connection back to be closed.
+      this.release(conn);
+      throw closedError();
+    }
     const cursor = new Cursor(this, conn, options, started);
     this.cursors.add(cursor);
     try {
