@@ -23,9 +23,10 @@ export function showError(c: CommandContext, e: unknown, what: string): void {
 }
 
 /**
- * Registers a command whose failures become notifications. Called with
- * arguments (from code: tests, buttons, other commands) it also rethrows, so
- * the caller sees the failure.
+ * Registers a command whose failures become notifications. Called from code
+ * with a text or number argument (tests, other extensions) it also rethrows, so
+ * the caller sees the failure; from menus, tree items and buttons (object
+ * arguments) it does not, since the workbench would show a second error.
  */
 export function register(c: CommandContext, id: string, what: string, fn: (...args: unknown[]) => unknown): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -33,7 +34,7 @@ export function register(c: CommandContext, id: string, what: string, fn: (...ar
       return await fn(...args);
     } catch (e) {
       showError(c, e, what);
-      if (args.length && args[0] !== undefined) throw e;
+      if (typeof args[0] === 'string' || typeof args[0] === 'number') throw e;
       return undefined;
     }
   });
