@@ -130,7 +130,11 @@ export class Engine {
 
   /** Checks a statement without running it: one read-only query over the contract's tables. */
   async validate(sql: string): Promise<ValidatedSql> {
-    return this.withConnection((c) => validateSql(c, sql));
+    try {
+      return await this.withConnection((c) => validateSql(c, sql));
+    } catch (e) {
+      throw this.closed && !(e instanceof OnchainSqlError) ? closedError() : e;
+    }
   }
 
   /** Validates and runs one statement, collecting at most `maxRows` rows. */
@@ -306,7 +310,13 @@ export class Cursor {
   async start(sql: string): Promise<void> {
     const v0 = performance.now();
     // Counted as a native call too: the engine must not close this connection under it.
-    const validated = await this.native(() => validateSql(this.conn, sql));
+    let validated: ValidatedSql;
+    try {
+      validated = await this.native(() => validateSql(this.conn, sql));
+    } catch (e) {
+      // Interrupted because the engine is closing: say so, not DuckDB's "Interrupted".
+      throw this.cancelReason ? this.translate(e) : e;
+    }
     this.sql = validated.sql;
     this.columns = validated.columns;
     this.validateMs = performance.now() - v0;
