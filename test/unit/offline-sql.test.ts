@@ -154,7 +154,12 @@ describe('offline refusals and suggestions', () => {
       'Daily volume',
       'ETH price in euros',
       'How many transactions per second?',
+      'how many',
+      'Uniswap yesterday',
     ]) refuse(q);
+    const token = refuse('USDC');
+    assert.match(token.message, /what do you want to know about USDC/);
+    assert.ok(token.suggestions.every((s) => s.includes('USDC')));
   });
 
   test('suggestions are tailored to what was recognised', () => {

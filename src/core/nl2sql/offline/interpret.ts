@@ -165,6 +165,13 @@ export function interpret(f: Frame): Intent {
   const recognised = f.nouns.length + f.fields.length + f.aggs.length + f.conds.length + f.tokens.length + f.projects.length
     + f.categories.length + (f.pair ? 1 : 0) + (f.dex ? 1 : 0) + f.verbs.length + f.versions.length;
   if (!recognised) throw new Decline("I didn't recognise anything to measure in the question");
+  // A token, project or "how many" alone names no subject: ask rather than guess one.
+  const amountOfToken = f.tokens.length > 0 && f.aggs.some((a) => a === 'sum' || a === 'avg' || a === 'median' || a === 'min' || a === 'max');
+  const subject = f.nouns.length + f.fields.length + f.conds.length + f.verbs.length + f.categories.length + (f.dex ? 1 : 0) + (f.cyclic ? 1 : 0) + (f.threshold ? 1 : 0) + (amountOfToken ? 1 : 0);
+  if (!subject) {
+    const named = [...f.tokens, ...f.projects, ...(f.pair ? [f.pair] : [])];
+    throw new Decline(named.length ? `what do you want to know about ${named.join(' and ')}? (transfers, volume, price, trades…)` : 'of what? Name transactions, blocks, transfers, trades, prices or fees');
+  }
 
   const table = chooseTable(f);
   const spec = SPECS[table];
