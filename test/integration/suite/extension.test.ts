@@ -77,7 +77,7 @@ suite('Extension host', () => {
   test('Preview Table and Open in Panel run without error; an unknown table is refused', async () => {
     await api();
     await vscode.commands.executeCommand('onchainSql.previewTable', 'ethereum.blocks');
-    await vscode.commands.executeCommand('onchainSql.openInPanel', { question: 'blocks', sql: 'SELECT number FROM ethereum.blocks LIMIT 3' });
+    await vscode.commands.executeCommand('onchainSql.openInPanel', { question: 'blocks', sql: 'SELECT block_number FROM ethereum.blocks LIMIT 3' });
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('onchainSql.previewTable', 'nope.table')));
   });
 
@@ -133,6 +133,23 @@ suite('Extension host', () => {
     assert.equal(Number(a.rows[0][0]), manifest.rowCounts['ethereum.transactions'] ?? Number(a.rows[0][0]));
     await vscode.commands.executeCommand('onchainSql.chooseSnapshot', '');
     fs.rmSync(parent, { recursive: true, force: true });
+  });
+
+  test('Import Snapshot turns the ethereum-etl fixture into a snapshot that can be chosen and queried', async function () {
+    // The real two-block mainnet export shared by the foundation tests (beside the checkout).
+    const fixture = path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'ethereum-etl-mainnet-17173049');
+    if (!fs.existsSync(fixture)) this.skip();
+    this.timeout(120_000);
+    const { session } = await api();
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ocs-import-')), 'etl');
+    const manifest = await session.importSnapshot('ethereum-etl', fixture, out);
+    assert.equal(manifest.source, 'ethereum-etl');
+    await vscode.commands.executeCommand('onchainSql.chooseSnapshot', out);
+    assert.match(session.activeSnapshot().label, /^etl · ethereum · 17173049/);
+    const a = await session.runSql('SELECT count(*) AS n, min(block_number) AS first FROM ethereum.blocks');
+    assert.deepEqual(a.rows[0].map(Number), [2, 17173049]);
+    await vscode.commands.executeCommand('onchainSql.chooseSnapshot', '');
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
   });
 
   test('Insert into Notebook opens a notebook with a question cell and a SQL cell', async () => {
