@@ -218,7 +218,7 @@ export function interpret(f: Frame): Intent {
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? (!f.which && f.pluralNouns.includes(target) ? 10 : 1) };
     return finish(intent, f);
   }
-  if (ranking && ((intent.bucket && !intent.dims.length) || (f.cyclic && intent.dims.length === 1 && !intent.bucket)) && (f.which || f.rank || f.superlative) && !f.aggs.some((a) => a === 'min' || a === 'max' || a === 'avg' || a === 'median')) {
+  if (ranking && ((intent.bucket && !intent.dims.length) || (f.cyclic && intent.dims.length === 1 && !intent.bucket)) && (f.which || f.rank || (f.superlative && !f.aggs.some((a) => a === 'min' || a === 'max' || a === 'avg' || a === 'median')))) {
     // "which day had the most transactions", "busiest hour"
     intent.measure = measureFor(intent, f, true);
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? 1 };
@@ -289,7 +289,7 @@ function addFilters(intent: Intent, f: Frame): void {
         : dir === 'from' ? { sql: `{c}from_address = ${lit(a)}`, words: `from ${a}` }
         : { sql: `({c}from_address = ${lit(a)} or {c}to_address = ${lit(a)})`, words: `involving ${a}` });
     }
-    if (f.nouns.includes('zeroaddress') && !f.conds.length && t === 'transfers') {
+    if (f.nouns.includes('zeroaddress') && !(t === 'transfers' && f.conds.some((c) => c === 'mint' || c === 'burn'))) {
       const dir = f.dirs.includes('from') ? 'from' : 'to';
       filters.push({ sql: `{c}${dir}_address = ${lit(ZERO_ADDRESS)}`, words: dir === 'to' ? 'burns (sent to the zero address)' : 'mints (sent from the zero address)' });
     }
@@ -306,8 +306,12 @@ function addFilters(intent: Intent, f: Frame): void {
     filters.push({ sql: inList('category', f.categories), words: `labelled ${f.categories.join('/')}` });
   }
   if (t === 'transactions') {
-    const shareConds = shareConditionSource(f);
-    if (!shareConds) for (const c of f.conds) { const x = txCondition(c); if (x) filters.push(x); }
+    const measured = shareConditionSource(f) ? shareCondition(f) : undefined;
+    for (const c of f.conds) { if (c === measured) continue; const x = txCondition(c); if (x) filters.push(x); }
+    if (f.tokens.includes('ETH') && f.nouns.includes('transfer') && !f.fields.length) {
+      // "ETH transfers": transactions that move ether
+      filters.push({ sql: '{c}value_eth > 0', words: 'moving ETH' });
+    }
   }
   if ((t === 'blocks' || t === 'erc20' || t === 'prices' || t === 'labels') && f.conds.length) throw new Decline(`"${f.conds[0]}" does not apply to ${SPECS[t].rowNoun}`);
   if (t === 'trades' && f.conds.length) throw new Decline(`"${f.conds[0]}" does not apply to DEX trades`);
@@ -356,6 +360,12 @@ function pairFilter(symbols: string[]): Filter {
   return { sql, words: `in the ${list[0]} pair` };
 }
 
+/** Of several transaction conditions, the one a share measures: failure/success first ("failure rate of type 0 transactions"). */
+function shareCondition(f: Frame): string | undefined {
+  if (f.conds.length <= 1) return f.conds[0];
+  return f.conds.find((c) => c === 'failed' || c === 'success');
+}
+
 function shareConditionSource(f: Frame): boolean {
   return f.aggs.includes('share') || f.aggs.includes('percent');
 }
@@ -395,7 +405,7 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   const grouped = (n: Noun) => { try { return intent.dims.some((d) => d.alias === dimension(n, t, f).alias); } catch { return false; } };
   const distinctNoun = f.nouns.find((n) => ['sender', 'receiver', 'address', 'trader', 'pool', 'pair', 'token', 'miner', 'contract', 'project'].includes(n) && !f.groupBy.includes(n)
     && !(n === 'contract' && f.conds.includes('created')) && !grouped(n));
-  if (!ranking && distinctNoun && (f.aggs.includes('distinct') || f.aggs.includes('count')) && !f.fields.length) {
+  if (!ranking && distinctNoun && (f.aggs.includes('distinct') || f.aggs.includes('count') || f.verbs.includes('active')) && !f.fields.length) {
     const d = distinctNoun === 'token' && t === 'transfers' ? { expr: '{c}symbol', alias: 'symbol', words: 'token' } : dimension(distinctNoun, t, f);
     return { agg: 'count_distinct', column: d.expr, alias: `distinct_${d.alias}`, words: `distinct ${d.words}s` };
   }
@@ -483,7 +493,7 @@ function shareMeasure(intent: Intent, f: Frame): Measure {
   const scale = percent ? '100.0 * ' : '';
   const t = intent.table;
   const conds: Array<{ sql: string; words: string }> = [];
-  if (t === 'transactions') for (const c of f.conds) { const x = txCondition(c); if (x) conds.push(x); }
+  if (t === 'transactions') { const c = shareCondition(f); const x = c ? txCondition(c) : undefined; if (x) conds.push(x); }
   if (t === 'transfers') {
     const tk = f.tokens.filter((x) => x !== 'ETH');
     if (tk.length === 1 && !f.groupBy.includes('token')) conds.push({ sql: `{c}symbol = ${lit(tk[0]!)}`, words: `${tk[0]} transfers` });
