@@ -42,6 +42,7 @@ export async function run(): Promise<void> {
     grep: process.env.ONCHAIN_SQL_TEST_GREP || undefined,
   });
   Mocha.reporters.Base.consoleLog = mochaLog;
+  Mocha.reporters.Base.useColors = false; // plain text: the report is parsed and read in CI logs
   // Define the TDD globals before the suite modules evaluate (they are bundled, so mocha's
   // own file loading cannot be used: we load them ourselves between pre-require and run).
   mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
