@@ -138,6 +138,20 @@ async function pump(cursor: ExportCursor, pageSize: number, options: ExportOptio
   return rows;
 }
 
+/**
+ * Writes all of `text`. A single write may be short (a nearly full disk takes
+ * what fits and reports no error), which would leave a silently cut file: keep
+ * writing the rest until the disk says why it cannot.
+ */
+async function writeAll(handle: fs.promises.FileHandle, text: string): Promise<void> {
+  let buf = Buffer.from(text, 'utf8');
+  while (buf.length > 0) {
+    const { bytesWritten } = await handle.write(buf, 0, buf.length);
+    if (bytesWritten <= 0) throw Object.assign(new Error('No space left on device'), { code: 'ENOSPC' });
+    buf = buf.subarray(bytesWritten);
+  }
+}
+
 async function writeText(cursor: ExportCursor, file: string, format: ExportFormat, pageSize: number, options: ExportOptions): Promise<number> {
   const tmp = partialName(file);
   let handle: fs.promises.FileHandle | undefined;
@@ -150,7 +164,7 @@ async function writeText(cursor: ExportCursor, file: string, format: ExportForma
     const h = handle;
     const put = async (s: string) => {
       try {
-        await h.write(s);
+        await writeAll(h, s);
       } catch (e) {
         throw writeError(file, e);
       }
@@ -273,7 +287,7 @@ async function writeParquet(cursor: ExportCursor, file: string, _format: ExportF
     const handle = await fs.promises.open(ndjson, 'w');
     let rows: number;
     try {
-      rows = await pump(cursor, pageSize, options, (page) => handle.write(page.map((r) => jsonObject(keys, r) + '\n').join('')).then(() => undefined));
+      rows = await pump(cursor, pageSize, options, (page) => writeAll(handle, page.map((r) => jsonObject(keys, r) + '\n').join('')));
     } finally {
       await handle.close();
     }
