@@ -131,7 +131,8 @@ describe('security 5: load and faults', () => {
     assert.ok(followMs < 2_000 && poolMs < 2_000);
     // close() returns, and a closed engine refuses cleanly.
     const e2 = await Engine.open(dir, { connections: CONNECTIONS, threads: 1 });
-    await Promise.allSettled(Array.from({ length: 10 }, () => e2.query(SLOW_SQL, { timeoutMs: 5_000 })).concat([new Promise((r) => setTimeout(r, 200)).then(() => e2.close())]));
+    const inFlight: Promise<unknown>[] = Array.from({ length: 10 }, () => e2.query(SLOW_SQL, { timeoutMs: 5_000 }));
+    await Promise.allSettled([...inFlight, new Promise((r) => setTimeout(r, 200)).then(() => e2.close())]);
     const closed = await e2.query('SELECT 1').catch((e: unknown) => e);
     assert.ok(closed instanceof OnchainSqlError && closed.code === 'snapshot_missing');
   });
@@ -204,6 +205,6 @@ describe('security 5: load and faults', () => {
     assert.deepEqual(cells, NOTEBOOK_CELLS);
     assert.equal(formatNotebook(cells), text);
     const leftovers = fs.readdirSync(tmp);
-    counters.kill.notes.push(`the killed process left ${leftovers.length} temp entr${leftovers.length === 1 ? "y" : "ies"} in its TMPDIR (removed here)`);
+    counters.kill.notes.push(`the killed process left ${leftovers.length} temp entr${leftovers.length === 1 ? 'y' : 'ies'} in its TMPDIR (removed here)`);
   });
 });
