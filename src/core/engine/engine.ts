@@ -60,6 +60,8 @@ export interface QueryResult {
 
 export const DEFAULT_MAX_ROWS = 10_000;
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Prepared statements kept per pooled connection (see Engine.validateCached). */
+const PREPARED_CACHE_SIZE = 64;
 
 function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
@@ -78,6 +80,14 @@ export class Engine {
   /** Connections handed out and not yet back: never closed under a running call. */
   private readonly lent = new Set<DuckDBConnection>();
   private readonly cursors = new Set<Cursor>();
+  /**
+   * Statements already validated and prepared, per connection, keyed by the SQL
+   * text as given. Validation is a pure function of the text (the views and
+   * `snapshot_time()` never change while the engine is open), and a prepared
+   * statement can run again: a re-run (paging, sorting, refresh, notebooks)
+   * skips the three DuckDB round trips of validation. Only successes are kept.
+   */
+  private readonly preparedCache = new WeakMap<DuckDBConnection, Map<string, ValidatedSql>>();
   private closed = false;
   private finished = false;
 
@@ -178,6 +188,32 @@ export class Engine {
       cursor.close();
       throw e;
     }
+  }
+
+  /**
+   * @internal used by Cursor: `validateSql` on `conn`, from the cache when this
+   * connection has seen the same text. The cache owns the prepared statement:
+   * callers must not destroy it. Only the connection's holder calls this, so an
+   * evicted statement is never one with a result still being read.
+   */
+  async validateCached(conn: DuckDBConnection, sql: string): Promise<ValidatedSql> {
+    let cache = this.preparedCache.get(conn);
+    if (!cache) this.preparedCache.set(conn, (cache = new Map()));
+    const hit = cache.get(sql);
+    if (hit) {
+      // Most recently used last, so eviction drops the least recently used.
+      cache.delete(sql);
+      cache.set(sql, hit);
+      return hit;
+    }
+    const validated = await validateSql(conn, sql);
+    cache.set(sql, validated);
+    if (cache.size > PREPARED_CACHE_SIZE) {
+      const [oldestSql, oldest] = cache.entries().next().value as [string, ValidatedSql];
+      cache.delete(oldestSql);
+      try { oldest.prepared.destroySync(); } catch { /* already gone */ }
+    }
+    return validated;
   }
 
   private async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
@@ -312,7 +348,7 @@ export class Cursor {
     // Counted as a native call too: the engine must not close this connection under it.
     let validated: ValidatedSql;
     try {
-      validated = await this.native(() => validateSql(this.conn, sql));
+      validated = await this.native(() => this.engine.validateCached(this.conn, sql));
     } catch (e) {
       // Interrupted because the engine is closing: say so, not DuckDB's "Interrupted".
       throw this.cancelReason ? this.translate(e) : e;
@@ -321,10 +357,8 @@ export class Cursor {
     this.columns = validated.columns;
     this.validateMs = performance.now() - v0;
     // An abort that arrived while waiting for a connection or during validation counts too.
-    if (this.options.signal?.aborted || this.cancelReason) {
-      validated.prepared.destroySync();
-      throw cancelledError();
-    }
+    // (The prepared statement stays in the engine's cache for a re-run.)
+    if (this.options.signal?.aborted || this.cancelReason) throw cancelledError();
     try { this.options.onValidated?.(validated.sql); } catch { /* a progress callback never breaks a query */ }
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
