@@ -234,7 +234,8 @@ export class ClaudeProvider implements Provider {
     if (!sql) throw new ModelOutputError('Claude called submit_query with an empty "sql".', '', usage, model);
     return {
       sql,
-      explanation: typeof input.explanation === 'string' ? input.explanation.trim() : '',
+      // Shown and stored everywhere; an endpoint echoing the key must not put it there.
+      explanation: typeof input.explanation === 'string' ? redactSecrets(input.explanation.trim(), this.apiKey) : '',
       chart: chartFrom(input.chart),
       model,
       ...(usage ? { usage } : {}),
