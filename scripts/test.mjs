@@ -4,7 +4,7 @@
 // Every stage runs, with a header, its counts and its time; the last line is
 // `N passed, N failed, N skipped`. Exit code 1 on any failure.
 //
-// Usage: node scripts/test.mjs [--only typecheck,build,unit,integration,ui]
+// Usage: node scripts/test.mjs [--only typecheck,build,unit,security,integration,ui]
 // Env:   CI=true — nothing may be skipped: a missing code-server fails the run.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -39,6 +39,7 @@ const stages = [
   { name: 'typecheck', cmd: [node, 'node_modules/typescript/bin/tsc', '-p', '.'] },
   { name: 'build', cmd: [node, 'esbuild.mjs'] },
   { name: 'unit', cmd: [node, 'scripts/run-unit.mjs'], parse: parseNodeTest, needs: 'build' },
+  { name: 'security', cmd: [node, 'scripts/test-security.mjs'], parse: parseNodeTest, needs: 'build' },
   { name: 'integration', cmd: [node, 'test/integration/run-code-server.mjs', '--no-build'], parse: parseResultLine, needs: 'build' },
   { name: 'ui', cmd: [node, 'test/ui/run.mjs', '--no-build'], parse: parseResultLine, needs: 'build' },
 ].filter((s) => !only || only.has(s.name));
