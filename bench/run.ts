@@ -37,7 +37,7 @@ const { values } = parseArgs({
 });
 const quick = values.quick;
 const scales = quick ? [1] : values.scales.split(',').map(Number).filter((n) => n > 0);
-const RUNS = Number(values.runs) || (quick ? 3 : 5);
+const RUNS = Number(values.runs) || (quick ? 3 : 7);
 const CHILD_RUNS = quick ? 1 : 3;
 const THREADS = Math.max(1, Math.min(4, os.cpus().length));
 
