@@ -204,6 +204,8 @@ describe('security 4: bad input', () => {
       if (!counters.exports.check(ok, typeof r === 'string' && r.startsWith('crashed') ? r : undefined)) problems.push(`${name}: ${typeof r === 'string' ? r : `${r.code}: ${r.message}`}`);
     }
     // Read-only and full file systems: tmpfs mounts in a private mount namespace (unshare), in a child.
+    // Not /dev/full: an export writes a partial file beside the target and renames it into place,
+    // so "exporting to /dev/full" would write into /dev and (as root) rename over the device node.
     const probe = spawnSync('unshare', ['-rm', 'true'], { encoding: 'utf8' });
     if (probe.status !== 0) {
       counters.exports.notes.push('read-only/full tmpfs not simulable here (unshare -rm failed)');
