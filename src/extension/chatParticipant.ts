@@ -4,6 +4,7 @@ import type { ColumnInfo } from '../core/engine/engine.js';
 import { toOnchainSqlError } from '../core/errors.js';
 import { answerMarkdown, errorMarkdown, followupPrompts, schemaMarkdown } from './chatMarkdown.js';
 import type { Session } from './session.js';
+import { stageText } from './progressText.js';
 
 export const PARTICIPANT_ID = 'onchain-sql.onchain';
 
@@ -59,13 +60,6 @@ function md(text: string): vscode.MarkdownString {
   return m;
 }
 
-const STAGE_TEXT: Record<string, string> = {
-  context: 'Selecting tables…',
-  generate: 'Writing SQL…',
-  repair: 'Repairing the SQL…',
-  validate: 'Checking the SQL…',
-  execute: 'Running on the snapshot…',
-};
 
 function summary(answer: Answer): string {
   const head = `${answer.rowCount}${answer.truncated ? '+' : ''} rows; columns: ${answer.columns.map((c) => c.name).join(', ')}`;
@@ -105,7 +99,7 @@ export function createChatHandler(session: Session): OnchainChatHandler {
           model: request.model,
           signal: abort.signal,
           userAction: true,
-          onProgress: (stage) => stream.progress(STAGE_TEXT[stage] ?? `${stage}…`),
+          onProgress: (stage) => stream.progress(stageText(stage)),
         });
       }
       stream.markdown(md(answerMarkdown(answer)));

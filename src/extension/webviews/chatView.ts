@@ -5,6 +5,7 @@ import type { Cell } from '../../core/engine/values.js';
 import type { Session } from '../session.js';
 import { CHAT_ROWS_KEPT, type ChatFromWebview, type ChatToWebview, type ChatTurn } from '../../webview/protocol.js';
 import { mediaRoots, webviewHtml } from './html.js';
+import { stageText } from '../progressText.js';
 
 /** workspaceState key of the conversation (host-side, so it survives a window reload). */
 export const CHAT_STATE_KEY = 'onchainSql.chat.conversation';
@@ -15,13 +16,6 @@ const HISTORY_TURNS = 6;
 /** A kept string value is cut to this length (the compact table shows far less). */
 const MAX_KEPT_CHARS = 300;
 
-const STAGE_TEXT: Record<string, string> = {
-  context: 'Reading the schema…',
-  generate: 'Writing SQL…',
-  validate: 'Checking the SQL…',
-  execute: 'Running the query…',
-  repair: 'Repairing the SQL…',
-};
 
 /**
  * The sidebar chat (WebviewView `onchainSql.chat`): a conversation with
@@ -132,7 +126,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
         history: this.history(),
         signal: abort.signal,
         userAction: true,
-        onProgress: (stage, detail) => this.post({ type: 'progress', stage: detail ? `${STAGE_TEXT[stage] ?? stage} ${detail}` : (STAGE_TEXT[stage] ?? stage) }),
+        onProgress: (stage, detail) => this.post({ type: 'progress', stage: stageText(stage, detail) }),
       });
       turn = turnFromAnswer(question, answer);
     } catch (e) {

@@ -8,6 +8,7 @@ import { MAX_CHART_ROWS } from '../../webview/chartChoice.js';
 import type { PanelFromWebview, PanelToWebview, ResultView, SortState } from '../../webview/protocol.js';
 import { mediaRoots, webviewHtml } from './html.js';
 import { RowSource, sortedSql, type OpenCursor, type RowCount } from './rowSource.js';
+import { stageText } from '../progressText.js';
 
 /** Rows the grid can scroll through at most (Chromium's element height limit allows ~1.3M at 24 px). */
 export const PANEL_MAX_ROWS = 1_000_000;
@@ -16,13 +17,6 @@ const COPY_COLUMN_MAX = 100_000;
 /** Row requests waiting at most; older ones are dropped (the webview asks again when they come back into view). */
 const MAX_QUEUED_REQUESTS = 6;
 
-const STAGE_TEXT: Record<string, string> = {
-  context: 'Reading the schema…',
-  generate: 'Writing SQL…',
-  validate: 'Checking the SQL…',
-  execute: 'Running the query…',
-  repair: 'Repairing the SQL…',
-};
 
 type RowRequest = Extract<PanelFromWebview, { type: 'requestRows' }>;
 
@@ -163,7 +157,7 @@ export class ResultsPanel {
     this.post({ type: 'running', question, sql, stage: sql && !question ? 'Running the query…' : 'Starting…' });
     try {
       const answer = await work(abort.signal, (stage, detail) => {
-        if (id === this.runId) this.post({ type: 'progress', stage: detail ? `${STAGE_TEXT[stage] ?? stage} ${detail}` : (STAGE_TEXT[stage] ?? stage) });
+        if (id === this.runId) this.post({ type: 'progress', stage: stageText(stage, detail) });
       });
       if (id !== this.runId) return;
       this.show(answer);
