@@ -1,6 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,24 +7,12 @@ import { Engine } from '../../src/core/engine/engine.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
 import { makeTinySnapshot } from '../support/tiny-snapshot.js';
 import { loadGuardCorpus, type GuardCase } from '../support/guard-corpus.js';
+import { fileHashes } from '../support/file-hashes.js';
 
 const TIMEOUT_MS = 1000;
 const MAX_ROWS = 1000;
 /** A refusal must come from the guard, fast, even for 10,000 parentheses or a 1 MB literal. */
 const REFUSAL_BUDGET_MS = 1500;
-
-function fileHashes(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const visit = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) visit(p);
-      else out.set(path.relative(dir, p), crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex'));
-    }
-  };
-  visit(dir);
-  return out;
-}
 
 /** Every path a case names in a string literal: none of them may appear because of the corpus. */
 function targetPaths(cases: GuardCase[], cwd: string): string[] {
