@@ -1,5 +1,6 @@
 import type { ProviderId } from '../answer.js';
 import type { Generation, GenerationRequest, Provider } from './provider.js';
+import type { ClaudeOptions } from './claude.js';
 
 /**
  * Choosing and creating a provider from settings. Both providers load lazily on
@@ -9,15 +10,8 @@ import type { Generation, GenerationRequest, Provider } from './provider.js';
 
 export type ProviderKind = 'claude' | 'offline' | 'auto';
 
-export interface ProviderSettings {
+export interface ProviderSettings extends Omit<ClaudeOptions, 'allowCannotAnswer'> {
   kind: ProviderKind;
-  /** From SecretStorage or the caller; ANTHROPIC_API_KEY is the fallback. */
-  apiKey?: string;
-  model?: string;
-  baseURL?: string;
-  maxTokens?: number;
-  timeoutMs?: number;
-  maxRetries?: number;
   /** The open snapshot, so the offline translator also knows its token symbols and newest day. */
   engine?: SnapshotQueries;
 }
