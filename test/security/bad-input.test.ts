@@ -15,6 +15,7 @@ import { errorReply, sqlReply, startAnthropicServer, textReply, type AnthropicTe
 import { makeTinySnapshot } from '../support/tiny-snapshot.js';
 import { changedFiles, fileHashes, refusal, ROOT } from './support.js';
 import { Counter } from './tally.js';
+import { skipReason } from '../support/skip.js';
 
 // Category 4: bad input everywhere gets a specific error that says what to do, never a crash.
 const KEY = 'sk-ant-sec-BADINPUT-1111-not-a-real-key';
@@ -208,6 +209,7 @@ describe('security 4: bad input', () => {
     // so "exporting to /dev/full" would write into /dev and (as root) rename over the device node.
     const probe = spawnSync('unshare', ['-rm', 'true'], { encoding: 'utf8' });
     if (probe.status !== 0) {
+      skipReason('read-only/full tmpfs not simulable here (unshare -rm failed)');
       counters.exports.notes.push('read-only/full tmpfs not simulable here (unshare -rm failed)');
       t.diagnostic(`unshare unavailable: ${probe.stderr}`);
     } else {

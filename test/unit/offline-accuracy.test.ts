@@ -8,6 +8,7 @@ import { OfflineProvider } from '../../src/core/nl2sql/offline/index.js';
 import { buildSnapshot } from '../../src/core/snapshot/build.js';
 import { MANIFEST_FILE } from '../../src/core/snapshot/layout.js';
 import { defaultSnapshotDir, packageRoot, SAMPLE_SCALE, SAMPLE_SEED } from '../../src/core/snapshot/paths.js';
+import { skipReason } from '../support/skip.js';
 
 // The repo keeps a copy of the shared dev set (eval/dev-questions.jsonl) so CI needs nothing outside the checkout.
 const DEV_SET = [path.join(packageRoot(), 'eval', 'dev-questions.jsonl'), path.join(packageRoot(), '..', 'shared', 'eval', 'dev-questions.jsonl')].find((f) => fs.existsSync(f));
@@ -42,7 +43,7 @@ describe('offline execution accuracy on the sample snapshot', { timeout: 30 * 60
   after(() => engine?.close());
 
   test('dev set: at least 90% through ask()', async (t) => {
-    if (!engine) return t.skip('sample snapshot unavailable (see the warning above)');
+    if (!engine) return t.skip(skipReason('sample snapshot unavailable (see the warning above)') || undefined);
     assert.ok(DEV_SET, 'the shared dev set exists');
     const report = await runEval(engine, provider, load(DEV_SET), { via: 'ask' });
     const misses = report.results.filter((r) => !r.pass).map((r) => `${r.id} ${r.question}: ${r.reason} ${r.predictedSql ?? r.error ?? ''}`);
@@ -50,7 +51,7 @@ describe('offline execution accuracy on the sample snapshot', { timeout: 30 * 60
   });
 
   test('own unseen-paraphrase set (with follow-ups and refusals): at least 90%', async (t) => {
-    if (!engine) return t.skip('sample snapshot unavailable (see the warning above)');
+    if (!engine) return t.skip(skipReason('sample snapshot unavailable (see the warning above)') || undefined);
     const cases = load(PARAPHRASES);
     assert.ok(cases.length >= 60);
     assert.ok(cases.some((c) => c.expect === 'cannot_answer') && cases.some((c) => c.history?.length));

@@ -8,6 +8,7 @@ import { catalog, qualifiedName, type TableSpec } from '../../src/core/schema/ca
 import { buildSnapshot } from '../../src/core/snapshot/build.js';
 import { tableFile } from '../../src/core/snapshot/layout.js';
 import { Engine } from '../../src/core/engine/engine.js';
+import { skipReason } from '../support/skip.js';
 
 /**
  * schemas/chain.json is the contract as data. It must agree with the contract
@@ -59,7 +60,7 @@ describe('schemas/chain.json agrees with the contract document', () => {
     console.warn(`\n*** schema-contract: ${contractDoc} is absent: SKIPPING the comparison with the contract document ***\n`);
   }
 
-  it('has exactly the tables, columns (in order) and types of chain-schema.md', { skip: haveDoc ? false : `no ${contractDoc}` }, () => {
+  it('has exactly the tables, columns (in order) and types of chain-schema.md', { skip: skipReason(!haveDoc && `no ${contractDoc}`) }, () => {
     const doc = parseContractDoc(fs.readFileSync(contractDoc, 'utf8'));
     assert.ok(doc.length >= 8, `parsed only ${doc.length} tables from chain-schema.md`);
     assert.deepEqual(catalog.tables.map(qualifiedName).sort(), doc.map((t) => t.name).sort());
@@ -69,7 +70,7 @@ describe('schemas/chain.json agrees with the contract document', () => {
     }
   });
 
-  it('states the relative-time rules exactly as chain-schema.md does', { skip: haveDoc ? false : `no ${contractDoc}` }, () => {
+  it('states the relative-time rules exactly as chain-schema.md does', { skip: skipReason(!haveDoc && `no ${contractDoc}`) }, () => {
     const bullets = relativeTimeRules(fs.readFileSync(contractDoc, 'utf8'));
     assert.equal(bullets.length, 3, 'expected three relative-time bullets in chain-schema.md');
     const rules = (catalog.rules ?? []).map(norm);
@@ -138,7 +139,7 @@ describe('schemas/chain.json is written for a model and a person', () => {
     }
   });
 
-  it('does not copy the dev-set questions into exampleQuestions', { skip: fs.existsSync(path.join(sharedDir, 'eval', 'dev-questions.jsonl')) ? false : 'no dev set' }, () => {
+  it('does not copy the dev-set questions into exampleQuestions', { skip: skipReason(!fs.existsSync(path.join(sharedDir, 'eval', 'dev-questions.jsonl')) && 'no dev set') }, () => {
     const dev = new Set(
       fs.readFileSync(path.join(sharedDir, 'eval', 'dev-questions.jsonl'), 'utf8').split('\n').filter(Boolean)
         .map((l) => (JSON.parse(l) as { question: string }).question.toLowerCase().replace(/[^a-z0-9 ]/g, '').trim()),

@@ -9,6 +9,7 @@ import { buildSnapshot } from '../../src/core/snapshot/build.js';
 import { tableFile } from '../../src/core/snapshot/layout.js';
 import { catalog } from '../../src/core/schema/catalog.js';
 import { SAMPLE_SCALE, SAMPLE_SEED } from '../../src/core/snapshot/paths.js';
+import { skipReason } from '../support/skip.js';
 
 /**
  * The bundled sample (scale 1, seed 1) must be realistic enough that common
@@ -260,7 +261,7 @@ describe('the bundled sample is realistic', () => {
     assert.equal(await daily(`SELECT date_trunc('day', t.block_time), sum(t.value_eth) FROM ethereum.transactions t JOIN labels.addresses l ON t.to_address = l.address WHERE l.category = 'cex' GROUP BY 1`), 7, 'exchanges receive ETH every day');
   });
 
-  it('answers every dev-set reference query with at least one row of non-null values', { skip: fs.existsSync(devSet) ? false : `no ${devSet}` }, async () => {
+  it('answers every dev-set reference query with at least one row of non-null values', { skip: skipReason(!fs.existsSync(devSet) && `no ${devSet}`) }, async () => {
     const questions = fs.readFileSync(devSet, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; question: string; sql: string });
     assert.ok(questions.length >= 20);
     for (const q of questions) {
