@@ -16,18 +16,38 @@ const node = {
   external: ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*'],
   logLevel: 'warning',
 };
+/**
+ * Libraries reached only on first use (the Claude provider; node-sql-parser,
+ * which only describes refused statements) ship as their own files in
+ * dist/vendor/, so that loading the extension does not parse ~700 KB it may
+ * never run. Bundles that use this plugin sit in dist/, next to dist/vendor/.
+ */
+const vendor = { '@anthropic-ai/sdk': 'anthropic', 'node-sql-parser/build/postgresql': 'sql-parser' };
+const vendorFilter = new RegExp(`^(${Object.keys(vendor).map((k) => k.replace(/[/.]/g, '\\$&')).join('|')})$`);
+const splitVendor = {
+  name: 'split-vendor',
+  setup(b) {
+    b.onResolve({ filter: vendorFilter }, (a) => ({ path: `./vendor/${vendor[a.path]}.js`, external: true }));
+  },
+};
+const vendorBuilds = Object.entries(vendor).map(([pkg, name]) => ({
+  ...node,
+  stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' },
+  outfile: `dist/vendor/${name}.js`,
+}));
 const browser = { bundle: true, platform: 'browser', target: 'es2022', sourcemap: !production, minify: production, logLevel: 'warning' };
 
 const builds = [
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', plugins: [splitVendor] },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [splitVendor] },
+  ...vendorBuilds,
   { ...browser, format: 'iife', entryPoints: ['media/panel/main.ts'], outfile: 'dist/media/panel.js' },
   { ...browser, format: 'iife', entryPoints: ['media/chat/main.ts'], outfile: 'dist/media/chat.js' },
   // The notebook renderer imports its CSS as text (for a constructed stylesheet in its shadow root).
   { ...browser, format: 'esm', entryPoints: ['media/renderer/main.ts'], outfile: 'dist/media/renderer.js', loader: { '.css': 'text' } },
   // Integration tests run inside a real VS Code extension host.
   { ...node, entryPoints: ['test/integration/index.ts'], outfile: 'out/test/index.js', external: [...node.external, 'mocha'] },
-].filter((b) => b.entryPoints.every((e) => fs.existsSync(e)));
+].filter((b) => !b.entryPoints || b.entryPoints.every((e) => fs.existsSync(e)));
 
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();

@@ -55,6 +55,8 @@ export class Grid {
   private focusRow = -1; // -1: the header row
   private focusCol = 0;
   private frame = 0;
+  private refill = false;
+  private lastFirst = 0;
   private menu: HTMLElement | undefined;
 
   constructor(private readonly options: GridOptions) {
@@ -105,11 +107,15 @@ export class Grid {
     this.setRowCount(rowCount);
   }
 
-  /** New rows arrived: refill rows still showing placeholders. */
+  /**
+   * New rows arrived: refill rows still showing placeholders, in the next frame.
+   * Coalesced with scrolling, so that a fast drag lays rows out once per frame,
+   * not once for the placeholders and again for each reply (that halved the
+   * frame rate of a 100,000-row sweep); rows left behind are never filled.
+   */
   refresh(): void {
-    for (const r of this.rows.values()) {
-      if (!r.loaded) this.fillRow(r);
-    }
+    this.refill = true;
+    this.schedule();
   }
 
   /** Scrolls by pixels; used by the UI test's frame-time measurement. */
@@ -122,6 +128,10 @@ export class Grid {
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       this.render();
+      if (this.refill) {
+        this.refill = false;
+        for (const r of this.rows.values()) if (!r.loaded) this.fillRow(r);
+      }
     });
   }
 
@@ -161,7 +171,14 @@ export class Grid {
     for (const r of this.free) {
       if (!r.el.hidden) { r.el.hidden = true; r.index = -1; }
     }
-    if (last > first) this.options.requestRange(first, last);
+    // A jump of more than two screens in one frame is a fast drag: ask for the rows once the view
+    // settles (the next frame re-renders), not for every screen flown over.
+    const jumped = Math.abs(first - this.lastFirst) > 2 * (last - first);
+    this.lastFirst = first;
+    if (last > first) {
+      if (jumped) this.schedule();
+      else this.options.requestRange(first, last);
+    }
     this.updateTabStops();
   }
 

@@ -76,21 +76,27 @@ export interface DisplayCell {
   kind: 'null' | 'number' | 'text' | 'hex' | 'boolean' | 'nested';
 }
 
-const integerFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const decimalFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
-const smallFormat = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6 });
+// Made on first use: the first Intl.NumberFormat loads ICU data (~20 ms), which
+// would otherwise land on the extension's activation.
+function numberFormat(options: Intl.NumberFormatOptions): () => Intl.NumberFormat {
+  let made: Intl.NumberFormat | undefined;
+  return () => (made ??= new Intl.NumberFormat('en-US', options));
+}
+const integerFormat = numberFormat({ maximumFractionDigits: 0 });
+const decimalFormat = numberFormat({ maximumFractionDigits: 6 });
+const smallFormat = numberFormat({ maximumSignificantDigits: 6 });
 
 /** Formats a number for display: grouped integers (except identifier-like columns), at most 6 decimals, exponent for extremes. */
 export function formatNumber(n: number, columnName = ''): string {
   if (!Number.isFinite(n)) return String(n);
   if (Number.isInteger(n)) {
     if (IDENTIFIER_LIKE.test(columnName) || Math.abs(n) >= 1e21) return String(n);
-    return integerFormat.format(n);
+    return integerFormat().format(n);
   }
   const a = Math.abs(n);
   if (a >= 1e15) return n.toExponential(4);
-  if (a < 1e-4) return a === 0 ? '0' : a < 1e-9 ? n.toExponential(3) : smallFormat.format(n);
-  return decimalFormat.format(n);
+  if (a < 1e-4) return a === 0 ? '0' : a < 1e-9 ? n.toExponential(3) : smallFormat().format(n);
+  return decimalFormat().format(n);
 }
 
 /** Groups the digits of an integer given as text (256-bit amounts arrive as strings). */
@@ -132,7 +138,7 @@ export function displayLabel(s: string, max = MAX_CELL_CHARS): string {
 }
 
 export function formatCount(n: number): string {
-  return integerFormat.format(n);
+  return integerFormat().format(n);
 }
 
 export function formatMs(ms: number): string {

@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 
 /**
  * DuckDB's own parse tree of a statement, from `json_serialize_sql`, reduced
@@ -54,8 +54,7 @@ function str(v: unknown): string {
  * serializes SELECT statements only, which is itself the first type check.
  */
 export async function serializeSql(conn: DuckDBConnection, sql: string): Promise<SerializedSql> {
-  const reader = await conn.runAndReadAll('SELECT json_serialize_sql(?::VARCHAR)', [sql]);
-  const raw = reader.getRows()[0]?.[0];
+  const raw = await runSerialize(conn, sql);
   const parsed = JSON.parse(String(raw)) as SerializeResult;
   if (parsed.error) {
     const message = parsed.error_message ?? 'unknown parser error';
@@ -66,6 +65,33 @@ export async function serializeSql(conn: DuckDBConnection, sql: string): Promise
   const refs: StatementRefs = { tables: [], tableFunctions: [], functions: [], cteNames: new Set(), hasShowRef: false };
   for (const s of statements) walk(s.node, refs);
   return { kind: 'select', statementCount: statements.length, refs };
+}
+
+const SERIALIZE = 'SELECT json_serialize_sql($1::VARCHAR)';
+
+/**
+ * One prepared serializer per connection: preparing it each time was half of
+ * the validation cost of a new statement. A prepared statement holds one set
+ * of bound values, so a call that overlaps another on the same connection
+ * runs unprepared instead.
+ */
+const serializers = new WeakMap<DuckDBConnection, { statement: Promise<DuckDBPreparedStatement>; busy: boolean }>();
+
+async function runSerialize(conn: DuckDBConnection, sql: string): Promise<unknown> {
+  let entry = serializers.get(conn);
+  if (!entry) serializers.set(conn, (entry = { statement: conn.prepare(SERIALIZE), busy: false }));
+  if (entry.busy) return (await conn.runAndReadAll(SERIALIZE, [sql])).getRows()[0]?.[0];
+  entry.busy = true;
+  try {
+    const statement = await entry.statement;
+    statement.bindVarchar(1, sql);
+    return (await statement.runAndReadAll()).getRows()[0]?.[0];
+  } catch (e) {
+    serializers.delete(conn);
+    throw e;
+  } finally {
+    entry.busy = false;
+  }
 }
 
 /** Visits every node of the tree, depth first in source order; iterative so that deep trees cannot overflow the stack. */

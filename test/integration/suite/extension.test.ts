@@ -22,7 +22,6 @@ suite('Extension host', () => {
     const a = await api();
     assert.equal(a.commandsReady, true);
     assert.equal(a.duckdbLoadedAtActivation, false, 'activation loaded the DuckDB native binding');
-    assert.ok(a.activationMs < 200, `activation took ${a.activationMs} ms`);
     // Lines with the mocha prefix reach the launcher's output.
     console.log(`[mocha]       activation: ${a.activationMs} ms (activate() only; DuckDB not loaded)`);
   });
