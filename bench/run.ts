@@ -197,7 +197,7 @@ function child(args: string[]): Record<string, unknown> {
 }
 
 function largeResults(dir: string): LargeFigure[] {
-  const variants: Array<[string, number]> = [['first-page', 1_000_000], ['first-page', 10_000_000], ['engine-all', 1_000_000], ['raw-all', 1_000_000]];
+  const variants: Array<[string, number]> = [['first-page', 1_000_000], ['first-page', 10_000_000], ['last-page', 1_000_000], ['engine-all', 1_000_000], ['raw-all', 1_000_000]];
   const out: LargeFigure[] = [];
   for (const [variant, rows] of variants) {
     const ms: number[] = [];

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Engine, defaultConnections } from '../../src/core/engine/engine.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
+import type { Cell } from '../../src/core/engine/values.js';
 import { makeTinySnapshot } from '../support/tiny-snapshot.js';
 
 /** A query over `range` that runs for many seconds unless stopped (a blocking aggregate). */
@@ -178,6 +179,28 @@ describe('Engine on a real snapshot', () => {
         assert.deepEqual(r.rows.map((row) => row[0]), Array.from({ length: Math.min(rows, cap) }, (_, i) => i));
       });
     }
+  });
+
+  it('skip() passes over rows across chunk boundaries, in turn with next(), within the row cap', async () => {
+    const cursor = await engine.openCursor('SELECT r.range AS i FROM range(10000) r ORDER BY i', { maxRows: 6000 });
+    try {
+      const first = (page: Cell[][] | null) => page?.map((row) => row[0]);
+      assert.deepEqual(first(await cursor.next(10)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      // Queued like next(): both resolve in call order.
+      const [skipped, after] = await Promise.all([cursor.skip(3000), cursor.next(3)]);
+      assert.equal(skipped, 3000);
+      assert.deepEqual(first(after), [3010, 3011, 3012]);
+      // Past the cap: passes over only what the cap allows, then reports the truncation.
+      assert.equal(await cursor.skip(10_000), 6000 - 3013);
+      assert.equal(await cursor.next(1), null);
+      assert.equal(cursor.truncated, true);
+    } finally {
+      cursor.close();
+    }
+    const short = await engine.openCursor('SELECT r.range AS i FROM range(100) r', { maxRows: 1000 });
+    assert.equal(await short.skip(500), 100, 'a result shorter than the skip');
+    assert.equal(await short.next(1), null);
+    short.close();
   });
 
   it('pages a 1,000,000-row result in order, with bounded memory', async () => {

@@ -40,6 +40,31 @@ test('pages are read forward, cached within a bound, and re-read after a reopen'
   src.close();
 });
 
+test('a jump far ahead passes over the rows in between instead of reading them, and keeps a few pages before it', async () => {
+  const big = 'SELECT r.range AS n FROM range(100000) r ORDER BY n';
+  const src = new RowSource(open, big, { maxRows: 1_000_000, pageSize: 100, maxCachedRows: 1000 });
+  const ns = (rows: Cell[][]) => rows.map((r) => r[0]);
+  // Asks beyond the last row, so the end is found too.
+  assert.deepEqual(ns(await src.rows(99_950, 100)), Array.from({ length: 50 }, (_, i) => 99_950 + i));
+  assert.ok(src.stats.rowsRead <= 300, `read ${src.stats.rowsRead} rows for one page`);
+  assert.equal(src.stats.rowsSkipped, 99_700);
+  // Just before the jump target: cached, no new cursor.
+  assert.deepEqual(ns(await src.rows(99_800, 3)), [99_800, 99_801, 99_802]);
+  assert.equal(src.stats.opens, 1);
+  assert.deepEqual(src.known(), { rowCount: 100_000, exact: true, truncated: false });
+  // Back at the start: reopened and read from the top.
+  assert.deepEqual(ns(await src.rows(0, 2)), [0, 1]);
+  assert.equal(src.stats.opens, 2);
+  src.close();
+
+  // A jump past the end of a shorter result finds the end while passing over rows.
+  const short = new RowSource(open, 'SELECT r.range AS n FROM range(5000) r ORDER BY n', { maxRows: 1_000_000, pageSize: 100, maxCachedRows: 500 });
+  assert.deepEqual(await short.rows(90_000, 10), []);
+  assert.deepEqual(short.known(), { rowCount: 5000, exact: true, truncated: false });
+  assert.deepEqual(ns(await short.rows(4998, 10)), [4998, 4999]);
+  short.close();
+});
+
 test('concurrent requests are served one at a time, each with its own rows', async () => {
   const src = new RowSource(open, SQL, { maxRows: 1_000_000, pageSize: 64 });
   const [a, b, c] = await Promise.all([src.rows(500, 10), src.rows(0, 10), src.rows(700, 5)]);

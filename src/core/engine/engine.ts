@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
 import { catalog, qualifiedName, type TableSpec } from '../schema/catalog.js';
 import { MANIFEST_FILE, tableFile, type Manifest } from '../snapshot/layout.js';
 import { OnchainSqlError, toOnchainSqlError } from '../errors.js';
@@ -438,6 +438,39 @@ export class Cursor {
     return page;
   }
 
+  /**
+   * Passes over up to `n` rows without converting them (a jump far ahead in a
+   * big result); resolves to the number passed over, fewer at the end of the
+   * result or the row cap. Served in turn with `next`.
+   */
+  skip(n: number): Promise<number> {
+    const run = this.queue.then(() => this.skipNow(n));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async skipNow(n: number): Promise<number> {
+    const maxRows = this.options.maxRows ?? DEFAULT_MAX_ROWS;
+    let left = Math.max(0, Math.min(n, maxRows - this.delivered));
+    let skipped = Math.min(left, this.buffered.length);
+    this.buffered.splice(0, skipped);
+    left -= skipped;
+    while (left > 0) {
+      const chunk = await this.fetchChunk();
+      if (!chunk) break;
+      if (chunk.rowCount <= left) {
+        skipped += chunk.rowCount;
+        left -= chunk.rowCount;
+      } else {
+        for (const row of chunk.getRows().slice(left)) this.buffered.push(row.map(toCell));
+        skipped += left;
+        left = 0;
+      }
+    }
+    this.delivered += skipped;
+    return skipped;
+  }
+
   /** Marks execution finished for timing purposes. */
   finish(): void {
     if (!this.executeMs && this.executeStarted) this.executeMs = performance.now() - this.executeStarted;
@@ -479,23 +512,31 @@ export class Cursor {
   }
 
   private async fill(n: number): Promise<number> {
-    while (this.buffered.length < n && !this.done && this.result) {
-      let chunk;
-      try {
-        const result = this.result;
-        chunk = await this.native(() => result.fetchChunk());
-      } catch (e) {
-        throw this.translate(e);
-      }
-      if (this.cancelReason) throw this.translate(new Error('interrupted'));
-      if (!chunk || chunk.rowCount === 0) {
-        this.done = true;
-        this.finish();
-        break;
-      }
+    while (this.buffered.length < n) {
+      const chunk = await this.fetchChunk();
+      if (!chunk) break;
       for (const row of chunk.getRows()) this.buffered.push(row.map(toCell));
     }
     return this.buffered.length;
+  }
+
+  /** DuckDB's next chunk, or null once the result is exhausted. */
+  private async fetchChunk(): Promise<DuckDBDataChunk | null> {
+    if (this.done || !this.result) return null;
+    let chunk;
+    try {
+      const result = this.result;
+      chunk = await this.native(() => result.fetchChunk());
+    } catch (e) {
+      throw this.translate(e);
+    }
+    if (this.cancelReason) throw this.translate(new Error('interrupted'));
+    if (!chunk || chunk.rowCount === 0) {
+      this.done = true;
+      this.finish();
+      return null;
+    }
+    return chunk;
   }
 
   private translate(e: unknown): OnchainSqlError {

@@ -17,8 +17,13 @@ import { blankNonCode } from '../../core/sql/sql-text.js';
 export interface PageCursor {
   readonly truncated: boolean;
   next(n: number): Promise<Cell[][] | null>;
+  /** Passes over up to n rows without reading them out; resolves to how many it passed. */
+  skip?(n: number): Promise<number>;
   close(): void;
 }
+
+/** Pages read and cached just before a far page that was jumped to (for scrolling back a little). */
+const PAGES_BEFORE_JUMP = 2;
 
 export type OpenCursor = (sql: string, options: { maxRows: number; signal?: AbortSignal }) => Promise<PageCursor>;
 
@@ -52,7 +57,7 @@ export class RowSource {
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
   /** For tests and diagnostics. */
-  readonly stats = { opens: 0, rowsRead: 0 };
+  readonly stats = { opens: 0, rowsRead: 0, rowsSkipped: 0 };
 
   constructor(private readonly open: OpenCursor, readonly sql: string, private readonly options: RowSourceOptions) {
     this.pageSize = options.pageSize ?? 1000;
@@ -158,6 +163,19 @@ export class RowSource {
       this.pos = 0;
     }
     const cursor = this.cursor;
+    // A jump far ahead (a scrollbar drag towards the end): pass over the rows in between
+    // instead of converting and caching pages that the cache would drop again anyway.
+    const jumpTo = (p - PAGES_BEFORE_JUMP) * this.pageSize;
+    if (cursor.skip && jumpTo - this.pos > this.maxPages * this.pageSize) {
+      const wanted = jumpTo - this.pos;
+      const skipped = await cursor.skip(wanted);
+      this.stats.rowsSkipped += skipped;
+      this.pos += skipped;
+      if (skipped < wanted) {
+        this.finish(cursor);
+        return undefined;
+      }
+    }
     while (this.pos <= p * this.pageSize) {
       const rows = await cursor.next(this.pageSize);
       const k = this.pos / this.pageSize;
