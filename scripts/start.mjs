@@ -14,8 +14,6 @@ import {
 process.chdir(REPO_ROOT);
 const port = Number(process.env.PORT || 8080);
 const host = '127.0.0.1';
-const manifest = JSON.parse(fs.readFileSync('package.json', 'utf8'));
-const extensionId = `${manifest.publisher}.${manifest.name}`;
 
 function fail(message) {
   console.error(`\nnpm start: ${message}`);
@@ -43,12 +41,13 @@ try {
 }
 
 // 3. A dedicated extensions dir and profile for `npm start`, reinstalling the fresh VSIX each time.
-const home = path.join(cacheRoot(), 'start');
+// Its own extensions and profile; ONCHAIN_SQL_START_HOME moves them (the UI test of `npm start` does).
+const home = process.env.ONCHAIN_SQL_START_HOME || path.join(cacheRoot(), 'start');
 const extensionsDir = path.join(home, 'extensions');
+// Emptied whole: its extensions.json still listing a removed copy makes the install refuse
+// ("Please restart VS Code before reinstalling"). The folder holds nothing but this extension.
+removeDir(extensionsDir);
 fs.mkdirSync(extensionsDir, { recursive: true });
-for (const d of fs.readdirSync(extensionsDir)) {
-  if (d.toLowerCase().startsWith(`${extensionId.toLowerCase()}-`)) removeDir(path.join(extensionsDir, d));
-}
 const state = makeTempDir('ocs-start');
 const t0 = Date.now();
 try {
