@@ -2,7 +2,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ask, AskError } from '../../src/core/ask.js';
@@ -16,6 +15,7 @@ import { makeTinySnapshot } from '../support/tiny-snapshot.js';
 import { changedFiles, fileHashes, refusal, ROOT } from './support.js';
 import { Counter } from './tally.js';
 import { skipReason } from '../support/skip.js';
+import { freePort } from '../support/free-port.js';
 
 // Category 4: bad input everywhere gets a specific error that says what to do, never a crash.
 const KEY = 'sk-ant-sec-BADINPUT-1111-not-a-real-key';
@@ -106,12 +106,7 @@ describe('security 4: bad input', () => {
   });
 
   it('API errors 401/403/404/429/500/529, timeout and connection refused each give a specific message', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     const cases: Array<{ name: string; reply?: Scripted; options?: ClaudeOptions; code: string; message: RegExp }> = [
       { name: '401', reply: errorReply(401, 'authentication_error', `invalid x-api-key ${KEY}`), code: 'provider_error', message: /key was rejected \(401 invalid key\).*Set a valid key/ },
       { name: '403', reply: errorReply(403, 'permission_error', 'no access'), code: 'provider_error', message: /403 permission denied.*Anthropic Console/ },

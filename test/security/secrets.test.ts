@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ask, answerToTurn } from '../../src/core/ask.js';
@@ -19,6 +18,7 @@ import { errorReply, sqlReply, startAnthropicServer, textReply, toolReply, type 
 import { makeChainSnapshot } from '../unit/ask-snapshot.js';
 import { ROOT } from './support.js';
 import { Counter } from './tally.js';
+import { freePort } from '../support/free-port.js';
 
 // Category 6: a distinctive fake key, set in the environment and passed as an option,
 // appears in no stdout/stderr, error, Answer JSON, exported file, notebook or log text.
@@ -55,12 +55,7 @@ describe('security 6: secrets', () => {
   });
 
   it('in-process: answers, errors (the server echoing the key), exports, notebook and chat text', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     server.script(sqlReply('SELECT symbol, count(*) AS transfers FROM tokens.transfers GROUP BY 1 ORDER BY 2 DESC', 'Transfers per token.'));
     const answer = await ask(engine, 'Which tokens were transferred most?', { provider: claude() });
     keep('Answer JSON', JSON.stringify(answer));

@@ -6,25 +6,14 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { freePort } from '../support/free-port.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-start-test-'));
 after(() => fs.rmSync(home, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs `npm start` (scripts/start.mjs) until it serves, checks the page, then stops it with Ctrl-C. */
 async function startOnce(args: string[]): Promise<string> {

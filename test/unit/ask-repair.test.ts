@@ -1,13 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { ask } from '../../src/core/ask.js';
-import { Engine } from '../../src/core/engine/engine.js';
+import type { Engine } from '../../src/core/engine/engine.js';
 import { OnchainSqlError, toOnchainSqlError } from '../../src/core/errors.js';
 import type { Generation, GenerationRequest, Provider } from '../../src/core/nl2sql/provider.js';
 import { createProvider } from '../../src/core/nl2sql/providers.js';
 import { ModelOutputError, isRepairable, repairFeedback } from '../../src/core/nl2sql/repair.js';
-import { makeChainSnapshot } from './ask-snapshot.js';
+import { closeChainEngine, openChainEngine } from './ask-snapshot.js';
 
 /** A scripted provider: returns the given SQL texts in turn and records every request. */
 function scripted(sqls: string[]): Provider & { requests: GenerationRequest[] } {
@@ -36,14 +35,8 @@ describe('repair feedback and the offline provider through ask', () => {
     assert.fail(`expected ${sql} to fail`);
   };
 
-  before(async () => {
-    dir = await makeChainSnapshot();
-    engine = await Engine.open(dir, { connections: 2, threads: 1 });
-  });
-  after(() => {
-    engine.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  before(async () => ({ dir, engine } = await openChainEngine()));
+  after(() => closeChainEngine(dir, engine));
 
   it('feeds back the exact error, the nearest names, and the real columns or tables', async () => {
     const col = await errorOf('SELECT sum(value_usd) FROM ethereum.transactions');

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { Engine } from '../../src/core/engine/engine.js';
 import { findTable } from '../../src/core/schema/catalog.js';
 import { writeTable } from '../../src/core/snapshot/empty.js';
 import { makeTinySnapshot } from '../support/tiny-snapshot.js';
@@ -38,6 +39,18 @@ export async function makeChainSnapshot(): Promise<string> {
   c.closeSync();
   inst.closeSync();
   return makeTinySnapshot(dir);
+}
+
+/** The chain snapshot with an engine open on it, as most ask and context suites use it. */
+export async function openChainEngine(): Promise<{ dir: string; engine: Engine }> {
+  const dir = await makeChainSnapshot();
+  return { dir, engine: await Engine.open(dir, { connections: 2, threads: 1 }) };
+}
+
+/** Closes the engine and removes its snapshot folder (either may be missing after a failed setup). */
+export function closeChainEngine(dir: string | undefined, engine: Engine | undefined): void {
+  engine?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** A digest of every file under a folder: equal before and after ⇒ nothing was written. */

@@ -5,12 +5,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ask, answerToTurn, AskError, MAX_QUESTION_CHARS, type AskStage } from '../../src/core/ask.js';
 import type { Answer } from '../../src/core/answer.js';
-import { Engine } from '../../src/core/engine/engine.js';
+import type { Engine } from '../../src/core/engine/engine.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
 import { ClaudeProvider, type ClaudeOptions } from '../../src/core/nl2sql/claude.js';
 import type { Generation, GenerationRequest, Provider } from '../../src/core/nl2sql/provider.js';
 import { promptText, sqlReply, startAnthropicServer, textReply, toolReply, errorReply, type AnthropicTestServer } from '../support/anthropic-server.js';
-import { folderDigest, makeChainSnapshot } from './ask-snapshot.js';
+import { folderDigest, closeChainEngine, openChainEngine } from './ask-snapshot.js';
 
 const KEY = 'sk-ant-test-SECRET-7d3e91b0-never-shown';
 const ROOT = path.resolve(__dirname, '../..');
@@ -34,13 +34,11 @@ describe('ask: context → generate → validate → repair → execute', () => 
 
   before(async () => {
     server = await startAnthropicServer();
-    dir = await makeChainSnapshot();
-    engine = await Engine.open(dir, { connections: 2, threads: 1 });
+    ({ dir, engine } = await openChainEngine());
   });
   after(async () => {
     await server.close();
-    engine.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    closeChainEngine(dir, engine);
   });
 
   it('answers end to end through a tool call, with the right tables and rules in the request', async () => {

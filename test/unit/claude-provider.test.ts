@@ -1,8 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as net from 'node:net';
-import { Engine } from '../../src/core/engine/engine.js';
+import type { Engine } from '../../src/core/engine/engine.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
 import { ClaudeProvider, DEFAULT_CLAUDE_MODEL, redactSecrets, type ClaudeOptions } from '../../src/core/nl2sql/claude.js';
 import { buildContext } from '../../src/core/nl2sql/context.js';
@@ -11,7 +9,8 @@ import type { GenerationRequest } from '../../src/core/nl2sql/provider.js';
 import { createProvider, resolveProviderKind } from '../../src/core/nl2sql/providers.js';
 import { ModelOutputError } from '../../src/core/nl2sql/repair.js';
 import { errorReply, promptText, sqlReply, startAnthropicServer, textReply, toolReply, type AnthropicTestServer } from '../support/anthropic-server.js';
-import { makeChainSnapshot } from './ask-snapshot.js';
+import { closeChainEngine, openChainEngine } from './ask-snapshot.js';
+import { freePort } from '../support/free-port.js';
 
 const KEY = 'sk-ant-test-SECRET-4f9c2a7e-do-not-print';
 const FAST_RETRY = { 'retry-after-ms': '5' };
@@ -38,13 +37,11 @@ describe('Claude provider against a local Anthropic-compatible server (real SDK,
 
   before(async () => {
     server = await startAnthropicServer();
-    dir = await makeChainSnapshot();
-    engine = await Engine.open(dir, { connections: 2, threads: 1 });
+    ({ dir, engine } = await openChainEngine());
   });
   after(async () => {
     await server.close();
-    engine.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    closeChainEngine(dir, engine);
   });
 
   it('sends the context as a cached static block plus a dynamic block, forces the tool, and reads the tool call', async () => {
@@ -199,12 +196,7 @@ describe('Claude provider against a local Anthropic-compatible server (real SDK,
   });
 
   it('connection refused names the URL; a missing key says how to set one and sends nothing', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     const refused = await failure(provider({ baseURL: `http://127.0.0.1:${port}` }));
     assert.equal(refused.code, 'provider_error');
     assert.match(refused.message, new RegExp(`Could not reach the Anthropic API at http://127\\.0\\.0\\.1:${port}: the connection was refused`));

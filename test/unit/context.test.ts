@@ -1,22 +1,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import { Engine } from '../../src/core/engine/engine.js';
+import type { Engine } from '../../src/core/engine/engine.js';
 import { buildContext, rankTables } from '../../src/core/nl2sql/context.js';
 import { CONTEXT_SPLIT, renderUserMessage, splitContext } from '../../src/core/nl2sql/prompt.js';
-import { HOSTILE_TOKEN, USDC, makeChainSnapshot } from './ask-snapshot.js';
+import { HOSTILE_TOKEN, USDC, closeChainEngine, openChainEngine } from './ask-snapshot.js';
 
 describe('context selection', () => {
   let dir: string;
   let engine: Engine;
-  before(async () => {
-    dir = await makeChainSnapshot();
-    engine = await Engine.open(dir, { connections: 2, threads: 1 });
-  });
-  after(() => {
-    engine.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  before(async () => ({ dir, engine } = await openChainEngine()));
+  after(() => closeChainEngine(dir, engine));
 
   it('ranks the table a question is about first, synonyms included', () => {
     const first = (q: string) => rankTables(q)[0].name;

@@ -418,9 +418,7 @@ export class Cursor {
    * from twice at once), so overlapping pages from a UI arrive in order.
    */
   next(n: number): Promise<Cell[][] | null> {
-    const page = this.queue.then(() => this.nextNow(n));
-    this.queue = page.catch(() => undefined);
-    return page;
+    return this.inTurn(() => this.nextNow(n));
   }
 
   private async nextNow(n: number): Promise<Cell[][] | null> {
@@ -444,7 +442,12 @@ export class Cursor {
    * result or the row cap. Served in turn with `next`.
    */
   skip(n: number): Promise<number> {
-    const run = this.queue.then(() => this.skipNow(n));
+    return this.inTurn(() => this.skipNow(n));
+  }
+
+  /** Runs after every call queued before it (a DuckDB result must not be fetched from twice at once). */
+  private inTurn<T>(call: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(call);
     this.queue = run.catch(() => undefined);
     return run;
   }
