@@ -20,6 +20,9 @@ export interface StartOptions {
 }
 
 export function cacheRoot(): string;
+export function installEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export function withLock<T>(name: string, fn: () => Promise<T>, options?: { pollMs?: number }): Promise<T>;
+export function readMarker(dir: string): Record<string, unknown> | undefined;
 export function ensureAptPackages(): void;
 export function ensureNode(): Promise<{ dir: string; bin: string }>;
 export function ensureCodeServer(): Promise<CodeServer>;

@@ -1,6 +1,6 @@
 // A real VS Code for tests and `npm start`: code-server from the npm registry,
 // installed on demand into a cache outside the checkout (see
-// /work/shared/testing-in-vscode.md for the measured recipe), plus helpers to
+// docs/testing-in-vscode.md for the measured recipe), plus helpers to
 // start it, install a VSIX into it and drive it with Debian Chromium.
 //
 // Layout of the cache (keyed by version, so a version bump reinstalls):
@@ -43,7 +43,7 @@ function tailOf(file, n) {
   try { return fs.readFileSync(file, 'utf8').split('\n').slice(-n).join('\n'); } catch { return ''; }
 }
 
-function readMarker(dir) {
+export function readMarker(dir) {
   try { return JSON.parse(fs.readFileSync(path.join(dir, MARKER), 'utf8')); } catch { return undefined; }
 }
 
@@ -52,7 +52,7 @@ function writeMarker(dir, data) {
 }
 
 /** A cross-process lock (mkdir is atomic) so `npm start` and `npm test` never install into the same folder at once. */
-async function withLock(name, fn) {
+export async function withLock(name, fn, { pollMs = 1000 } = {}) {
   const lock = path.join(cacheRoot(), `${name}.lock`);
   fs.mkdirSync(cacheRoot(), { recursive: true });
   const deadline = Date.now() + 30 * 60_000;
@@ -63,13 +63,20 @@ async function withLock(name, fn) {
       break;
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
-      const pid = Number(fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
-      if (!pid || !isAlive(pid)) { fs.rmSync(lock, { recursive: true, force: true }); continue; }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock} (held by pid ${pid})`);
-      await new Promise((r) => setTimeout(r, 1000));
+      if (lockIsStale(lock)) { fs.rmSync(lock, { recursive: true, force: true }); continue; }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      await new Promise((r) => setTimeout(r, pollMs));
     }
   }
   try { return await fn(); } finally { fs.rmSync(lock, { recursive: true, force: true }); }
+}
+
+/** A lock whose holder died (a killed install), or one left without a pid for over 10 s; a lock just made, whose pid is still being written, is not stale. */
+function lockIsStale(lock) {
+  let pid = 0;
+  try { pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8')) || 0; } catch { /* not written yet */ }
+  if (pid) return !isAlive(pid);
+  try { return Date.now() - fs.statSync(lock).mtimeMs > 10_000; } catch { return true; }
 }
 
 function isAlive(pid) {
@@ -122,7 +129,7 @@ export async function ensureNode() {
     fs.mkdirSync(tmp, { recursive: true });
     const logFile = path.join(cacheRoot(), `node-${NODE_VERSION}.log`);
     fs.writeFileSync(logFile, '');
-    run('npm', ['pack', pkg, '--pack-destination', tmp, '--silent'], { cwd: tmp, logFile });
+    run('npm', ['pack', pkg, '--pack-destination', tmp, '--silent'], { cwd: tmp, logFile, env: installEnv() });
     const tgz = fs.readdirSync(tmp).find((f) => f.endsWith('.tgz'));
     if (!tgz) throw new Error(`npm pack ${pkg} produced no tarball (see ${logFile})`);
     run('tar', ['-xzf', path.join(tmp, tgz), '-C', tmp], { logFile });
@@ -167,7 +174,7 @@ export async function ensureCodeServer() {
     const logFile = path.join(cacheRoot(), `code-server-${CODE_SERVER_VERSION}.log`);
     fs.writeFileSync(logFile, '');
     const env = {
-      ...process.env,
+      ...installEnv(),
       PATH: `${path.dirname(node.bin)}${path.delimiter}${process.env.PATH}`,
       npm_config_nodedir: node.dir,
       npm_config_audit: 'false',
@@ -180,7 +187,7 @@ export async function ensureCodeServer() {
     // dependency install scripts it considers unreviewed, so check its product and run it if missing.
     if (!fs.existsSync(nativeProof(pkgDir))) {
       say('code-server postinstall did not run (npm skipped install scripts?): running it explicitly…');
-      run('sh', ['./postinstall.sh'], { cwd: pkgDir, env: { ...env, npm_config_user_agent: `npm/11 node/v${NODE_VERSION} ${process.platform} ${process.arch}` }, logFile, timeoutMs: 40 * 60_000 });
+      run('sh', ['./postinstall.sh'], { cwd: pkgDir, env, logFile, timeoutMs: 40 * 60_000 });
       if (!fs.existsSync(nativeProof(pkgDir))) throw new Error(`code-server's postinstall did not build ${nativeProof(pkgDir)} (see ${logFile})`);
     }
     // Proof it works: the server must start and listen.
@@ -195,6 +202,16 @@ export async function ensureCodeServer() {
     say(`code-server ${CODE_SERVER_VERSION} ready (${((Date.now() - started) / 1000).toFixed(0)} s; log ${logFile})`);
     return result;
   });
+}
+
+/**
+ * The environment for the inner `npm install`: ours without the `npm_*` variables an outer
+ * `npm test`/`npm start` sets. Those describe the outer npm and its Node 20 (code-server's
+ * postinstall reads the Node version from `npm_config_user_agent` and refuses); the inner
+ * npm, running under Node 24 first on PATH, sets its own.
+ */
+export function installEnv(env = process.env) {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !/^npm_/i.test(k)));
 }
 
 /** A native module only code-server's postinstall produces (compiled against Node 24). */

@@ -2,7 +2,7 @@
 // code-server's web workbench with the smoke-test driver on, opened in headless
 // Chromium with a `payload` naming the extension under development and the tests.
 // The extension host's console reaches us through codeAutomationLog and the
-// exit code through codeAutomationExit (see /work/shared/testing-in-vscode.md).
+// exit code through codeAutomationExit (see docs/testing-in-vscode.md).
 //
 // Usage: node test/integration/run-code-server.mjs [--no-build] [--extension-dir DIR] [--timeout-ms N]
 // Env:   ONCHAIN_SQL_TEST_GREP=<mocha grep>  CI=true (a missing code-server fails instead of skipping)

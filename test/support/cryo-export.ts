@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 /** The real two-block mainnet export by ethereum-etl that the cryo exports are made from. */
-export const ETL_FIXTURE = path.join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'ethereum-etl-mainnet-17173049');
+export const ETL_FIXTURE = path.join(__dirname, '..', 'fixtures', 'ethereum-etl-mainnet-17173049');
 
 export const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 

@@ -11,7 +11,7 @@ import { defaultSnapshotDir, packageRoot, SAMPLE_SCALE, SAMPLE_SEED } from '../.
 import { skipReason } from '../support/skip.js';
 
 // The repo keeps a copy of the shared dev set (eval/dev-questions.jsonl) so CI needs nothing outside the checkout.
-const DEV_SET = [path.join(packageRoot(), 'eval', 'dev-questions.jsonl'), path.join(packageRoot(), '..', 'shared', 'eval', 'dev-questions.jsonl')].find((f) => fs.existsSync(f));
+const DEV_SET = path.join(packageRoot(), 'eval', 'dev-questions.jsonl');
 const PARAPHRASES = path.join(packageRoot(), 'eval', 'paraphrases.jsonl');
 
 function load(file: string): EvalCase[] {
@@ -44,7 +44,6 @@ describe('offline execution accuracy on the sample snapshot', { timeout: 30 * 60
 
   test('dev set: at least 90% through ask()', async (t) => {
     if (!engine) return t.skip(skipReason('sample snapshot unavailable (see the warning above)') || undefined);
-    assert.ok(DEV_SET, 'the shared dev set exists');
     const report = await runEval(engine, provider, load(DEV_SET), { via: 'ask' });
     const misses = report.results.filter((r) => !r.pass).map((r) => `${r.id} ${r.question}: ${r.reason} ${r.predictedSql ?? r.error ?? ''}`);
     assert.ok(report.accuracy >= 0.9, `dev accuracy ${report.accuracy}\n${misses.join('\n')}`);

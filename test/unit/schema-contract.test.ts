@@ -8,18 +8,17 @@ import { catalog, qualifiedName, type TableSpec } from '../../src/core/schema/ca
 import { buildSnapshot } from '../../src/core/snapshot/build.js';
 import { tableFile } from '../../src/core/snapshot/layout.js';
 import { Engine } from '../../src/core/engine/engine.js';
-import { skipReason } from '../support/skip.js';
 
 /**
  * schemas/chain.json is the contract as data. It must agree with the contract
- * document (../shared/chain-schema.md), carry what a model and a person need
+ * document (docs/chain-schema.md), carry what a model and a person need
  * (descriptions, units, examples, join hints, pitfalls, rules), and describe
  * exactly what a built snapshot contains, column by column.
  */
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const sharedDir = path.join(repoRoot, '..', 'shared');
-const contractDoc = path.join(sharedDir, 'chain-schema.md');
+const contractDoc = path.join(repoRoot, 'docs', 'chain-schema.md');
+const devSet = path.join(repoRoot, 'eval', 'dev-questions.jsonl');
 
 interface DocTable {
   name: string;
@@ -55,12 +54,7 @@ function relativeTimeRules(text: string): string[] {
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 describe('schemas/chain.json agrees with the contract document', () => {
-  const haveDoc = fs.existsSync(contractDoc);
-  if (!haveDoc) {
-    console.warn(`\n*** schema-contract: ${contractDoc} is absent: SKIPPING the comparison with the contract document ***\n`);
-  }
-
-  it('has exactly the tables, columns (in order) and types of chain-schema.md', { skip: skipReason(!haveDoc && `no ${contractDoc}`) }, () => {
+  it('has exactly the tables, columns (in order) and types of chain-schema.md', () => {
     const doc = parseContractDoc(fs.readFileSync(contractDoc, 'utf8'));
     assert.ok(doc.length >= 8, `parsed only ${doc.length} tables from chain-schema.md`);
     assert.deepEqual(catalog.tables.map(qualifiedName).sort(), doc.map((t) => t.name).sort());
@@ -70,7 +64,7 @@ describe('schemas/chain.json agrees with the contract document', () => {
     }
   });
 
-  it('states the relative-time rules exactly as chain-schema.md does', { skip: skipReason(!haveDoc && `no ${contractDoc}`) }, () => {
+  it('states the relative-time rules exactly as chain-schema.md does', () => {
     const bullets = relativeTimeRules(fs.readFileSync(contractDoc, 'utf8'));
     assert.equal(bullets.length, 3, 'expected three relative-time bullets in chain-schema.md');
     const rules = (catalog.rules ?? []).map(norm);
@@ -139,9 +133,9 @@ describe('schemas/chain.json is written for a model and a person', () => {
     }
   });
 
-  it('does not copy the dev-set questions into exampleQuestions', { skip: skipReason(!fs.existsSync(path.join(sharedDir, 'eval', 'dev-questions.jsonl')) && 'no dev set') }, () => {
+  it('does not copy the dev-set questions into exampleQuestions', () => {
     const dev = new Set(
-      fs.readFileSync(path.join(sharedDir, 'eval', 'dev-questions.jsonl'), 'utf8').split('\n').filter(Boolean)
+      fs.readFileSync(devSet, 'utf8').split('\n').filter(Boolean)
         .map((l) => (JSON.parse(l) as { question: string }).question.toLowerCase().replace(/[^a-z0-9 ]/g, '').trim()),
     );
     for (const q of catalog.tables.flatMap((t) => t.exampleQuestions ?? [])) {

@@ -136,7 +136,7 @@ suite('Extension host', () => {
 
   test('Import Snapshot turns the ethereum-etl fixture into a snapshot that can be chosen and queried', async function () {
     // The real two-block mainnet export shared by the foundation tests (beside the checkout).
-    const fixture = path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'ethereum-etl-mainnet-17173049');
+    const fixture = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'ethereum-etl-mainnet-17173049') // out/test/ at run time;
     if (!fs.existsSync(fixture)) {
       if (process.env.CI) throw new Error(`CI must not skip this check: no ${fixture}`);
       this.skip();
