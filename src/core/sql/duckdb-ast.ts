@@ -1,5 +1,6 @@
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { CallPosition } from './function-policy.js';
+import { asciiLower } from './sql-text.js';
 
 /**
  * DuckDB's own parse tree of a statement, from `json_serialize_sql`, reduced
@@ -100,7 +101,7 @@ export async function callWithText(conn: DuckDBConnection, query: string, text: 
   }
 }
 
-/** CTE names visible at a point of the tree (lower case: DuckDB compares identifiers case-insensitively). */
+/** CTE names visible at a point of the tree (ASCII lower case: DuckDB compares identifiers case-insensitively, ASCII only). */
 type Scope = ReadonlySet<string>;
 
 function withNames(scope: Scope, names: string[]): Scope {
@@ -109,7 +110,7 @@ function withNames(scope: Scope, names: string[]): Scope {
 
 function cteEntries(node: JsonObject): Array<{ name: string; query: unknown }> {
   const map = isObject(node.cte_map) && Array.isArray(node.cte_map.map) ? node.cte_map.map : [];
-  return map.filter(isObject).map((e) => ({ name: str(e.key).toLowerCase(), query: isObject(e.value) ? e.value.query : undefined }));
+  return map.filter(isObject).map((e) => ({ name: asciiLower(str(e.key)), query: isObject(e.value) ? e.value.query : undefined }));
 }
 
 /**
@@ -136,10 +137,10 @@ function walk(root: unknown, refs: StatementRefs): void {
       for (let i = ctes.length - 1; i >= 0; i--) stack.push([ctes[i]!.query, withNames(scope, ctes.slice(0, i).map((c) => c.name))]);
       inner = withNames(scope, ctes.map((c) => c.name));
     }
-    if (type === 'RECURSIVE_CTE_NODE' || type === 'CTE_NODE') inner = withNames(inner, [str(node.cte_name).toLowerCase()]);
+    if (type === 'RECURSIVE_CTE_NODE' || type === 'CTE_NODE') inner = withNames(inner, [asciiLower(str(node.cte_name))]);
     if (type === 'BASE_TABLE' && 'table_name' in node) {
       const ref = { catalog: str(node.catalog_name), schema: str(node.schema_name), table: str(node.table_name) };
-      if (ref.catalog || ref.schema || !scope.has(ref.table.toLowerCase())) refs.tables.push(ref);
+      if (ref.catalog || ref.schema || !scope.has(asciiLower(ref.table))) refs.tables.push(ref);
     } else if (type === 'TABLE_FUNCTION' && isObject(node.function)) {
       const fn = node.function;
       refs.functions.push({ schema: str(fn.schema), name: str(fn.function_name), position: 'table' });

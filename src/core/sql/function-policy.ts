@@ -1,5 +1,6 @@
 import { OnchainSqlError } from '../errors.js';
 import policy from './allowed-functions.json';
+import { asciiLower } from './sql-text.js';
 import { editDistance } from './suggest.js';
 
 /**
@@ -24,7 +25,7 @@ const REFUSAL_REASONS = policy.refusalReasons.map((r) => ({ pattern: new RegExp(
 /** Which families list each name (a name such as `range` is in more than one). */
 const LISTED = new Map<string, Family[]>();
 for (const family of Object.values(FAMILIES)) {
-  for (const name of family.functions) LISTED.set(name.toLowerCase(), [...(LISTED.get(name.toLowerCase()) ?? []), family]);
+  for (const name of family.functions) LISTED.set(asciiLower(name), [...(LISTED.get(asciiLower(name)) ?? []), family]);
 }
 
 /** A plain call may be a scalar or an aggregate; OVER (…) takes an aggregate or a window function. */
@@ -37,14 +38,14 @@ function allowedIn(position: CallPosition): string[] {
 const ALLOWED_BY_POSITION: Record<CallPosition, string[]> = { scalar: allowedIn('scalar'), window: allowedIn('window'), table: allowedIn('table') };
 
 export function isAllowedFunction(name: string, position: CallPosition): boolean {
-  const families = LISTED.get(name.toLowerCase()) ?? [];
+  const families = LISTED.get(asciiLower(name)) ?? [];
   return families.some((f) => f.positions.some((p) => ACCEPTS[position].includes(p)));
 }
 
 /** Refuses a call to a function that the allow-list does not hold for this position. */
 export function checkFunction(name: string, position: CallPosition): void {
   if (isAllowedFunction(name, position)) return;
-  const n = name.toLowerCase();
+  const n = asciiLower(name);
   const shown = JSON.stringify(name).slice(1, -1);
   const near = nearestAllowed(n, position);
   const suggestion = near ? ` The nearest allowed ${position === 'table' ? 'table function' : 'function'} is ${near}().` : '';
@@ -58,7 +59,9 @@ export function checkFunction(name: string, position: CallPosition): void {
     why = REFUSAL_REASONS.find((r) => r.pattern.test(n))?.reason ?? 'it is not on the list of functions a query may call';
   }
   const kind = position === 'table' ? 'Table function' : 'Function';
-  throw new OnchainSqlError('forbidden_function', `${kind} ${shown}() is not allowed: ${why}.${suggestion}`, near ? [`${near}()`] : []);
+  const odd = [...name].filter((c) => c.charCodeAt(0) > 0x7f).map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`);
+  const oddNote = odd.length ? ` Its name contains ${odd.slice(0, 3).join(', ')}: write function names in plain ASCII.` : '';
+  throw new OnchainSqlError('forbidden_function', `${kind} ${shown}() is not allowed: ${why}.${suggestion}${oddNote}`, near ? [`${near}()`] : []);
 }
 
 /** The allowed name nearest to `name`: by edit distance, ties to the shorter name. */
@@ -66,7 +69,7 @@ function nearestAllowed(name: string, position: CallPosition): string | undefine
   let best: { name: string; d: number } | undefined;
   for (const candidate of ALLOWED_BY_POSITION[position]) {
     if (!/^[a-z]/i.test(candidate)) continue;
-    const d = editDistance(name, candidate.toLowerCase());
+    const d = editDistance(name, asciiLower(candidate));
     if (!best || d < best.d || (d === best.d && candidate.length < best.name.length)) best = { name: candidate, d };
   }
   return best?.name;
