@@ -170,6 +170,9 @@ describe('function allow-list (allowed-functions.json)', () => {
     // Listed, but not for this position.
     assert.throws(() => checkFunction('repeat', 'table'), /not a table function a query may read from/);
     assert.throws(() => checkFunction('lower', 'window'), /not an aggregate or window function/);
+    // Names from other SQL dialects point to DuckDB's own.
+    assert.throws(() => checkFunction('nvl', 'scalar'), (e: OnchainSqlError) => e.suggestions[0] === 'coalesce()');
+    assert.throws(() => checkFunction('to_char', 'scalar'), /nearest allowed function is strftime\(\)/);
     checkFunction('sum', 'window');
     checkFunction('row_number', 'window');
     checkFunction('UNNEST', 'table');
@@ -311,6 +314,15 @@ describe('validateSql through a real engine', () => {
     });
     // Through validateSql the same statements are refused too (by the first layer that sees them).
     for (const [sql] of refusedByPlan) assert.ok(['forbidden_function', 'unknown_table'].includes((await refusal(sql)).code), sql);
+  });
+
+  it('every function the allow-list holds exists in DuckDB (no typo lets a name through unchecked)', async () => {
+    const known = new Set<string>(await engine.withUncheckedConnection(async (c) =>
+      (await c.runAndReadAll('SELECT DISTINCT lower(function_name) FROM duckdb_functions()')).getRows().map((r) => String(r[0]))));
+    // Parsed as operators or expressions, not catalog functions.
+    for (const syntax of ['coalesce']) known.add(syntax);
+    const missing = functionFamilies().flatMap((f) => f.functions).filter((name) => !known.has(name.toLowerCase()));
+    assert.deepEqual(missing, []);
   });
 
   it('refuses text that is too long or holds a NUL byte', async () => {

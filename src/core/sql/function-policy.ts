@@ -2,6 +2,7 @@ import { OnchainSqlError } from '../errors.js';
 import policy from './allowed-functions.json';
 import { asciiLower } from './sql-text.js';
 import { editDistance } from './suggest.js';
+import hints from './name-hints.json';
 
 /**
  * The function allow-list (allowed-functions.json): a function a query calls
@@ -64,8 +65,15 @@ export function checkFunction(name: string, position: CallPosition): void {
   throw new OnchainSqlError('forbidden_function', `${kind} ${shown}() is not allowed: ${why}.${suggestion}${oddNote}`, near ? [`${near}()`] : []);
 }
 
-/** The allowed name nearest to `name`: by edit distance, ties to the shorter name. */
+const FUNCTION_HINTS: Record<string, string> = hints.functions;
+
+/**
+ * The allowed name nearest to `name`: a name models borrow from other SQL
+ * dialects (name-hints.json, `nvl` → `coalesce`), else by edit distance, ties to the shorter name.
+ */
 function nearestAllowed(name: string, position: CallPosition): string | undefined {
+  const hinted = FUNCTION_HINTS[name];
+  if (hinted && isAllowedFunction(hinted, position)) return hinted;
   let best: { name: string; d: number } | undefined;
   for (const candidate of ALLOWED_BY_POSITION[position]) {
     if (!/^[a-z]/i.test(candidate)) continue;
