@@ -6,7 +6,7 @@ import { catalog, findTable, qualifiedName, type TableSpec } from '../schema/cat
 import { serializeSql, type StatementRefs, type TableRef } from './duckdb-ast.js';
 import { forbiddenStatementMessage, statementName, statementNames } from './statement-guard.js';
 import { describeWithSqlParser } from './sqlparser-ast.js';
-import { blankNonCode, leadingKeywords, maxParenDepth, oddCharacters, unquotedHexLiterals } from './sql-text.js';
+import { asciiLower, blankNonCode, leadingKeywords, maxParenDepth, oddCharacters, unquotedHexLiterals } from './sql-text.js';
 import { nearestColumns, nearestTables } from './suggest.js';
 import { checkFunction } from './function-policy.js';
 import { checkPlanScans, serializePlan } from './duckdb-plan.js';
@@ -174,9 +174,9 @@ function looksLikePath(name: string): boolean {
 
 /** A table named where no CTE of that name is in scope (duckdb-ast resolves scope): it must be a contract table. */
 function checkTable(t: TableRef): void {
-  const schema = t.schema.toLowerCase();
-  const table = t.table.toLowerCase();
-  const catalogName = t.catalog.toLowerCase();
+  const schema = asciiLower(t.schema);
+  const table = asciiLower(t.table);
+  const catalogName = asciiLower(t.catalog);
   if ((!catalogName || catalogName === 'memory') && CONTRACT_TABLES.has(`${schema}.${table}`)) return;
   const written = [t.catalog, t.schema, t.table].filter(Boolean).join('.');
   if (!schema && CONTRACT_TABLES.has(table)) {
