@@ -74,6 +74,8 @@ describe('guard corpus (test/corpus/sql)', () => {
 
   it('every case gets its expected outcome', async () => {
     const failures: string[] = [];
+    // Per class (one corpus file each): cases tried and cases that got their expected outcome.
+    const byClass = new Map<string, { tried: number; right: number }>();
     for (const c of cases) {
       const outcome = await run(engine, c.sql);
       tally.tried++;
@@ -81,11 +83,14 @@ describe('guard corpus (test/corpus/sql)', () => {
       if (process.env.GUARD_CORPUS_VERBOSE) {
         console.log(`${c.file}:${c.name} -> ${outcome.kind === 'error' ? `${outcome.code}: ${outcome.message}` : outcome.kind} (${Math.round(outcome.ms)} ms)`);
       }
+      const cls = byClass.get(c.file) ?? { tried: 0, right: 0 };
+      byClass.set(c.file, { tried: cls.tried + 1, right: cls.right + (problem ? 0 : 1) });
       if (problem) failures.push(`${c.file}:${c.name}: ${problem}`);
       else if (c.expect === 'ok') tally.ok++;
       else if (c.expect === 'limit') tally.limits++;
       else tally.refused++;
     }
+    for (const [file, n] of byClass) console.log(`guard corpus class ${file}: ${n.right}/${n.tried} as expected`);
     console.log(`guard corpus: ${tally.tried} cases tried / ${tally.refused} refused as expected / ${tally.limits} stopped by a limit / ${tally.ok} valid ok / ${failures.length} wrong`);
     assert.deepEqual(failures, []);
   });

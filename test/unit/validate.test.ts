@@ -4,6 +4,8 @@ import * as fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Engine } from '../../src/core/engine/engine.js';
 import { serializeSql } from '../../src/core/sql/duckdb-ast.js';
+import { checkPlanScans, serializePlan } from '../../src/core/sql/duckdb-plan.js';
+import { checkFunction, functionFamilies, isAllowedFunction } from '../../src/core/sql/function-policy.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
 import { MAX_SQL_LENGTH } from '../../src/core/sql/validate.js';
 import { blankNonCode, leadingKeywords, maxParenDepth, oddCharacters, unquotedHexLiterals } from '../../src/core/sql/sql-text.js';
@@ -118,6 +120,65 @@ describe('serializeSql: one prepared serializer per connection', () => {
   });
 });
 
+describe('serializeSql: table names resolved by scope', () => {
+  async function tablesOf(sql: string): Promise<string[]> {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    try {
+      const tree = await serializeSql(conn, sql);
+      assert.equal(tree.kind, 'select');
+      return tree.kind === 'select' ? tree.refs.tables.map((t) => [t.schema, t.table].filter(Boolean).join('.')) : [];
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  }
+
+  it('a CTE name counts as a CTE only inside its own WITH query and the CTEs after it', async () => {
+    assert.deepEqual(await tablesOf('SELECT * FROM (WITH x AS (SELECT 1) SELECT * FROM x) a, x b'), ['x']);
+    assert.deepEqual(await tablesOf('WITH a AS (SELECT * FROM b), b AS (SELECT * FROM a) SELECT * FROM b'), ['b']);
+    assert.deepEqual(await tablesOf('(WITH x AS (SELECT 1) SELECT * FROM x) UNION ALL SELECT * FROM x'), ['x']);
+    assert.deepEqual(await tablesOf('WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT * FROM r, (SELECT * FROM r)'), []);
+    // A schema-qualified name is never a CTE; a quoted or upper-case one is the same name.
+    assert.deepEqual(await tablesOf('WITH x AS (SELECT 1) SELECT * FROM main.x, "X", X'), ['main.x']);
+  });
+});
+
+describe('function allow-list (allowed-functions.json)', () => {
+  it('every family has a reason, positions and functions; no name is listed twice in one position', () => {
+    const seen = new Map<string, string>();
+    for (const f of functionFamilies()) {
+      assert.ok(f.reason.length > 10, `${f.family} has no reason`);
+      assert.ok(f.positions.length && f.functions.length, f.family);
+      for (const p of f.positions) {
+        for (const name of f.functions) {
+          const key = `${p}:${name}`;
+          assert.ok(!seen.has(key), `${name} listed twice for ${p} (${seen.get(key)}, ${f.family})`);
+          seen.set(key, f.family);
+        }
+      }
+    }
+  });
+
+  it('refuses what takes SQL text, names files or reveals the engine, naming the nearest allowed function', () => {
+    for (const name of ['json_serialize_plan', 'json_serialize_sql', 'query', 'query_table', 'read_csv', 'glob', 'current_setting', 'getenv', 'version', 'sleep_ms']) {
+      assert.equal(isAllowedFunction(name, 'scalar'), false, name);
+      assert.equal(isAllowedFunction(name, 'table'), false, name);
+    }
+    assert.throws(() => checkFunction('date_trunk', 'scalar'), (e: OnchainSqlError) => e.code === 'forbidden_function' && /date_trunk\(\).*nearest allowed function is date_trunc\(\)/.test(e.message) && e.suggestions[0] === 'date_trunc()');
+    assert.throws(() => checkFunction('read_parquet', 'table'), /Table function read_parquet\(\) is not allowed: it names or reads files/);
+    // Listed, but not for this position.
+    assert.throws(() => checkFunction('repeat', 'table'), /not a table function a query may read from/);
+    assert.throws(() => checkFunction('lower', 'window'), /not an aggregate or window function/);
+    // Names from other SQL dialects point to DuckDB's own.
+    assert.throws(() => checkFunction('nvl', 'scalar'), (e: OnchainSqlError) => e.suggestions[0] === 'coalesce()');
+    assert.throws(() => checkFunction('to_char', 'scalar'), /nearest allowed function is strftime\(\)/);
+    checkFunction('sum', 'window');
+    checkFunction('row_number', 'window');
+    checkFunction('UNNEST', 'table');
+  });
+});
+
 describe('validateSql through a real engine', () => {
   let snapshot: string;
   let engine: Engine;
@@ -223,6 +284,45 @@ describe('validateSql through a real engine', () => {
       }
     }
     assert.deepEqual(refused, []);
+  });
+
+  it("the plan check alone refuses every scan that is not a contract view, as DuckDB bound it", async () => {
+    // Straight to the plan layer, as if the parse-tree checks had missed these.
+    const refusedByPlan = [
+      [`SELECT * FROM (WITH "${snapshot}/manifest.json" AS (SELECT 1) SELECT 1) a, "${snapshot}/manifest.json" b`, /cannot show in a plan|manifest\.json/],
+      [`SELECT * FROM "${snapshot}/ethereum/blocks.parquet"`, /blocks\.parquet directly/],
+      [`SELECT * FROM '${snapshot}/*/*.parquet'`, /blocks\.parquet.*directly/],
+      ['SELECT * FROM (WITH pg_settings AS (SELECT 1) SELECT 1) a, pg_settings b', /duckdb_settings, part of the engine's catalog/],
+      ['SELECT * FROM sqlite_master', /engine's catalog/],
+      ['SELECT (SELECT count(*) FROM duckdb_databases) AS n', /duckdb_databases/],
+      ['SELECT * FROM ethereum.blocks b WHERE EXISTS (SELECT 1 FROM pg_views v WHERE v.viewname = b.miner)', /duckdb_views/],
+    ] as const;
+    await engine.withUncheckedConnection(async (conn) => {
+      for (const [sql, why] of refusedByPlan) {
+        const plan = await serializePlan(conn, sql);
+        if (plan.kind === 'error') {
+          assert.match(plan.message, /not implemented/, sql);
+          continue;
+        }
+        await assert.rejects(checkPlanScans(conn, plan), (e: OnchainSqlError) => e instanceof OnchainSqlError && why.test(e.message), sql);
+      }
+      for (const sql of ['SELECT count(*) FROM ethereum.blocks b JOIN ethereum.transactions t USING (block_number)', 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3) SELECT * FROM n, range(2), unnest([1])', 'SELECT * FROM ethereum.blocks WHERE block_number IN (SELECT block_number FROM ethereum.transactions)']) {
+        const plan = await serializePlan(conn, sql);
+        assert.equal(plan.kind, 'plan', sql);
+        if (plan.kind === 'plan') await checkPlanScans(conn, plan);
+      }
+    });
+    // Through validateSql the same statements are refused too (by the first layer that sees them).
+    for (const [sql] of refusedByPlan) assert.ok(['forbidden_function', 'unknown_table'].includes((await refusal(sql)).code), sql);
+  });
+
+  it('every function the allow-list holds exists in DuckDB (no typo lets a name through unchecked)', async () => {
+    const known = new Set<string>(await engine.withUncheckedConnection(async (c) =>
+      (await c.runAndReadAll('SELECT DISTINCT lower(function_name) FROM duckdb_functions()')).getRows().map((r) => String(r[0]))));
+    // Parsed as operators or expressions, not catalog functions.
+    for (const syntax of ['coalesce']) known.add(syntax);
+    const missing = functionFamilies().flatMap((f) => f.functions).filter((name) => !known.has(name.toLowerCase()));
+    assert.deepEqual(missing, []);
   });
 
   it('refuses text that is too long or holds a NUL byte', async () => {

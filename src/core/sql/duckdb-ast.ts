@@ -1,9 +1,12 @@
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
+import type { CallPosition } from './function-policy.js';
+import { asciiLower } from './sql-text.js';
 
 /**
  * DuckDB's own parse tree of a statement, from `json_serialize_sql`, reduced
- * to what the guard needs: every table, table function and scalar function
- * the statement references, and the names it defines itself (CTEs).
+ * to what the guard needs: every table the statement reads that is not a CTE
+ * in scope where it is named, and every function it calls, with the position
+ * it is called in.
  */
 
 export interface TableRef {
@@ -15,13 +18,13 @@ export interface TableRef {
 export interface FunctionRef {
   schema: string;
   name: string;
+  position: CallPosition;
 }
 
 export interface StatementRefs {
+  /** Tables named where no CTE of that name is in scope: each must be a contract table. */
   tables: TableRef[];
-  tableFunctions: FunctionRef[];
   functions: FunctionRef[];
-  cteNames: Set<string>;
   /** DESCRIBE / SHOW / SUMMARIZE parse as a SELECT over a SHOW_REF. */
   hasShowRef: boolean;
 }
@@ -54,7 +57,7 @@ function str(v: unknown): string {
  * serializes SELECT statements only, which is itself the first type check.
  */
 export async function serializeSql(conn: DuckDBConnection, sql: string): Promise<SerializedSql> {
-  const raw = await runSerialize(conn, sql);
+  const raw = await callWithText(conn, SERIALIZE, sql);
   const parsed = JSON.parse(String(raw)) as SerializeResult;
   if (parsed.error) {
     const message = parsed.error_message ?? 'unknown parser error';
@@ -62,7 +65,7 @@ export async function serializeSql(conn: DuckDBConnection, sql: string): Promise
     return { kind: 'parse_error', message };
   }
   const statements = parsed.statements ?? [];
-  const refs: StatementRefs = { tables: [], tableFunctions: [], functions: [], cteNames: new Set(), hasShowRef: false };
+  const refs: StatementRefs = { tables: [], functions: [], hasShowRef: false };
   for (const s of statements) walk(s.node, refs);
   return { kind: 'select', statementCount: statements.length, refs };
 }
@@ -70,60 +73,87 @@ export async function serializeSql(conn: DuckDBConnection, sql: string): Promise
 const SERIALIZE = 'SELECT json_serialize_sql($1::VARCHAR)';
 
 /**
- * One prepared serializer per connection: preparing it each time was half of
- * the validation cost of a new statement. A prepared statement holds one set
- * of bound values, so a call that overlaps another on the same connection
- * runs unprepared instead.
+ * Runs a fixed, trusted one-parameter query with `text` bound as its VARCHAR
+ * parameter (never spliced into SQL) and returns the single value. One prepared
+ * statement per connection and query: preparing it each time was half of the
+ * validation cost of a new statement. A prepared statement holds one set of
+ * bound values, so a call that overlaps another on the same connection runs
+ * unprepared instead.
  */
-const serializers = new WeakMap<DuckDBConnection, { statement: Promise<DuckDBPreparedStatement>; busy: boolean }>();
+const preparedCalls = new WeakMap<DuckDBConnection, Map<string, { statement: Promise<DuckDBPreparedStatement>; busy: boolean }>>();
 
-async function runSerialize(conn: DuckDBConnection, sql: string): Promise<unknown> {
-  let entry = serializers.get(conn);
-  if (!entry) serializers.set(conn, (entry = { statement: conn.prepare(SERIALIZE), busy: false }));
-  if (entry.busy) return (await conn.runAndReadAll(SERIALIZE, [sql])).getRows()[0]?.[0];
+export async function callWithText(conn: DuckDBConnection, query: string, text: string): Promise<unknown> {
+  let byQuery = preparedCalls.get(conn);
+  if (!byQuery) preparedCalls.set(conn, (byQuery = new Map()));
+  let entry = byQuery.get(query);
+  if (!entry) byQuery.set(query, (entry = { statement: conn.prepare(query), busy: false }));
+  if (entry.busy) return (await conn.runAndReadAll(query, [text])).getRows()[0]?.[0];
   entry.busy = true;
   try {
     const statement = await entry.statement;
-    statement.bindVarchar(1, sql);
+    statement.bindVarchar(1, text);
     return (await statement.runAndReadAll()).getRows()[0]?.[0];
   } catch (e) {
-    serializers.delete(conn);
+    byQuery.delete(query);
     throw e;
   } finally {
     entry.busy = false;
   }
 }
 
-/** Visits every node of the tree, depth first in source order; iterative so that deep trees cannot overflow the stack. */
+/** CTE names visible at a point of the tree (ASCII lower case: DuckDB compares identifiers case-insensitively, ASCII only). */
+type Scope = ReadonlySet<string>;
+
+function withNames(scope: Scope, names: string[]): Scope {
+  return names.length ? new Set([...scope, ...names]) : scope;
+}
+
+function cteEntries(node: JsonObject): Array<{ name: string; query: unknown }> {
+  const map = isObject(node.cte_map) && Array.isArray(node.cte_map.map) ? node.cte_map.map : [];
+  return map.filter(isObject).map((e) => ({ name: asciiLower(str(e.key)), query: isObject(e.value) ? e.value.query : undefined }));
+}
+
+/**
+ * Visits every node of the tree, depth first in source order, resolving each
+ * table name by scope as DuckDB's binder does: a WITH's CTEs are visible in its
+ * own query and each one in the CTEs after it (and in itself when recursive),
+ * never outside the query that defines them. Iterative, so that deep trees
+ * cannot overflow the stack.
+ */
 function walk(root: unknown, refs: StatementRefs): void {
-  const stack: unknown[] = [root];
+  const stack: Array<[unknown, Scope]> = [[root, new Set()]];
   while (stack.length) {
-    const node = stack.pop();
+    const [node, scope] = stack.pop()!;
     if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push(node[i]);
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], scope]);
       continue;
     }
     if (!isObject(node)) continue;
     const type = str(node.type);
+    let inner = scope;
+    const ctes = cteEntries(node);
+    if (ctes.length) {
+      // Each CTE sees the ones before it; the query itself sees them all.
+      for (let i = ctes.length - 1; i >= 0; i--) stack.push([ctes[i]!.query, withNames(scope, ctes.slice(0, i).map((c) => c.name))]);
+      inner = withNames(scope, ctes.map((c) => c.name));
+    }
+    if (type === 'RECURSIVE_CTE_NODE' || type === 'CTE_NODE') inner = withNames(inner, [asciiLower(str(node.cte_name))]);
     if (type === 'BASE_TABLE' && 'table_name' in node) {
-      refs.tables.push({ catalog: str(node.catalog_name), schema: str(node.schema_name), table: str(node.table_name) });
+      const ref = { catalog: str(node.catalog_name), schema: str(node.schema_name), table: str(node.table_name) };
+      if (ref.catalog || ref.schema || !scope.has(asciiLower(ref.table))) refs.tables.push(ref);
     } else if (type === 'TABLE_FUNCTION' && isObject(node.function)) {
       const fn = node.function;
-      refs.tableFunctions.push({ schema: str(fn.schema), name: str(fn.function_name) });
+      refs.functions.push({ schema: str(fn.schema), name: str(fn.function_name), position: 'table' });
       // Its arguments may hold subqueries and functions of their own; the call itself is not a scalar function.
-      stack.push(fn.children);
+      stack.push([fn.children, inner]);
       continue;
     } else if (type === 'SHOW_REF') {
       refs.hasShowRef = true;
     } else if ((node.class === 'FUNCTION' || node.class === 'WINDOW') && 'function_name' in node) {
-      refs.functions.push({ schema: str(node.schema), name: str(node.function_name) });
+      refs.functions.push({ schema: str(node.schema), name: str(node.function_name), position: node.class === 'WINDOW' ? 'window' : 'scalar' });
     }
-    if (isObject(node.cte_map) && Array.isArray(node.cte_map.map)) {
-      for (const entry of node.cte_map.map) if (isObject(entry)) refs.cteNames.add(str(entry.key).toLowerCase());
-    }
-    if (type === 'RECURSIVE_CTE_NODE' || type === 'CTE_NODE') refs.cteNames.add(str(node.cte_name).toLowerCase());
     // Children pushed in reverse so that they are visited in the order they are written.
-    const children = Object.values(node).filter((v) => typeof v === 'object' && v !== null);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    const children = Object.entries(node).filter(([k, v]) => k !== 'cte_map' && typeof v === 'object' && v !== null).map(([, v]) => v);
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], inner]);
   }
 }

@@ -143,3 +143,12 @@ export function oddCharacters(sql: string): OddCharacter[] {
   }
   return found;
 }
+
+/**
+ * Lower case as DuckDB folds identifiers: ASCII letters only. JavaScript's
+ * toLowerCase also folds look-alikes (the Kelvin sign K becomes k), which would
+ * make two names equal here that DuckDB binds as different ones.
+ */
+export function asciiLower(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}

@@ -6,9 +6,10 @@ import { catalog, findTable, qualifiedName, type TableSpec } from '../schema/cat
 import { serializeSql, type StatementRefs, type TableRef } from './duckdb-ast.js';
 import { forbiddenStatementMessage, statementName, statementNames } from './statement-guard.js';
 import { describeWithSqlParser } from './sqlparser-ast.js';
-import { blankNonCode, leadingKeywords, maxParenDepth, oddCharacters, unquotedHexLiterals } from './sql-text.js';
+import { asciiLower, blankNonCode, leadingKeywords, maxParenDepth, oddCharacters, unquotedHexLiterals } from './sql-text.js';
 import { nearestColumns, nearestTables } from './suggest.js';
-import policy from './allowed-functions.json';
+import { checkFunction } from './function-policy.js';
+import { checkPlanScans, serializePlan } from './duckdb-plan.js';
 
 export interface ValidatedSql {
   /** The statement as it will run (trimmed, without a trailing semicolon). */
@@ -22,9 +23,6 @@ export const MAX_SQL_LENGTH = 100_000;
 /** Parentheses/brackets deeper than this are refused before any parser recurses into them. */
 export const MAX_NESTING = 100;
 
-const ALLOWED_TABLE_FUNCTIONS = new Set(policy.allowedTableFunctions);
-const FILE_TABLE_FUNCTIONS = new Set(policy.fileTableFunctions);
-const DENIED_SCALAR: Record<string, string> = policy.deniedScalarFunctions;
 const CONTRACT_TABLES = new Set(catalog.tables.map(qualifiedName));
 const SYSTEM_SCHEMAS = new Set(['information_schema', 'pg_catalog', 'system', 'temp']);
 const NAMESPACE_LIST = [...new Set(catalog.tables.map((t) => `${t.namespace}.*`))].join(', ');
@@ -36,10 +34,13 @@ const NAMESPACE_LIST = [...new Set(catalog.tables.map((t) => `${t.namespace}.*`)
  *  1. text: length, empty, NUL bytes, invisible characters, nesting depth;
  *  2. first word: must be able to begin a query (else refused before DuckDB sees it);
  *  3. DuckDB's parse tree (json_serialize_sql): one SELECT, every table a contract
- *     table or CTE, table functions allow-listed, scalar functions not denied;
+ *     table or a CTE in scope where it is named, every function (scalar, aggregate,
+ *     window, table) on the allow-list (allowed-functions.json);
  *  4. unquoted 0x… literals;
- *  5. DuckDB's statement splitter (exactly one) and binder (prepare), only for a
- *     statement already known to be a single SELECT.
+ *  5. DuckDB's statement splitter (exactly one);
+ *  6. DuckDB's logical plan (json_serialize_plan, bound, not optimised): every scan
+ *     one of the contract views as the engine defined them, or an allowed generator;
+ *  7. DuckDB's binder (prepare), only for a statement that passed all of the above.
  * node-sql-parser only names refused statements more precisely; it never refuses.
  * EXPLAIN, DESCRIBE, SHOW and SUMMARIZE are refused (run the SELECT itself).
  */
@@ -50,7 +51,21 @@ export async function validateSql(conn: DuckDBConnection, input: string): Promis
   const refs = await checkParseTree(conn, sql);
   checkLiterals(sql);
   const extracted = await checkStatementCount(conn, sql);
+  await checkPlan(conn, sql, extracted, refs);
   return prepare(extracted, sql, refs);
+}
+
+/**
+ * The final word on what the statement reads: DuckDB's own bound plan. When
+ * DuckDB cannot bind or serialize it, the binder's message (unknown column …)
+ * is the answer if preparing fails too; otherwise it is refused unchecked.
+ */
+async function checkPlan(conn: DuckDBConnection, sql: string, extracted: DuckDBExtractedStatements, refs: StatementRefs): Promise<void> {
+  const plan = await serializePlan(conn, sql);
+  if (plan.kind === 'plan') return checkPlanScans(conn, plan);
+  const validated = await prepare(extracted, sql, refs);
+  validated.prepared.destroySync();
+  throw new OnchainSqlError('forbidden_function', `The statement reads something DuckDB cannot show in a plan (${firstLines(plan.message)}), so it cannot be checked against the snapshot's tables (${NAMESPACE_LIST}): query those tables by name.`);
 }
 
 /**
@@ -148,44 +163,20 @@ async function checkParseTree(conn: DuckDBConnection, sql: string): Promise<Stat
     const word = blankNonCode(sql).match(/\b(DESCRIBE|DESC|SHOW|SUMMARIZE)\b/i)?.[1]?.toUpperCase();
     throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(word === 'DESC' ? 'DESCRIBE' : word ?? statementName(sql)));
   }
-  for (const fn of refs.tableFunctions) checkTableFunction(fn.name);
-  for (const fn of refs.functions) checkScalarFunction(fn.name);
-  for (const t of refs.tables) checkTable(t, refs.cteNames);
+  for (const fn of refs.functions) checkFunction(fn.name, fn.position);
+  for (const t of refs.tables) checkTable(t);
   return refs;
-}
-
-function checkTableFunction(name: string): void {
-  const n = name.toLowerCase();
-  if (ALLOWED_TABLE_FUNCTIONS.has(n)) return;
-  const allowed = policy.allowedTableFunctions.join(', ');
-  let why: string;
-  if (FILE_TABLE_FUNCTIONS.has(n) || /^(read_|parquet_|iceberg_|delta_)/.test(n) || /_scan$/.test(n)) {
-    why = `it reads files or URLs; only the snapshot's tables (${NAMESPACE_LIST}) can be queried`;
-  } else if (n === 'query' || n === 'query_table') {
-    why = 'it runs SQL or reads tables named by text';
-  } else if (/^(duckdb_|pragma_|pg_|information_schema|which_secret|test_)/.test(n)) {
-    why = "it inspects the engine, not chain data";
-  } else {
-    why = `the only table functions allowed are ${allowed}`;
-  }
-  throw new OnchainSqlError('forbidden_function', `Table function ${name}() is not allowed: ${why}.`, policy.allowedTableFunctions.map((f) => `${f}(…)`));
-}
-
-function checkScalarFunction(name: string): void {
-  const n = name.toLowerCase();
-  const reason = DENIED_SCALAR[n] ?? (policy.deniedScalarPrefixes.some((p) => n.startsWith(p)) ? 'it reaches the engine or the file system, not chain data' : undefined);
-  if (reason) throw new OnchainSqlError('forbidden_function', `Function ${name}() is not allowed: ${reason}.`);
 }
 
 function looksLikePath(name: string): boolean {
   return /[/\\~:*?]/.test(name) || (/\.[a-z0-9]{1,8}(\.gz|\.zst)?$/i.test(name) && !CONTRACT_TABLES.has(name.toLowerCase()));
 }
 
-function checkTable(t: TableRef, cteNames: Set<string>): void {
-  const schema = t.schema.toLowerCase();
-  const table = t.table.toLowerCase();
-  const catalogName = t.catalog.toLowerCase();
-  if (!schema && !catalogName && cteNames.has(table)) return;
+/** A table named where no CTE of that name is in scope (duckdb-ast resolves scope): it must be a contract table. */
+function checkTable(t: TableRef): void {
+  const schema = asciiLower(t.schema);
+  const table = asciiLower(t.table);
+  const catalogName = asciiLower(t.catalog);
   if ((!catalogName || catalogName === 'memory') && CONTRACT_TABLES.has(`${schema}.${table}`)) return;
   const written = [t.catalog, t.schema, t.table].filter(Boolean).join('.');
   if (!schema && CONTRACT_TABLES.has(table)) {
