@@ -65,3 +65,27 @@ export function tableText(t: TableSpec): string {
   if (t.pitfalls?.length) parts.push('pitfalls:', ...t.pitfalls.map((p) => `- ${p}`));
   return parts.join('\n');
 }
+
+const PREVIEW_CHARS = 600;
+
+/**
+ * What the editor shows before a tool runs (VS Code's tool confirmation): the
+ * statement itself for run_sql, so a person sees what an agent is about to run.
+ */
+export function confirmationText(tool: string, input: Record<string, unknown>): { title: string; message: string; progress: string } {
+  if (tool === 'run_sql') {
+    const sql = String(input.sql ?? '').trim();
+    const shown = sql.length > PREVIEW_CHARS ? `${sql.slice(0, PREVIEW_CHARS - 1)}…` : sql;
+    const limits = `at most ${Number(input.max_rows ?? 100)} rows, stopped after ${Number(input.timeout_seconds ?? 30)} s`;
+    return {
+      title: 'Run this SQL on the snapshot?',
+      message: `Read-only DuckDB SQL on the local snapshot (${limits}); the statement guard refuses anything else.\n\n${shown}`,
+      progress: 'Running SQL on the snapshot…',
+    };
+  }
+  if (tool === 'describe_table') {
+    const table = String(input.table ?? '').slice(0, 100);
+    return { title: `Describe ${table}?`, message: `Read the columns of ${table} from the schema contract.`, progress: `Reading the columns of ${table}…` };
+  }
+  return { title: `Run ${tool}?`, message: `Read ${tool.replace('_', ' ')} from the local snapshot.`, progress: `Reading ${tool.replace('_', ' ')}…` };
+}
