@@ -9,7 +9,7 @@
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
-  CallToolRequestSchema, ErrorCode, ListResourcesRequestSchema, ListToolsRequestSchema, McpError, ReadResourceRequestSchema,
+  CallToolRequestSchema, ErrorCode, ListResourcesRequestSchema, ListToolsRequestSchema, McpError, ReadResourceRequestSchema, RequestSchema,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import { AGENT_TOOLS, runAgentTool, ToolInputError, type ToolContext } from '../core/agent/tools.js';
@@ -34,6 +34,21 @@ export const INSTRUCTIONS = [
   'The resources onchain-sql://contract/chain-schema.md and onchain-sql://contract/rules.md hold the full contract and the meaning rules.',
 ].join('\n');
 
+/**
+ * The request shapes with any params: a call whose params do not fit (no tool
+ * name, arguments that are not an object) must be answered "invalid params"
+ * (-32602) with the reason, not "internal error" as the SDK's up-front parse
+ * would. tools/call params are then checked by the SDK's Server, resources/read
+ * params here.
+ */
+const ANY_PARAMS = { params: RequestSchema.shape.params };
+const LenientCallTool = CallToolRequestSchema.extend(ANY_PARAMS);
+const LenientReadResource = ReadResourceRequestSchema.extend(ANY_PARAMS);
+
+function issues(error: { issues: Array<{ path: PropertyKey[]; message: string }> }): string {
+  return error.issues.map((i) => `${i.path.map(String).join('.') || 'request'}: ${i.message}`).join('; ');
+}
+
 export function createOnchainMcpServer(options: OnchainMcpOptions): Server {
   const server = new Server(
     { name: SERVER_NAME, title: 'Onchain SQL', version: options.version },
@@ -53,8 +68,9 @@ export function createOnchainMcpServer(options: OnchainMcpOptions): Server {
     })),
   }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-    const { name, arguments: args } = request.params;
+  server.setRequestHandler(LenientCallTool, async (request, extra): Promise<CallToolResult> => {
+    // The SDK's Server has already refused params that are not a tools/call (-32602).
+    const { name, arguments: args } = CallToolRequestSchema.parse(request).params;
     const t0 = performance.now();
     const elapsed = () => `${(performance.now() - t0).toFixed(0)} ms`;
     try {
@@ -80,9 +96,12 @@ export function createOnchainMcpServer(options: OnchainMcpOptions): Server {
     resources: RESOURCES.map(({ uri, name, title, description, mimeType }) => ({ uri, name, title, description, mimeType })),
   }));
 
-  server.setRequestHandler(ReadResourceRequestSchema, (request) => {
-    const r = RESOURCES.find((x) => x.uri === request.params.uri);
-    if (!r) throw new McpError(ErrorCode.InvalidParams, `No resource ${request.params.uri.slice(0, 200)}; resources: ${RESOURCES.map((x) => x.uri).join(', ')}`);
+  server.setRequestHandler(LenientReadResource, (request) => {
+    const parsed = ReadResourceRequestSchema.safeParse(request);
+    if (!parsed.success) throw new McpError(ErrorCode.InvalidParams, `Invalid resources/read request: ${issues(parsed.error)}`);
+    const { uri } = parsed.data.params;
+    const r = RESOURCES.find((x) => x.uri === uri);
+    if (!r) throw new McpError(ErrorCode.InvalidParams, `No resource ${uri.slice(0, 200)}; resources: ${RESOURCES.map((x) => x.uri).join(', ')}`);
     return { contents: [{ uri: r.uri, mimeType: r.mimeType, text: r.read() }] };
   });
 

@@ -1,11 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { catalog } from '../../src/core/schema/catalog.js';
 import { defaultSnapshotDir } from '../../src/core/snapshot/paths.js';
 import { makeTinySnapshot } from '../support/tiny-snapshot.js';
@@ -164,6 +164,17 @@ describe('onchain-sql mcp on the sample (SDK client over stdio)', () => {
       assert.equal(e.code, -32602, `${name} ${JSON.stringify(args)}`);
       assert.match(e.message, message);
     }
+    // Requests whose params do not have the shape of the method at all.
+    const raw: Array<[string, unknown, RegExp]> = [
+      ['tools/call', { arguments: {} }, /params\.name|"name"/],
+      ['tools/call', { name: 'run_sql', arguments: 'SELECT 1' }, /arguments/],
+      ['resources/read', {}, /params\.uri/],
+    ];
+    for (const [method, params, message] of raw) {
+      const e = await protocolError(mcp.client.request({ method, params } as never, CallToolResultSchema));
+      assert.equal(e.code, -32602, `${method} ${JSON.stringify(params)}`);
+      assert.match(e.message, message);
+    }
     const r = await mcp.client.callTool({ name: 'run_sql', arguments: { sql: 'SELECT count(*) AS n FROM labels.addresses' } });
     assert.ok(!r.isError);
     assert.deepEqual((r.structuredContent as { rows: unknown[][] }).rows, await independently(`SELECT count(*) FROM read_parquet('${path.join(sample, 'labels', 'addresses.parquet')}')`));
@@ -269,6 +280,39 @@ describe('onchain-sql mcp: secrets stay out of results', () => {
     } finally {
       await mcp.close();
       await claude.close();
+      fs.rmSync(snapshot, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('onchain-sql mcp over raw stdio', () => {
+  it('skips a line that is not JSON-RPC and answers the next request', async () => {
+    const snapshot = await makeTinySnapshot();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'mcp', '--snapshot', snapshot], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    try {
+      const replies: Array<{ id?: number; result?: { structuredContent?: { rows: unknown[][] } }; error?: unknown }> = [];
+      let buffer = '';
+      child.stdout.on('data', (d: Buffer) => {
+        buffer += d.toString('utf8');
+        for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+          replies.push(JSON.parse(buffer.slice(0, i)));
+          buffer = buffer.slice(i + 1);
+        }
+      });
+      const send = (line: string) => child.stdin.write(`${line}\n`);
+      send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }));
+      send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+      send('{"jsonrpc": "2.0", "id": 2, "method": tools/call}'); // not JSON
+      send(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'run_sql', arguments: { sql: 'SELECT count(*) AS n FROM ethereum.blocks' } } }));
+      const t0 = Date.now();
+      while (!replies.some((r) => r.id === 3)) {
+        assert.ok(Date.now() - t0 < 30_000, `no answer to the request after the bad line: ${JSON.stringify(replies)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.deepEqual(replies.find((r) => r.id === 3)?.result?.structuredContent?.rows, [[100]]);
+      assert.equal(replies.some((r) => r.id === 2), false, 'a line that is not JSON has no id to answer');
+    } finally {
+      child.kill();
       fs.rmSync(snapshot, { recursive: true, force: true });
     }
   });
