@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { confirmationText } from '../core/agent/format.js';
-import type { AgentToolName } from '../core/agent/tools.js';
+import { invocationText } from '../core/agent/format.js';
+import { checkInput } from '../core/agent/input.js';
+import { findAgentTool, type AgentToolName } from '../core/agent/tools.js';
 import { toOnchainSqlError } from '../core/errors.js';
 import type { Session } from './session.js';
 
@@ -26,12 +27,20 @@ class OnchainLmTool implements vscode.LanguageModelTool<ToolInput> {
   constructor(private readonly session: Session, private readonly tool: AgentToolName) {}
 
   prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<ToolInput>): vscode.PreparedToolInvocation {
-    const c = confirmationText(this.tool, options.input ?? {});
-    if (this.tool !== 'run_sql') return { invocationMessage: c.progress };
-    const message = new vscode.MarkdownString(c.message);
+    const input = options.input ?? {};
+    let args: Record<string, unknown> = input;
+    try {
+      args = checkInput(this.tool, findAgentTool(this.tool)!.inputSchema, input);
+    } catch {
+      // Shown as given; invoke reports what is wrong with it.
+    }
+    const text = invocationText(this.tool, args);
+    if (!text.confirmation) return { invocationMessage: text.progress };
+    const message = new vscode.MarkdownString();
     message.isTrusted = false;
     message.supportHtml = false;
-    return { invocationMessage: c.progress, confirmationMessages: { title: c.title, message } };
+    message.appendText(text.confirmation.message); // the SQL is shown as text, never rendered as Markdown
+    return { invocationMessage: text.progress, confirmationMessages: { title: text.confirmation.title, message } };
   }
 
   async invoke(options: vscode.LanguageModelToolInvocationOptions<ToolInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkInput, ToolInputError, UNDERSTOOD_KEYWORDS, type InputSchema } from '../../src/core/agent/input.js';
-import { cellText, confirmationText, resultTable } from '../../src/core/agent/format.js';
+import { cellText, invocationText, resultTable } from '../../src/core/agent/format.js';
 import { AGENT_TOOLS, runAgentTool } from '../../src/core/agent/tools.js';
 import type { Engine } from '../../src/core/engine/engine.js';
 import { markdownSection } from '../../src/mcp/resources.js';
@@ -88,12 +88,15 @@ describe('agent text formatting', () => {
     assert.deepEqual(table.split('\n'), ['columns: sym\\|bol VARCHAR', '| sym\\|bol |', '| --- |', '| x y |']);
   });
 
-  it('the run_sql confirmation shows the statement and the limits', () => {
-    const c = confirmationText('run_sql', { sql: 'SELECT count(*) FROM ethereum.blocks', max_rows: 5, timeout_seconds: 3 });
-    assert.match(c.message, /SELECT count\(\*\) FROM ethereum\.blocks/);
-    assert.match(c.message, /at most 5 rows, stopped after 3 s/);
-    assert.match(c.title, /Run this SQL/);
-    assert.ok(confirmationText('run_sql', { sql: 'x'.repeat(5000) }).message.length < 800);
+  it('the run_sql confirmation shows the statement and the limits; schema reads ask nothing', () => {
+    const run = AGENT_TOOLS.find((t) => t.name === 'run_sql')!;
+    const c = invocationText('run_sql', checkInput('run_sql', run.inputSchema, { sql: 'SELECT count(*) FROM ethereum.blocks', max_rows: 5 }));
+    assert.match(c.confirmation!.message, /SELECT count\(\*\) FROM ethereum\.blocks/);
+    assert.match(c.confirmation!.message, /at most 5 rows, stopped after 30 s/);
+    assert.match(c.confirmation!.title, /Run this SQL/);
+    assert.ok(invocationText('run_sql', { sql: 'x'.repeat(5000) }).confirmation!.message.length < 800);
+    assert.equal(invocationText('describe_table', { table: 'dex.trades' }).confirmation, undefined);
+    assert.match(invocationText('describe_table', { table: 'dex.trades' }).progress, /dex\.trades/);
   });
 
   it('reads one section of the contract document', () => {

@@ -68,24 +68,26 @@ export function tableText(t: TableSpec): string {
 
 const PREVIEW_CHARS = 600;
 
-/**
- * What the editor shows before a tool runs (VS Code's tool confirmation): the
- * statement itself for run_sql, so a person sees what an agent is about to run.
- */
-export function confirmationText(tool: string, input: Record<string, unknown>): { title: string; message: string; progress: string } {
+export interface InvocationText {
+  /** Shown while the tool runs. */
+  progress: string;
+  /** Asked before it runs (VS Code's tool confirmation); only run_sql asks, showing the statement. */
+  confirmation?: { title: string; message: string };
+}
+
+/** What the editor shows for a call, from its checked arguments (defaults filled in). */
+export function invocationText(tool: string, args: Record<string, unknown>): InvocationText {
   if (tool === 'run_sql') {
-    const sql = String(input.sql ?? '').trim();
+    const sql = String(args.sql ?? '').trim();
     const shown = sql.length > PREVIEW_CHARS ? `${sql.slice(0, PREVIEW_CHARS - 1)}…` : sql;
-    const limits = `at most ${Number(input.max_rows ?? 100)} rows, stopped after ${Number(input.timeout_seconds ?? 30)} s`;
     return {
-      title: 'Run this SQL on the snapshot?',
-      message: `Read-only DuckDB SQL on the local snapshot (${limits}); the statement guard refuses anything else.\n\n${shown}`,
       progress: 'Running SQL on the snapshot…',
+      confirmation: {
+        title: 'Run this SQL on the snapshot?',
+        message: `Read-only DuckDB SQL on the local snapshot (at most ${String(args.max_rows)} rows, stopped after ${String(args.timeout_seconds)} s); the statement guard refuses anything else.\n\n${shown}`,
+      },
     };
   }
-  if (tool === 'describe_table') {
-    const table = String(input.table ?? '').slice(0, 100);
-    return { title: `Describe ${table}?`, message: `Read the columns of ${table} from the schema contract.`, progress: `Reading the columns of ${table}…` };
-  }
-  return { title: `Run ${tool}?`, message: `Read ${tool.replace('_', ' ')} from the local snapshot.`, progress: `Reading ${tool.replace('_', ' ')}…` };
+  if (tool === 'describe_table') return { progress: `Reading the columns of ${String(args.table ?? '').slice(0, 100)}…` };
+  return { progress: `Reading ${tool.replace('_', ' ')}…` };
 }

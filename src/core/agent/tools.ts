@@ -31,7 +31,6 @@ export interface AgentToolDefinition {
 
 // JSON imports widen literal types; the manifest test checks the shape and the keyword subset.
 export const AGENT_TOOLS = definitions.tools as unknown as AgentToolDefinition[];
-export const AGENT_LIMITS = definitions.limits;
 
 export interface ToolContext {
   /** The open snapshot; only tools that read data call it. */
