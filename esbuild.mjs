@@ -18,11 +18,19 @@ const node = {
 };
 /**
  * Libraries reached only on first use (the Claude provider; node-sql-parser,
- * which only describes refused statements) ship as their own files in
- * dist/vendor/, so that loading the extension does not parse ~700 KB it may
- * never run. Bundles that use this plugin sit in dist/, next to dist/vendor/.
+ * which only describes refused statements; the MCP SDK with zod and ajv, which
+ * only `onchain-sql mcp` runs) ship as their own files in dist/vendor/, so that
+ * loading the extension or the CLI does not parse ~700 KB it may never run.
+ * Bundles that use this plugin sit in dist/, next to dist/vendor/. Several
+ * entry points of one package may share a file (one copy of its dependencies).
  */
-const vendor = { '@anthropic-ai/sdk': 'anthropic', 'node-sql-parser/build/postgresql': 'sql-parser' };
+const vendor = {
+  '@anthropic-ai/sdk': 'anthropic',
+  'node-sql-parser/build/postgresql': 'sql-parser',
+  '@modelcontextprotocol/sdk/server/index.js': 'mcp-sdk',
+  '@modelcontextprotocol/sdk/server/stdio.js': 'mcp-sdk',
+  '@modelcontextprotocol/sdk/types.js': 'mcp-sdk',
+};
 const vendorFilter = new RegExp(`^(${Object.keys(vendor).map((k) => k.replace(/[/.]/g, '\\$&')).join('|')})$`);
 const splitVendor = {
   name: 'split-vendor',
@@ -30,11 +38,14 @@ const splitVendor = {
     b.onResolve({ filter: vendorFilter }, (a) => ({ path: `./vendor/${vendor[a.path]}.js`, external: true }));
   },
 };
-const vendorBuilds = Object.entries(vendor).map(([pkg, name]) => ({
-  ...node,
-  stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' },
-  outfile: `dist/vendor/${name}.js`,
-}));
+const vendorBuilds = [...new Set(Object.values(vendor))].map((name) => {
+  const pkgs = Object.keys(vendor).filter((k) => vendor[k] === name).map((k) => `require(${JSON.stringify(k)})`);
+  return {
+    ...node,
+    stdin: { contents: `module.exports = ${pkgs.length === 1 ? pkgs[0] : `Object.assign({}, ${pkgs.join(', ')})`};`, resolveDir: '.', loader: 'js' },
+    outfile: `dist/vendor/${name}.js`,
+  };
+});
 const browser = { bundle: true, platform: 'browser', target: 'es2022', sourcemap: !production, minify: production, logLevel: 'warning' };
 
 const builds = [

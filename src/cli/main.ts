@@ -17,6 +17,7 @@ Usage:
   onchain-sql snapshot build [--scale S] [--seed N] [--out DIR]
   onchain-sql snapshot import --from cryo|ethereum-etl DIR --out DIR
   onchain-sql snapshot info
+  onchain-sql mcp                      (an MCP server over stdio, for agents)
 
 Common options:
   --snapshot DIR   the snapshot to query (default: the bundled sample, built on first use)
@@ -138,6 +139,8 @@ export async function main(argv: string[]): Promise<number> {
         const { askCommand } = await import('./ask-command.js');
         return await askCommand(values, args[0], openSnapshot);
       }
+      case 'mcp':
+        return await (await import('./mcp-command.js')).mcpCommand(values, openSnapshot);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

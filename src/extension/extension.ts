@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { createChatHandler, registerChatParticipant, type OnchainChatHandler } from './chatParticipant.js';
 import { registerCommands } from './commands/index.js';
+import { registerLanguageModelTools } from './lmTool.js';
 import { createRedactingLog } from './log.js';
 import { NotebookRunner } from './notebook/controller.js';
 import { registerNotebookSerializer } from './notebook/serializer.js';
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): OnchainSqlApi {
     createSnapshotStatus(session),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context, session), { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.workspace.onDidOpenNotebookDocument((nb) => notebooks.preferFor(nb)),
+    ...registerLanguageModelTools(session),
   );
   if (participant) context.subscriptions.push(participant);
   for (const nb of vscode.workspace.notebookDocuments) notebooks.preferFor(nb);
