@@ -13,8 +13,8 @@ const node = {
   sourcemap: !production,
   minify: production,
   // Native binding and the editor API are provided at run time.
-  // tsx: only reached when the engine runs from TypeScript sources (its worker then starts through tsx).
-  external: ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*', 'tsx'],
+  // esbuild: only reached when the engine runs from TypeScript sources (it then bundles its worker on first use).
+  external: ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*', 'esbuild'],
   logLevel: 'warning',
 };
 /**

@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
  * exits, however it exits short of SIGKILL; `exitOnSignals` turns SIGINT and
  * SIGTERM into such an exit for command-line runs.
  */
+/** Spill folders, and worker scripts built from source (worker-process.ts). */
 const tempDirs = new Set<string>();
 const children = new Set<ChildProcess>();
 let hooked = false;
@@ -32,6 +33,12 @@ export function makeTempDir(): string {
 export function removeTempDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
   tempDirs.delete(dir);
+}
+
+/** A file this process made for itself, removed when it exits. */
+export function trackFile(file: string): void {
+  hookExit();
+  tempDirs.add(file);
 }
 
 export function trackChild(child: ChildProcess): void {

@@ -68,6 +68,8 @@ export class Cursor {
   private readonly budget: Budget;
   private readonly maxRows: number;
   private readonly onAbort = () => this.cancel();
+  /** The backend has a slot for this statement (it is no longer waiting behind others). */
+  private slotted = false;
   private validateMs = 0;
   private executeStarted = 0;
   private executeMs = 0;
@@ -95,7 +97,10 @@ export class Cursor {
           this.executeStarted = performance.now();
           try { this.options.onValidated?.(checked.sql); } catch { /* a progress callback never breaks a query */ }
         },
-      }, this.stop.signal, () => this.budget.run());
+      }, this.stop.signal, () => {
+        this.slotted = true;
+        this.budget.run();
+      });
     } catch (e) {
       throw this.translate(e);
     } finally {
@@ -159,9 +164,13 @@ export class Cursor {
     this.onClosed(this);
   }
 
-  /** @internal The engine is closing: stop, and let go. */
+  /**
+   * @internal The engine is closing: a running statement is stopped (and
+   * reports `cancelled`); one still waiting for a slot is refused by the
+   * backend as closed.
+   */
   abandon(): void {
-    this.cancel('cancelled');
+    if (this.slotted) this.cancel('cancelled');
     this.close();
   }
 

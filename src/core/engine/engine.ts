@@ -126,8 +126,8 @@ export class Engine {
   }
 
   /** @internal For tests and the bench: the worker processes, their peak memory, and the memory kill line. */
-  workerStats(): { workers: ReturnType<ProcessPool['workers']>; memoryKillBytes: number } {
-    return { workers: this.backend.workers(), memoryKillBytes: this.backend.memoryKillBytes };
+  workerStats(): ReturnType<ProcessPool['workers']> & { memoryKillBytes: number } {
+    return { ...this.backend.workers(), memoryKillBytes: this.backend.memoryKillBytes };
   }
 
   /** Stops every query and ends the worker processes. */

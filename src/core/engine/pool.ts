@@ -16,6 +16,7 @@ export const WORKER_MEMORY_MARGIN_BYTES = 512 * 2 ** 20;
  * killed (ms); with the exit itself this keeps within protocol.ts's STOP_BOUND_MS.
  */
 export const KILL_GRACE_MS = 300;
+const RETIRED_KEPT = 32;
 
 export interface PoolOptions {
   snapshotDir: string;
@@ -66,6 +67,8 @@ export class ProcessPool implements QueryEngine {
   private readonly waiters: Waiter[] = [];
   private spawning = 0;
   private closed = false;
+  /** Workers gone, newest last, with their peak memory (figures for tests and the bench). */
+  private readonly retired: Array<{ pid: number | undefined; peakRssBytes: number }> = [];
   private readonly killAboveRssBytes: number;
 
   private constructor(private readonly options: PoolOptions) {
@@ -79,9 +82,12 @@ export class ProcessPool implements QueryEngine {
     return pool;
   }
 
-  /** @internal For tests and the bench: the worker processes and their peak memory. */
-  workers(): Array<{ pid: number | undefined; peakRssBytes: number; busy: boolean }> {
-    return [...this.live].map((w) => ({ pid: w.pid, peakRssBytes: w.peakRssBytes, busy: !this.idle.includes(w) }));
+  /** @internal For tests and the bench: worker processes alive and gone, with their peak memory. */
+  workers(): { live: Array<{ pid: number | undefined; peakRssBytes: number; idle: boolean }>; retired: Array<{ pid: number | undefined; peakRssBytes: number }> } {
+    return {
+      live: [...this.live].map((w) => ({ pid: w.pid, peakRssBytes: w.peakRssBytes, idle: this.idle.includes(w) })),
+      retired: [...this.retired],
+    };
   }
 
   get memoryKillBytes(): number {
@@ -187,20 +193,20 @@ export class ProcessPool implements QueryEngine {
     }
   }
 
-  /** A worker died (killed on purpose or not): forget it; keep one warm for the next statement. */
+  /** A worker died (killed on purpose or not): forget it, and start its replacement at once. */
   private dropped(w: WorkerProcess): void {
     this.live.delete(w);
     const i = this.idle.indexOf(w);
     if (i >= 0) this.idle.splice(i, 1);
+    this.retired.push({ pid: w.pid, peakRssBytes: w.peakRssBytes });
+    if (this.retired.length > RETIRED_KEPT) this.retired.shift();
     if (this.closed) return;
-    if (this.waiters.length) this.grow();
-    else if (this.live.size + this.spawning === 0) {
-      this.spawning++;
-      this.spawn().then(
-        (fresh) => { this.spawning--; this.adopt(fresh); },
-        () => { this.spawning--; /* the next statement tries again and reports why */ },
-      );
-    }
+    if (this.waiters.length) return this.grow();
+    this.spawning++;
+    this.spawn().then(
+      (fresh) => { this.spawning--; this.adopt(fresh); },
+      () => { this.spawning--; /* the next statement tries again and reports why */ },
+    );
   }
 }
 
