@@ -15,7 +15,7 @@ export const WORKER_MEMORY_MARGIN_BYTES = 512 * 2 ** 20;
  * After a stop, an interrupt has this long to end the call before the worker is
  * killed (ms); with the exit itself this keeps within protocol.ts's STOP_BOUND_MS.
  */
-export const KILL_GRACE_MS = 300;
+export const KILL_GRACE_MS = 250;
 const RETIRED_KEPT = 32;
 
 export interface PoolOptions {
@@ -202,11 +202,15 @@ export class ProcessPool implements QueryEngine {
     if (this.retired.length > RETIRED_KEPT) this.retired.shift();
     if (this.closed) return;
     if (this.waiters.length) return this.grow();
+    // Next turn of the event loop: starting a process takes a while, and other stops may be due first.
     this.spawning++;
-    this.spawn().then(
-      (fresh) => { this.spawning--; this.adopt(fresh); },
-      () => { this.spawning--; /* the next statement tries again and reports why */ },
-    );
+    setImmediate(() => {
+      if (this.closed) return void this.spawning--;
+      this.spawn().then(
+        (fresh) => { this.spawning--; this.adopt(fresh); },
+        () => { this.spawning--; /* the next statement tries again and reports why */ },
+      );
+    });
   }
 }
 
