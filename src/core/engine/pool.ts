@@ -58,11 +58,14 @@ interface Waiter {
  * at a time in a sandboxed DuckDB of its own, started on demand up to `size`.
  * A statement that does not stop when asked (an interrupt cannot reach
  * DuckDB's constant folding, for one) is stopped by killing its process; a
- * process that dies is replaced for the next statement. The caller's thread
+ * process that dies is replaced, and one spare process is kept started so
+ * that the next statement does not wait for it. The caller's thread
  * never runs DuckDB, so it never blocks on it and never dies with it.
  */
 export class ProcessPool implements QueryEngine {
   private readonly live = new Set<WorkerProcess>();
+  /** Workers running a statement (handed out, not yet released). */
+  private readonly lent = new Set<WorkerProcess>();
   private readonly idle: WorkerProcess[] = [];
   private readonly waiters: Waiter[] = [];
   private spawning = 0;
@@ -124,12 +127,15 @@ export class ProcessPool implements QueryEngine {
     this.idle.length = 0;
   }
 
-  /** A free worker: an idle one, a new one while under `size`, else the next one released. */
+  /** A free worker: an idle one while fewer than `size` statements run, else the next one released or started. */
   private acquire(stop: AbortSignal): Promise<WorkerProcess> {
     if (this.closed) return Promise.reject(closedError());
     if (stop.aborted) return Promise.reject(stoppedError());
-    const w = this.idle.pop();
-    if (w) return Promise.resolve(w);
+    const w = this.lent.size < this.options.size ? this.idle.pop() : undefined;
+    if (w) {
+      this.lend(w);
+      return Promise.resolve(w);
+    }
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         grant: (worker) => {
@@ -152,17 +158,32 @@ export class ProcessPool implements QueryEngine {
     });
   }
 
+  private lend(w: WorkerProcess): void {
+    this.lent.add(w);
+    this.keepSpare();
+  }
+
   /** @internal A worker comes back once no call on it is in flight; a dead one is dropped. */
   release(w: WorkerProcess): void {
+    this.lent.delete(w);
     if (!w.alive) return;
     if (this.closed) {
       w.kill(closedError());
       return;
     }
     w.notify('end');
-    const waiter = this.waiters.shift();
-    if (waiter) waiter.grant(w);
-    else this.idle.push(w);
+    this.offer(w);
+  }
+
+  /** An idle worker goes to the next waiter that may run now, else waits. */
+  private offer(w: WorkerProcess): void {
+    const waiter = this.lent.size < this.options.size ? this.waiters.shift() : undefined;
+    if (waiter) {
+      this.lend(w);
+      waiter.grant(w);
+    } else {
+      this.idle.push(w);
+    }
   }
 
   private spawn(): Promise<WorkerProcess> {
@@ -171,14 +192,19 @@ export class ProcessPool implements QueryEngine {
   }
 
   private adopt(w: WorkerProcess): void {
+    if (this.closed) {
+      w.kill(closedError());
+      return;
+    }
     this.live.add(w);
     w.onGone(() => this.dropped(w));
-    this.release(w);
+    this.offer(w);
   }
 
-  /** Starts workers for waiters while under the pool's size. */
+  /** Starts workers for waiters that could run now. */
   private grow(): void {
-    while (!this.closed && this.waiters.length > this.spawning && this.live.size + this.spawning < this.options.size) {
+    const { size } = this.options;
+    while (!this.closed && this.waiters.length > this.spawning && this.lent.size + this.spawning < size && this.live.size + this.spawning <= size) {
       this.spawning++;
       this.spawn().then(
         (w) => {
@@ -193,16 +219,13 @@ export class ProcessPool implements QueryEngine {
     }
   }
 
-  /** A worker died (killed on purpose or not): forget it, and start its replacement at once. */
-  private dropped(w: WorkerProcess): void {
-    this.live.delete(w);
-    const i = this.idle.indexOf(w);
-    if (i >= 0) this.idle.splice(i, 1);
-    this.retired.push({ pid: w.pid, peakRssBytes: w.peakRssBytes });
-    if (this.retired.length > RETIRED_KEPT) this.retired.shift();
-    if (this.closed) return;
-    if (this.waiters.length) return this.grow();
-    // Next turn of the event loop: starting a process takes a while, and other stops may be due first.
+  /**
+   * Keeps one started worker idle beyond those in use (at most `size` + 1
+   * processes), on the next turn of the event loop: a statement that follows a
+   * killed one, or a burst, does not wait for a process to start.
+   */
+  private keepSpare(): void {
+    if (this.closed || this.idle.length > 0 || this.spawning > 0 || this.live.size > this.options.size) return;
     this.spawning++;
     setImmediate(() => {
       if (this.closed) return void this.spawning--;
@@ -210,6 +233,25 @@ export class ProcessPool implements QueryEngine {
         (fresh) => { this.spawning--; this.adopt(fresh); },
         () => { this.spawning--; /* the next statement tries again and reports why */ },
       );
+    });
+  }
+
+  /** A worker died (killed on purpose or not): forget it; waiters and the spare get new ones. */
+  private dropped(w: WorkerProcess): void {
+    this.live.delete(w);
+    this.lent.delete(w);
+    const i = this.idle.indexOf(w);
+    if (i >= 0) this.idle.splice(i, 1);
+    this.retired.push({ pid: w.pid, peakRssBytes: w.peakRssBytes });
+    if (this.retired.length > RETIRED_KEPT) this.retired.shift();
+    if (this.closed) return;
+    // Next turn of the event loop: starting a process takes a while, and other stops may be due first.
+    setImmediate(() => {
+      if (this.closed) return;
+      // Its slot is free: idle workers go to waiters first, then new ones start.
+      while (this.waiters.length && this.idle.length && this.lent.size < this.options.size) this.offer(this.idle.pop()!);
+      this.grow();
+      this.keepSpare();
     });
   }
 }
