@@ -64,8 +64,8 @@ export async function runToTimeout(engine: Engine, sql: string, timeoutMs: numbe
 
 /** Starts every statement at once, cancels them all after `cancelAtMs`; measures each from the cancel. */
 export async function runAndCancel(engine: Engine, statements: readonly string[], cancelAtMs: number): Promise<LimitRun[]> {
-  // One worker per statement, and the pool's spare.
-  await warmWorker(engine, statements.length + 1);
+  // One started worker per statement (the pool starts its spare once they are all in use).
+  await warmWorker(engine, statements.length);
   const controllers = statements.map(() => new AbortController());
   let cancelledAt = Infinity;
   const runs = statements.map(async (sql, i) => {
