@@ -53,7 +53,7 @@ export interface RunningStatement extends CheckedStatement {
   validateMs: number;
   /** The prefetched rows. */
   first: Page;
-  /** Up to `n` more rows; fewer only at the end of the result (then `done`). */
+  /** Up to `n` more rows; a backend may send fewer per call (to bound its messages): `done` says whether more follow. */
   fetch(n: number): Promise<Page>;
   /** Passes over up to `n` rows without converting them. */
   skip(n: number): Promise<SkipResult>;

@@ -19,6 +19,8 @@ import type { Calls, InitParams, Op, WorkerMessage, WorkerRequest } from './work
 
 /** Prepared statements kept, keyed by SQL text (a re-run skips validation and binding). */
 const PREPARED_CACHE_SIZE = 64;
+/** Rows per reply at most: bounds the memory of one message on both sides (a caller asking for more loops). */
+const MAX_PAGE_ROWS = 50_000;
 /** While a native call runs after an interrupt, the interrupt is repeated this often (ms). */
 const REINTERRUPT_MS = 50;
 
@@ -60,7 +62,8 @@ class Worker {
     return { sql: validated.sql, columns: validated.columns, validateMs, first: await this.fetch(prefetch) };
   }
 
-  async fetch(n: number): Promise<Page> {
+  async fetch(wanted: number): Promise<Page> {
+    const n = Math.min(wanted, MAX_PAGE_ROWS);
     while (this.buffered.length < n && !this.exhausted) {
       const chunk = await this.nextChunk();
       if (chunk) for (const row of chunk.getRows()) this.buffered.push(row.map(toCell));
