@@ -242,7 +242,7 @@ describe('security: resource limits', () => {
   const LIMIT = '1GB';
   let dir: string;
   let engine: Engine;
-  const counter = new Counter('resource limits', 'runaway statements (timeout 1 s; 3 cancelled at 0.3 s)');
+  const counter = new Counter('resource limits', 'runaway statements (timeout 1 s; one over memory; 3 cancelled at 0.3 s)');
   let worstOverrunMs = 0;
 
   before(async () => {
@@ -271,6 +271,12 @@ describe('security: resource limits', () => {
       assert.ok(withinLimits(r, ['timeout', 'resource_limit']), `${r.outcome} after ${Math.round(r.elapsedMs)} ms`);
     });
   }
+
+  it("a statement over the memory limit is stopped as resource_limit, the worker's peak within the limit + margin", async () => {
+    // A long timeout: memory, not time, must stop it.
+    const r = await runToTimeout(engine, "SELECT length(repeat('abcd',1000000000))", 120_000);
+    assert.ok(withinLimits(r, ['resource_limit']), `${r.outcome}, peak ${Math.round(r.peakRssBytes / 2 ** 20)} MB`);
+  });
 
   it('three runaway statements cancelled at 0.3 s stop within 1 s; SELECT 1 then answers', async () => {
     const runs = await runAndCancel(engine, [RUNAWAY_STATEMENTS[0], RUNAWAY_STATEMENTS[1], RUNAWAY_STATEMENTS[3]], 300);

@@ -8,7 +8,7 @@ import { Engine } from '../../src/core/engine/engine.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
 import { WORKER_MEMORY_MARGIN_BYTES, parseMemoryLimit } from '../../src/core/engine/pool.js';
 import { makeTinySnapshot } from '../support/tiny-snapshot.js';
-import { RUNAWAY_STATEMENTS, runAndCancel, runToTimeout, warmWorker } from '../support/runaway.js';
+import { RUNAWAY_STATEMENTS, peakRss, runAndCancel, runToTimeout, warmWorker } from '../support/runaway.js';
 
 // Every phase of a statement is bounded (issue 11): parse, bind and constant
 // folding, execution and conversion. The bound is a correctness property: a
@@ -58,6 +58,9 @@ describe('Engine limits hold in every phase', () => {
     assert.ok(err instanceof OnchainSqlError, String(err));
     assert.equal(err.code, 'resource_limit');
     assert.match(err.message, /memory/i);
+    const peak = peakRss(engine);
+    console.log(`over-limit statement: worker peak ${Math.round(peak / MB)} MB, bound ${Math.round((parseMemoryLimit(MEMORY_LIMIT) + WORKER_MEMORY_MARGIN_BYTES) / MB)} MB`);
+    assert.ok(peak <= parseMemoryLimit(MEMORY_LIMIT) + WORKER_MEMORY_MARGIN_BYTES, `worker peaked at ${Math.round(peak / MB)} MB`);
   });
 
   it('a worker killed with SIGKILL mid-query gives a clear error, and the next query works', async () => {

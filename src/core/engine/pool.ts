@@ -5,12 +5,18 @@ import { WorkerProcess } from './worker-process.js';
 import type { Calls, Op } from './worker-protocol.js';
 
 /**
- * Resident memory a worker may use beyond its DuckDB memory_limit before it is
- * killed: the process itself (Node and DuckDB's code, ~100 MB), memory DuckDB
- * does not count against its limit, and what can be allocated between two
- * reads of the watch (RSS_POLL_MS).
+ * The stated bound: a worker's resident memory stays within its DuckDB
+ * memory_limit plus this margin. The margin holds the process itself (Node and
+ * DuckDB's code, ~90 MB) and memory DuckDB does not count against its limit
+ * (a string built while folding constants, for one).
  */
 export const WORKER_MEMORY_MARGIN_BYTES = 512 * 2 ** 20;
+/**
+ * The process is killed this far below the bound: room for what it can
+ * allocate between two reads of its memory (every 20 ms), so that the peak
+ * stays within the bound.
+ */
+const MEMORY_POLL_SLACK_BYTES = 96 * 2 ** 20;
 /**
  * After a stop, an interrupt has this long to end the call before the worker is
  * killed (ms); with the exit itself this keeps within protocol.ts's STOP_BOUND_MS.
@@ -75,7 +81,7 @@ export class ProcessPool implements QueryEngine {
   private readonly killAboveRssBytes: number;
 
   private constructor(private readonly options: PoolOptions) {
-    this.killAboveRssBytes = parseMemoryLimit(options.memoryLimit) + WORKER_MEMORY_MARGIN_BYTES;
+    this.killAboveRssBytes = parseMemoryLimit(options.memoryLimit) + WORKER_MEMORY_MARGIN_BYTES - MEMORY_POLL_SLACK_BYTES;
   }
 
   /** Starts the first worker, so that a snapshot that cannot be opened fails here. */
