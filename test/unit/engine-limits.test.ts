@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Engine } from '../../src/core/engine/engine.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
 import { WORKER_MEMORY_MARGIN_BYTES, parseMemoryLimit } from '../../src/core/engine/pool.js';
+import { STOP_BOUND_MS } from '../../src/core/engine/protocol.js';
 import { makeTinySnapshot } from '../support/tiny-snapshot.js';
 import { RUNAWAY_STATEMENTS, peakRss, runAndCancel, runToTimeout, warmWorker } from '../support/runaway.js';
 
@@ -14,7 +15,6 @@ import { RUNAWAY_STATEMENTS, peakRss, runAndCancel, runToTimeout, warmWorker } f
 // folding, execution and conversion. The bound is a correctness property: a
 // statement stops within 1 s past its timeout or cancel, whatever DuckDB does.
 const TIMEOUT_MS = 1000;
-const STOP_BOUND_MS = 1000;
 const MEMORY_LIMIT = '1GB';
 const MB = 2 ** 20;
 

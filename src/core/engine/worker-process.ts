@@ -141,10 +141,6 @@ export class WorkerProcess {
     else this.goneListeners.push(listener);
   }
 
-  get callPending(): boolean {
-    return this.pending.size > 0;
-  }
-
   /** While a call runs: keep the parent alive for the reply, and watch memory. */
   private busy(on: boolean): void {
     if (on) {
