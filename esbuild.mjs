@@ -13,7 +13,8 @@ const node = {
   sourcemap: !production,
   minify: production,
   // Native binding and the editor API are provided at run time.
-  external: ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*'],
+  // esbuild: only reached when the engine runs from TypeScript sources (it then bundles its worker on first use).
+  external: ['vscode', '@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*', 'esbuild'],
   logLevel: 'warning',
 };
 /**
@@ -51,6 +52,8 @@ const browser = { bundle: true, platform: 'browser', target: 'es2022', sourcemap
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', plugins: [splitVendor] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [splitVendor] },
+  // The DuckDB worker process the engine forks (src/core/engine/worker-process.ts looks for it next to the bundle).
+  { ...node, entryPoints: ['src/core/engine/worker.ts'], outfile: 'dist/engine-worker.js', plugins: [splitVendor] },
   ...vendorBuilds,
   { ...browser, format: 'iife', entryPoints: ['media/panel/main.ts'], outfile: 'dist/media/panel.js' },
   { ...browser, format: 'iife', entryPoints: ['media/chat/main.ts'], outfile: 'dist/media/chat.js' },

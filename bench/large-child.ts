@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   let rowsRead = 0;
   let messageBytes = 0;
   let baseline = 0;
+  /** DuckDB runs in the engine's worker process: its peak resident memory, bytes. */
+  let workerPeak = 0;
   if (variant === 'raw-all') {
     const raw = await openRaw(snapshotDir!, threads);
     await raw.run('select 1');
@@ -57,11 +59,12 @@ async function main(): Promise<void> {
       rowsRead = (await engine.query(sql, { maxRows: rows, timeoutMs: 0 })).rowCount;
       ms = performance.now() - t0;
     }
+    workerPeak = Math.max(0, ...engine.workerStats().live.map((w) => w.peakRssBytes));
     engine.close();
   }
   // maxRSS is the process's peak resident set, in KiB.
   const peak = process.resourceUsage().maxRSS * 1024;
-  process.stdout.write(JSON.stringify({ variant, rows, ms, rowsRead, messageBytes, baselineRssMb: mb(baseline), peakRssMb: mb(peak), growthMb: mb(Math.max(0, peak - baseline)) }) + '\n');
+  process.stdout.write(JSON.stringify({ variant, rows, ms, rowsRead, messageBytes, baselineRssMb: mb(baseline), peakRssMb: mb(peak), growthMb: mb(Math.max(0, peak - baseline)), workerPeakRssMb: mb(workerPeak) }) + '\n');
 }
 
 main().catch((e: unknown) => {

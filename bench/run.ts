@@ -243,12 +243,14 @@ function packageVsixBytes(tmp: string): number {
 /** The first-answer child, bundled like the extension's lazily loaded core (tsx would time TypeScript compilation). */
 async function bundledFirstAnswerChild(): Promise<string> {
   // Under the project, so that the bundle finds DuckDB in node_modules.
-  const outfile = path.join(ROOT, '.tmp', 'bench', 'first-answer-child.js');
+  const outdir = path.join(ROOT, '.tmp', 'bench');
+  // The engine's worker process sits next to the bundle, as dist/engine-worker.js does next to dist/extension.js.
   await esbuild.build({
-    entryPoints: [path.join(ROOT, 'bench', 'first-answer-child.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true,
-    external: ['@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*', '@anthropic-ai/sdk', 'node-sql-parser'], logLevel: 'warning',
+    entryPoints: { 'first-answer-child': path.join(ROOT, 'bench', 'first-answer-child.ts'), 'engine-worker': path.join(ROOT, 'src', 'core', 'engine', 'worker.ts') },
+    outdir, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true,
+    external: ['@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*', '@anthropic-ai/sdk', 'node-sql-parser', 'esbuild'], logLevel: 'warning',
   });
-  return outfile;
+  return path.join(outdir, 'first-answer-child.js');
 }
 
 async function startup(dir: string): Promise<StartupFigures> {

@@ -15,7 +15,7 @@ process.chdir(root);
 
 /** In category order; each file flushes its figures to the tally file. */
 const FILES = ['guard', 'injection', 'renderers', 'bad-input', 'load', 'secrets'].map((f) => `test/security/${f}.test.ts`);
-const CATEGORIES = ['guard corpus', 'prompt injection', 'hostile data in renderers', 'bad input', 'load and faults', 'secrets'];
+const CATEGORIES = ['guard corpus', 'prompt injection', 'hostile data in renderers', 'bad input', 'load and faults', 'resource limits', 'secrets'];
 
 const tallyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-security-')), 'tally.jsonl');
 const started = Date.now();
@@ -65,6 +65,12 @@ for (const r of rows) {
 console.log(line);
 const total = rows.reduce((t, r) => ({ tried: t.tried + r.tried, handled: t.handled + r.handled, lost: t.lost + r.lost.length }), { tried: 0, handled: 0, lost: 0 });
 console.log(`${pad('total', 30)} | ${lpad(total.tried, 12)} | ${lpad(total.handled, 27)} | ${total.lost ? `${total.lost} lost` : 'nothing'}`);
+for (const r of rows) {
+  for (const p of r.parts.filter((part) => part.limits)) {
+    const l = p.limits;
+    console.log(`${r.n}. ${r.category}: ${r.handled} of ${r.tried} statements stopped within the limit; worst overrun ${l.worstOverrunMs} ms (bound ${l.boundMs} ms); peak worker memory ${l.peakRssMb} MB vs limit ${l.limitMb} MB + margin ${l.marginMb} MB`);
+  }
+}
 console.log('\ndetail:');
 for (const r of rows) {
   for (const p of r.parts) {

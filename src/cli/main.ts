@@ -6,6 +6,7 @@ import { buildSnapshot } from '../core/snapshot/build.js';
 import { importSnapshot, type ImportFormat } from '../core/snapshot/import.js';
 import { defaultSnapshotDir, SAMPLE_SCALE, SAMPLE_SEED } from '../core/snapshot/paths.js';
 import { readManifest } from '../core/engine/engine.js';
+import { exitOnSignals } from '../core/engine/cleanup.js';
 import { formatTable } from './format.js';
 import * as fs from 'node:fs';
 
@@ -160,5 +161,7 @@ export async function main(argv: string[]): Promise<number> {
 export type CliValues = Values;
 
 if (require.main === module) {
+  // Ctrl-C or a kill still removes the engine's spill folders and worker processes.
+  exitOnSignals();
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

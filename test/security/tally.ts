@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
  * without it (a file run on its own) figures are only printed.
  */
 
-export type Category = 'guard corpus' | 'prompt injection' | 'hostile data in renderers' | 'bad input' | 'load and faults' | 'secrets';
+export type Category = 'guard corpus' | 'prompt injection' | 'hostile data in renderers' | 'bad input' | 'load and faults' | 'resource limits' | 'secrets';
 
 export interface Tally {
   category: Category;
@@ -20,6 +20,8 @@ export interface Tally {
   lost: string[];
   /** Extra figures worth showing (peak RSS, CPU after abort…). */
   notes?: string[];
+  /** Resource limits: the worst time past a timeout or cancel, and the peak worker memory against its limit. */
+  limits?: { worstOverrunMs: number; boundMs: number; peakRssMb: number; limitMb: number; marginMb: number };
 }
 
 export function record(t: Tally): void {
@@ -35,6 +37,7 @@ export class Counter {
   handled = 0;
   readonly lost: string[] = [];
   readonly notes: string[] = [];
+  limits?: Tally['limits'];
   constructor(readonly category: Category, readonly part: string) {}
 
   /** One input tried; `ok` says whether it was refused/handled as expected. */
@@ -46,6 +49,6 @@ export class Counter {
   }
 
   flush(): void {
-    record({ category: this.category, part: this.part, tried: this.tried, handled: this.handled, lost: this.lost, notes: this.notes });
+    record({ category: this.category, part: this.part, tried: this.tried, handled: this.handled, lost: this.lost, notes: this.notes, limits: this.limits });
   }
 }

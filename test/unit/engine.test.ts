@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Engine, defaultConnections } from '../../src/core/engine/engine.js';
+import { Engine, defaultConnections, readManifest } from '../../src/core/engine/engine.js';
+import { openSandbox, type Sandbox } from '../../src/core/engine/sandbox.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
 import type { Cell } from '../../src/core/engine/values.js';
 import { makeTinySnapshot } from '../support/tiny-snapshot.js';
@@ -70,10 +71,11 @@ describe('Engine on a real snapshot', () => {
   });
 
   it('counts only execution against the timeout, not a reader pausing between pages', async () => {
-    const cursor = await engine.openCursor('SELECT r.range AS i FROM range(10000) r', { maxRows: 10_000, timeoutMs: 300 });
+    // The budget covers validation too (DuckDB folds constants while it binds); 1 s leaves room for a loaded machine.
+    const cursor = await engine.openCursor('SELECT r.range AS i FROM range(10000) r', { maxRows: 10_000, timeoutMs: 1000 });
     try {
       assert.equal((await cursor.next(100))?.length, 100);
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 1500));
       const page = await cursor.next(100);
       assert.equal(page?.[0]?.[0], 100);
     } finally {
@@ -310,7 +312,18 @@ describe('Engine on a real snapshot', () => {
     });
   });
 
-  describe('sandbox (below validation, straight on a pooled connection)', () => {
+  describe('sandbox (below validation, straight on the worker\'s sandboxed connection)', () => {
+    let sandbox: Sandbox;
+    let spill: string;
+    before(async () => {
+      spill = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sandbox-spill-'));
+      sandbox = await openSandbox(snapshot, readManifest(snapshot), { threads: 1, memoryLimit: '512MB', tempDir: spill });
+    });
+    after(() => {
+      sandbox?.connection.closeSync();
+      sandbox?.instance.closeSync();
+      fs.rmSync(spill, { recursive: true, force: true });
+    });
     const outside = [
       ["read_csv('/etc/passwd')", 'SELECT * FROM read_csv(\'/etc/passwd\')'],
       ['a ".." escape from the snapshot', "SELECT * FROM read_text('{{snapshot}}/../../../../etc/passwd')"],
@@ -328,7 +341,7 @@ describe('Engine on a real snapshot', () => {
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sandbox-'));
         try {
           const sql = template.replace('{{snapshot}}', snapshot).replace('{{tmp}}', tmp);
-          await assert.rejects(engine.withUncheckedConnection((c) => c.run(sql)), /Permission|disabled|not allowed|does not exist|external access/i);
+          await assert.rejects(sandbox.connection.run(sql), /Permission|disabled|not allowed|does not exist|external access/i);
           assert.deepEqual(fs.readdirSync(tmp), []);
         } finally {
           fs.rmSync(tmp, { recursive: true, force: true });
@@ -338,8 +351,8 @@ describe('Engine on a real snapshot', () => {
 
     for (const setting of ['SET lock_configuration = false', 'SET enable_external_access = true', "SET allowed_directories = ['/']", 'RESET lock_configuration', "SET memory_limit = '100GB'"]) {
       it(`keeps the configuration locked: ${setting}`, async () => {
-        await assert.rejects(engine.withUncheckedConnection((c) => c.run(setting)), /lock|configuration|cannot/i);
-        const r = await engine.withUncheckedConnection((c) => c.runAndReadAll("SELECT current_setting('lock_configuration'), current_setting('enable_external_access')"));
+        await assert.rejects(sandbox.connection.run(setting), /lock|configuration|cannot/i);
+        const r = await sandbox.connection.runAndReadAll("SELECT current_setting('lock_configuration'), current_setting('enable_external_access')");
         assert.deepEqual(r.getRows()[0], [true, false]);
       });
     }

@@ -1,7 +1,7 @@
 import { StatementType, type DuckDBConnection, type DuckDBExtractedStatements, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { OnchainSqlError } from '../errors.js';
 import { snapshotFileError } from '../engine/file-errors.js';
-import type { ColumnInfo } from '../engine/engine.js';
+import type { ColumnInfo } from '../engine/types.js';
 import { catalog, findTable, qualifiedName, type TableSpec } from '../schema/catalog.js';
 import { serializeSql, type StatementRefs, type TableRef } from './duckdb-ast.js';
 import { forbiddenStatementMessage, statementName, statementNames } from './statement-guard.js';

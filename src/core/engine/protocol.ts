@@ -1,0 +1,75 @@
+/**
+ * The boundary between the engine facade (Engine, Cursor: row caps, timeouts,
+ * page queues, timings) and a backend that checks and runs statements. The
+ * DuckDB backend (pool.ts) runs each statement in a worker process of its own;
+ * a remote engine (e.g. ClickHouse over HTTP) can implement the same interface.
+ *
+ * Contract for implementations:
+ * - Every statement passes the backend's own guard (validateSql for DuckDB)
+ *   before it runs; `validate` checks without running.
+ * - `stop` (an AbortSignal) may be aborted at any moment: while waiting for a
+ *   free slot, validating, preparing, executing, or during a fetch/skip. Once
+ *   it is aborted, the pending call rejects within STOP_BOUND_MS, whatever
+ *   DuckDB (or the remote) is doing; the facade decides what to call it
+ *   (cancelled or timeout).
+ * - Errors are OnchainSqlError with a stable code; a backend that died says so
+ *   (and is replaced for the next statement).
+ * - Rows are JSON-safe cells (values.ts), converted on the backend's side.
+ */
+import type { ColumnInfo } from './types.js';
+import type { Cell } from './values.js';
+
+/** After `stop` aborts, a pending call settles within this many ms (a correctness bound). */
+export const STOP_BOUND_MS = 1000;
+
+/** A statement that passed the guard: the text as it runs and its result columns. */
+export interface CheckedStatement {
+  sql: string;
+  columns: ColumnInfo[];
+}
+
+export interface Page {
+  rows: Cell[][];
+  /** No rows follow these. */
+  done: boolean;
+}
+
+export interface SkipResult {
+  skipped: number;
+  done: boolean;
+}
+
+export interface StartRequest {
+  sql: string;
+  /** Rows to read along with the start, sparing a round trip for small results (0: none). */
+  prefetch: number;
+  /** Called once the statement passed the guard, before it executes. */
+  onValidated?: (checked: CheckedStatement) => void;
+}
+
+/** A statement started on a backend; its rows are read with fetch/skip, one call at a time. */
+export interface RunningStatement extends CheckedStatement {
+  /** Time the backend spent on the guard (parse, checks, bind/prepare), ms. */
+  validateMs: number;
+  /** The prefetched rows. */
+  first: Page;
+  /** Up to `n` more rows; a backend may send fewer per call (to bound its messages): `done` says whether more follow. */
+  fetch(n: number): Promise<Page>;
+  /** Passes over up to `n` rows without converting them. */
+  skip(n: number): Promise<SkipResult>;
+  /** Frees the statement and its slot. Safe while a call is pending (the statement is then stopped). */
+  close(): void;
+}
+
+/**
+ * `onSlot` is called once a slot is free and work on the statement begins: the
+ * facade's timeout counts from there, not while waiting behind other statements.
+ */
+export interface QueryEngine {
+  /** Waits for a free slot and checks a statement without running it. */
+  validate(sql: string, stop: AbortSignal, onSlot?: () => void): Promise<CheckedStatement>;
+  /** Waits for a free slot, checks the statement and starts it. */
+  start(request: StartRequest, stop: AbortSignal, onSlot?: () => void): Promise<RunningStatement>;
+  /** Stops everything; pending calls reject with `snapshot_missing` or as stopped. */
+  close(): void;
+}
