@@ -50,6 +50,12 @@ function exceptionCode(message: string): string {
   return /Code: (\d+)\./.exec(message)?.[1] ?? '1000';
 }
 
+function dropLines(bytes: Uint8Array, lines: number): Uint8Array {
+  let at = 0;
+  for (let i = 0; i < lines; i++) at = bytes.indexOf(0x0a, at) + 1;
+  return bytes.subarray(at);
+}
+
 export async function startClickHouseHttpServer(): Promise<ClickHouseHttpServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sql-chdb-'));
   const session = new Session(path.join(dataDir, 'db'));
@@ -142,6 +148,8 @@ export async function startClickHouseHttpServer(): Promise<ClickHouseHttpServer>
     const stream = session.queryStreamBind(`${statement}${settingsClause}`, params, { format });
     running.set(queryId, { stream, record });
     let clientGone = false;
+    let sentChunks = 0;
+    const headerLines = /WithNamesAndTypes$/i.test(format) ? 2 : /WithNames$/i.test(format) ? 1 : 0;
     res.on('close', () => {
       if (res.writableFinished) return;
       clientGone = true;
@@ -152,7 +160,8 @@ export async function startClickHouseHttpServer(): Promise<ClickHouseHttpServer>
       for await (const chunk of stream) {
         if (clientGone) break;
         if (!res.headersSent) res.writeHead(200, { ...headers, 'X-ClickHouse-Format': format, 'Content-Type': 'application/x-ndjson; charset=UTF-8' });
-        const bytes = chunk.raw();
+        // chdb formats every chunk whole, header included; ClickHouse sends the header once.
+        const bytes = headerLines > 0 && sentChunks++ > 0 ? dropLines(chunk.raw(), headerLines) : chunk.raw();
         record.bytesSent += bytes.length;
         if (!res.write(bytes)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
       }

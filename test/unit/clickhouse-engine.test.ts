@@ -82,6 +82,28 @@ describe('ClickHouse engine over HTTP (chdb)', { timeout: 15 * 60_000 }, () => {
     assert.deepEqual(misses, []);
   });
 
+  test("the dialect's traps give DuckDB's answers on ClickHouse", async () => {
+    const traps = [
+      ['integer division', 'select 7 // 2 as q, 7 / 2 as f, gas_used // 1000 as k from ethereum.blocks order by block_number limit 3'],
+      ['count filter and ilike', "select count(*) filter (where success) as ok, count(*) filter (where symbol ilike 'us%') as us from tokens.transfers t join ethereum.transactions x on x.tx_hash = t.tx_hash"],
+      ['outer join keeps NULL', 'select l.address, t.tx_hash from labels.addresses l left join ethereum.transactions t on t.to_address = l.address and t.block_number < 0 order by 1 limit 5'],
+      ['aggregate over no rows is NULL', 'select sum(value_eth) as s, avg(fee_eth) as a, max(block_time) as m, count(*) as n from ethereum.transactions where block_number < 0'],
+      ['HUGEINT sums stay exact', 'select sum(value_wei) as wei, sum(amount_raw) as raw from ethereum.transactions, (select sum(amount_raw) as amount_raw from tokens.transfers)'],
+      ['casts', "select value_wei::DOUBLE as d, cast(gas_used as varchar) as s, try_cast(tx_type::VARCHAR as integer) as i, try_cast(from_address as integer) as n, block_time::DATE as day, 5::HUGEINT * 3 as h from ethereum.transactions order by tx_hash limit 5"],
+      ['median and quantiles', 'select median(gas_price_gwei) as m, quantile_cont(fee_eth, 0.9) as q from ethereum.transactions'],
+      ['week, month and hour buckets', "select date_trunc('week', block_time) as w, date_trunc('month', block_time) as m, count(*) as n from ethereum.blocks group by 1, 2 order by 1, 2"],
+      ['timestamp literals and plural intervals', "select count(*) as n from ethereum.blocks where block_time >= TIMESTAMP '2025-06-29 12:00:00' and block_time < snapshot_time() - interval 2 hours"],
+      ['union is distinct, ORDER BY and LIMIT apply to the whole union', 'select symbol from tokens.erc20 where symbol is not null union select token_bought_symbol from dex.trades order by 1 limit 600'],
+      ['a CTE before a union', "with s as (select symbol from tokens.erc20) select symbol from s where symbol like 'U%' union all select token_sold_symbol from dex.trades where token_sold_symbol like 'U%' order by symbol desc"],
+      ['CTE, window and case', "with d as (select date_trunc('day', block_time) as day, count(*) as n from ethereum.transactions group by 1) select day, n, row_number() over (order by n desc) as r, case when n > 20000 then 'busy' else 'quiet' end as kind from d order by day"],
+      ['NULL-safe string functions', "select lower(symbol) as s, length(name) as l, coalesce(symbol, '?') as c, starts_with(name, 'U') as u from tokens.erc20 order by contract_address limit 20"],
+      ['day-of-week and hour', 'select dayofweek(block_time) as dow, hour(block_time) as h, count(*) as n from ethereum.blocks group by 1, 2 order by 1, 2'],
+    ];
+    const { same, misses } = await equivalence(traps.map(([id, sql]) => ({ id: id!, sql: sql! })));
+    assert.deepEqual(misses, []);
+    assert.equal(same, traps.length);
+  });
+
   test('every offline answer (dev set and paraphrases) gives the same result as DuckDB', async () => {
     const provider = await OfflineProvider.forEngine(duck);
     const chProvider = await OfflineProvider.forEngine(ch);

@@ -23,6 +23,7 @@ const FORMAT = 'JSONCompactEachRowWithNamesAndTypes';
  * Settings that make ClickHouse answer as DuckDB does for the contract's SQL
  * (the dialect's traps): NULL for unmatched outer-join columns and for
  * aggregates over no rows, CASTs that keep NULLs, UNION meaning DISTINCT,
+ * subqueries in FROM without an alias,
  * UTC, and wide integers quoted in JSON so no digit is lost.
  */
 const SEMANTICS: ClickHouseSettings = {
@@ -32,6 +33,7 @@ const SEMANTICS: ClickHouseSettings = {
   union_default_mode: 'DISTINCT',
   enable_positional_arguments: 1,
   prefer_column_name_to_alias: 1,
+  joined_subquery_requires_alias: 0,
   session_timezone: 'UTC',
   output_format_json_quote_64bit_integers: 1,
   output_format_json_quote_decimals: 1,

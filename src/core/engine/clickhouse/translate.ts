@@ -61,7 +61,15 @@ export function toClickHouseSql(duckdbSql: string, ctx: TranslateContext): strin
   if (first && first.text.toLowerCase() === 'from') {
     throw new OnchainSqlError('parse_error', 'FROM-first SELECT is DuckDB-only syntax; write SELECT … FROM … for the ClickHouse engine.');
   }
-  return new Translator(tokens, ctx).range(0, tokens.length).trim();
+  const translator = new Translator(tokens, ctx);
+  const split = translator.unionTail();
+  if (!split) return translator.range(0, tokens.length).trim();
+  // ClickHouse applies a trailing ORDER BY / LIMIT to the last SELECT of a UNION only; DuckDB to the whole union.
+  const [bodyStart, tailStart] = split;
+  const head = translator.range(0, bodyStart).trim();
+  const body = translator.range(bodyStart, tailStart).trim();
+  const tail = translator.range(tailStart, tokens.length).trim();
+  return `${head ? `${head} ` : ''}SELECT * FROM (${body}) ${tail}`;
 }
 
 class Translator {
@@ -110,6 +118,30 @@ class Translator {
     }
     if (this.sig(start) < close || out.length) out.push([start, close]);
     return out;
+  }
+
+  /**
+   * For a top-level set operation followed by ORDER BY or LIMIT: where the
+   * union begins (after any WITH list) and where its ORDER BY/LIMIT begins.
+   */
+  unionTail(): [number, number] | undefined {
+    let depth = 0;
+    let setOp = -1;
+    let firstSelect = -1;
+    let tail = -1;
+    for (let i = 0; i < this.t.length; i++) {
+      const k = this.t[i]!.kind;
+      if (k === 'lparen') depth++;
+      else if (k === 'rparen') depth--;
+      if (depth !== 0 || k !== 'ident') continue;
+      const w = this.lower(i);
+      if (w === 'select' && firstSelect < 0) firstSelect = i;
+      else if ((w === 'union' || w === 'intersect' || w === 'except') && this.t[this.prevSig(i)]?.text !== '*') {
+        setOp = i;
+        tail = -1;
+      } else if (setOp >= 0 && tail < 0 && (w === 'limit' || w === 'offset' || (w === 'order' && this.lower(this.sig(i + 1)) === 'by'))) tail = i;
+    }
+    return setOp >= 0 && tail >= 0 && firstSelect >= 0 ? [firstSelect, tail] : undefined;
   }
 
   range(from: number, to: number): string {
@@ -183,7 +215,7 @@ class Translator {
   private typeAt(i: number): [string, number] {
     const tok = this.t[i];
     if (!tok || tok.kind !== 'ident') throw new OnchainSqlError('parse_error', 'Cannot translate the SQL to ClickHouse: a cast has no type name.');
-    let upper = tok.text.toUpperCase();
+    const upper = tok.text.toUpperCase();
     let next = i + 1;
     // DOUBLE PRECISION, TIMESTAMP WITH TIME ZONE are refused rather than guessed.
     const mapped = TYPES[upper];
@@ -201,7 +233,6 @@ class Translator {
     if (this.t[b]?.text === '[' && this.t[this.sig(b + 1)]?.text === ']') {
       text = `Array(${text})`;
       next = this.sig(b + 1) + 1;
-      upper += '[]';
     }
     return [text, next];
   }
