@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createClient, type ClickHouseClient, type ClickHouseSettings, type Row } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings, type Row } from '@clickhouse/client';
 import { catalog } from '../../schema/catalog.js';
 import type { Manifest } from '../../snapshot/layout.js';
 import { OnchainSqlError, toOnchainSqlError } from '../../errors.js';
@@ -69,6 +69,8 @@ export class ClickHouseEngine implements QueryEngine {
       username: target.user ?? 'default',
       password: target.password ?? '',
       application: 'onchain-sql',
+      // Errors reach the caller as OnchainSqlError; the client's own log would print statements to the host's console.
+      log: { level: ClickHouseLogLevel.OFF },
     });
     let validator: ContractValidator | undefined;
     try {
