@@ -90,7 +90,11 @@ export async function loadSnapshot(options: LoadOptions): Promise<LoadReport> {
       } catch (e) {
         throw new OnchainSqlError('import_format', `Loading ${path.relative(dir, file)} into ${target.database}.${contractTableName(t)} failed: ${toOnchainSqlError(e).message.split('\n')[0]}`);
       }
-      rows[qualifiedName(t)] = manifest.rowCounts[qualifiedName(t)] ?? 0;
+      rows[qualifiedName(t)] = await countRows(client, qualifiedTable(target.database, t));
+      const expected = manifest.rowCounts[qualifiedName(t)];
+      if (expected !== undefined && rows[qualifiedName(t)] !== expected) {
+        throw new OnchainSqlError('import_format', `${target.database}.${contractTableName(t)} holds ${rows[qualifiedName(t)]} rows after loading, but the snapshot's manifest says ${expected}.`);
+      }
       progress(`${qualifiedName(t)} → ${target.database}.${contractTableName(t)}: ${rows[qualifiedName(t)]!.toLocaleString('en-US')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     return { database: target.database, rows, ms: Math.round(performance.now() - started) };
@@ -105,6 +109,12 @@ async function run(client: ClickHouseClient, target: ClickHouseTarget, query: st
   } catch (e) {
     throw new OnchainSqlError('runtime_error', `ClickHouse at ${displayUrl(target.url)} refused \`${query.split('\n')[0]}\`: ${toOnchainSqlError(e).message.split('\n')[0]}`);
   }
+}
+
+async function countRows(client: ClickHouseClient, table: string): Promise<number> {
+  const rs = await client.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' });
+  const [row] = await rs.json<{ n: string | number }>();
+  return Number(row?.n ?? 0);
 }
 
 async function existingTables(client: ClickHouseClient, target: ClickHouseTarget): Promise<Set<string>> {
