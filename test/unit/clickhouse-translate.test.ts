@@ -45,6 +45,25 @@ describe('DuckDB → ClickHouse translation', () => {
     assert.equal(tr('select a from (select 1 as a union select 2 order by 1)'), 'select a from (select 1 as a union select 2 order by 1)');
   });
 
+  test('string literals are re-encoded: a backslash cannot end a string DuckDB saw continue', () => {
+    // DuckDB reads one string here; passed through, ClickHouse would read `, (select 1) ,` as code.
+    const sql = "select '\\'' , (select 1) , ''' as s";
+    assert.equal(tr(sql), "select '\\\\\\' , (select 1) , \\'' as s");
+    assert.equal(tr("select 'it''s', 'a\\b'"), "select 'it\\'s', 'a\\\\b'");
+  });
+
+  test('identifiers match case-insensitively, as in DuckDB; quoted ones become backtick-quoted', () => {
+    assert.equal(tr('SELECT Block_Number AS N, "TX_HASH" FROM Ethereum.Transactions ORDER BY n'),
+      'select block_number as n, `tx_hash` from db.ethereum_transactions order by n');
+  });
+
+  test('characters ClickHouse reads differently outside strings are refused', () => {
+    for (const sql of ['select $$x$$', 'select 1 # comment', 'select {x:String}', 'select ?']) {
+      assert.throws(() => tr(sql), (e: unknown) => e instanceof OnchainSqlError && e.code === 'parse_error', sql);
+    }
+    assert.equal(tr('select 1/**/union select 2'), 'select 1 union select 2');
+  });
+
   test('unknown functions and DuckDB-only syntax are refused by name (an allow-list)', () => {
     for (const [sql, name] of [['select lag(x) over ()', 'lag'], ['select read_text(x)', 'read_text'], ['select getSetting(\'readonly\')', 'getSetting'], ['select file(x)', 'file']] as const) {
       assert.throws(() => tr(sql), (e: unknown) => e instanceof OnchainSqlError && e.code === 'forbidden_function' && e.message.includes(`${name}()`));

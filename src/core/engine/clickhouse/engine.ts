@@ -14,9 +14,12 @@ import { ContractValidator } from './validator.js';
 export interface ClickHouseEngineOptions {
   /** Server-side memory cap per query (max_memory_usage), bytes. Default 4 GiB. */
   maxMemoryBytes?: number;
+  /** How often the server's newest block time is re-read, ms. Default one minute. */
+  snapshotTimeRefreshMs?: number;
 }
 
 const DEFAULT_MAX_MEMORY = 4 * 2 ** 30;
+const SNAPSHOT_TIME_REFRESH_MS = 60_000;
 const FORMAT = 'JSONCompactEachRowWithNamesAndTypes';
 
 /**
@@ -51,14 +54,17 @@ const SEMANTICS: ClickHouseSettings = {
 export class ClickHouseEngine implements QueryEngine {
   private readonly cursors = new Set<ClickHouseCursor>();
   private closed = false;
+  private snapshotTimeAt = performance.now();
 
   private constructor(
     readonly target: ClickHouseTarget,
     readonly manifest: Manifest,
     /** @internal */ readonly client: ClickHouseClient,
     private readonly validator: ContractValidator,
-    /** @internal */ readonly snapshotTime: string,
+    /** @internal the server's newest block time, what snapshot_time() stands for (refreshed, see newestBlockTime). */
+    public snapshotTime: string,
     /** @internal */ readonly maxMemoryBytes: number,
+    private readonly snapshotTimeRefreshMs: number,
   ) {}
 
   static async open(target: ClickHouseTarget, options: ClickHouseEngineOptions = {}): Promise<ClickHouseEngine> {
@@ -76,7 +82,7 @@ export class ClickHouseEngine implements QueryEngine {
     try {
       const { manifest, snapshotTime } = await describeServer(client, target);
       validator = await ContractValidator.open(manifest);
-      return new ClickHouseEngine(target, manifest, client, validator, snapshotTime, options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY);
+      return new ClickHouseEngine(target, manifest, client, validator, snapshotTime, options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY, options.snapshotTimeRefreshMs ?? SNAPSHOT_TIME_REFRESH_MS);
     } catch (e) {
       validator?.close();
       await client.close().catch(() => undefined);
@@ -121,6 +127,7 @@ export class ClickHouseEngine implements QueryEngine {
     if (options.signal?.aborted) throw cancelledError();
     const started = performance.now();
     const validated = await this.validator.validate(sql);
+    await this.refreshSnapshotTime();
     const clickhouseSql = this.translate(validated.sql);
     const validateMs = performance.now() - started;
     if (options.signal?.aborted) throw cancelledError();
@@ -134,6 +141,25 @@ export class ClickHouseEngine implements QueryEngine {
       cursor.close();
       throw e;
     }
+  }
+
+  /**
+   * A live cluster keeps growing: "today" and "last 24 hours" follow its newest
+   * block, re-read at most once a minute (max(block_time) of a table
+   * partitioned by it comes from part metadata). A failed read keeps the last one.
+   */
+  private async refreshSnapshotTime(): Promise<void> {
+    if (performance.now() - this.snapshotTimeAt < this.snapshotTimeRefreshMs) return;
+    this.snapshotTimeAt = performance.now();
+    try {
+      const rs = await this.client.query({
+        query: `SELECT toString(max(block_time)) AS t FROM ${qualifiedTable(this.target.database, { namespace: 'ethereum', name: 'blocks' })}`,
+        format: 'JSONEachRow',
+        clickhouse_settings: { readonly: '1', max_execution_time: 10, session_timezone: 'UTC' },
+      });
+      const [row] = await rs.json<{ t: string }>();
+      if (row?.t) this.snapshotTime = row.t.replace(/\.0+$/, '');
+    } catch { /* keep the last known time */ }
   }
 
   /** @internal per-query limits and semantics. */

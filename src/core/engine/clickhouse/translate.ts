@@ -1,5 +1,6 @@
 import { OnchainSqlError } from '../../errors.js';
 import { catalog, qualifiedName } from '../../schema/catalog.js';
+import { quoteIdentifier } from './connection.js';
 import dialect from './dialect.json';
 
 /**
@@ -50,13 +51,30 @@ export function tokenize(sql: string): Token[] {
   return out;
 }
 
+/**
+ * A DuckDB string literal ('' is a quote, a backslash is itself) re-encoded
+ * for ClickHouse, where a backslash escapes: passed through as written,
+ * '\'' … would end a string where DuckDB's validator saw none end.
+ */
+export function clickhouseString(duckdbLiteral: string, likePattern = false): string {
+  const raw = duckdbLiteral.slice(1, -1).replace(/''/g, "'");
+  const value = likePattern ? raw.replace(/\\/g, '\\\\') : raw;
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
 function unsupported(what: string, hint: string): OnchainSqlError {
   return new OnchainSqlError('forbidden_function', `${what} has no ClickHouse translation in Onchain SQL. ${hint}`);
 }
 
 /** The statement in ClickHouse SQL; throws `forbidden_function` naming what cannot be translated. */
 export function toClickHouseSql(duckdbSql: string, ctx: TranslateContext): string {
-  const tokens = tokenize(duckdbSql).filter((t) => t.kind !== 'comment');
+  // A comment becomes a space: dropped outright it could join two tokens into one.
+  const tokens = tokenize(duckdbSql).map((t): Token => (t.kind === 'comment' ? { kind: 'ws', text: ' ' } : t));
+  const odd = tokens.find((t) => t.kind === 'op' && /^[$#?@{}]$/.test(t.text));
+  if (odd) {
+    // ClickHouse reads these differently ($heredoc$ strings, # comments, {param} substitutions): refused, not guessed.
+    throw new OnchainSqlError('parse_error', `The character ${odd.text} outside a string cannot be translated to ClickHouse SQL.`);
+  }
   const first = tokens.find((t) => t.kind !== 'ws');
   if (first && first.text.toLowerCase() === 'from') {
     throw new OnchainSqlError('parse_error', 'FROM-first SELECT is DuckDB-only syntax; write SELECT … FROM … for the ClickHouse engine.');
@@ -164,6 +182,11 @@ class Translator {
     const tok = this.t[i]!;
     if (tok.kind === 'op' && tok.text === '//') return [' DIV ', i + 1];
     if (tok.kind === 'op' && tok.text === '::') return this.castSuffix(i);
+    if (tok.kind === 'string') {
+      // DuckDB's LIKE has no escape character unless ESCAPE is given; ClickHouse's escapes with a backslash.
+      const pattern = ['like', 'ilike'].includes(this.lower(this.prevSig(i)));
+      return [clickhouseString(tok.text, pattern), i + 1];
+    }
     if (tok.kind !== 'ident' && tok.kind !== 'qident') return [tok.text, i + 1];
 
     const name = tok.kind === 'qident' ? tok.text.slice(1, -1).replace(/""/g, '"') : tok.text;
@@ -186,13 +209,15 @@ class Translator {
     if (tok.kind === 'ident' && !afterDot) {
       const nextTok = this.t[n1];
       if ((lower === 'timestamp' || lower === 'datetime' || lower === 'date') && nextTok?.kind === 'string' && this.t[prev]?.text !== '::') {
-        return [lower === 'date' ? `toDate32(${nextTok.text})` : `toDateTime64(${nextTok.text}, 6, 'UTC')`, n1 + 1];
+        const literal = clickhouseString(nextTok.text);
+        return [lower === 'date' ? `toDate32(${literal})` : `toDateTime64(${literal}, 6, 'UTC')`, n1 + 1];
       }
       if (lower === 'interval') return this.interval(i, n1);
       if (lower === 'exclude' && this.t[prev]?.text === '*') return ['EXCEPT', i + 1];
       if (nextTok?.kind === 'lparen' && !NOT_CALLS.has(lower) && this.lower(prev) !== 'as') return this.call(lower, name, n1);
     }
-    return [tok.text, i + 1];
+    // DuckDB matches identifiers case-insensitively, quoted or not (the contract's names are lower case).
+    return [tok.kind === 'qident' ? quoteIdentifier(lower) : lower, i + 1];
   }
 
   /** INTERVAL n UNIT (DuckDB also takes plural units); INTERVAL 'n units' is native in ClickHouse. */
@@ -276,7 +301,7 @@ class Translator {
       case 'monthname':
         return [`dateName('month', ${a(0)})`, after];
     }
-    const target = RENAMED[lower] ?? (SAME.has(lower) ? name : undefined);
+    const target = RENAMED[lower] ?? (SAME.has(lower) ? lower : undefined);
     if (!target) throw unsupported(`The function ${name}()`, 'Rewrite the query with common aggregates and date functions (see the schema notes for the ClickHouse engine).');
     return [`${target}(${all()})`, after];
   }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Engine } from '../engine.js';
+import { Engine, type ColumnInfo } from '../engine.js';
 import { writeMissingTablesEmpty } from '../../snapshot/empty.js';
 import { MANIFEST_FILE, type Manifest } from '../../snapshot/layout.js';
 
@@ -36,8 +36,11 @@ export class ContractValidator {
     }
   }
 
-  validate(sql: string): ReturnType<Engine['validate']> {
-    return this.engine.validate(sql);
+  /** The statement as checked and its result columns (DuckDB's types); the prepared statement is freed at once. */
+  async validate(sql: string): Promise<{ sql: string; columns: ColumnInfo[] }> {
+    const v = await this.engine.validate(sql);
+    try { v.prepared.destroySync(); } catch { /* already gone */ }
+    return { sql: v.sql, columns: v.columns };
   }
 
   close(): void {
