@@ -101,6 +101,7 @@ describe('ClickHouse engine over HTTP (chdb)', { timeout: 15 * 60_000 }, () => {
       ['backslashes and quotes in strings', "select 'a\\b' as s, 'it''s' as q, length('\\') as l, count(*) filter (where method_id like '0x%\\') as n from ethereum.transactions"],
       // One string to DuckDB's validator; were it passed through, ClickHouse would run the system.tables subquery.
       ['a backslash before a quote stays inside the string', "select '\\'' , (select count(*) from system.tables) , ''' as s"],
+      ['division by zero: integer // and % give NULL, DOUBLE / gives inf', 'select sum(value_eth) / count(*) filter (where false) as d, -1.5::DOUBLE / 0 as m, 0::DOUBLE / 0 as n, max(gas_used) // 0 as b, max(gas_used) % 0 as c, sum(fee_eth) / sum(value_eth) * 100 as pct from ethereum.transactions'],
       ['rounding of non-tie values', 'select project, round(avg(amount_usd), 2) as usd, round(sum(token_bought_amount)) as bought from dex.trades group by 1 order by 1'],
       ['day-of-week and hour', 'select dayofweek(block_time) as dow, hour(block_time) as h, count(*) as n from ethereum.blocks group by 1, 2 order by 1, 2'],
     ];

@@ -30,7 +30,12 @@ describe('DuckDB → ClickHouse translation', () => {
       "select value_wei::Int128, x::Decimal(38, 0), y::DateTime64(6, 'UTC'), z::Array(String) from db.ethereum_transactions");
     assert.equal(tr('select cast(a as double), try_cast(b as integer)'), "select CAST(a AS Float64), accurateCastOrNull(b, 'Int32')");
     assert.equal(tr("select TIMESTAMP '2025-01-01 00:00:00', DATE '2025-01-01'"), "select toDateTime64('2025-01-01 00:00:00', 6, 'UTC'), toDate32('2025-01-01')");
-    assert.equal(tr('select 7 // 2, now - interval 3 hours'), 'select 7  DIV  2, now - INTERVAL 3 HOUR');
+    assert.equal(tr('select 7 // 2, now - interval 3 hours'), 'select 7  DIV nullIf(2, 0), now - INTERVAL 3 HOUR');
+  });
+
+  test('integer division and modulo by zero give NULL as in DuckDB: the divisor, as * / % bind it, goes through nullIf', () => {
+    assert.equal(tr('select a // b * c, a % -t.b::BIGINT, a % greatest(x, y), a // count(*) over (partition by k), a//(b+c), a // case when x then 0 else 1 end + 1, a / b'),
+      'select a  DIV nullIf(b, 0) * c, a  % nullIf(-t.b::Int64, 0), a  % nullIf(greatest(x, y), 0), a  DIV nullIf(count(*) over (partition by k), 0), a DIV nullIf((b+c), 0), a  DIV nullIf(case when x then 0 else 1 end, 0) + 1, a / b');
   });
 
   test('functions whose shape differs', () => {
@@ -83,6 +88,8 @@ describe('ClickHouse cells in DuckDB’s shape', () => {
     assert.equal(toDuckDbCell(1, 'BOOLEAN'), true);
     assert.equal(toDuckDbCell('1.50', 'DECIMAL(18,2)'), 1.5);
     assert.equal(toDuckDbCell(null, 'VARCHAR'), null);
+    assert.equal(toDuckDbCell('inf', 'DOUBLE'), 'Infinity');
+    assert.equal(toDuckDbCell('-nan', 'DOUBLE'), 'NaN');
   });
 });
 

@@ -40,7 +40,9 @@ export function toDuckDbCell(value: unknown, duckType: string): Cell {
       // A decimal whose digits fit a double is a number, as in values.ts; a wider one stays text.
       return value.replace(/[-.]/g, '').replace(/^0+/, '').length <= 15 ? Number(value) : value;
     }
-    if ((type === 'DOUBLE' || type === 'FLOAT') && /^-?(inf|nan)/i.test(value)) return value;
+    // Infinity and NaN as DuckDB's cells spell them (String(Infinity), String(NaN)).
+    if (/^-?inf$/i.test(value) && /DOUBLE|FLOAT|REAL/.test(type)) return value.startsWith('-') ? '-Infinity' : 'Infinity';
+    if (/^-?nan$/i.test(value) && /DOUBLE|FLOAT|REAL/.test(type)) return 'NaN';
     if ((type === 'DOUBLE' || type === 'FLOAT') && value !== '' && Number.isFinite(Number(value))) return Number(value);
     return value;
   }

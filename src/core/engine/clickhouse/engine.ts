@@ -40,6 +40,7 @@ const SEMANTICS: ClickHouseSettings = {
   session_timezone: 'UTC',
   output_format_json_quote_64bit_integers: 1,
   output_format_json_quote_decimals: 1,
+  output_format_json_quote_denormals: 1,
   cancel_http_readonly_queries_on_client_close: 1,
 };
 

@@ -180,7 +180,15 @@ class Translator {
   /** Translates the construct starting at token i; returns its text and the index after it. */
   private one(i: number, to: number): [string, number] {
     const tok = this.t[i]!;
-    if (tok.kind === 'op' && tok.text === '//') return [' DIV ', i + 1];
+    if (tok.kind === 'op' && (tok.text === '//' || tok.text === '%')) {
+      // DuckDB gives NULL for x // 0 and x % 0; ClickHouse fails: divide by nullIf(divisor, 0).
+      // (x / 0 is left alone: DuckDB gives NULL for integers but inf for DOUBLE, as ClickHouse does; types are not known here.)
+      const start = this.sig(i + 1);
+      const end = this.operandEnd(start, to);
+      const op = tok.text === '//' ? 'DIV' : tok.text;
+      if (end <= start) return [` ${op} `, i + 1];
+      return [` ${op} nullIf(${this.range(start, end).trim()}, 0)`, end];
+    }
     if (tok.kind === 'op' && tok.text === '::') return this.castSuffix(i);
     if (tok.kind === 'string') {
       // DuckDB's LIKE has no escape character unless ESCAPE is given; ClickHouse's escapes with a backslash.
@@ -218,6 +226,61 @@ class Translator {
     }
     // DuckDB matches identifiers case-insensitively, quoted or not (the contract's names are lower case).
     return [tok.kind === 'qident' ? quoteIdentifier(lower) : lower, i + 1];
+  }
+
+  /**
+   * The end of the operand starting at i, as `*`, `/` and `%` bind it: an
+   * optional sign, then a parenthesised group, literal, CASE … END, or a name
+   * (dotted, possibly called, with FILTER/OVER), then `::type` and `[…]` suffixes.
+   */
+  private operandEnd(i: number, to: number): number {
+    let at = i;
+    if (this.t[at]?.kind === 'op' && (this.t[at]!.text === '-' || this.t[at]!.text === '+')) at = this.sig(at + 1);
+    const tok = this.t[at];
+    if (!tok || at >= to) return i;
+    let end: number;
+    if (tok.kind === 'lparen') end = this.close(at) + 1;
+    else if (tok.kind === 'number' || tok.kind === 'string') end = at + 1;
+    else if (tok.kind === 'ident' && this.lower(at) === 'case') end = this.caseEnd(at) + 1;
+    else if (tok.kind === 'ident' && ['timestamp', 'date', 'datetime'].includes(this.lower(at)) && this.t[this.sig(at + 1)]?.kind === 'string') end = this.sig(at + 1) + 1;
+    else if (tok.kind === 'ident' || tok.kind === 'qident') {
+      end = at + 1;
+      for (;;) {
+        const n = this.sig(end);
+        if (this.t[n]?.kind === 'dot') end = this.sig(n + 1) + 1;
+        else if (this.t[n]?.kind === 'lparen') end = this.close(n) + 1;
+        else if (['filter', 'over'].includes(this.lower(n)) && this.t[this.sig(n + 1)]?.kind === 'lparen') end = this.close(this.sig(n + 1)) + 1;
+        else if (this.lower(n) === 'over' && this.t[this.sig(n + 1)]?.kind === 'ident') end = this.sig(n + 1) + 1;
+        else break;
+      }
+    } else return i;
+    for (;;) {
+      const n = this.sig(end);
+      if (this.t[n]?.text === '::') {
+        end = this.typeAt(this.sig(n + 1))[1];
+      } else if (this.t[n]?.text === '[') {
+        let depth = 0;
+        let j = n;
+        for (; j < this.t.length; j++) {
+          if (this.t[j]!.text === '[') depth++;
+          else if (this.t[j]!.text === ']' && --depth === 0) break;
+        }
+        end = j + 1;
+      } else break;
+    }
+    return Math.min(end, to);
+  }
+
+  /** Index of the END that closes the CASE at i. */
+  private caseEnd(i: number): number {
+    let depth = 0;
+    for (let j = i; j < this.t.length; j++) {
+      if (this.t[j]!.kind !== 'ident') continue;
+      const w = this.lower(j);
+      if (w === 'case') depth++;
+      else if (w === 'end' && --depth === 0) return j;
+    }
+    throw new OnchainSqlError('parse_error', 'Cannot translate the SQL to ClickHouse: CASE without END.');
   }
 
   /** INTERVAL n UNIT (DuckDB also takes plural units); INTERVAL 'n units' is native in ClickHouse. */
