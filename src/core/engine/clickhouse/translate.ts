@@ -365,7 +365,7 @@ class Translator {
         return [`dateName('month', ${a(0)})`, after];
     }
     const target = RENAMED[lower] ?? (SAME.has(lower) ? lower : undefined);
-    if (!target) throw unsupported(`The function ${name}()`, 'Rewrite the query with common aggregates and date functions (see the schema notes for the ClickHouse engine).');
+    if (!target) throw unsupported(`The function ${name}()`, 'Rewrite the query with the functions the ClickHouse engine translates (README, "Running against ClickHouse"; src/core/engine/clickhouse/dialect.json).');
     return [`${target}(${all()})`, after];
   }
 
