@@ -6,6 +6,12 @@ import { createTableSql } from '../../src/core/engine/clickhouse/load.js';
 import { checkTarget, displayUrl } from '../../src/core/engine/clickhouse/connection.js';
 import { catalog } from '../../src/core/schema/catalog.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
+import type { Engine } from '../../src/core/engine/engine.js';
+import type { QueryEngine } from '../../src/core/engine/protocol.js';
+import type { ClickHouseEngine } from '../../src/core/engine/clickhouse/engine.js';
+
+// Type-level: the local DuckDB Engine satisfies the engine protocol as it is, and so does the ClickHouse engine.
+export const engineProtocol: Array<(e: Engine | ClickHouseEngine) => QueryEngine> = [(e) => e];
 
 const ctx = { snapshotTime: '2025-06-30 23:59:59', tableName: (ns: string, name: string) => `db.${ns}_${name}` };
 const tr = (sql: string) => toClickHouseSql(sql, ctx);
