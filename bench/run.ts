@@ -22,6 +22,7 @@ import { OfflineProvider } from '../src/core/nl2sql/offline/index.js';
 import { buildSnapshot } from '../src/core/snapshot/build.js';
 import { MANIFEST_FILE, type Manifest } from '../src/core/snapshot/layout.js';
 import { openRaw } from './raw-duckdb.js';
+import { clickhouseBench, clickhouseLines } from './clickhouse.js';
 import { fmt, fmtStat, geomean, measure, quantile, summarise, type Stat } from './stats.js';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -317,6 +318,8 @@ async function main(): Promise<void> {
   const large = largeResults(base.dir);
   note('start-up…');
   const start = await startup(base.dir);
+  note('ClickHouse (chdb) vs DuckDB…');
+  const clickhouse = await clickhouseBench(scales.map((s) => ({ scale: s, dir: snapshots.get(s)!.dir })), devSql, RUNS, THREADS);
 
   const scaling = SCALING_IDS.map((id) => {
     const at = perScale.map((p) => ({ scale: p.scale, q: p.queries.find((q) => q.id === id)! }));
@@ -337,6 +340,7 @@ async function main(): Promise<void> {
     largeResults: large,
     scaling,
     startup: start,
+    clickhouse,
     benchSeconds: (performance.now() - started) / 1000,
   };
   fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
@@ -379,6 +383,7 @@ async function main(): Promise<void> {
       ...scaling.map((s) => [s.id, ...s.byScale.map((b) => `${fmt(b.oursMs)}/${fmt(b.rawMs)} ×${b.oursGrowth.toFixed(1)}/×${b.rawGrowth.toFixed(1)}`)]),
     ]));
   }
+  out.push('', ...clickhouseLines(clickhouse));
   out.push('');
   out.push(`bench took ${results.benchSeconds.toFixed(0)} s; results in bench/results.json`);
   process.stdout.write(out.join('\n') + '\n');

@@ -101,6 +101,8 @@ for (const need of ['extension/dist/extension.js', 'extension/dist/engine-worker
 }
 const otherBindings = [...new Set(names.map((n) => n.match(/node_modules\/@duckdb\/node-bindings-([^/]+)\//)?.[1]).filter((b) => b && b !== binding))];
 if (otherBindings.length) problems.push(`other platforms' bindings included: ${otherBindings.join(', ')}`);
+// chdb (~540 MB, the test-only ClickHouse engine) must never ship.
+if (names.some((n) => /node_modules\/(chdb|@chdb)\//.test(n))) problems.push('chdb (test-only ClickHouse engine) included');
 const leaked = names.filter((n) => /^extension\/(src|test|scripts)\//.test(n) || n.endsWith('.map'));
 if (leaked.length) problems.push(`development files included: ${leaked.slice(0, 5).join(', ')}${leaked.length > 5 ? ', …' : ''}`);
 

@@ -1,6 +1,7 @@
 import type { Answer } from '../core/answer.js';
 import { ask, AskError } from '../core/ask.js';
-import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, type Engine } from '../core/engine/engine.js';
+import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS } from '../core/engine/engine.js';
+import type { QueryEngine as Engine } from '../core/engine/protocol.js';
 import { OnchainSqlError, toOnchainSqlError } from '../core/errors.js';
 import { buildContext } from '../core/nl2sql/context.js';
 import { renderUserMessage } from '../core/nl2sql/prompt.js';

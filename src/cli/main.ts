@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS } from '../core/engine/engine.js';
+import type { QueryEngine } from '../core/engine/protocol.js';
 import { OnchainSqlError, toOnchainSqlError } from '../core/errors.js';
 import { buildSnapshot } from '../core/snapshot/build.js';
 import { importSnapshot, type ImportFormat } from '../core/snapshot/import.js';
@@ -19,10 +20,13 @@ Usage:
   onchain-sql snapshot import --from cryo|ethereum-etl DIR --out DIR
   onchain-sql snapshot info
   onchain-sql mcp                      (an MCP server over stdio, for agents)
+  onchain-sql clickhouse load --snapshot DIR --url URL [--database DB] [--user U]
 
 Common options:
   --snapshot DIR   the snapshot to query (default: the bundled sample, built on first use)
   --json           machine-readable output
+  --engine duckdb|clickhouse   where ask/sql run (clickhouse: --url, --database, --user;
+                   password in ONCHAIN_SQL_CLICKHOUSE_PASSWORD)
 `;
 
 class UsageError extends Error {}
@@ -39,6 +43,10 @@ const OPTIONS = {
   provider: { type: 'string' },
   'print-prompt': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
+  engine: { type: 'string' },
+  url: { type: 'string' },
+  database: { type: 'string' },
+  user: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -54,7 +62,8 @@ function intOption(values: Values, name: 'max-rows' | 'timeout-ms' | 'scale' | '
 const log = (json: boolean) => (m: string) => { if (!json) process.stderr.write(`${m}\n`); };
 
 /** Opens the chosen snapshot; the bundled sample is built on first use. */
-export async function openSnapshot(values: Values): Promise<Engine> {
+export async function openSnapshot(values: Values): Promise<QueryEngine> {
+  if ((values.engine ?? 'duckdb') !== 'duckdb') return (await import('./clickhouse-command.js')).openClickHouse(values);
   const dir = values.snapshot ? path.resolve(values.snapshot) : defaultSnapshotDir();
   if (!values.snapshot && !fs.existsSync(path.join(dir, 'manifest.json'))) {
     log(values.json)(`Building the sample snapshot in ${dir} (first use)…`);
@@ -135,6 +144,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'snapshot':
         await snapshotCommand(values, args);
         return 0;
+      case 'clickhouse':
+        return await (await import('./clickhouse-command.js')).clickhouseCommand(values, args);
       case 'ask': {
         if (args.length !== 1) throw new UsageError('ask needs exactly one argument: the question, quoted');
         const { askCommand } = await import('./ask-command.js');

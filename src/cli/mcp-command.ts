@@ -1,5 +1,5 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { Engine } from '../core/engine/engine.js';
+import type { QueryEngine as Engine } from '../core/engine/protocol.js';
 import { createProvider } from '../core/nl2sql/providers.js';
 import { createOnchainMcpServer } from '../mcp/server.js';
 import { version } from '../../package.json';
@@ -38,7 +38,7 @@ export async function mcpCommand(values: CliValues, open: (v: CliValues) => Prom
     process.once('SIGINT', resolve);
   });
   engine().then(
-    (e) => stderr(`serving ${e.snapshotDir} (${e.manifest.chain}${e.manifest.synthetic ? ', synthetic sample' : ''})`),
+    (e) => stderr(`serving ${e.manifest.chain} blocks ${e.manifest.blockRange.first}–${e.manifest.blockRange.last} (${e.manifest.source}${e.manifest.synthetic ? ', synthetic sample' : ''})`),
     (e: unknown) => stderr(`the snapshot could not be opened yet: ${(e as Error).message}`),
   );
   await server.connect(new StdioServerTransport());

@@ -1,5 +1,6 @@
 import type { Answer, Attempt, ChartHint, TokenUsage, Turn } from './answer.js';
-import { DEFAULT_MAX_ROWS, type Cursor, type Engine, type RunOptions } from './engine/engine.js';
+import { DEFAULT_MAX_ROWS, type RunOptions } from './engine/engine.js';
+import type { QueryCursor as Cursor, QueryEngine as Engine } from './engine/protocol.js';
 import type { Cell } from './engine/values.js';
 import { OnchainSqlError, toOnchainSqlError } from './errors.js';
 import { buildContext } from './nl2sql/context.js';

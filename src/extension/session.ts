@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Answer, Turn } from '../core/answer.js';
-import type { Cursor, Engine } from '../core/engine/engine.js';
+import type { QueryCursor as Cursor, QueryEngine as Engine } from '../core/engine/protocol.js';
+import { connectionKey, openClickHouseEngine, readClickHouseSettings } from './clickhouseConnection.js';
 import { OnchainSqlError, toOnchainSqlError } from '../core/errors.js';
 import type { Provider } from '../core/nl2sql/provider.js';
 import type { Manifest } from '../core/snapshot/layout.js';
@@ -77,6 +78,7 @@ export class Session implements vscode.Disposable {
       ...(typeof vscode.lm?.onDidChangeChatModels === 'function' ? [vscode.lm.onDidChangeChatModels(() => this.providerChanged.fire())] : []),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.snapshotPath`)) this.snapshotSettingChanged();
+        if (e.affectsConfiguration(`${SECTION}.engine`) || e.affectsConfiguration(`${SECTION}.clickhouse`)) this.reopenEngine();
         if (e.affectsConfiguration(`${SECTION}.provider`) || e.affectsConfiguration(`${SECTION}.model`)) this.providerChanged.fire();
       }),
     );
@@ -106,10 +108,14 @@ export class Session implements vscode.Disposable {
   getEngine(): Promise<Engine> {
     if (this.disposed) return Promise.reject(new OnchainSqlError('snapshot_missing', 'Onchain SQL has been shut down.'));
     const target = this.activeSnapshot();
-    if (this.engine && this.engineDir === target.dir) return this.engine;
+    // The ClickHouse engine (onchainSql.engine) is keyed by its connection, the local one by its folder.
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const clickhouse = config.get<string>('engine', 'duckdb') === 'clickhouse' ? readClickHouseSettings(config) : undefined;
+    const key = clickhouse ? connectionKey(clickhouse) : target.dir;
+    if (this.engine && this.engineDir === key) return this.engine;
     this.closeEngine();
-    this.engineDir = target.dir;
-    const opening = this.openEngine(target);
+    this.engineDir = key;
+    const opening = clickhouse ? openClickHouseEngine(this.context.secrets, clickhouse) : this.openEngine(target);
     this.engine = opening;
     opening.catch(() => {
       if (this.engine === opening) {
@@ -144,6 +150,11 @@ export class Session implements vscode.Disposable {
       this.output.error(`Could not open snapshot ${target.dir}: ${err.message}`);
       throw err;
     }
+  }
+
+  /** The next query opens the engine afresh (engine settings or the ClickHouse password changed). */
+  reopenEngine(): void {
+    this.closeEngine();
   }
 
   private closeEngine(): void {

@@ -2,7 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Engine } from '../../src/core/engine/engine.js';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { Engine, readManifest } from '../../src/core/engine/engine.js';
+import { openSandbox } from '../../src/core/engine/sandbox.js';
 import { serializeSql } from '../../src/core/sql/duckdb-ast.js';
 import { checkPlanScans, serializePlan } from '../../src/core/sql/duckdb-plan.js';
 import { checkFunction, functionFamilies, isAllowedFunction } from '../../src/core/sql/function-policy.js';
@@ -182,6 +186,18 @@ describe('function allow-list (allowed-functions.json)', () => {
 describe('validateSql through a real engine', () => {
   let snapshot: string;
   let engine: Engine;
+  /** The worker's sandboxed connection, below validation (the engine itself only runs checked statements). */
+  async function withSandbox<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const spill = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-validate-spill-'));
+    const sandbox = await openSandbox(snapshot, readManifest(snapshot), { threads: 1, memoryLimit: '512MB', tempDir: spill });
+    try {
+      return await fn(sandbox.connection);
+    } finally {
+      sandbox.connection.closeSync();
+      sandbox.instance.closeSync();
+      fs.rmSync(spill, { recursive: true, force: true });
+    }
+  }
 
   before(async () => {
     snapshot = await makeTinySnapshot();
@@ -297,7 +313,7 @@ describe('validateSql through a real engine', () => {
       ['SELECT (SELECT count(*) FROM duckdb_databases) AS n', /duckdb_databases/],
       ['SELECT * FROM ethereum.blocks b WHERE EXISTS (SELECT 1 FROM pg_views v WHERE v.viewname = b.miner)', /duckdb_views/],
     ] as const;
-    await engine.withUncheckedConnection(async (conn) => {
+    await withSandbox(async (conn) => {
       for (const [sql, why] of refusedByPlan) {
         const plan = await serializePlan(conn, sql);
         if (plan.kind === 'error') {
@@ -317,7 +333,7 @@ describe('validateSql through a real engine', () => {
   });
 
   it('every function the allow-list holds exists in DuckDB (no typo lets a name through unchecked)', async () => {
-    const known = new Set<string>(await engine.withUncheckedConnection(async (c) =>
+    const known = new Set<string>(await withSandbox(async (c) =>
       (await c.runAndReadAll('SELECT DISTINCT lower(function_name) FROM duckdb_functions()')).getRows().map((r) => String(r[0]))));
     // Parsed as operators or expressions, not catalog functions.
     for (const syntax of ['coalesce']) known.add(syntax);

@@ -8,7 +8,7 @@
  * Only types are imported from the engine and `ask`, so that loading this
  * module (the extension registers its tools at activation) loads no DuckDB.
  */
-import type { Engine } from '../engine/engine.js';
+import type { QueryEngine as Engine } from '../engine/protocol.js';
 import { OnchainSqlError, toOnchainSqlError, type ErrorCode } from '../errors.js';
 import type { Provider } from '../nl2sql/provider.js';
 import { redact } from '../redact.js';

@@ -1,5 +1,5 @@
 import { OnchainSqlError, toOnchainSqlError } from '../errors.js';
-import type { QueryEngine, RunningStatement } from './protocol.js';
+import type { EngineBackend, RunningStatement } from './protocol.js';
 import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, type ColumnInfo, type RunOptions, type Timings } from './types.js';
 import type { Cell } from './values.js';
 
@@ -75,7 +75,7 @@ export class Cursor {
   private executeMs = 0;
 
   constructor(
-    private readonly backend: QueryEngine,
+    private readonly backend: EngineBackend,
     private readonly options: RunOptions,
     private readonly started: number,
     private readonly onClosed: (c: Cursor) => void,

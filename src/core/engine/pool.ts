@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { OnchainSqlError } from '../errors.js';
-import type { CheckedStatement, Page, QueryEngine, RunningStatement, SkipResult, StartRequest } from './protocol.js';
+import type { CheckedStatement, Page, EngineBackend, RunningStatement, SkipResult, StartRequest } from './protocol.js';
 import { WorkerProcess } from './worker-process.js';
 import type { Calls, Op } from './worker-protocol.js';
 
@@ -68,7 +68,7 @@ interface Waiter {
  * that the next statement does not wait for it. The caller's thread
  * never runs DuckDB, so it never blocks on it and never dies with it.
  */
-export class ProcessPool implements QueryEngine {
+export class ProcessPool implements EngineBackend {
   private readonly live = new Set<WorkerProcess>();
   /** Workers running a statement (handed out, not yet released). */
   private readonly lent = new Set<WorkerProcess>();

@@ -1,6 +1,6 @@
 import type { Turn } from '../answer.js';
 import { ask } from '../ask.js';
-import type { Engine } from '../engine/engine.js';
+import type { QueryEngine as Engine } from '../engine/protocol.js';
 import { toOnchainSqlError } from '../errors.js';
 import type { Provider } from '../nl2sql/provider.js';
 import { compareResults, hasTopLevelOrderBy, type ResultSet } from './compare.js';

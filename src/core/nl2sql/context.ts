@@ -1,5 +1,5 @@
 import type { Turn } from '../answer.js';
-import type { Engine } from '../engine/engine.js';
+import type { QueryEngine as Engine } from '../engine/protocol.js';
 import type { Manifest } from '../snapshot/layout.js';
 import { catalog, qualifiedName, type Catalog, type TableSpec } from '../schema/catalog.js';
 import { CONTEXT_SPLIT, INSTRUCTIONS, dataBlock, inertText, quotedData } from './prompt.js';

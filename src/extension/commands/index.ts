@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { registerApiKeyCommands } from './apiKey.js';
+import { registerClickHousePasswordCommand } from '../clickhouseConnection.js';
 import type { CommandContext } from './context.js';
 import { registerNotebookCommands } from './notebook.js';
 import { registerQueryCommands } from './query.js';
@@ -15,6 +16,7 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     ...registerSchemaCommands(c),
     ...registerSnapshotCommands(c),
     ...registerApiKeyCommands(c),
+    registerClickHousePasswordCommand(c),
     ...registerNotebookCommands(c),
   ];
 }

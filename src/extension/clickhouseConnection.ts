@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import type { QueryEngine } from '../core/engine/protocol.js';
+import { OnchainSqlError } from '../core/errors.js';
+import { register, type CommandContext } from './commands/context.js';
+
+/**
+ * The ClickHouse engine in the editor: URL, database and user are settings
+ * (URL and user are user settings only, so a workspace cannot send the stored
+ * password to a server of its choosing); the password lives in SecretStorage,
+ * else ONCHAIN_SQL_CLICKHOUSE_PASSWORD, and is never shown or logged.
+ */
+
+export const CLICKHOUSE_PASSWORD_KEY = 'onchainSql.clickhousePassword';
+const PASSWORD_ENV = 'ONCHAIN_SQL_CLICKHOUSE_PASSWORD';
+
+export interface ClickHouseConnectionSettings {
+  url: string;
+  database: string;
+  user: string;
+}
+
+export function readClickHouseSettings(c: vscode.WorkspaceConfiguration): ClickHouseConnectionSettings {
+  return {
+    url: (c.get<string>('clickhouse.url', '') ?? '').trim(),
+    database: (c.get<string>('clickhouse.database', 'onchain') ?? '').trim() || 'onchain',
+    user: (c.get<string>('clickhouse.user', 'default') ?? '').trim() || 'default',
+  };
+}
+
+/** Identifies one connection: the engine is reopened when any part changes. */
+export function connectionKey(s: ClickHouseConnectionSettings): string {
+  return `clickhouse:${s.user}@${s.url}/${s.database}`;
+}
+
+export async function openClickHouseEngine(secrets: vscode.SecretStorage, s: ClickHouseConnectionSettings): Promise<QueryEngine> {
+  if (!s.url) {
+    throw new OnchainSqlError('snapshot_missing', 'The ClickHouse engine is chosen but "onchainSql.clickhouse.url" is empty.', [
+      'Set "onchainSql.clickhouse.url" in your user settings (e.g. http://localhost:8123), or set "onchainSql.engine" back to duckdb.',
+    ]);
+  }
+  const password = (await secrets.get(CLICKHOUSE_PASSWORD_KEY)) ?? process.env[PASSWORD_ENV];
+  const { ClickHouseEngine } = await import('../core/engine/clickhouse/engine.js');
+  return ClickHouseEngine.open({ url: s.url, database: s.database, user: s.user, password });
+}
+
+export function registerClickHousePasswordCommand(c: CommandContext): vscode.Disposable {
+  // With a string argument (tests) it stores it without a prompt; an empty string clears it.
+  return register(c, 'onchainSql.setClickHousePassword', 'Set ClickHouse Password', async (arg?: unknown) => {
+    const password = typeof arg === 'string' ? arg : await vscode.window.showInputBox({
+      title: 'Onchain SQL: Set ClickHouse Password',
+      prompt: 'For the user in "onchainSql.clickhouse.user". Stored in the editor\'s secret storage only. Empty clears it.',
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (password === undefined) return false;
+    if (password) await c.ext.secrets.store(CLICKHOUSE_PASSWORD_KEY, password);
+    else await c.ext.secrets.delete(CLICKHOUSE_PASSWORD_KEY);
+    c.log.info(password ? 'A ClickHouse password was stored in secret storage.' : 'The stored ClickHouse password was removed.');
+    c.session.reopenEngine();
+    return true;
+  });
+}
