@@ -10,6 +10,7 @@ import { tableFile, type Manifest } from '../../src/core/snapshot/layout.js';
 import { catalog, qualifiedName } from '../../src/core/schema/catalog.js';
 import type { Cell } from '../../src/core/engine/values.js';
 import { ETL_FIXTURE, makeCryoExport, withDuckDB } from '../support/cryo-export.js';
+import { etlCsvExport } from '../support/etl-export.js';
 
 const WETH = '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2';
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-import-etl-'));
@@ -131,7 +132,7 @@ function assertFixtureFigures(snap: ReturnType<typeof importedSnapshot>): void {
 }
 
 describe('import ethereum-etl CSV (export_all columns)', () => {
-  const snap = importedSnapshot({ from: 'ethereum-etl', inDir: ETL_FIXTURE });
+  const snap = importedSnapshot({ from: 'ethereum-etl', inDir: etlCsvExport() });
   assertFixtureFigures(snap);
 
   it('writes every contract table with the contract\'s Parquet column types (HUGEINT stored as exact DECIMAL(38,0))', async () => {
@@ -287,7 +288,7 @@ describe('import ethereum-etl refusals', () => {
   });
 
   it('says so when an ethereum-etl folder is imported with --from cryo', async () => {
-    const e = await refused({ from: 'cryo', inDir: ETL_FIXTURE });
+    const e = await refused({ from: 'cryo', inDir: etlCsvExport() });
     assert.equal(e.code, 'import_format');
     assert.match(e.message, /^Not a cryo export: .* looks like an ethereum-etl export .*blocks\.csv.*Use --from ethereum-etl/);
   });
@@ -323,12 +324,12 @@ describe('import ethereum-etl refusals', () => {
   it('refuses to write into a folder that holds other files, and replaces an earlier snapshot whole', async () => {
     const busy = tmpDir('busy');
     fs.writeFileSync(path.join(busy, 'notes.txt'), 'mine');
-    await assert.rejects(importSnapshot({ from: 'ethereum-etl', inDir: ETL_FIXTURE, outDir: busy }), /not empty and is not a snapshot/);
+    await assert.rejects(importSnapshot({ from: 'ethereum-etl', inDir: etlCsvExport(), outDir: busy }), /not empty and is not a snapshot/);
     assert.deepEqual(fs.readdirSync(busy), ['notes.txt']);
 
     const out = path.join(tmpDir('again'), 'snap');
     await importSnapshot({ from: 'ethereum-etl', inDir: path.join(ETL_FIXTURE, 'stream-json'), outDir: out });
-    const m = await importSnapshot({ from: 'ethereum-etl', inDir: ETL_FIXTURE, outDir: out });
+    const m = await importSnapshot({ from: 'ethereum-etl', inDir: etlCsvExport(), outDir: out });
     assert.equal(m.rowCounts['tokens.transfers'], 291);
     assert.deepEqual(fs.readdirSync(path.dirname(out)), ['snap']);
   });

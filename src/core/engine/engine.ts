@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
 import { catalog, qualifiedName, type TableSpec } from '../schema/catalog.js';
 import { MANIFEST_FILE, tableFile, type Manifest } from '../snapshot/layout.js';
+import { globLiteral, sqlFilePath } from '../snapshot/empty.js';
 import { OnchainSqlError, toOnchainSqlError } from '../errors.js';
 import { validateSql, type ValidatedSql } from '../sql/validate.js';
 import { toCell, type Cell } from './values.js';
@@ -119,7 +120,9 @@ export class Engine {
       engine.all.push(setup);
       await defineContract(setup, dir, manifest);
       // Order matters: the allow-list first, then external access off, then lock.
-      await setup.run(`SET allowed_directories = [${sqlString(dir + path.sep)}]`);
+      // The views read the snapshot through glob-escaped paths (sqlFilePath), which DuckDB checks as written.
+      const allowed = [...new Set([dir + path.sep, globLiteral(dir) + path.sep])].map(sqlString).join(', ');
+      await setup.run(`SET allowed_directories = [${allowed}]`);
       await setup.run('SET enable_external_access = false');
       await setup.run('SET autoinstall_known_extensions = false');
       await setup.run('SET autoload_known_extensions = false');
@@ -596,7 +599,7 @@ async function defineContract(c: DuckDBConnection, dir: string, manifest: Manife
   for (const ns of new Set(catalog.tables.map((t) => t.namespace))) await c.run(`CREATE SCHEMA ${ns}`);
   for (const t of catalog.tables) {
     try {
-      await c.run(`CREATE VIEW ${qualifiedName(t)} AS SELECT ${columnList(t)} FROM read_parquet(${sqlString(tableFile(dir, t))})`);
+      await c.run(`CREATE VIEW ${qualifiedName(t)} AS SELECT ${columnList(t)} FROM read_parquet(${sqlFilePath(tableFile(dir, t))})`);
     } catch (e) {
       throw new OnchainSqlError('snapshot_corrupt', `Snapshot file ${path.relative(dir, tableFile(dir, t))} cannot be read as ${qualifiedName(t)}: ${(e as Error).message.split('\n')[0]}. Rebuild or re-import the snapshot.`);
     }
