@@ -47,14 +47,15 @@ export async function importSnapshot(options: ImportOptions): Promise<Manifest> 
     await createBundledTokens(conn);
     progress(`Reading the ${options.from} export in ${inDir}`);
     let staged: Staged;
+    let notes: string[];
     try {
       staged = 'kind' in layout ? await stageEthereumEtl(conn, inDir, layout) : await stageCryo(conn, inDir, layout);
-      await writeContract(conn, work, staged, (table) => progress(`Writing ${table}`));
+      notes = await writeContract(conn, work, staged, (table) => progress(`Writing ${table}`));
     } catch (e) {
       throw asImportError(e, options.from, inDir);
     }
     fs.rmSync(path.join(work, '.spill'), { recursive: true, force: true });
-    const manifest = withFileList(await makeManifest(conn, work, options.from), work);
+    const manifest = withFileList({ ...(await makeManifest(conn, work, options.from)), notes }, work);
     if (manifest.rowCounts['ethereum.blocks'] === 0) {
       throw new OnchainSqlError('import_format', `The ${options.from} export in ${inDir} has no blocks: nothing to import.`);
     }
