@@ -335,6 +335,7 @@ async function main(): Promise<void> {
     largeResults: large,
     scaling,
     startup: start,
+    sync: await (await import('./sync.js')).benchSync(),
     benchSeconds: (performance.now() - started) / 1000,
   };
   fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -193,6 +193,7 @@ async function runSync(options: SyncOptions, outDir: string, rpc: RpcClient): Pr
     const fetcher = new RangeFetcher(rpc);
     let blocksDone = 0;
     let lastBuild = 0;
+    let built = false;
     const ranges = [...done];
     for (const [a, b] of chunks) {
       options.signal?.throwIfAborted();
@@ -211,13 +212,15 @@ async function runSync(options: SyncOptions, outDir: string, rpc: RpcClient): Pr
       if (performance.now() - lastBuild > 15_000 || !catalog.tables.every((t) => files.has(`${t.namespace}/${t.name}.parquet`))) {
         manifest = await buildContract(c, outDir, work, manifest, blockchain, files);
         lastBuild = performance.now();
+        built = true;
       } else {
         writeManifestAtomic(outDir, manifest);
+        built = false;
       }
       say(`Synced blocks ${a}–${b}`, blocksDone, total);
     }
     if (chunks.length === 0) say(`Blocks ${from}–${to} are already in ${outDir}: nothing to fetch`, 0, 0);
-    manifest = await buildContract(c, outDir, work, manifest, blockchain, files);
+    if (!built) manifest = await buildContract(c, outDir, work, manifest, blockchain, files);
     const seconds = (performance.now() - t0) / 1000;
     say(`Synced ${blocksDone} blocks in ${seconds.toFixed(1)} s (${rpc.requests} RPC requests${fetcher.noBlockReceipts ? '; receipts one by one: the node has no eth_getBlockReceipts' : ''})`, blocksDone, total);
     return { manifest, blocksSynced: blocksDone, requests: rpc.requests, seconds };
