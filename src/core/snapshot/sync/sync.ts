@@ -258,7 +258,8 @@ async function resolveRange(o: SyncOptions, rpc: RpcClient, safe: number, head: 
   }
   if (o.since !== undefined) {
     const span = parseSince(o.since);
-    const time = async (n: number) => Number((await rpc.call<{ timestamp: string }>('eth_getBlockByNumber', [hex(n), false])).timestamp);
+    // A block the node does not have (pruned history) counts as older than the target.
+    const time = async (n: number) => Number((await rpc.call<{ timestamp: string } | null>('eth_getBlockByNumber', [hex(n), false]))?.timestamp ?? -Infinity);
     const target = (await time(safe)) - span;
     let lo = 0;
     let hi = safe;
