@@ -134,6 +134,18 @@ describe('import: mixed export formats are refused, naming what was found', () =
   });
 });
 
+describe('import refusals keep the file name and line', () => {
+  it('a broken 3,000-character CSV line is shortened in the message, its file and line kept', async () => {
+    const dir = etlCsvExport(path.join(tmpRoot, 'long-line'));
+    const file = path.join(dir, 'transactions.csv');
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines[4] = `${lines[4]},"${'y'.repeat(3000)}`;
+    fs.writeFileSync(file, lines.join('\n'));
+    const msg = await rejectsWith(etl(path.join(tmpRoot, 'long-line-out'), dir), 'import_format', /Line: 5/, /file = .*transactions\.csv/);
+    assert.ok(msg.length < 1200, `message of ${msg.length} characters`);
+  });
+});
+
 describe('snapshot paths with glob characters', () => {
   it('a snapshot in snapG[1] reads its own files, not those of snapG1', async () => {
     const bracket = path.join(tmpRoot, 'snapG[1]');
