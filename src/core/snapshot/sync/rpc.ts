@@ -129,7 +129,9 @@ export class RpcClient {
     } catch (e) {
       if (this.options.signal?.aborted) throw e;
       if (timeout.aborted) throw new Retryable(`no answer within ${this.options.timeoutMs ?? 30_000} ms`);
-      const code = (e as { cause?: { code?: string } }).cause?.code;
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const code = cause?.code;
+      if (/bad port/i.test(cause?.message ?? '')) throw new OnchainSqlError('usage', `The RPC URL ${this.endpoint} uses a port that HTTP clients refuse (a reserved port).`);
       if (code === 'ECONNREFUSED') throw new OnchainSqlError('rpc', `The RPC endpoint ${this.endpoint} refused the connection: is the node running and the port right?`);
       if (code === 'ENOTFOUND') throw new OnchainSqlError('rpc', `The RPC endpoint's host ${this.endpoint} was not found (DNS).`);
       throw new Retryable(`connection failed (${code ?? 'network error'})`);
