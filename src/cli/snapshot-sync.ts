@@ -44,8 +44,17 @@ export async function snapshotSyncCommand(argv: string[]): Promise<number> {
     if (!rpcUrl) throw new OnchainSqlError('usage', 'snapshot sync needs --rpc URL (or ONCHAIN_SQL_RPC_URL)');
     if (!values.out) throw new OnchainSqlError('usage', 'snapshot sync needs --out DIR');
     const outDir = path.resolve(values.out);
+    // Ctrl-C or SIGTERM stops between requests: the ranges already written stay, the work folder is removed,
+    // and the next run continues from there.
+    const abort = new AbortController();
+    const stop = () => {
+      if (!json) process.stderr.write('Stopping; the blocks synced so far are kept. Run the same command again to continue.\n');
+      abort.abort();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
     const result = await syncSnapshot({
-      rpcUrl, outDir, fromBlock: int(values['from-block'], 'from-block'), toBlock: int(values['to-block'], 'to-block'),
+      rpcUrl, outDir, signal: abort.signal, fromBlock: int(values['from-block'], 'from-block'), toBlock: int(values['to-block'], 'to-block'),
       lastBlocks: int(values['last-blocks'], 'last-blocks'), since: values.since, confirmations: int(values.confirmations, 'confirmations'),
       chunkSize: int(values['chunk-size'], 'chunk-size'),
       onProgress: (p) => {
@@ -54,6 +63,8 @@ export async function snapshotSyncCommand(argv: string[]): Promise<number> {
         process.stderr.write(`${p.message}${rate}\n`);
       },
     });
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     const m = result.manifest;
     if (json) {
       process.stdout.write(`${JSON.stringify(m)}\n`);
@@ -71,12 +82,14 @@ export async function snapshotSyncCommand(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     const usage = (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS') || (e instanceof OnchainSqlError && e.code === 'usage');
-    const err = (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS') ? new OnchainSqlError('usage', (e as Error).message) : toOnchainSqlError(e);
+    const err = (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS') ? new OnchainSqlError('usage', (e as Error).message)
+      : (e as Error).name === 'AbortError' ? new OnchainSqlError('cancelled', 'Sync stopped; the blocks synced so far are kept. Run the same command again to continue.')
+      : toOnchainSqlError(e);
     if (json) process.stdout.write(`${JSON.stringify({ error: err.toJSON() })}\n`);
     else {
       process.stderr.write(`error (${err.code}): ${err.message}\n`);
       if (usage) process.stderr.write(`\n${SYNC_USAGE}`);
     }
-    return usage ? 2 : 1;
+    return usage ? 2 : err.code === 'cancelled' ? 130 : 1;
   }
 }

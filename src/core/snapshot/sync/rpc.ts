@@ -168,7 +168,9 @@ export class RpcClient {
     if (e instanceof Retryable) {
       return new OnchainSqlError('rpc', `The RPC endpoint ${this.endpoint} kept failing for ${calls[0].method} (${e.message}) after ${(this.options.retries ?? 6) + 1} attempts.`);
     }
-    if (e instanceof Error && !(e instanceof OnchainSqlError)) e.message = redactText(e.message, this.options.url);
+    if (e instanceof Error && !(e instanceof OnchainSqlError) && e.name !== 'AbortError') {
+      try { e.message = redactText(e.message, this.options.url); } catch { /* read-only message */ }
+    }
     return e;
   }
 }

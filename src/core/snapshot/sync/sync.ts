@@ -132,7 +132,10 @@ export async function syncSnapshot(options: SyncOptions): Promise<SyncResult> {
   try {
     return await runSync(options, outDir, rpc);
   } catch (e) {
-    if (e instanceof Error) e.message = redactText(e.message, options.rpcUrl);
+    // Some errors (an AbortError) have a read-only message; those carry no URL.
+    if (e instanceof Error && e.name !== 'AbortError') {
+      try { e.message = redactText(e.message, options.rpcUrl); } catch { /* read-only message */ }
+    }
     throw e;
   }
 }
