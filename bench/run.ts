@@ -341,6 +341,7 @@ async function main(): Promise<void> {
     scaling,
     startup: start,
     clickhouse,
+    sync: await (await import('./sync.js')).benchSync(),
     benchSeconds: (performance.now() - started) / 1000,
   };
   fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');

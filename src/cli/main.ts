@@ -127,6 +127,7 @@ async function snapshotCommand(values: Values, args: string[]): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'snapshot' && argv[1] === 'sync') return (await import('./snapshot-sync.js')).snapshotSyncCommand(argv.slice(2));
   let values: Values = { json: argv.includes('--json'), 'print-prompt': false, help: false };
   try {
     const parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });

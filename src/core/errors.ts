@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'snapshot_missing'
   | 'snapshot_corrupt'
   | 'import_format'
+  // RPC sync: the endpoint failed or refused (its URL never in the message)
+  | 'rpc'
   // exports (the host writes a file the user chose)
   | 'export_failed'
   // generation

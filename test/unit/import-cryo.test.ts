@@ -69,8 +69,9 @@ function assertFixtureFigures(snap: () => { engine: Engine; manifest: Manifest }
 
   it(`has ${transfers} ERC-20 transfers, 88 of them WETH totalling 83.7029 WETH`, async () => {
     const r = await row(snap().engine, `SELECT count(*) AS n, count(*) FILTER (WHERE contract_address = '${WETH}') AS weth,
-      round(sum(amount) FILTER (WHERE contract_address = '${WETH}'), 4) AS weth_amount, count(amount_usd) AS priced FROM tokens.transfers`);
-    assert.deepEqual(r, { n: transfers, weth: 88, weth_amount: 83.7029, priced: 0 });
+      round(sum(amount) FILTER (WHERE contract_address = '${WETH}'), 4) AS weth_amount,
+      count(amount_usd) FILTER (WHERE contract_address = '${WETH}') AS weth_priced FROM tokens.transfers`);
+    assert.deepEqual(r, { n: transfers, weth: 88, weth_amount: 83.7029, weth_priced: 88 });
   });
 
   it('keeps amount_raw exact: equal to ethereum-etl\'s CSV text for every transfer both have', async () => {
@@ -118,7 +119,7 @@ describe('import cryo, default binary columns (bytes as BLOB, 256-bit values as 
     assert.equal(m.synthetic, false);
     assert.deepEqual(m.blockRange, { first: 17173049, last: 17173050 });
     assert.equal(m.rowCounts['tokens.transfers'], CRYO_TRANSFERS + 1);
-    assert.equal(m.rowCounts['labels.addresses'], 0);
+    assert.ok(m.rowCounts['labels.addresses'] > 0);
   });
 });
 

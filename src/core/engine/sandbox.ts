@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { catalog, qualifiedName, type TableSpec } from '../schema/catalog.js';
 import { tableFile, type Manifest } from '../snapshot/layout.js';
+import { globLiteral, sqlFilePath } from '../snapshot/empty.js';
 import { OnchainSqlError } from '../errors.js';
 
 export interface SandboxOptions {
@@ -37,7 +38,9 @@ export async function openSandbox(dir: string, manifest: Manifest, options: Sand
     connection = await instance.connect();
     await defineContract(connection, dir, manifest);
     // Order matters: the allow-list first, then external access off, then lock.
-    await connection.run(`SET allowed_directories = [${sqlString(dir + path.sep)}]`);
+    // The views read the snapshot through glob-escaped paths (sqlFilePath), which DuckDB checks as written.
+    const allowed = [...new Set([dir + path.sep, globLiteral(dir) + path.sep])].map(sqlString).join(', ');
+    await connection.run(`SET allowed_directories = [${allowed}]`);
     await connection.run('SET enable_external_access = false');
     await connection.run('SET autoinstall_known_extensions = false');
     await connection.run('SET autoload_known_extensions = false');
@@ -55,7 +58,7 @@ async function defineContract(c: DuckDBConnection, dir: string, manifest: Manife
   for (const ns of new Set(catalog.tables.map((t) => t.namespace))) await c.run(`CREATE SCHEMA ${ns}`);
   for (const t of catalog.tables) {
     try {
-      await c.run(`CREATE VIEW ${qualifiedName(t)} AS SELECT ${columnList(t)} FROM read_parquet(${sqlString(tableFile(dir, t))})`);
+      await c.run(`CREATE VIEW ${qualifiedName(t)} AS SELECT ${columnList(t)} FROM read_parquet(${sqlFilePath(tableFile(dir, t))})`);
     } catch (e) {
       throw new OnchainSqlError('snapshot_corrupt', `Snapshot file ${path.relative(dir, tableFile(dir, t))} cannot be read as ${qualifiedName(t)}: ${(e as Error).message.split('\n')[0]}. Rebuild or re-import the snapshot.`);
     }

@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { catalog, qualifiedName } from '../schema/catalog.js';
-import { sqlPath, writeTable } from './empty.js';
+import { sqlFilePath, writeTable } from './empty.js';
+import { checkOutDir, installSnapshot, makeWorkDir, withFileList } from './out-dir.js';
 import { MANIFEST_FILE, tableFile, type Manifest } from './layout.js';
 import { contractSelects, sampleSteps } from './sample/generate.js';
 
@@ -28,8 +29,8 @@ export async function buildSnapshot(options: BuildOptions): Promise<Manifest> {
   if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`buildSnapshot: scale must be a positive number, got ${scale}`);
   const progress = options.onProgress ?? (() => {});
   const outDir = path.resolve(options.outDir);
-  fs.mkdirSync(path.dirname(outDir), { recursive: true });
-  const tmpDir = `${outDir}.tmp-${process.pid}-${Date.now()}`;
+  const state = checkOutDir(outDir);
+  const tmpDir = makeWorkDir(outDir, 'building');
   // Its own unsandboxed in-memory DuckDB; large scales spill to a private temp folder rather than the working directory.
   const spillDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sql-build-'));
   const memoryGb = Math.max(1, Math.floor((os.totalmem() / 2 ** 30) * 0.4));
@@ -52,11 +53,11 @@ export async function buildSnapshot(options: BuildOptions): Promise<Manifest> {
       if (!select) throw new Error(`buildSnapshot: no generator for ${name}`);
       progress(`Writing ${name}…`);
       await writeTable(conn, tmpDir, t, select);
-      rowCounts[name] = await count(conn, `SELECT count(*) FROM read_parquet(${sqlPath(tableFile(tmpDir, t))})`);
+      rowCounts[name] = await count(conn, `SELECT count(*) FROM read_parquet(${sqlFilePath(tableFile(tmpDir, t))})`);
     }
-    const manifest = await describe(conn, seed, scale, rowCounts);
+    const manifest = withFileList(await describe(conn, seed, scale, rowCounts), tmpDir);
     fs.writeFileSync(path.join(tmpDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-    replaceDir(tmpDir, outDir);
+    installSnapshot(tmpDir, state, manifest);
     progress(`Sample snapshot written to ${outDir}`);
     return manifest;
   } catch (e) {
@@ -90,16 +91,4 @@ async function describe(conn: DuckDBConnection, seed: number, scale: number, row
     // Derived from the data, not the clock, so the same seed gives the same manifest.
     createdAt: new Date(`${String(t1).replace(' ', 'T')}Z`).toISOString(),
   };
-}
-
-/** Moves a finished snapshot into place, replacing an older one only after the new one is complete. */
-function replaceDir(tmpDir: string, outDir: string): void {
-  if (fs.existsSync(outDir)) {
-    const old = `${outDir}.old-${process.pid}-${Date.now()}`;
-    fs.renameSync(outDir, old);
-    fs.renameSync(tmpDir, outDir);
-    fs.rmSync(old, { recursive: true, force: true });
-  } else {
-    fs.renameSync(tmpDir, outDir);
-  }
 }

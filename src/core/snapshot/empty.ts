@@ -8,6 +8,19 @@ export function sqlPath(p: string): string {
   return `'${p.replace(/'/g, "''")}'`;
 }
 
+/**
+ * A path as a DuckDB string literal for the reading functions (read_parquet…),
+ * which take a glob pattern: `[`, `*`, `?` are made literal as one-character
+ * classes (`snapG[1]` would otherwise match the folder `snapG1`).
+ */
+export function sqlFilePath(p: string): string {
+  return sqlPath(globLiteral(p));
+}
+
+export function globLiteral(p: string): string {
+  return p.replace(/[[*?]/g, (ch) => `[${ch}]`);
+}
+
 /** A typed SELECT with no rows for a contract table, so empty tables still carry the right schema. */
 export function emptySelect(t: TableSpec): string {
   return `SELECT ${t.columns.map((c) => `NULL::${c.type} AS ${c.name}`).join(', ')} WHERE false`;

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { OnchainSqlError } from '../errors.js';
 import { catalog, qualifiedName } from '../schema/catalog.js';
-import { sqlPath } from './empty.js';
+import { sqlFilePath } from './empty.js';
+import { checkOutDir, installSnapshot, makeWorkDir, withFileList } from './out-dir.js';
 import { MANIFEST_FILE, tableFile, type Manifest } from './layout.js';
 import { writeContract, type Staged } from './import/contract.js';
 import { stageCryo } from './import/cryo.js';
@@ -26,18 +27,16 @@ export interface ImportOptions {
  * Turns a cryo or ethereum-etl export into a snapshot of the contract. DuckDB
  * reads the export in place and streams each table into Parquet (no copy of the
  * input, no row loop in JS). The snapshot is built in a hidden sibling folder
- * and renamed into place at the end, so a failed import leaves nothing behind
- * and an existing snapshot at `outDir` stays intact until the new one is whole.
+ * and moved into place file by file once whole (out-dir.ts): a failed import
+ * leaves nothing behind, and files in `outDir` it did not write are kept.
  */
 export async function importSnapshot(options: ImportOptions): Promise<Manifest> {
   const inDir = path.resolve(options.inDir);
   const outDir = path.resolve(options.outDir);
   const progress = options.onProgress ?? (() => {});
   const layout = options.from === 'cryo' ? locateExport('cryo', inDir) : locateExport('ethereum-etl', inDir);
-  checkOutDir(inDir, outDir);
-
-  fs.mkdirSync(path.dirname(outDir), { recursive: true });
-  const work = fs.mkdtempSync(path.join(path.dirname(outDir), `.${path.basename(outDir)}.importing-`));
+  const state = checkOutDir(outDir, inDir);
+  const work = makeWorkDir(outDir, 'importing');
   let instance: DuckDBInstance | undefined;
   let conn: DuckDBConnection | undefined;
   try {
@@ -48,14 +47,15 @@ export async function importSnapshot(options: ImportOptions): Promise<Manifest> 
     await createBundledTokens(conn);
     progress(`Reading the ${options.from} export in ${inDir}`);
     let staged: Staged;
+    let notes: string[];
     try {
       staged = 'kind' in layout ? await stageEthereumEtl(conn, inDir, layout) : await stageCryo(conn, inDir, layout);
-      await writeContract(conn, work, staged, (table) => progress(`Writing ${table}`));
+      notes = await writeContract(conn, work, staged, (table) => progress(`Writing ${table}`));
     } catch (e) {
       throw asImportError(e, options.from, inDir);
     }
     fs.rmSync(path.join(work, '.spill'), { recursive: true, force: true });
-    const manifest = await makeManifest(conn, work, options.from);
+    const manifest = withFileList({ ...(await makeManifest(conn, work, options.from)), notes }, work);
     if (manifest.rowCounts['ethereum.blocks'] === 0) {
       throw new OnchainSqlError('import_format', `The ${options.from} export in ${inDir} has no blocks: nothing to import.`);
     }
@@ -64,7 +64,8 @@ export async function importSnapshot(options: ImportOptions): Promise<Manifest> 
     conn = undefined;
     instance.closeSync();
     instance = undefined;
-    replaceDir(work, outDir);
+    installSnapshot(work, state, manifest);
+    if (state.foreign.length) progress(`Kept ${state.foreign.length} file(s) in ${outDir} that onchain-sql did not write: ${state.foreign.join(', ')}`);
     progress(`Imported ${manifest.rowCounts['ethereum.blocks']} blocks, ${manifest.rowCounts['ethereum.transactions']} transactions into ${outDir}`);
     return manifest;
   } catch (e) {
@@ -82,46 +83,15 @@ function asImportError(e: unknown, from: ImportFormat, inDir: string): OnchainSq
   return new OnchainSqlError('import_format', `Could not import the ${from} export in ${inDir}: ${summarizeError(e)}`);
 }
 
-/** The output may be new, an empty folder, or an earlier snapshot (replaced); never a folder with other files. */
-function checkOutDir(inDir: string, outDir: string): void {
-  const inside = (a: string, b: string) => a === b || a.startsWith(b + path.sep);
-  if (inside(outDir, inDir) || inside(inDir, outDir)) {
-    throw new OnchainSqlError('usage', `The output folder ${outDir} must be outside the export folder ${inDir}.`);
-  }
-  if (!fs.existsSync(outDir)) return;
-  if (!fs.statSync(outDir).isDirectory()) throw new OnchainSqlError('usage', `${outDir} is a file; --out needs a folder.`);
-  const entries = fs.readdirSync(outDir);
-  if (entries.length && !entries.includes(MANIFEST_FILE)) {
-    throw new OnchainSqlError('usage', `${outDir} is not empty and is not a snapshot; choose a new or empty folder for --out.`);
-  }
-}
-
-/** Puts the finished snapshot at `outDir`, replacing an earlier one only once the new one is complete. */
-function replaceDir(work: string, outDir: string): void {
-  if (!fs.existsSync(outDir)) {
-    fs.renameSync(work, outDir);
-    return;
-  }
-  const old = `${work}.old`;
-  fs.renameSync(outDir, old);
-  try {
-    fs.renameSync(work, outDir);
-  } catch (e) {
-    fs.renameSync(old, outDir);
-    throw e;
-  }
-  fs.rmSync(old, { recursive: true, force: true });
-}
-
 async function makeManifest(c: DuckDBConnection, dir: string, source: ImportFormat): Promise<Manifest> {
   const rowCounts: Record<string, number> = {};
   for (const t of catalog.tables) {
-    const r = await c.runAndReadAll(`SELECT count(*)::BIGINT FROM read_parquet(${sqlPath(tableFile(dir, t))})`);
+    const r = await c.runAndReadAll(`SELECT count(*)::BIGINT FROM read_parquet(${sqlFilePath(tableFile(dir, t))})`);
     rowCounts[qualifiedName(t)] = Number(r.getRows()[0][0]);
   }
   const blocks = tableFile(dir, { namespace: 'ethereum', name: 'blocks' });
   const r = await c.runAndReadAll(`SELECT min(block_number)::BIGINT, max(block_number)::BIGINT,
-    strftime(min(block_time), '%Y-%m-%d %H:%M:%S'), strftime(max(block_time), '%Y-%m-%d %H:%M:%S') FROM read_parquet(${sqlPath(blocks)})`);
+    strftime(min(block_time), '%Y-%m-%d %H:%M:%S'), strftime(max(block_time), '%Y-%m-%d %H:%M:%S') FROM read_parquet(${sqlFilePath(blocks)})`);
   const [first, last, tFirst, tLast] = r.getRows()[0];
   return {
     chain: 'ethereum',

@@ -46,8 +46,103 @@ async function offerSwitch(c: CommandContext, dir: string, what: string): Promis
   if (pick === use) await switchTo(c, dir);
 }
 
+const RPC_SECRET = 'onchainSql.rpcUrl';
+const LAST_SYNC_KEY = 'onchainSql.lastSync';
+
+/** The RPC URL from SecretStorage (provider URLs embed keys), or asked for and stored there. */
+async function rpcUrl(c: CommandContext): Promise<string | undefined> {
+  const saved = await c.ext.secrets.get(RPC_SECRET);
+  if (saved) {
+    const { redactUrl } = await import('../../core/snapshot/sync/rpc.js');
+    const pick = await vscode.window.showQuickPick([
+      { label: `Use the saved endpoint (${redactUrl(saved)})`, keep: true },
+      { label: 'Enter another endpoint URL…', keep: false },
+    ], { title: 'Onchain SQL: Sync Snapshot from RPC (1/3): endpoint' });
+    if (!pick) return undefined;
+    if (pick.keep) return saved;
+  }
+  const url = await vscode.window.showInputBox({
+    title: 'Onchain SQL: JSON-RPC endpoint URL (kept in the editor\'s secret storage)', password: true, ignoreFocusOut: true,
+    placeHolder: 'https://eth-mainnet.example.com/v2/<key>', validateInput: (v) => (/^https?:\/\/\S+$/.test(v.trim()) ? undefined : 'An http:// or https:// URL'),
+  });
+  if (!url) return undefined;
+  await c.ext.secrets.store(RPC_SECRET, url.trim());
+  return url.trim();
+}
+
+type RangeChoice = { lastBlocks?: number; since?: string; fromBlock?: number; toBlock?: number };
+
+async function pickRange(): Promise<RangeChoice | undefined> {
+  const pick = await vscode.window.showQuickPick([
+    { label: 'Last 100 blocks', range: { lastBlocks: 100 } as RangeChoice },
+    { label: 'Last 1,000 blocks', range: { lastBlocks: 1000 } },
+    { label: 'Last hour', range: { since: '1 hour' } },
+    { label: 'Last 24 hours', range: { since: '24 hours' } },
+    { label: 'Block range…', range: undefined },
+  ], { title: 'Onchain SQL: Sync Snapshot from RPC (2/3): blocks (up to the finalized head)' });
+  if (!pick) return undefined;
+  if (pick.range) return pick.range;
+  const text = await vscode.window.showInputBox({ title: 'First and last block, e.g. 17173049-17173050', validateInput: (v) => (/^\s*\d+\s*-\s*\d+\s*$/.test(v) ? undefined : 'Two block numbers: FIRST-LAST') });
+  const m = text ? /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(text) : null;
+  return m ? { fromBlock: Number(m[1]), toBlock: Number(m[2]) } : undefined;
+}
+
+/** Syncs with a cancellable progress notification showing blocks/s and the ETA; a cancelled sync resumes next time. */
+async function runSync(c: CommandContext, url: string, outDir: string, range: RangeChoice): Promise<void> {
+  const { syncSnapshot } = await import('../../core/snapshot/sync/sync.js');
+  await c.ext.globalState.update(LAST_SYNC_KEY, { outDir, range });
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Onchain SQL: syncing from RPC', cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    let reported = 0;
+    const result = await syncSnapshot({
+      rpcUrl: url, outDir, ...range, signal: abort.signal,
+      onProgress: (p) => {
+        const pct = p.blocksTotal ? (100 * p.blocksDone) / p.blocksTotal : 0;
+        const eta = p.etaSeconds !== null && p.blocksDone < p.blocksTotal ? `, about ${Math.ceil(p.etaSeconds)} s left` : '';
+        progress.report({ increment: pct - reported, message: p.blocksTotal ? `${p.blocksDone}/${p.blocksTotal} blocks, ${p.blocksPerSecond.toFixed(1)} blocks/s${eta}` : p.message });
+        reported = pct;
+        c.log.info(p.message);
+      },
+    }).catch((e: unknown) => {
+      if (abort.signal.aborted) throw new OnchainSqlError('cancelled', 'Sync cancelled; run it again to continue where it stopped.');
+      throw e;
+    });
+    c.log.info(`Synced ${result.blocksSynced} blocks into ${outDir} (${result.requests} RPC requests, ${result.seconds.toFixed(1)} s)`);
+  });
+}
+
 export function registerSnapshotCommands(c: CommandContext): vscode.Disposable[] {
   return [
+    register(c, 'onchainSql.syncSnapshot', 'Sync Snapshot from RPC', async () => {
+      const url = await rpcUrl(c);
+      if (!url) return undefined;
+      const last = c.ext.globalState.get<{ outDir: string; range: RangeChoice }>(LAST_SYNC_KEY);
+      if (last && fs.existsSync(last.outDir)) {
+        const resume = await vscode.window.showQuickPick([
+          { label: `Continue the last sync into ${last.outDir}`, resume: true },
+          { label: 'A new sync…', resume: false },
+        ], { title: 'Onchain SQL: Sync Snapshot from RPC' });
+        if (!resume) return undefined;
+        if (resume.resume) {
+          await runSync(c, url, last.outDir, last.range);
+          await rememberSnapshot(c, last.outDir);
+          await offerSwitch(c, last.outDir, 'Synced the snapshot');
+          return last.outDir;
+        }
+      }
+      const range = await pickRange();
+      if (!range) return undefined;
+      const outParent = await pickFolder('Sync Snapshot from RPC (3/3): where to create the snapshot folder', 'Create Snapshot Here');
+      if (!outParent) return undefined;
+      const name = await vscode.window.showInputBox({ title: 'Snapshot folder name', value: 'rpc-snapshot', validateInput: (v) => (/^[^/\\]+$/.test(v.trim()) ? undefined : 'A folder name, without slashes') });
+      if (!name) return undefined;
+      const outDir = path.join(outParent, name.trim());
+      await runSync(c, url, outDir, range);
+      await rememberSnapshot(c, outDir);
+      await offerSwitch(c, outDir, 'Synced the snapshot');
+      return outDir;
+    }),
     // With a folder argument ('' = the bundled sample) it switches without asking.
     register(c, 'onchainSql.chooseSnapshot', 'Choose Snapshot', async (arg?: unknown) => {
       if (typeof arg === 'string') return switchTo(c, arg ? path.resolve(arg) : undefined);

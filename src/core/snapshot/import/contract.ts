@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { findTable, type TableSpec } from '../../schema/catalog.js';
 import { writeMissingTablesEmpty, writeTable } from '../empty.js';
+import { deriveCurated, TOPIC } from '../derive/derive.js';
 
 /**
  * What a format adapter (ethereum-etl.ts, cryo.ts) leaves behind: temp views
@@ -28,9 +29,15 @@ export interface Staged {
   tokens: boolean;
   /** False when stg_blocks.transaction_count is NULL and must be counted from transactions. */
   blockTransactionCount: boolean;
+  /** stg_transfers has ERC-20 transfers only (cryo's erc20_transfers). */
+  transfersErc20Only?: boolean;
+  /** stg_pools(pool_address, token0, token1, factory) exists (eth_call answers while syncing). */
+  pools?: boolean;
+  /** The curated tables' `blockchain`; default 'ethereum'. */
+  blockchain?: string;
 }
 
-export const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
+export const TRANSFER_TOPIC = TOPIC.transfer;
 
 const BLOCK_TIME = `unix_to_timestamp(COALESCE(x.unix_time, b.unix_time))`;
 
@@ -40,8 +47,11 @@ function table(name: string): TableSpec {
   return t;
 }
 
-/** Writes every contract table into `dir` from the staging views; curated tables the export cannot fill are written empty. */
-export async function writeContract(c: DuckDBConnection, dir: string, staged: Staged, progress: (m: string) => void): Promise<void> {
+/**
+ * Writes every contract table into `dir` from the staging views: the raw tables here, the curated ones
+ * by derive/derive.ts. Returns what is approximate or missing (for the manifest's notes).
+ */
+export async function writeContract(c: DuckDBConnection, dir: string, staged: Staged, progress: (m: string) => void): Promise<string[]> {
   progress('ethereum.blocks');
   const txCount = staged.blockTransactionCount
     ? 'x.transaction_count'
@@ -75,17 +85,6 @@ export async function writeContract(c: DuckDBConnection, dir: string, staged: St
       FROM stg_logs x LEFT JOIN stg_blocks b USING (block_number)`);
   }
 
-  // Transfers: the export's own decoded transfers, else ERC-20 Transfer logs
-  // (topic0 = Transfer, exactly 3 topics, one 32-byte data word: the ERC-20 shape;
-  // ERC-721 puts the token id in a 4th topic and is left out).
-  const transfers = staged.transfers ? 'stg_transfers' : staged.logs ? `(
-      SELECT block_number, unix_time, tx_hash, log_index, contract_address,
-        '0x' || right(topic1, 40) AS from_address, '0x' || right(topic2, 40) AS to_address,
-        u256_hex_exact(data) AS amount_raw, u256_hex_double(data) AS amount_raw_approx
-      FROM stg_logs
-      WHERE topic0 = '${TRANSFER_TOPIC}' AND topic1 IS NOT NULL AND topic2 IS NOT NULL AND topic3 IS NULL
-        AND length(data) = 66)` : null;
-
   // Token metadata: the export's tokens file first (what the contract itself reports), the bundled list second.
   const exportTokens = staged.tokens
     ? `(SELECT contract_address, max(symbol) AS symbol, max(name) AS name, max(decimals) AS decimals
@@ -97,29 +96,7 @@ export async function writeContract(c: DuckDBConnection, dir: string, staged: St
       COALESCE(e.decimals, k.decimals) AS decimals, e.contract_address IS NOT NULL AS in_export
     FROM ${exportTokens} e FULL OUTER JOIN bundled_tokens k ON e.contract_address = k.contract_address`);
 
-  if (transfers) {
-    progress('tokens.transfers');
-    // decimals are a uint8 on chain; anything else is junk metadata and gives no amount.
-    await writeTable(c, dir, table('tokens.transfers'), `
-      SELECT 'ethereum' AS blockchain, x.block_number, ${BLOCK_TIME} AS block_time, x.tx_hash, x.log_index,
-        x.contract_address, m.symbol, x.from_address, x.to_address, x.amount_raw,
-        CASE WHEN m.decimals BETWEEN 0 AND 255
-             THEN COALESCE(x.amount_raw::DOUBLE, x.amount_raw_approx) / pow(10.0, m.decimals) END AS amount,
-        NULL::DOUBLE AS amount_usd
-      FROM ${transfers} x LEFT JOIN stg_blocks b USING (block_number)
-        LEFT JOIN token_meta m ON m.contract_address = x.contract_address`);
-  }
-
-  // tokens.erc20: every token the export describes, plus bundled tokens that
-  // appear in this snapshot's transfers (not the whole bundled list: the table
-  // describes this data). Empty when neither is known.
-  progress('tokens.erc20');
-  const seen = transfers ? `OR m.contract_address IN (SELECT contract_address FROM ${transfers})` : '';
-  await writeTable(c, dir, table('tokens.erc20'), `
-    SELECT 'ethereum' AS blockchain, m.contract_address, m.symbol, m.name, m.decimals
-    FROM token_meta m WHERE m.in_export ${seen}`);
-
-  // dex.trades, prices.hourly, labels.addresses (and any table above the export could not fill).
-  progress('empty curated tables');
+  const notes = await deriveCurated(c, dir, { blockchain: staged.blockchain ?? 'ethereum', logs: staged.logs, transfers: staged.transfers, transfersErc20Only: staged.transfersErc20Only ?? false, pools: staged.pools ?? false }, progress);
   await writeMissingTablesEmpty(c, dir);
+  return notes;
 }

@@ -163,5 +163,5 @@ export async function stageCryo(c: DuckDBConnection, dir: string, layout: CryoLa
       FROM ${rel('erc20_metadata')}`);
   }
 
-  return { logs: l !== null, transfers: x !== null, tokens: m !== null, blockTransactionCount: false };
+  return { logs: l !== null, transfers: x !== null, transfersErc20Only: true, tokens: m !== null, blockTransactionCount: false };
 }

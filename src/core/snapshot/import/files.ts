@@ -100,6 +100,7 @@ export function locateExport(from: ImportFormat, dir: string): EtlLayout | CryoL
   if (!fs.existsSync(dir)) throw new OnchainSqlError('import_format', `Export folder not found: ${dir}.`);
   if (!fs.statSync(dir).isDirectory()) throw new OnchainSqlError('import_format', `${dir} is a file; give the folder that holds the ${from} export.`);
   const files = listFiles(dir);
+  refuseMixed(dir, files);
   const layout = from === 'cryo' ? detectCryo(files) : detectEtl(files);
   if (layout) return layout;
   const other: ImportFormat = from === 'cryo' ? 'ethereum-etl' : 'cryo';
@@ -108,4 +109,26 @@ export function locateExport(from: ImportFormat, dir: string): EtlLayout | CryoL
     throw new OnchainSqlError('import_format', `Not ${withArticle(from)} export: ${dir} looks like ${withArticle(other)} export (${describeFound(dir, files)}). Use --from ${other}.`, [`onchain-sql snapshot import --from ${other} ${dir} --out …`]);
   }
   throw new OnchainSqlError('import_format', `Not ${withArticle(from)} export: expected ${EXPECTED[from]} in ${dir} (${describeFound(dir, files)}).`);
+}
+
+/** The export kinds present in a folder, each with the files that show it. */
+function kindsFound(files: string[]): Array<{ kind: string; files: string[] }> {
+  const kinds = [
+    { kind: 'ethereum-etl CSV', files: ETL_DATASETS.flatMap((d) => etlCsvFiles(files, d)) },
+    { kind: 'ethereum-etl stream JSON', files: jsonFiles(files) },
+    { kind: 'cryo Parquet', files: CRYO_DATASETS.flatMap((d) => cryoFiles(files, d)) },
+  ];
+  return kinds.filter((k) => k.files.length > 0);
+}
+
+/**
+ * One export per folder: importing one format and dropping the other's blocks
+ * would look complete and not be, so a folder holding several is refused,
+ * naming what was found.
+ */
+function refuseMixed(dir: string, files: string[]): void {
+  const kinds = kindsFound(files);
+  if (kinds.length < 2) return;
+  const found = kinds.map((k) => `${k.kind} (${describeFound(dir, k.files, 3).replace(/^found: /, '')})`).join('; ');
+  throw new OnchainSqlError('import_format', `${dir} mixes export formats, so importing one would silently drop the other's data: ${found}. Put each export in its own folder and import them separately.`);
 }

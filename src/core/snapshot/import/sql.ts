@@ -13,12 +13,24 @@ export function fileList(files: string[]): string {
 /**
  * DuckDB's error text without its generic advice: keeps what failed, the line,
  * its text and the file (reader errors echo their options as "name = value").
+ * A long quoted value (a raw CSV line, a huge field) is shortened in place, so
+ * the file name and line number that follow it are never clipped away.
  */
 export function summarizeError(e: unknown, maxLength = 600): string {
   const lines = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).filter((l) =>
     l && !l.startsWith('*') && !/^(Possible fixes|LINE \d+:|\^)/.test(l) && (!/^[a-z_]+ = /.test(l) || l.startsWith('file = ')));
-  const text = lines.join('; ');
-  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
+  const text = lines.map(clipLong).join('; ');
+  if (text.length <= maxLength) return text;
+  // Still too long: keep the head and, always, the parts that say where.
+  const where = lines.filter((l) => /^file = |\bline \d+/i.test(l)).map(clipLong).join('; ');
+  return `${text.slice(0, Math.max(80, maxLength - where.length - 3))}… ${where}`;
+}
+
+/** Quoted values and raw lines over 120 characters keep their first 60 and last 20 characters. */
+function clipLong(line: string): string {
+  const clip = (v: string) => (v.length > 120 ? `${v.slice(0, 60)}…(${v.length} characters)…${v.slice(-20)}` : v);
+  const quoted = line.replace(/'([^']{121,})'|"([^"]{121,})"/g, (m, a: string | undefined, b: string | undefined) => (a !== undefined ? `'${clip(a)}'` : `"${clip(b ?? '')}"`));
+  return quoted.length > 400 && !/^file = /.test(quoted) ? clip(quoted) : quoted;
 }
 
 /** Column name → DuckDB type of a relation, read from its schema only (no rows are scanned). */
