@@ -1,6 +1,7 @@
 import type { Answer, Attempt, ChartHint, TokenUsage, Turn } from './answer.js';
 import { DEFAULT_MAX_ROWS, type Cursor, type Engine, type RunOptions } from './engine/engine.js';
 import type { Cell } from './engine/values.js';
+import { describeAnswer } from './words/describe.js';
 import { OnchainSqlError, toOnchainSqlError } from './errors.js';
 import { buildContext } from './nl2sql/context.js';
 import type { Generation, Provider } from './nl2sql/provider.js';
@@ -157,6 +158,7 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
       const rows = await readAll(cursor, run.maxRows ?? DEFAULT_MAX_ROWS, signal);
       const timings = cursor.timings();
       attempts.push({ sql: cursor.sql });
+      const words = await describeAnswer(engine, { question: q, sql: cursor.sql, columns: cursor.columns, rows, truncated: cursor.truncated });
       return {
         question: q,
         sql: cursor.sql,
@@ -176,6 +178,8 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
           totalMs: Math.round((performance.now() - started) * 100) / 100,
         },
         ...(usage ? { usage } : {}),
+        ...words,
+        ...(history.length && generation.resolvedQuestion ? { resolvedQuestion: generation.resolvedQuestion } : {}),
       };
     } catch (e) {
       if (signal?.aborted) throw fail(cancelled());
@@ -191,22 +195,5 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
   throw fail(new OnchainSqlError('provider_error', 'No answer was produced.'));
 }
 
-const SUMMARY_ROWS = 5;
-const SUMMARY_CELL_CHARS = 60;
-
-/**
- * A finished answer as the next question sees it: the question, the SQL and a
- * compact result (column names, the first rows, the row count), so follow-ups
- * like "why is Tuesday so high?" have something to refer to.
- */
-export function answerToTurn(answer: Pick<Answer, 'question' | 'sql' | 'columns' | 'rows' | 'rowCount' | 'truncated'>): Turn {
-  const cell = (v: Cell) => {
-    const s = v === null ? 'NULL' : typeof v === 'string' ? v : JSON.stringify(v);
-    return s.length > SUMMARY_CELL_CHARS ? `${s.slice(0, SUMMARY_CELL_CHARS - 1)}…` : s;
-  };
-  const lines = [
-    `${answer.rowCount}${answer.truncated ? '+' : ''} row${answer.rowCount === 1 ? '' : 's'}; columns: ${answer.columns.map((c) => c.name).join(', ')}`,
-    ...answer.rows.slice(0, SUMMARY_ROWS).map((r) => r.map(cell).join(' | ')),
-  ];
-  return { question: answer.question, sql: answer.sql, resultSummary: lines.join('\n') };
-}
+/** An earlier answer as the next question sees it (the one history builder's form). */
+export { turnOf as answerToTurn } from './nl2sql/history.js';
