@@ -27,7 +27,10 @@ function hoursBetween(a: string, b: string): number {
 }
 
 function days(hours: number): string {
-  if (hours < 24) return `${Math.max(1, Math.round(hours)).toLocaleString('en-US')} hour${Math.round(hours) === 1 ? '' : 's'}`;
+  if (hours < 24) {
+    const h = Math.max(1, Math.round(hours));
+    return `${h} hour${h === 1 ? '' : 's'}`;
+  }
   const d = Math.round((hours / 24) * 10) / 10;
   return `${d.toLocaleString('en-US')} day${d === 1 ? '' : 's'}`;
 }
