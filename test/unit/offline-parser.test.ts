@@ -79,7 +79,7 @@ test('entities: DEX projects, versions, pairs and label categories', () => {
   assert.match(sql('USDC/WETH volume'), /token_pair in \('USDC-WETH', 'ETH-USDC'\)|token_pair = 'USDC-WETH'/);
   assert.match(sql('eth-usdc trade count'), /token_pair in \('USDC-WETH', 'ETH-USDC'\)/);
   assert.match(sql('volume of the DAI USDC pair'), /token_pair = 'DAI-USDC'/);
-  assert.match(sql('How much ETH did exchanges receive today?'), /join labels\.addresses l on t\.to_address = l\.address where l\.category = 'cex'/);
+  assert.match(sql('How much ETH did exchanges receive today?'), /join labels\.addresses l on t\.to_address = l\.address where t\.success and l\.category = 'cex'/);
   assert.match(sql('USDT withdrawn from CEXes yesterday'), /on t\.from_address = l\.address .*l\.category = 'cex'/);
   assert.match(sql('ETH sent to bridges'), /l\.category = 'bridge'/);
   assert.match(sql('How many transactions went to MEV bots?'), /l\.category = 'mev'/);

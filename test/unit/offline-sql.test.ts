@@ -147,7 +147,7 @@ describe('offline refusals and suggestions', () => {
 
   test('an unknown word anywhere means no silent guess', () => {
     for (const q of [
-      'How many transactions were not failed yesterday?',
+      'Which tokens had no transfers yesterday?',
       'Transactions excluding contract deployments',
       'USDC transfers except to exchanges',
       'How many transactions in block 123?',

@@ -5,7 +5,7 @@ import { buildSql } from './build-sql.js';
 import { lexQuestion, type Frame } from './frame.js';
 import type { Intent } from './intent.js';
 import { Decline, interpret } from './interpret.js';
-import { buildLexicon, type Lexicon } from './lexicon.js';
+import { buildLexicon, type LabelName, type Lexicon } from './lexicon.js';
 import { suggestionsFor } from './suggest.js';
 
 export interface OfflineOptions {
@@ -13,6 +13,8 @@ export interface OfflineOptions {
   symbols?: Iterable<string>;
   /** The snapshot's newest block time ('YYYY-MM-DD HH:MM:SS'), for explanations. */
   snapshotTime?: string;
+  /** The snapshot's labelled addresses, so organisations can be named ("Binance"). */
+  labels?: Iterable<LabelName>;
 }
 
 /** The minimum of Engine that `forEngine` needs (kept structural so tests can pass a real Engine). */
@@ -37,7 +39,7 @@ export class OfflineProvider implements Provider {
   private readonly lastDay?: string;
 
   constructor(options: OfflineOptions = {}) {
-    this.lex = buildLexicon(options.symbols ?? []);
+    this.lex = buildLexicon(options.symbols ?? [], options.labels ?? []);
     this.lastDay = options.snapshotTime?.slice(0, 10);
   }
 
@@ -45,8 +47,10 @@ export class OfflineProvider implements Provider {
   static async forEngine(engine: QueryRunner): Promise<OfflineProvider> {
     const symbols = await engine.query('select distinct symbol from tokens.erc20 where symbol is not null', { maxRows: 100_000 });
     const time = await engine.query('select snapshot_time()::VARCHAR', { maxRows: 1 });
+    const labels = await engine.query('select distinct name, category from labels.addresses where name is not null', { maxRows: 100_000 });
     return new OfflineProvider({
       symbols: symbols.rows.map((r) => String(r[0])),
+      labels: labels.rows.map((r) => ({ name: String(r[0]), category: String(r[1]) })),
       snapshotTime: (time.rows[0]?.[0] as string | null) ?? undefined,
     });
   }
@@ -129,6 +133,7 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.versions.length) m.versions = cur.versions;
   if (cur.categories.length) m.categories = cur.categories;
   if (cur.addresses.length) m.addresses = cur.addresses;
+  if (cur.entities.length) m.entities = cur.entities;
   if (cur.bucket) m.bucket = cur.bucket;
   if (cur.cyclic) m.cyclic = cur.cyclic;
   if (cur.groupBy.length) {

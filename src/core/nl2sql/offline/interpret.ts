@@ -31,12 +31,21 @@ function chooseTable(f: Frame): Table {
   if (f.fields.includes('price')) return 'prices';
   if (has(f.nouns, ...TRADE_NOUNS) || f.projects.length || f.versions.length || f.pair || has(f.verbs, 'trade') || f.sides.length) return 'trades';
   if (f.dex && !f.categories.length) return 'trades';
+  if (totalGasOfChain(f)) return 'blocks';
   if (has(f.nouns, 'block', 'miner') || has(f.fields, 'base_fee', 'utilization') || (f.fields.includes('tx_count') && f.nouns.includes('block'))) return 'blocks';
   if (erc20Tokens.length || has(f.conds, 'mint', 'burn')) return 'transfers';
   if (f.nouns.includes('transfer') && !f.tokens.includes('ETH')) return 'transfers';
   if (f.nouns.includes('token') && !f.tokens.includes('ETH') && !has(f.nouns, 'transaction')) return f.time || f.groupBy.length || f.rank || f.superlative || f.which || has(f.verbs, 'transfer') ? 'transfers' : 'erc20';
   if (f.categories.length && !f.tokens.length && !has(f.nouns, 'transaction', 'transfer', 'trade', 'block') && !f.fields.length && !f.dirs.length && !has(f.verbs, 'transfer') && !f.groupBy.length && !f.conds.length) return 'labels';
   return 'transactions';
+}
+
+/** "Total gas used per day": gas the chain used is a sum over blocks (transactions in a snapshot may be sampled). */
+function totalGasOfChain(f: Frame): boolean {
+  const aggs = f.aggs.filter((a) => a !== 'latest');
+  return f.fields.length === 1 && f.fields[0] === 'gas_used' && aggs.every((a) => a === 'sum') && !f.perRow
+    && !f.nouns.length && !f.conds.length && !f.tokens.length && !f.addresses.length && !f.categories.length && !f.entities.length && !f.dirs.length
+    && !f.rank && !f.which && !f.superlative && !f.threshold;
 }
 
 interface TableSpec {
@@ -151,7 +160,8 @@ function dimension(noun: Noun, table: Table, f: Frame): Dimension {
 function rankTarget(f: Frame): Noun | undefined {
   const dims = f.nouns.filter((n) => DIMENSIONS.has(n) && !f.groupBy.includes(n) && !(n === 'contract' && f.conds.includes('created')));
   // "top tokens by number of transfers": token is a dimension; "token pair" already became pair.
-  const candidate = dims.find((n) => n !== 'token' || !f.tokens.length);
+  // "who were the top receivers": the role (receiver, sender, trader) says more than "who" (an address)
+  const candidate = dims.find((n) => n !== 'address' && n !== 'token') ?? dims.find((n) => n !== 'token' || !f.tokens.length);
   if (candidate) return candidate;
   if (f.categories.length && (f.which || f.rank)) return 'entity';
   // "which DEX had the highest volume", "top DEXes": the project
@@ -163,16 +173,17 @@ export function interpret(f: Frame): Intent {
   if (f.unknown.length) throw new Decline(`I don't know the word${f.unknown.length > 1 ? 's' : ''} ${f.unknown.map((w) => `"${w}"`).join(', ')}`);
   if (f.unsupported.length) throw new Decline(`"${f.unsupported[0]}" is not something I can compute offline`);
   const recognised = f.nouns.length + f.fields.length + f.aggs.length + f.conds.length + f.tokens.length + f.projects.length
-    + f.categories.length + (f.pair ? 1 : 0) + (f.dex ? 1 : 0) + f.verbs.length + f.versions.length;
+    + f.categories.length + f.entities.length + (f.pair ? 1 : 0) + (f.dex ? 1 : 0) + f.verbs.length + f.versions.length;
   if (!recognised) throw new Decline("I didn't recognise anything to measure in the question");
   // A token, project or "how many" alone names no subject: ask rather than guess one.
   const amountOfToken = f.tokens.length > 0 && f.aggs.some((a) => a === 'sum' || a === 'avg' || a === 'median' || a === 'min' || a === 'max');
-  const subject = f.nouns.length + f.fields.length + f.conds.length + f.verbs.length + f.categories.length + (f.dex ? 1 : 0) + (f.cyclic ? 1 : 0) + (f.threshold ? 1 : 0) + (amountOfToken ? 1 : 0);
+  const subject = f.nouns.length + f.fields.length + f.conds.length + f.verbs.length + f.categories.length + (f.dex ? 1 : 0) + (f.dirs.length && f.entities.length ? 1 : 0) + (f.cyclic ? 1 : 0) + (f.threshold ? 1 : 0) + (amountOfToken ? 1 : 0);
   if (!subject) {
     const named = [...f.tokens, ...f.projects, ...(f.pair ? [f.pair] : [])];
     throw new Decline(named.length ? `what do you want to know about ${named.join(' and ')}? (transfers, volume, price, trades…)` : 'of what? Name transactions, blocks, transfers, trades, prices or fees');
   }
 
+  checkWindow(f);
   const table = chooseTable(f);
   const spec = SPECS[table];
   if (table === 'transactions' && f.fields.includes('volume') && !f.tokens.length && !has(f.nouns, 'transaction')) {
@@ -233,6 +244,18 @@ export function interpret(f: Frame): Intent {
   return finish(intent, f);
 }
 
+/** Longest "last N units" window read as a period (a century); longer is a typo or a test of the tool, not a question. */
+const MAX_WINDOW_DAYS = 36_525;
+const DAYS_PER_UNIT = { minute: 1 / 1440, hour: 1 / 24, day: 1, month: 30 } as const;
+
+function checkWindow(f: Frame): void {
+  const w = f.time;
+  if (w?.kind !== 'last') return;
+  if (!Number.isSafeInteger(w.n) || w.n * DAYS_PER_UNIT[w.unit] > MAX_WINDOW_DAYS) {
+    throw new Decline(`"the last ${w.n.toLocaleString('en-US')} ${w.unit}s" is longer than any snapshot (I read periods up to 100 years); name a shorter period, or none for the whole snapshot`);
+  }
+}
+
 function pushDim(intent: Intent, d: Dimension): void {
   if (!intent.dims.some((x) => x.alias === d.alias)) intent.dims.push(d);
 }
@@ -277,7 +300,7 @@ function addFilters(intent: Intent, f: Frame): void {
       if (dexTokens.length > 1) throw new Decline('I can compare DEX trades of one token at a time (or one pair)');
       filters.push({ sql: one(dexTokens[0]!), words: side ? `${side} ${dexTokens[0]}` : `involving ${dexTokens[0]}` });
     }
-    if (f.categories.length) throw new Decline('DEX trades are not joined to address labels offline');
+    if (f.categories.length || f.entities.length) throw new Decline('DEX trades are not joined to address labels offline');
     for (const a of f.addresses) {
       filters.push(f.nouns.includes('pool') ? { sql: `{c}pool_address = ${lit(a)}`, words: `in pool ${a}` } : { sql: `{c}taker = ${lit(a)}`, words: `by trader ${a}` });
     }
@@ -292,6 +315,12 @@ function addFilters(intent: Intent, f: Frame): void {
     if (f.nouns.includes('zeroaddress') && !(t === 'transfers' && f.conds.some((c) => c === 'mint' || c === 'burn'))) {
       const dir = f.dirs.includes('from') ? 'from' : 'to';
       filters.push({ sql: `{c}${dir}_address = ${lit(ZERO_ADDRESS)}`, words: dir === 'to' ? 'burns (sent to the zero address)' : 'mints (sent from the zero address)' });
+    }
+    if (f.entities.length) {
+      // "Binance", "Arbitrum": the organisation's labelled addresses, on the side the verbs say
+      const column = f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address';
+      intent.labelJoin = { column };
+      filters.push({ sql: `l.name in (${f.entities.map(lit).join(', ')})`, words: `${column === 'to_address' ? 'received by' : 'sent from'} ${f.entities.join(', ')}` });
     }
     if (f.categories.length) {
       const column = f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address';
@@ -308,13 +337,22 @@ function addFilters(intent: Intent, f: Frame): void {
   if (t === 'transactions') {
     const measured = shareConditionSource(f) ? shareCondition(f) : undefined;
     for (const c of f.conds) { if (c === measured) continue; const x = txCondition(c); if (x) filters.push(x); }
-    if (f.tokens.includes('ETH') && f.nouns.includes('transfer') && !f.fields.length) {
-      // "ETH transfers": transactions that move ether
+    const ethNamed = f.tokens.includes('ETH');
+    const movement = f.verbs.includes('transfer') || f.dirs.length > 0 || has(f.nouns, 'transfer', 'sender', 'receiver') || f.fields.includes('volume') || f.entities.length > 0 || f.categories.length > 0;
+    const countsRows = f.aggs.some((a) => a === 'count' || a === 'distinct') || (f.nouns.includes('transfer') && !f.aggs.length);
+    if (ethNamed && movement && !f.fields.length && countsRows) {
+      // "ETH transfers", "addresses that received ETH": transactions that move ether
       filters.push({ sql: '{c}value_eth > 0', words: 'moving ETH' });
+    }
+    // Meaning rule: ETH that moves counts successful transactions only (a failed one moved nothing).
+    const movesEth = (ethNamed || f.fields.some((x) => x === 'value' || x === 'volume' || x === 'size')) && movement;
+    if (movesEth && !f.conds.some((c) => c === 'failed' || c === 'success') && !shareConditionSource(f)) {
+      filters.unshift({ sql: '{c}success', words: 'successful' });
     }
   }
   if ((t === 'blocks' || t === 'erc20' || t === 'prices' || t === 'labels') && f.conds.length) throw new Decline(`"${f.conds[0]}" does not apply to ${SPECS[t].rowNoun}`);
   if (t === 'trades' && f.conds.length) throw new Decline(`"${f.conds[0]}" does not apply to DEX trades`);
+  if ((t === 'blocks' || t === 'prices' || t === 'erc20' || t === 'labels') && f.entities.length) throw new Decline(`${SPECS[t].rowNoun} are not tied to named addresses`);
   if (t === 'blocks' && (f.tokens.length || f.categories.length || f.addresses.length)) throw new Decline('blocks have no token or address to filter by');
 }
 
@@ -379,7 +417,8 @@ function txCondition(c: string): Filter | undefined {
     case 'type1': return { sql: '{c}tx_type = 1', words: 'type 1 (access list)' };
     case 'type2': return { sql: '{c}tx_type = 2', words: 'type 2 (EIP-1559)' };
     case 'type3': return { sql: '{c}tx_type = 3', words: 'type 3 (blob)' };
-    case 'plain': return { sql: "{c}method_id = '0x'", words: 'plain ETH transfers' };
+    case 'plain': return { sql: "{c}method_id = '0x'", words: 'plain ETH transfers (no method call)' };
+    case 'call': return { sql: "{c}method_id <> '0x'", words: 'contract calls' };
     default: return undefined;
   }
 }
@@ -406,7 +445,7 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   const distinctNoun = f.nouns.find((n) => ['sender', 'receiver', 'address', 'trader', 'pool', 'pair', 'token', 'miner', 'contract', 'project'].includes(n) && !f.groupBy.includes(n)
     && !(n === 'contract' && f.conds.includes('created')) && !grouped(n));
   if (!ranking && distinctNoun && (f.aggs.includes('distinct') || f.aggs.includes('count') || f.verbs.includes('active')) && !f.fields.length) {
-    const d = distinctNoun === 'token' && t === 'transfers' ? { expr: '{c}symbol', alias: 'symbol', words: 'token' } : dimension(distinctNoun, t, f);
+    const d = distinctNoun === 'token' && t === 'transfers' ? { expr: '{c}contract_address', alias: 'token_contract', words: 'token contract' } : dimension(distinctNoun, t, f);
     return { agg: 'count_distinct', column: d.expr, alias: `distinct_${d.alias}`, words: `distinct ${d.words}s` };
   }
   if (f.aggs.includes('distinct') && !distinctNoun) throw new Decline('unique what? (senders, receivers, traders, pools, tokens…)');
@@ -417,7 +456,9 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   // "lowest base fee yesterday" (nothing ranked): the superlative is the aggregate
   const agg = explicitAggregate(f) ?? (!ranking && f.superlative && !f.aggs.includes('count') ? (f.superlative === 'desc' ? 'max' : 'min') : undefined);
   // "blocks with base fee above 20 gwei": the bound selects rows; count them unless asked for more
-  const counting = f.aggs.includes('count') || (Boolean(f.threshold) && !agg && !ranking && !f.perRow);
+  // "how many USDC were minted", "how many ETH were sent": an amount of the token, not a number of rows
+  const countsAmount = f.aggs.includes('count') && f.tokens.length > 0 && !f.nouns.length && !f.fields.length && !ranking && !f.threshold;
+  const counting = !countsAmount && (f.aggs.includes('count') || (Boolean(f.threshold) && !agg && !ranking && !f.perRow));
 
   if (counting && (!field || f.threshold || (agg !== 'sum' && agg !== undefined) || f.fields.includes('tx_count'))) {
     const base: Measure = { agg: 'count', alias: t === 'transactions' || (t === 'blocks' && f.fields.includes('tx_count')) ? 'transactions' : t === 'blocks' ? 'blocks' : t === 'trades' ? 'trades' : 'transfers', words: `number of ${spec.rowNoun}` };
