@@ -25,6 +25,8 @@ interface QueryRunner {
 export interface Translation extends Generation {
   intent: Intent;
   frame: Frame;
+  /** The question refined an earlier one (its frame was merged with the conversation's). */
+  resolved: boolean;
 }
 
 /**
@@ -63,8 +65,9 @@ export class OfflineProvider implements Provider {
     }
     // The context names snapshot_time() (context.ts); use its day in explanations when the provider was not told it.
     const fromContext = /snapshot_time\(\) = TIMESTAMP '(\d{4}-\d{2}-\d{2})/.exec(request.context)?.[1];
-    const { sql, explanation, chart } = this.translate(request.question, request.history, fromContext);
-    return { sql, explanation, chart, model: 'offline-translator' };
+    const { sql, explanation, chart, resolved } = this.translate(request.question, request.history, fromContext);
+    // A follow-up's standalone meaning is what the merged frame computes: the explanation says it in words.
+    return { sql, explanation, chart, model: 'offline-translator', ...(resolved ? { resolvedQuestion: explanation.replace(/\.$/, '') } : {}) };
   }
 
   /** Question (+ history) → SQL, or an OnchainSqlError('cannot_answer') with suggestions. */
@@ -93,7 +96,7 @@ export class OfflineProvider implements Provider {
       throw e;
     }
     const built = buildSql(intent, lastDay ?? this.lastDay);
-    return { ...built, intent, frame };
+    return { ...built, intent, frame, resolved: frame !== standalone };
   }
 
   /** The conversation's running frame: each turn either starts afresh or refines the one before. */
