@@ -58,6 +58,8 @@ export interface Frame {
   when: boolean;
   versus: boolean;
   followup: boolean;
+  /** In a follow-up: the noun the conversation ranks, kept ranked when a filter names one of its values. */
+  keepTarget?: Noun;
   /** Words that carry meaning the translator does not understand. */
   unknown: string[];
   unsupported: string[];

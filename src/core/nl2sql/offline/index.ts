@@ -4,7 +4,8 @@ import type { Generation, GenerationRequest, Provider } from '../provider.js';
 import { buildSql } from './build-sql.js';
 import { lexQuestion, type Frame } from './frame.js';
 import type { Intent } from './intent.js';
-import { Decline, interpret } from './interpret.js';
+import { Decline, interpret, rankTarget } from './interpret.js';
+import { shiftWindow } from './time.js';
 import { buildLexicon, type LabelName, type Lexicon } from './lexicon.js';
 import { suggestionsFor } from './suggest.js';
 
@@ -117,17 +118,24 @@ export class OfflineProvider implements Provider {
   }
 }
 
-/** A follow-up either says so ("now", "instead", "what about") or names nothing to measure on its own. */
+/**
+ * A follow-up either says so ("now", "instead", "what about"), moves an earlier
+ * window ("the day before"), or names nothing to measure on its own: only a
+ * form ("as a share"), a grouping ("by transaction type"), a window or a limit.
+ */
 export function isFollowUp(f: Frame): boolean {
-  if (f.followup) return true;
-  const subject = f.nouns.length + f.fields.length + f.aggs.length + f.conds.length + f.verbs.length + (f.dex ? 1 : 0) + (f.which ? 1 : 0);
+  if (f.followup || f.time?.kind === 'earlier') return true;
+  const subject = f.nouns.filter((n) => !f.groupBy.includes(n)).length + f.fields.length + f.conds.length + f.verbs.length + (f.dex ? 1 : 0) + (f.which ? 1 : 0);
   return subject === 0;
 }
 
 /** Slot-wise refinement: every slot the new question fills replaces the old one. */
 export function mergeFrames(prev: Frame, cur: Frame): Frame {
   const m: Frame = { ...prev, unknown: cur.unknown, unsupported: cur.unsupported, followup: false };
-  if (cur.time) m.time = cur.time;
+  if (cur.time) m.time = cur.time.kind === 'earlier' ? shiftWindow(prev.time, cur.time.days) ?? cur.time : cur.time;
+  if (cur.threshold) m.threshold = cur.threshold;
+  // "Top 5 tokens by transfers" then "now only for USDC": the ranked noun stays ranked under the new filter.
+  m.keepTarget = rankTarget(prev) ?? prev.keepTarget;
   if (cur.tokens.length || cur.pair) {
     m.tokens = cur.tokens;
     m.pair = cur.pair;

@@ -157,7 +157,8 @@ function dimension(noun: Noun, table: Table, f: Frame): Dimension {
 }
 
 /** Which dimension is being ranked ("top 10 senders", "which pool"): the first dimension noun not already a GROUP BY. */
-function rankTarget(f: Frame): Noun | undefined {
+export function rankTarget(f: Frame): Noun | undefined {
+  if (f.keepTarget && f.nouns.includes(f.keepTarget) && !f.groupBy.includes(f.keepTarget) && (f.rank || f.which || f.superlative)) return f.keepTarget;
   const dims = f.nouns.filter((n) => DIMENSIONS.has(n) && !f.groupBy.includes(n) && !(n === 'contract' && f.conds.includes('created')));
   // "top tokens by number of transfers": token is a dimension; "token pair" already became pair.
   // "who were the top receivers": the role (receiver, sender, trader) says more than "who" (an address)
@@ -184,6 +185,7 @@ export function interpret(f: Frame): Intent {
   }
 
   checkWindow(f);
+  if (f.time?.kind === 'earlier') throw new Decline('"the day before" what? Ask about a day first (today, yesterday), then for the day before');
   const table = chooseTable(f);
   const spec = SPECS[table];
   if (table === 'transactions' && f.fields.includes('volume') && !f.tokens.length && !has(f.nouns, 'transaction')) {
@@ -315,6 +317,10 @@ function addFilters(intent: Intent, f: Frame): void {
     if (f.nouns.includes('zeroaddress') && !(t === 'transfers' && f.conds.some((c) => c === 'mint' || c === 'burn'))) {
       const dir = f.dirs.includes('from') ? 'from' : 'to';
       filters.push({ sql: `{c}${dir}_address = ${lit(ZERO_ADDRESS)}`, words: dir === 'to' ? 'burns (sent to the zero address)' : 'mints (sent from the zero address)' });
+    }
+    if (f.entities.length && !f.dirs.length) {
+      // "ETH volume on Arbitrum" may mean a chain, "Binance transactions" either side: ask rather than guess.
+      throw new Decline(`say whether you mean what ${f.entities[0]!.split(/[\s:]/)[0]} sent or received (e.g. "ETH sent by …", "USDC received by …")`);
     }
     if (f.entities.length) {
       // "Binance", "Arbitrum": the organisation's labelled addresses, on the side the verbs say
