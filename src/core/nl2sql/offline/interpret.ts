@@ -171,6 +171,7 @@ export function rankTarget(f: Frame): Noun | undefined {
 }
 
 export function interpret(f: Frame): Intent {
+  if (f.time?.kind === 'earlier') throw new Decline('"the day before" what? Ask about one day first (today, yesterday), then for the day before');
   if (f.unknown.length) throw new Decline(`I don't know the word${f.unknown.length > 1 ? 's' : ''} ${f.unknown.map((w) => `"${w}"`).join(', ')}`);
   if (f.unsupported.length) throw new Decline(`"${f.unsupported[0]}" is not something I can compute offline`);
   const recognised = f.nouns.length + f.fields.length + f.aggs.length + f.conds.length + f.tokens.length + f.projects.length
@@ -185,7 +186,6 @@ export function interpret(f: Frame): Intent {
   }
 
   checkWindow(f);
-  if (f.time?.kind === 'earlier') throw new Decline('"the day before" what? Ask about a day first (today, yesterday), then for the day before');
   const table = chooseTable(f);
   const spec = SPECS[table];
   if (table === 'transactions' && f.fields.includes('volume') && !f.tokens.length && !has(f.nouns, 'transaction')) {
