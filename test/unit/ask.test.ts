@@ -71,7 +71,7 @@ describe('ask: context → generate → validate → repair → execute', () => 
     const sent = promptText(server.requests.at(-1)!);
     assert.match(sent, /snapshot_time\(\)/);
     assert.match(sent, /INTERVAL N HOUR/);
-    assert.match(sent, /\*_wei is raw wei/);
+    assert.match(sent, /_wei \(HUGEINT, raw\)/);
     assert.match(sent, /### ethereum\.transactions/);
     assert.match(sent, /- success BOOLEAN/);
     for (const t of ['dex.trades', 'prices.hourly', 'ethereum.logs', 'tokens.erc20']) assert.ok(!sent.includes(`### ${t}`), `irrelevant ${t} left out on a tight budget`);
@@ -240,6 +240,17 @@ describe('ask: context → generate → validate → repair → execute', () => 
     assert.ok(sent.includes(first.sql));
     assert.match(sent, /<data kind="result">\n"5 rows; columns: miner, blocks"/);
     assert.match(sent, /Question: now only after block 1050/);
+  });
+
+  it('a follow-up answered by Claude carries the standalone question it resolved to; a first question does not', async () => {
+    server.script(toolReply({ sql: 'SELECT count(*) AS blocks FROM ethereum.blocks WHERE block_number > 1050', explanation: 'Counts blocks after 1050.', standalone_question: 'How many blocks are there after block 1050?' }));
+    const a = await ask(engine, 'and after 1050?', { provider: claude(), history: [{ question: 'How many blocks are there?', sql: 'SELECT count(*) FROM ethereum.blocks' }] });
+    assert.equal(a.resolvedQuestion, 'How many blocks are there after block 1050?');
+    assert.equal(a.summary, 'Blocks in the snapshot: 49.');
+    const body = server.requests.at(-1)!.body as { tools: Array<{ name: string; input_schema: { properties: Record<string, unknown> } }> };
+    assert.ok('standalone_question' in body.tools.find((t) => t.name === 'submit_query')!.input_schema.properties);
+    server.script(toolReply({ sql: 'SELECT 1 AS one', explanation: 'one', standalone_question: 'ignored without history' }));
+    assert.equal((await ask(engine, 'one', { provider: claude() })).resolvedQuestion, undefined);
   });
 
   it('the CLI answers through Claude (JSON and human), and the key appears in no output', async () => {
