@@ -4,6 +4,7 @@ import type { Cell } from './engine/values.js';
 import { describeAnswer } from './words/describe.js';
 import { OnchainSqlError, toOnchainSqlError } from './errors.js';
 import { buildContext } from './nl2sql/context.js';
+import type { VerifiedExample } from './nl2sql/examples.js';
 import type { Generation, Provider } from './nl2sql/provider.js';
 import { ModelOutputError, isRepairable, repairFeedback } from './nl2sql/repair.js';
 
@@ -28,6 +29,8 @@ export interface AskOptions {
   onProgress?: (stage: AskStage, detail: string) => void;
   /** Character budget for the selectable context (see context.ts). */
   contextBudgetChars?: number;
+  /** Few-shot library: the built-in verified examples plus the workspace's saved ones (default: built-in only). */
+  examples?: readonly VerifiedExample[];
 }
 
 export const DEFAULT_MAX_REPAIRS = 2;
@@ -115,7 +118,7 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
   let context;
   try {
     // The offline translator reads the question, not the prompt: no snapshot values needed for it.
-    context = await buildContext(engine, q, { history, signal, budgetChars: options.contextBudgetChars, includeData: provider.id !== 'offline' });
+    context = await buildContext(engine, q, { history, signal, budgetChars: options.contextBudgetChars, includeData: provider.id !== 'offline', examples: options.examples });
   } catch (e) {
     throw fail(e);
   }
