@@ -74,7 +74,7 @@ describe('offline meaning rules and grammar classes', () => {
     assert.match(sql('and the day before?', ['How many transactions yesterday?']), /interval 2 day and block_time < date_trunc\('day', snapshot_time\(\)\) - interval 1 day$/);
     assert.match(sql('and the day before?', ['How many transactions today?']), /- interval 1 day and block_time < date_trunc/);
     assert.match(refusal('and the day before?').message, /the day before" what/);
-    assert.match(sql('now only for USDC', ['Top 5 tokens by transfers']), /^select symbol, count\(\*\) .*where symbol = 'USDC' group by 1 order by 2 desc, 1 limit 5$/);
+    assert.match(sql('now only for USDC', ['Top 5 tokens by transfers']), /^select symbol, count\(\*\) .*where upper\(symbol\) = 'USDC' group by 1 order by 2 desc, 1 limit 5$/);
     assert.match(sql('as a share of the total', ['Transactions by type']), /count\(\*\) \/ sum\(count\(\*\)\) over \(\)/);
     assert.match(sql('by transaction type', ['Total fees yesterday']), /^select tx_type, sum\(fee_eth\)/);
     assert.match(sql('only the ones over 1000 USDC', ['USDC transfers today']), /amount > 1000/);

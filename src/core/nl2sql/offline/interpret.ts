@@ -15,6 +15,12 @@ export function lit(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
+/** Meaning rule: a token named by symbol is matched case-insensitively (upper(symbol) = 'USDC'). */
+function symbolMatch(values: string[]): string {
+  const upper = [...new Set(values.map((v) => v.toUpperCase()))];
+  return upper.length === 1 ? `upper({c}symbol) = ${lit(upper[0]!)}` : `upper({c}symbol) in (${upper.map(lit).join(', ')})`;
+}
+
 function inList(column: string, values: string[]): string {
   return values.length === 1 ? `{c}${column} = ${lit(values[0]!)}` : `{c}${column} in (${values.map(lit).join(', ')})`;
 }
@@ -279,12 +285,12 @@ function addFilters(intent: Intent, f: Frame): void {
   const erc20Tokens = f.tokens.filter((x) => x !== 'ETH');
   if (t === 'transfers') {
     if (f.tokens.includes('ETH')) throw new Decline('ether is not an ERC-20 token: ask about ETH transactions, or about WETH transfers');
-    if (erc20Tokens.length && !(f.aggs.includes('share') || f.aggs.includes('percent'))) filters.push({ sql: inList('symbol', erc20Tokens), words: erc20Tokens.join(' and ') });
+    if (erc20Tokens.length && !(f.aggs.includes('share') || f.aggs.includes('percent'))) filters.push({ sql: symbolMatch(erc20Tokens), words: erc20Tokens.join(' and ') });
     if (f.conds.includes('mint')) filters.push({ sql: `{c}from_address = ${lit(ZERO_ADDRESS)}`, words: 'mints (sent from the zero address)' });
     if (f.conds.includes('burn')) filters.push({ sql: `{c}to_address = ${lit(ZERO_ADDRESS)}`, words: 'burns (sent to the zero address)' });
   }
   if (t === 'prices') {
-    if (f.tokens.length) filters.push({ sql: inList('symbol', f.tokens), words: f.tokens.join(' and ') });
+    if (f.tokens.length) filters.push({ sql: symbolMatch(f.tokens), words: f.tokens.join(' and ') });
   }
   if (t === 'trades') {
     if (f.projects.length && !((f.aggs.includes('share') || f.aggs.includes('percent')) && f.projects.length === 1)) filters.push({ sql: inList('project', f.projects), words: `on ${f.projects.join(' and ')}` });
@@ -543,7 +549,7 @@ function shareMeasure(intent: Intent, f: Frame): Measure {
   if (t === 'transactions') { const c = shareCondition(f); const x = c ? txCondition(c) : undefined; if (x) conds.push(x); }
   if (t === 'transfers') {
     const tk = f.tokens.filter((x) => x !== 'ETH');
-    if (tk.length === 1 && !f.groupBy.includes('token')) conds.push({ sql: `{c}symbol = ${lit(tk[0]!)}`, words: `${tk[0]} transfers` });
+    if (tk.length === 1 && !f.groupBy.includes('token')) conds.push({ sql: symbolMatch(tk), words: `${tk[0]} transfers` });
   }
   if (t === 'trades' && f.projects.length === 1) conds.push({ sql: `{c}project = ${lit(f.projects[0]!)}`, words: `trades on ${f.projects[0]}` });
   if (conds.length === 0 && intent.dims.length && (t === 'trades' || t === 'transfers' || t === 'transactions')) {
