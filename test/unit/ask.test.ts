@@ -291,7 +291,29 @@ describe('ask: context → generate → validate → repair → execute', () => 
     assert.match(prompt.stdout, /### dex\.trades/);
     assert.match(prompt.stdout, /Question: Top uniswap pools by volume/);
 
-    for (const r of [json, human, denied, prompt]) outputs.push(r.stdout, r.stderr);
+    // A conversation: each earlier turn is answered, the last one sees them as history.
+    server.script(
+      sqlReply('SELECT miner, count(*) AS blocks FROM ethereum.blocks GROUP BY 1 ORDER BY 2 DESC, 1', 'Blocks per miner.'),
+      toolReply({ sql: 'SELECT miner, count(*) AS blocks FROM ethereum.blocks WHERE block_number > 1050 GROUP BY 1 ORDER BY 2 DESC, 1', explanation: 'Blocks per miner after 1050.', standalone_question: 'Blocks per miner after block 1050' }),
+    );
+    const then = await cli(['Blocks per miner', '--then', 'now only after block 1050', '--provider', 'claude', '--json']);
+    assert.equal(then.code, 0, then.stderr);
+    const last = JSON.parse(then.stdout) as Answer & { history: Array<{ question: string; sql: string; rowCount: number }> };
+    assert.equal(last.question, 'now only after block 1050');
+    assert.equal(last.resolvedQuestion, 'Blocks per miner after block 1050');
+    assert.deepEqual(last.history.map((h) => [h.question, h.rowCount]), [['Blocks per miner', 5]]);
+    const sent = promptText(server.requests.at(-1)!);
+    assert.match(sent, /Q1: Blocks per miner\nSQL1:\nSELECT miner, count\(\*\) AS blocks FROM ethereum\.blocks GROUP BY 1/);
+    const offline = await cli(['How many transactions?', '--then', 'what about failed ones?', '--then', 'and successful ones?', '--provider', 'offline']);
+    assert.equal(offline.code, 0, offline.stderr);
+    assert.match(offline.stdout, /^turn 1 {6}How many transactions\?\n.*\n {13}→ Transactions in the snapshot: 1,000\.\nturn 2 {6}what about failed ones\?/);
+    assert.match(offline.stdout, /turn 3 {6}and successful ones\?\nresolved as {2}Counts transactions \(successful\)/);
+    assert.match(offline.stdout, /where success\n/);
+    const broken = await cli(['zzz qqq', '--then', 'and today?', '--provider', 'offline', '--json']);
+    assert.equal(broken.code, 1);
+    assert.match((JSON.parse(broken.stdout) as { error: { message: string } }).error.message, /^turn 1 \("zzz qqq"\) got no answer/);
+
+    for (const r of [json, human, denied, prompt, then, offline, broken]) outputs.push(r.stdout, r.stderr);
     assert.ok(server.requests.every((r) => !r.raw.includes(KEY)), 'the key never travels in a request body');
   });
 
