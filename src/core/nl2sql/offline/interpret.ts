@@ -1,5 +1,6 @@
 import { DIMENSIONS, type Field, type Frame, type Noun } from './frame.js';
 import type { Aggregate, Dimension, Filter, Intent, Measure, Table } from './intent.js';
+import tables from './tables.json';
 
 /** Thrown when the frame does not determine one answer; carries why, for the message and suggestions. */
 export class Decline extends Error {
@@ -64,102 +65,21 @@ interface TableSpec {
   defaultRowOrder?: string;
 }
 
-const SPECS: Record<Table, TableSpec> = {
-  transactions: {
-    rowNoun: 'transactions', timeColumn: 'block_time',
-    fields: {
-      value: { column: 'value_eth', agg: 'sum', words: 'ETH value' },
-      volume: { column: 'value_eth', agg: 'sum', words: 'ETH value' },
-      size: { column: 'value_eth', agg: 'sum', words: 'ETH value' },
-      fee: { column: 'fee_eth', agg: 'sum', words: 'fees (ETH)' },
-      gas_price: { column: 'gas_price_gwei', agg: 'avg', words: 'gas price (gwei)' },
-      gas_used: { column: 'gas_used', agg: 'sum', words: 'gas used' },
-      gas_limit: { column: 'gas_limit', agg: 'sum', words: 'gas limit' },
-    },
-    rowColumns: ['tx_hash', 'block_time', 'from_address', 'to_address'],
-    defaultRowOrder: 'value_eth',
-  },
-  blocks: {
-    rowNoun: 'blocks', timeColumn: 'block_time',
-    fields: {
-      base_fee: { column: 'base_fee_per_gas_gwei', agg: 'avg', words: 'base fee (gwei)' },
-      gas_used: { column: 'gas_used', agg: 'sum', words: 'gas used' },
-      gas_limit: { column: 'gas_limit', agg: 'avg', words: 'gas limit' },
-      utilization: { column: 'gas_used::DOUBLE / {c}gas_limit', agg: 'avg', words: 'gas utilisation (gas used / gas limit)' },
-      tx_count: { column: 'transaction_count', agg: 'avg', words: 'transactions per block' },
-      size: { column: 'gas_used', agg: 'avg', words: 'gas used' },
-      fee: { column: 'base_fee_per_gas_gwei', agg: 'avg', words: 'base fee (gwei)' },
-    },
-    rowColumns: ['block_number', 'block_time'],
-    defaultRowOrder: 'gas_used',
-  },
-  transfers: {
-    rowNoun: 'token transfers', timeColumn: 'block_time',
-    fields: {
-      value: { column: 'amount', agg: 'sum', words: 'amount' },
-      volume: { column: 'amount', agg: 'sum', words: 'amount' },
-      size: { column: 'amount', agg: 'sum', words: 'amount' },
-    },
-    rowColumns: ['tx_hash', 'block_time', 'symbol', 'from_address', 'to_address', 'amount_usd'],
-    defaultRowOrder: 'amount',
-  },
-  trades: {
-    rowNoun: 'DEX trades', timeColumn: 'block_time',
-    fields: {
-      volume: { column: 'amount_usd', agg: 'sum', words: 'volume (USD)' },
-      value: { column: 'amount_usd', agg: 'sum', words: 'volume (USD)' },
-      size: { column: 'amount_usd', agg: 'avg', words: 'trade size (USD)' },
-    },
-    rowColumns: ['tx_hash', 'block_time', 'project', 'version', 'token_pair', 'taker'],
-    defaultRowOrder: 'amount_usd',
-  },
-  prices: {
-    rowNoun: 'hourly prices', timeColumn: 'hour',
-    fields: { price: { column: 'price_usd', agg: 'avg', words: 'price (USD)' } },
-    rowColumns: ['hour', 'symbol'],
-    defaultRowOrder: 'price_usd',
-  },
-  erc20: { rowNoun: 'tokens in the token list', timeColumn: 'block_time', fields: {}, rowColumns: ['symbol', 'name', 'contract_address', 'decimals'] },
-  labels: { rowNoun: 'labelled addresses', timeColumn: 'block_time', fields: {}, rowColumns: ['address', 'name', 'category'] },
-};
+const SPECS = (tables as unknown as { tables: Record<Table, TableSpec> }).tables;
+/** Noun → table → the column it groups by (tables.json). */
+const DIMENSION_TABLE = (tables as unknown as { dimensions: Partial<Record<Noun, Partial<Record<Table, Dimension>>>> }).dimensions;
+const CONDITIONS = (tables as unknown as { conditions: Record<string, Filter> }).conditions;
 
 /** The column a dimension noun means in a table (address direction from the question's verbs). */
 function dimension(noun: Noun, table: Table, f: Frame): Dimension {
-  const toSide = f.dirs.includes('to') && !f.dirs.includes('from');
-  const fail = () => { throw new Decline(`I don't know how to group ${SPECS[table].rowNoun} by ${noun}`); };
-  switch (noun) {
-    case 'sender': if (table === 'transactions' || table === 'transfers') return { expr: '{c}from_address', alias: 'from_address', words: 'sender' }; break;
-    case 'receiver': if (table === 'transactions' || table === 'transfers') return { expr: '{c}to_address', alias: 'to_address', words: 'receiver' }; break;
-    case 'address':
-      if (table === 'transactions' || table === 'transfers') {
-        return toSide ? { expr: '{c}to_address', alias: 'to_address', words: 'receiving address' } : { expr: '{c}from_address', alias: 'from_address', words: 'sending address' };
-      }
-      if (table === 'trades') return { expr: '{c}taker', alias: 'taker', words: 'trader' };
-      if (table === 'blocks') return { expr: '{c}miner', alias: 'miner', words: 'fee recipient' };
-      break;
-    case 'trader': if (table === 'trades') return { expr: '{c}taker', alias: 'taker', words: 'trader' }; break;
-    case 'pool': if (table === 'trades') return { expr: '{c}pool_address', alias: 'pool_address', words: 'pool' }; break;
-    case 'pair': if (table === 'trades') return { expr: '{c}token_pair', alias: 'token_pair', words: 'token pair' }; break;
-    case 'project': if (table === 'trades') return { expr: '{c}project', alias: 'project', words: 'project' }; break;
-    case 'version': if (table === 'trades') return { expr: '{c}version', alias: 'version', words: 'version' }; break;
-    case 'token':
-      if (table === 'transfers' || table === 'prices') return { expr: '{c}symbol', alias: 'symbol', words: 'token' };
-      if (table === 'trades') {
-        return f.sides.includes('sold') ? { expr: '{c}token_sold_symbol', alias: 'token_sold_symbol', words: 'token sold' } : { expr: '{c}token_bought_symbol', alias: 'token_bought_symbol', words: 'token bought' };
-      }
-      break;
-    case 'miner': if (table === 'blocks') return { expr: '{c}miner', alias: 'miner', words: 'fee recipient (miner)' }; break;
-    case 'txtype': if (table === 'transactions') return { expr: '{c}tx_type', alias: 'tx_type', words: 'transaction type' }; break;
-    case 'method': if (table === 'transactions') return { expr: '{c}method_id', alias: 'method_id', words: 'method id' }; break;
-    case 'contract':
-      if (table === 'transactions') return { expr: '{c}to_address', alias: 'to_address', words: 'called contract' };
-      if (table === 'transfers') return { expr: '{c}contract_address', alias: 'contract_address', words: 'token contract' };
-      break;
-    case 'category': if (table === 'transactions' || table === 'transfers' || table === 'labels') return { expr: 'l.category', alias: 'category', words: 'label category' }; break;
-    case 'entity': if (table === 'transactions' || table === 'transfers') return { expr: 'l.name', alias: 'label', words: 'labelled address' }; break;
-    default: break;
+  const found = DIMENSION_TABLE[noun]?.[table];
+  if (!found) throw new Decline(`I don't know how to group ${SPECS[table].rowNoun} by ${noun}`);
+  // What a table cannot say: an address's side follows the verbs ("received" → to), a DEX token its side ("sold").
+  if (noun === 'address' && (table === 'transactions' || table === 'transfers') && f.dirs.includes('to') && !f.dirs.includes('from')) {
+    return { expr: '{c}to_address', alias: 'to_address', words: 'receiving address' };
   }
-  return fail();
+  if (noun === 'token' && table === 'trades' && f.sides.includes('sold')) return { expr: '{c}token_sold_symbol', alias: 'token_sold_symbol', words: 'token sold' };
+  return { ...found };
 }
 
 /** Which dimension is being ranked ("top 10 senders", "which pool"): the first dimension noun not already a GROUP BY. */
@@ -421,18 +341,8 @@ function shareConditionSource(f: Frame): boolean {
 }
 
 function txCondition(c: string): Filter | undefined {
-  switch (c) {
-    case 'failed': return { sql: 'not {c}success', words: 'failed' };
-    case 'success': return { sql: '{c}success', words: 'successful' };
-    case 'created': return { sql: '{c}created_contract_address is not null', words: 'contract deployments' };
-    case 'type0': return { sql: '{c}tx_type = 0', words: 'type 0 (legacy)' };
-    case 'type1': return { sql: '{c}tx_type = 1', words: 'type 1 (access list)' };
-    case 'type2': return { sql: '{c}tx_type = 2', words: 'type 2 (EIP-1559)' };
-    case 'type3': return { sql: '{c}tx_type = 3', words: 'type 3 (blob)' };
-    case 'plain': return { sql: "{c}method_id = '0x'", words: 'plain ETH transfers (no method call)' };
-    case 'call': return { sql: "{c}method_id <> '0x'", words: 'contract calls' };
-    default: return undefined;
-  }
+  const found = CONDITIONS[c];
+  return found ? { ...found } : undefined;
 }
 
 function explicitAggregate(f: Frame): Aggregate | undefined {
@@ -488,7 +398,7 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   let defaultAgg: Aggregate = 'sum';
   if (field) {
     const fs = spec.fields[field]!;
-    column = fs.column.startsWith('{c}') || fs.column.includes('{c}') ? `{c}${fs.column}` : `{c}${fs.column}`;
+    column = `{c}${fs.column}`;
     words = fs.words;
     defaultAgg = fs.agg;
   } else if (t === 'transactions' && f.tokens.includes('ETH')) {
@@ -543,7 +453,6 @@ function aggWords(a: Aggregate): string {
 
 function shareMeasure(intent: Intent, f: Frame): Measure {
   const percent = f.aggs.includes('percent');
-  const scale = percent ? '100.0 * ' : '';
   const t = intent.table;
   const conds: Array<{ sql: string; words: string }> = [];
   if (t === 'transactions') { const c = shareCondition(f); const x = c ? txCondition(c) : undefined; if (x) conds.push(x); }
@@ -564,7 +473,7 @@ function shareMeasure(intent: Intent, f: Frame): Measure {
   if (volume) {
     return { agg: 'share', column: '{c}amount_usd', shareCondition: c.sql, percent, alias: percent ? 'percent' : 'share', words: `${percent ? 'percentage' : 'share'} of DEX volume ${c.words}` };
   }
-  return { agg: 'share', shareCondition: c.sql, percent, alias: percent ? `percent_${aliasOf(c.words)}` : `share_${aliasOf(c.words)}`, words: `${percent ? 'percentage' : 'share'} of ${SPECS[t].rowNoun} that are ${c.words}`, column: scale ? undefined : undefined };
+  return { agg: 'share', shareCondition: c.sql, percent, alias: percent ? `percent_${aliasOf(c.words)}` : `share_${aliasOf(c.words)}`, words: `${percent ? 'percentage' : 'share'} of ${SPECS[t].rowNoun} that are ${c.words}` };
 }
 
 function aliasOf(words: string): string {
@@ -586,7 +495,7 @@ function rowListing(intent: Intent, f: Frame): Intent {
   const columns = [...spec.rowColumns];
   if (t === 'transfers') columns.splice(5, 0, 'amount');
   if (t === 'trades') columns.push('amount_usd');
-  const orderExpr = order.includes('{c}') ? order : order;
+  const orderExpr = order;
   if (!columns.includes(orderExpr)) columns.push(orderExpr.includes('/') ? `${orderExpr} as gas_utilization` : orderExpr);
   intent.rows = { columns, orderBy: orderExpr.includes('/') ? 'gas_utilization' : orderExpr, dir, n };
   intent.subject = spec.rowNoun;
