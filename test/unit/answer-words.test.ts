@@ -25,6 +25,7 @@ describe('answer words: summary, assumptions, notes, history', () => {
     assert.deepEqual(windowOf("select 1 from t where block_time > snapshot_time() - interval 7 day"), { kind: 'last', n: 7, unit: 'day' });
     assert.deepEqual(windowOf("where block_time >= date_trunc('day', snapshot_time()) - interval 1 day and block_time < date_trunc('day', snapshot_time())"), { kind: 'yesterday' });
     assert.deepEqual(windowOf("where block_time >= date_trunc('day', snapshot_time())"), { kind: 'today' });
+    assert.deepEqual(windowOf("where block_time >= date_trunc('day', snapshot_time()) - interval 2 day and block_time < date_trunc('day', snapshot_time()) - interval 1 day"), { kind: 'daysAgo', n: 2 });
     assert.equal(windowOf('select count(*) from ethereum.blocks'), undefined);
   });
 
