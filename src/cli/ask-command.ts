@@ -4,13 +4,17 @@ import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS } from '../core/engine/engine.js';
 import type { QueryEngine as Engine } from '../core/engine/protocol.js';
 import { OnchainSqlError, toOnchainSqlError } from '../core/errors.js';
 import { buildContext } from '../core/nl2sql/context.js';
+import { buildHistory } from '../core/nl2sql/history.js';
 import { renderUserMessage } from '../core/nl2sql/prompt.js';
 import { createProvider, resolveProviderKind, type ProviderKind } from '../core/nl2sql/providers.js';
 import { formatTable } from './format.js';
 import type { CliValues } from './main.js';
 
 /**
- * `onchain-sql ask "<question>" [--provider claude|offline] [--json] [--print-prompt]`.
+ * `onchain-sql ask "<question>" [--then "<follow-up>" …] [--provider claude|offline] [--json] [--print-prompt]`.
+ * With --then, each question is asked in turn with the earlier answers as
+ * history (the same history builder as the chat, @onchain and notebooks) and
+ * the last answer is printed, after one line per earlier turn.
  * Settings come from the environment: ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,
  * ONCHAIN_SQL_MODEL. Without a key the offline translator answers. Errors are
  * printed here (not in main) so the attempts of a failed repair loop are shown.
@@ -73,10 +77,13 @@ async function printPrompt(values: CliValues, engine: Engine, question: string, 
   process.stdout.write(`# provider: offline (local translator; nothing is sent anywhere)\n\n# context\n${context.text}\n\n# user\n${user}\n`);
 }
 
-function printAnswer(a: Answer): void {
+function printAnswer(a: Answer, earlier: Answer[]): void {
   const t = a.timings;
   const repairs = a.attempts.length - 1;
   const lines = [
+    ...earlier.map((e, i) => `turn ${i + 1}      ${e.question}\n             ${e.sql.replace(/\s+/g, ' ')}\n             → ${e.summary ?? `${e.rowCount} rows`}`),
+    ...(earlier.length ? [`turn ${earlier.length + 1}      ${a.question}`] : []),
+    ...(a.resolvedQuestion ? [`resolved as  ${a.resolvedQuestion}`] : []),
     `provider     ${describeProvider(a)}`,
     `explanation  ${a.explanation || '(none)'}`,
     '',
@@ -84,6 +91,9 @@ function printAnswer(a: Answer): void {
     '',
     formatTable(a.columns, a.rows),
     '',
+    ...(a.summary ? [`answer       ${a.summary}`] : []),
+    ...(a.assumptions ?? []).map((x) => `assumed      ${x.text}${x.alternative ? `\n             other reading: ${x.alternative.question}` : ''}`),
+    ...(a.notes ?? []).map((n) => `note         ${n}`),
     `${a.rowCount.toLocaleString('en-US')} row${a.rowCount === 1 ? '' : 's'}${a.truncated ? ' (truncated; use --max-rows)' : ''}` +
       ` in ${t.totalMs.toFixed(1)} ms (generate ${t.generateMs.toFixed(1)}, validate ${t.validateMs.toFixed(1)}, execute ${t.executeMs.toFixed(1)})` +
       (repairs > 0 ? `, after ${repairs} repair${repairs === 1 ? '' : 's'}` : '') +
@@ -129,9 +139,22 @@ export async function askCommand(values: CliValues, question: string, open: (v: 
       await printPrompt(values, engine, question.trim(), resolveProviderKind(settings));
       return 0;
     }
-    const answer = await ask(engine, question, { provider: createProvider({ ...settings, engine }), maxRows, timeoutMs, signal: ac.signal });
-    if (values.json) process.stdout.write(`${scrub(JSON.stringify(answer))}\n`);
-    else printAnswer(answer);
+    const provider = createProvider({ ...settings, engine });
+    const questions = [question, ...(values.then ?? [])];
+    const earlier: Answer[] = [];
+    for (const [i, q] of questions.slice(0, -1).entries()) {
+      try {
+        earlier.push(await ask(engine, q, { provider, history: buildHistory(earlier), maxRows, timeoutMs, signal: ac.signal }));
+      } catch (e) {
+        const err = toOnchainSqlError(e);
+        throw new OnchainSqlError(err.code, `turn ${i + 1} ("${q}") got no answer, so the follow-ups have nothing to refer to: ${err.message}`, err.suggestions);
+      }
+    }
+    const answer = await ask(engine, questions.at(-1)!, { provider, history: buildHistory(earlier), maxRows, timeoutMs, signal: ac.signal });
+    if (values.json) {
+      const turns = earlier.map((e) => ({ question: e.question, sql: e.sql, rowCount: e.rowCount, ...(e.summary ? { summary: e.summary } : {}) }));
+      process.stdout.write(`${scrub(JSON.stringify(turns.length ? { ...answer, history: turns } : answer))}\n`);
+    } else printAnswer(answer, earlier);
     return 0;
   } catch (e) {
     return printError(values, e);

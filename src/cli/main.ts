@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 const USAGE = `onchain-sql: ask questions about chain data, locally
 
 Usage:
-  onchain-sql ask "<question>" [--provider claude|offline] [--json] [--print-prompt]
+  onchain-sql ask "<question>" [--then "<follow-up>" …] [--provider claude|offline] [--json] [--print-prompt]
   onchain-sql sql "<SQL>" [--json] [--max-rows N] [--timeout-ms N]
   onchain-sql snapshot build [--scale S] [--seed N] [--out DIR]
   onchain-sql snapshot import --from cryo|ethereum-etl DIR --out DIR
@@ -42,6 +42,7 @@ const OPTIONS = {
   from: { type: 'string' },
   provider: { type: 'string' },
   'print-prompt': { type: 'boolean', default: false },
+  then: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h', default: false },
   engine: { type: 'string' },
   url: { type: 'string' },

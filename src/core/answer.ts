@@ -32,6 +32,12 @@ export interface Turn {
   resultSummary?: string;
 }
 
+/** The reading taken where a question is ambiguous, with the other reading as a question to ask instead. */
+export interface Assumption {
+  text: string;
+  alternative?: { label: string; question: string };
+}
+
 /** What `ask` returns to every surface. */
 export interface Answer {
   question: string;
@@ -47,4 +53,12 @@ export interface Answer {
   truncated: boolean;
   timings: Timings & { generateMs: number };
   usage?: TokenUsage;
+  /** The answer in one sentence, built from the rows (never by a model). */
+  summary?: string;
+  /** Readings taken where the question was ambiguous. */
+  assumptions?: Assumption[];
+  /** The standalone question a follow-up resolved to. */
+  resolvedQuestion?: string;
+  /** Honest limits: a period beyond the snapshot, why a result is empty. */
+  notes?: string[];
 }

@@ -2,8 +2,10 @@ import type { Answer, Attempt, ChartHint, TokenUsage, Turn } from './answer.js';
 import { DEFAULT_MAX_ROWS, type RunOptions } from './engine/engine.js';
 import type { QueryCursor as Cursor, QueryEngine as Engine } from './engine/protocol.js';
 import type { Cell } from './engine/values.js';
+import { describeAnswer } from './words/describe.js';
 import { OnchainSqlError, toOnchainSqlError } from './errors.js';
 import { buildContext } from './nl2sql/context.js';
+import type { VerifiedExample } from './nl2sql/examples.js';
 import type { Generation, Provider } from './nl2sql/provider.js';
 import { ModelOutputError, isRepairable, repairFeedback } from './nl2sql/repair.js';
 
@@ -28,6 +30,8 @@ export interface AskOptions {
   onProgress?: (stage: AskStage, detail: string) => void;
   /** Character budget for the selectable context (see context.ts). */
   contextBudgetChars?: number;
+  /** Few-shot library: the built-in verified examples plus the workspace's saved ones (default: built-in only). */
+  examples?: readonly VerifiedExample[];
 }
 
 export const DEFAULT_MAX_REPAIRS = 2;
@@ -115,7 +119,7 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
   let context;
   try {
     // The offline translator reads the question, not the prompt: no snapshot values needed for it.
-    context = await buildContext(engine, q, { history, signal, budgetChars: options.contextBudgetChars, includeData: provider.id !== 'offline' });
+    context = await buildContext(engine, q, { history, signal, budgetChars: options.contextBudgetChars, includeData: provider.id !== 'offline', examples: options.examples });
   } catch (e) {
     throw fail(e);
   }
@@ -158,6 +162,7 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
       const rows = await readAll(cursor, run.maxRows ?? DEFAULT_MAX_ROWS, signal);
       const timings = cursor.timings();
       attempts.push({ sql: cursor.sql });
+      const words = await describeAnswer(engine, { question: q, sql: cursor.sql, columns: cursor.columns, rows, truncated: cursor.truncated });
       return {
         question: q,
         sql: cursor.sql,
@@ -177,6 +182,8 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
           totalMs: Math.round((performance.now() - started) * 100) / 100,
         },
         ...(usage ? { usage } : {}),
+        ...words,
+        ...(history.length && generation.resolvedQuestion ? { resolvedQuestion: generation.resolvedQuestion } : {}),
       };
     } catch (e) {
       if (signal?.aborted) throw fail(cancelled());
@@ -192,22 +199,5 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
   throw fail(new OnchainSqlError('provider_error', 'No answer was produced.'));
 }
 
-const SUMMARY_ROWS = 5;
-const SUMMARY_CELL_CHARS = 60;
-
-/**
- * A finished answer as the next question sees it: the question, the SQL and a
- * compact result (column names, the first rows, the row count), so follow-ups
- * like "why is Tuesday so high?" have something to refer to.
- */
-export function answerToTurn(answer: Pick<Answer, 'question' | 'sql' | 'columns' | 'rows' | 'rowCount' | 'truncated'>): Turn {
-  const cell = (v: Cell) => {
-    const s = v === null ? 'NULL' : typeof v === 'string' ? v : JSON.stringify(v);
-    return s.length > SUMMARY_CELL_CHARS ? `${s.slice(0, SUMMARY_CELL_CHARS - 1)}…` : s;
-  };
-  const lines = [
-    `${answer.rowCount}${answer.truncated ? '+' : ''} row${answer.rowCount === 1 ? '' : 's'}; columns: ${answer.columns.map((c) => c.name).join(', ')}`,
-    ...answer.rows.slice(0, SUMMARY_ROWS).map((r) => r.map(cell).join(' | ')),
-  ];
-  return { question: answer.question, sql: answer.sql, resultSummary: lines.join('\n') };
-}
+/** An earlier answer as the next question sees it (the one history builder's form). */
+export { turnOf as answerToTurn } from './nl2sql/history.js';

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Answer, Turn } from '../core/answer.js';
 import type { ColumnInfo } from '../core/engine/engine.js';
+import { buildHistory, type TurnSource } from '../core/nl2sql/history.js';
 import { toOnchainSqlError } from '../core/errors.js';
 import { answerMarkdown, errorMarkdown, followupPrompts, schemaMarkdown } from './chatMarkdown.js';
 import type { Session } from './session.js';
@@ -27,13 +28,13 @@ export type OnchainChatHandler = (request: ChatRequestLike, context: ChatContext
 
 /** Earlier answers of this participant as conversation turns. */
 export function turnsFromHistory(context: ChatContextLike): Turn[] {
-  const turns: Turn[] = [];
+  const turns: TurnSource[] = [];
   for (const h of context.history) {
     if (!(h instanceof vscode.ChatResponseTurn) || h.participant !== PARTICIPANT_ID) continue;
     const m = h.result.metadata as OnchainChatMetadata | undefined;
     if (m?.question && m.sql) turns.push({ question: m.question, sql: m.sql, resultSummary: m.resultSummary });
   }
-  return turns.slice(-3);
+  return buildHistory(turns);
 }
 
 /** SQL from a prompt that may hold a ```sql fence. */

@@ -11,7 +11,7 @@ import type { ImportFormat } from '../core/snapshot/import.js';
 import { SAMPLE_SCALE, SAMPLE_SEED } from '../core/snapshot/paths.js';
 import { engineModule, loadAskModule, loadBuildModule, loadImportModule } from './coreLoader.js';
 import { LmProvider, lmModelName, sendToModel } from './lmProvider.js';
-import { buildExplainPrompt } from './lmReply.js';
+import { buildExplainPrompt } from '../core/nl2sql/modelReply.js';
 import { createProvider } from '../core/nl2sql/providers.js';
 import { ApiKeyStore } from './secrets.js';
 import { readSettings, SECTION, type Settings } from './settings.js';
@@ -360,7 +360,7 @@ export class Session implements vscode.Disposable {
       const model = opts.model ?? (opts.userAction ? await selectEditorModel() : undefined);
       if (model) {
         try {
-          const text = await sendToModel(model, buildExplainPrompt(sql, schemaSummary(analyseSql(sql).tables)), opts.signal);
+          const { text } = await sendToModel(model, buildExplainPrompt(sql, schemaSummary(analyseSql(sql).tables)), opts.signal);
           if (text.trim()) return { markdown: `${text.trim()}\n\n---\n_Explained by ${lmModelName(model)}. Structure:_\n\n${structure}`, source: 'model' };
         } catch (e) {
           const err = toOnchainSqlError(e);

@@ -71,7 +71,7 @@ describe('ask: context → generate → validate → repair → execute', () => 
     const sent = promptText(server.requests.at(-1)!);
     assert.match(sent, /snapshot_time\(\)/);
     assert.match(sent, /INTERVAL N HOUR/);
-    assert.match(sent, /\*_wei is raw wei/);
+    assert.match(sent, /_wei \(HUGEINT, raw\)/);
     assert.match(sent, /### ethereum\.transactions/);
     assert.match(sent, /- success BOOLEAN/);
     for (const t of ['dex.trades', 'prices.hourly', 'ethereum.logs', 'tokens.erc20']) assert.ok(!sent.includes(`### ${t}`), `irrelevant ${t} left out on a tight budget`);
@@ -242,6 +242,17 @@ describe('ask: context → generate → validate → repair → execute', () => 
     assert.match(sent, /Question: now only after block 1050/);
   });
 
+  it('a follow-up answered by Claude carries the standalone question it resolved to; a first question does not', async () => {
+    server.script(toolReply({ sql: 'SELECT count(*) AS blocks FROM ethereum.blocks WHERE block_number > 1050', explanation: 'Counts blocks after 1050.', standalone_question: 'How many blocks are there after block 1050?' }));
+    const a = await ask(engine, 'and after 1050?', { provider: claude(), history: [{ question: 'How many blocks are there?', sql: 'SELECT count(*) FROM ethereum.blocks' }] });
+    assert.equal(a.resolvedQuestion, 'How many blocks are there after block 1050?');
+    assert.equal(a.summary, 'Blocks in the snapshot: 49.');
+    const body = server.requests.at(-1)!.body as { tools: Array<{ name: string; input_schema: { properties: Record<string, unknown> } }> };
+    assert.ok('standalone_question' in body.tools.find((t) => t.name === 'submit_query')!.input_schema.properties);
+    server.script(toolReply({ sql: 'SELECT 1 AS one', explanation: 'one', standalone_question: 'ignored without history' }));
+    assert.equal((await ask(engine, 'one', { provider: claude() })).resolvedQuestion, undefined);
+  });
+
   it('the CLI answers through Claude (JSON and human), and the key appears in no output', async () => {
     const cli = (args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/cli/main.ts', 'ask', ...args, '--snapshot', dir], {
@@ -280,7 +291,29 @@ describe('ask: context → generate → validate → repair → execute', () => 
     assert.match(prompt.stdout, /### dex\.trades/);
     assert.match(prompt.stdout, /Question: Top uniswap pools by volume/);
 
-    for (const r of [json, human, denied, prompt]) outputs.push(r.stdout, r.stderr);
+    // A conversation: each earlier turn is answered, the last one sees them as history.
+    server.script(
+      sqlReply('SELECT miner, count(*) AS blocks FROM ethereum.blocks GROUP BY 1 ORDER BY 2 DESC, 1', 'Blocks per miner.'),
+      toolReply({ sql: 'SELECT miner, count(*) AS blocks FROM ethereum.blocks WHERE block_number > 1050 GROUP BY 1 ORDER BY 2 DESC, 1', explanation: 'Blocks per miner after 1050.', standalone_question: 'Blocks per miner after block 1050' }),
+    );
+    const then = await cli(['Blocks per miner', '--then', 'now only after block 1050', '--provider', 'claude', '--json']);
+    assert.equal(then.code, 0, then.stderr);
+    const last = JSON.parse(then.stdout) as Answer & { history: Array<{ question: string; sql: string; rowCount: number }> };
+    assert.equal(last.question, 'now only after block 1050');
+    assert.equal(last.resolvedQuestion, 'Blocks per miner after block 1050');
+    assert.deepEqual(last.history.map((h) => [h.question, h.rowCount]), [['Blocks per miner', 5]]);
+    const sent = promptText(server.requests.at(-1)!);
+    assert.match(sent, /Q1: Blocks per miner\nSQL1:\nSELECT miner, count\(\*\) AS blocks FROM ethereum\.blocks GROUP BY 1/);
+    const offline = await cli(['How many transactions?', '--then', 'what about failed ones?', '--then', 'and successful ones?', '--provider', 'offline']);
+    assert.equal(offline.code, 0, offline.stderr);
+    assert.match(offline.stdout, /^turn 1 {6}How many transactions\?\n.*\n {13}→ Transactions in the snapshot: 1,000\.\nturn 2 {6}what about failed ones\?/);
+    assert.match(offline.stdout, /turn 3 {6}and successful ones\?\nresolved as {2}Counts transactions \(successful\)/);
+    assert.match(offline.stdout, /where success\n/);
+    const broken = await cli(['zzz qqq', '--then', 'and today?', '--provider', 'offline', '--json']);
+    assert.equal(broken.code, 1);
+    assert.match((JSON.parse(broken.stdout) as { error: { message: string } }).error.message, /^turn 1 \("zzz qqq"\) got no answer/);
+
+    for (const r of [json, human, denied, prompt, then, offline, broken]) outputs.push(r.stdout, r.stderr);
     assert.ok(server.requests.every((r) => !r.raw.includes(KEY)), 'the key never travels in a request body');
   });
 

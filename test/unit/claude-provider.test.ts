@@ -71,7 +71,7 @@ describe('Claude provider against a local Anthropic-compatible server (real SDK,
     assert.equal(system[1].cache_control, undefined, 'dynamic block is not');
     assert.equal(system[0].text, ctx.staticPart);
     assert.match(system[0].text, /snapshot_time\(\)/);
-    assert.match(system[0].text, /\*_wei is raw wei/);
+    assert.match(system[0].text, /_wei \(HUGEINT, raw\)/);
     assert.match(system[0].text, /### tokens\.transfers/);
     assert.match(system[1].text, /snapshot_time\(\) = TIMESTAMP '2026-01-01 00:19:48'/);
     assert.deepEqual(r.body.tools?.map((t) => t.name), ['submit_query', 'cannot_answer']);

@@ -24,13 +24,13 @@ describe('context selection', () => {
 
   it('always carries the units, relative-time, address and dialect rules and the snapshot facts', async () => {
     const ctx = await buildContext(engine, 'How many blocks are there?');
-    for (const needle of ['snapshot_time()', "date_trunc('day', snapshot_time())", '*_wei is raw wei', 'amount is already decimal-adjusted',
+    for (const needle of ['snapshot_time()', "date_trunc('day', snapshot_time())", '_wei (HUGEINT, raw)', 'amount (DOUBLE, decimal-adjusted)', 'Meaning: ETH that moves',
       'lowercase 0x-prefixed', 'quoted lowercase literals', 'DuckDB SQL', "TIMESTAMP '2026-01-01 00:19:48'", 'blocks 1000 to 1099']) {
       assert.ok(ctx.text.includes(needle), `missing: ${needle}`);
     }
     // Even with almost no budget the rules and facts stay.
     const tight = await buildContext(engine, 'How many blocks are there?', { budgetChars: 10 });
-    assert.ok(tight.text.includes('snapshot_time()') && tight.text.includes('*_wei is raw wei'));
+    assert.ok(tight.text.includes('snapshot_time()') && tight.text.includes('_wei (HUGEINT, raw)'));
     assert.ok(tight.text.includes("TIMESTAMP '2026-01-01 00:19:48'"));
   });
 

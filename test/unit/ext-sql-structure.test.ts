@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseSql, explainStructure } from '../../src/extension/sqlStructure.js';
-import { parseModelReply, buildLmPrompt } from '../../src/extension/lmReply.js';
+import { parseModelReply, buildSingleMessagePrompt } from '../../src/core/nl2sql/modelReply.js';
 
 test('structure of a grouped, filtered, ordered query', () => {
   const s = analyseSql(`SELECT date_trunc('day', block_time) AS day, count(*) AS n, sum(value_eth)
@@ -45,12 +45,15 @@ test('model replies: JSON, fenced JSON, sql fence, bare SQL, prose', () => {
 });
 
 test('the lm prompt carries schema, reply format, history and repair in one user message', () => {
-  const p = buildLmPrompt({ question: 'now only USDC', history: [{ question: 'daily volume', sql: 'SELECT 1' }], context: 'TABLE tokens.transfers', repair: { sql: 'SELECT x', error: 'unknown column x' } });
+  const input = { question: 'now only USDC', history: [{ question: 'daily volume', sql: 'SELECT 1' }], context: 'TABLE tokens.transfers', repair: { sql: 'SELECT x', error: 'unknown column x' } };
+  const p = buildSingleMessagePrompt(input, false);
   for (const part of ['TABLE tokens.transfers', 'daily volume', 'SELECT 1', 'unknown column x', 'Question: now only USDC', '"sql": "<one DuckDB SELECT>"']) assert.ok(p.includes(part), part);
+  // With tool calling the JSON reply format is left out: the tools carry the answer.
+  assert.ok(!buildSingleMessagePrompt(input, true).includes('"sql": "<one DuckDB SELECT>"'));
 });
 
 test('a model that declines gives its reason', async () => {
-  const { cannotAnswerReason } = await import('../../src/extension/lmReply.js');
+  const { cannotAnswerReason } = await import('../../src/core/nl2sql/modelReply.js');
   assert.equal(cannotAnswerReason('{"sql": "", "explanation": "No NFT tables."}'), 'No NFT tables.');
   assert.equal(cannotAnswerReason('{"sql": "SELECT 1"}'), undefined);
 });

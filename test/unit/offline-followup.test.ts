@@ -12,7 +12,7 @@ const follow = (history: string[], q: string) => offline.translate(q, history.ma
 
 test('"what about DAI?" swaps the token and keeps the measure and window', () => {
   const sql = follow(['How much USDT was transferred in the last 24 hours?'], 'What about DAI?');
-  assert.equal(sql, "select sum(amount) as sum_amount from tokens.transfers where symbol = 'DAI' and block_time > snapshot_time() - interval 24 hour");
+  assert.equal(sql, "select sum(amount) as sum_amount from tokens.transfers where upper(symbol) = 'DAI' and block_time > snapshot_time() - interval 24 hour");
 });
 
 test('"now only USDC" adds a token filter to a DEX series and keeps its grouping', () => {
@@ -30,7 +30,7 @@ test('"make it weekly" / "by day instead" change the time bucket', () => {
 });
 
 test('"for the last 30 days" changes the window; "top 20 instead" the limit', () => {
-  assert.match(follow(['Daily WETH transfer volume'], 'for the last 30 days'), /symbol = 'WETH' and block_time > snapshot_time\(\) - interval 30 day group by 1/);
+  assert.match(follow(['Daily WETH transfer volume'], 'for the last 30 days'), /upper\(symbol\) = 'WETH' and block_time > snapshot_time\(\) - interval 30 day group by 1/);
   assert.match(follow(['Top 5 tokens by number of transfers in the last 7 days'], 'top 20 instead'), /order by 2 desc, 1 limit 20$/);
   assert.match(follow(['Top 10 USDC senders over the last week'], 'what about receivers?'), /^select to_address, sum\(amount\)/);
   assert.match(follow(['Daily average gas price in gwei'], 'what about the median?'), /median\(gas_price_gwei\)/);
@@ -39,7 +39,7 @@ test('"for the last 30 days" changes the window; "top 20 instead" the limit', ()
 
 test('refinements chain over several turns', () => {
   const sql = follow(['How much USDT was transferred in the last 24 hours?', 'What about DAI?'], 'for the last 3 days');
-  assert.match(sql, /symbol = 'DAI' and block_time > snapshot_time\(\) - interval 3 day$/);
+  assert.match(sql, /upper\(symbol\) = 'DAI' and block_time > snapshot_time\(\) - interval 3 day$/);
 });
 
 test('a complete new question after history is read on its own', () => {

@@ -65,11 +65,11 @@ test('entities: tokens by symbol (any case), name and alias', () => {
     ['How much stETH was transferred today?', 'stETH'],
     ['How much GRT was transferred today?', 'GRT'],
   ] as const) {
-    assert.match(sql(q), new RegExp(`symbol = '${symbol}'`), q);
+    assert.match(sql(q), new RegExp(`upper\\(symbol\\) = '${symbol.toUpperCase()}'`), q);
   }
   assert.match(sql('How much ether was sent yesterday?'), /sum\(value_eth\) .* from ethereum\.transactions/);
-  assert.match(sql('Hourly ether price today'), /symbol = 'ETH'/);
-  assert.match(sql('Hourly wrapped ether price today'), /symbol = 'WETH'/);
+  assert.match(sql('Hourly ether price today'), /upper\(symbol\) = 'ETH'/);
+  assert.match(sql('Hourly wrapped ether price today'), /upper\(symbol\) = 'WETH'/);
 });
 
 test('entities: DEX projects, versions, pairs and label categories', () => {
@@ -79,7 +79,7 @@ test('entities: DEX projects, versions, pairs and label categories', () => {
   assert.match(sql('USDC/WETH volume'), /token_pair in \('USDC-WETH', 'ETH-USDC'\)|token_pair = 'USDC-WETH'/);
   assert.match(sql('eth-usdc trade count'), /token_pair in \('USDC-WETH', 'ETH-USDC'\)/);
   assert.match(sql('volume of the DAI USDC pair'), /token_pair = 'DAI-USDC'/);
-  assert.match(sql('How much ETH did exchanges receive today?'), /join labels\.addresses l on t\.to_address = l\.address where l\.category = 'cex'/);
+  assert.match(sql('How much ETH did exchanges receive today?'), /join labels\.addresses l on t\.to_address = l\.address where t\.success and l\.category = 'cex'/);
   assert.match(sql('USDT withdrawn from CEXes yesterday'), /on t\.from_address = l\.address .*l\.category = 'cex'/);
   assert.match(sql('ETH sent to bridges'), /l\.category = 'bridge'/);
   assert.match(sql('How many transactions went to MEV bots?'), /l\.category = 'mev'/);
@@ -95,7 +95,7 @@ test('measures: count, sum, average, median, min, max, share, percentage, distin
   assert.match(sql('Share of failed transactions'), /avg\(case when not success then 1\.0 else 0\.0 end\)/);
   assert.match(sql('Percentage of contract deployments'), /100\.0 \* avg\(case when created_contract_address is not null then 1\.0 else 0\.0 end\)/);
   assert.match(sql('How many unique traders on Curve?'), /count\(distinct taker\)/);
-  assert.match(sql('Unique USDC receivers today'), /count\(distinct to_address\) .* symbol = 'USDC'/);
+  assert.match(sql('Unique USDC receivers today'), /count\(distinct to_address\) .* upper\(symbol\) = 'USDC'/);
   assert.match(sql('Average number of transactions per block'), /avg\(transaction_count\) .* from ethereum\.blocks/);
   assert.match(sql('Average daily number of transactions'), /select avg\(transactions\) .* from \(select date_trunc\('day', block_time\) as day, count\(\*\) as transactions/);
   assert.match(sql('Total DEX volume in USD'), /sum\(amount_usd\) .* from dex\.trades/);

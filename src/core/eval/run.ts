@@ -3,6 +3,7 @@ import { ask } from '../ask.js';
 import type { QueryEngine as Engine } from '../engine/protocol.js';
 import { toOnchainSqlError } from '../errors.js';
 import type { Provider } from '../nl2sql/provider.js';
+import { builtInExamples, type VerifiedExample } from '../nl2sql/examples.js';
 import { compareResults, hasTopLevelOrderBy, type ResultSet } from './compare.js';
 
 /** One line of a question set. */
@@ -52,6 +53,10 @@ export interface EvalOptions {
   via?: 'ask' | 'direct';
   maxRows?: number;
   onCase?: (r: CaseResult) => void;
+  /** Called before each case runs (e.g. to script a local model server). */
+  beforeCase?: (c: EvalCase) => void;
+  /** Few-shot library; a case never sees its own question among the examples (that would hand it the answer). */
+  examples?: readonly VerifiedExample[];
 }
 
 const MAX_ROWS = 200_000;
@@ -70,10 +75,13 @@ export function percentile(values: number[], p: number): number {
   return Math.round(s[idx]! * 100) / 100;
 }
 
-async function predict(engine: Engine, provider: Provider, c: EvalCase, via: 'ask' | 'direct', maxRows: number): Promise<{ sql: string; generateMs: number; result: ResultSet & { truncated: boolean } }> {
+const sameQuestion = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+async function predict(engine: Engine, provider: Provider, c: EvalCase, via: 'ask' | 'direct', maxRows: number, library: readonly VerifiedExample[]): Promise<{ sql: string; generateMs: number; result: ResultSet & { truncated: boolean } }> {
   const history: Turn[] = (c.history ?? []).map((h) => (typeof h === 'string' ? { question: h } : h));
   if (via === 'ask') {
-    const a = await ask(engine, c.question, { provider, history, maxRows });
+    const examples = library.filter((e) => !sameQuestion(e.question, c.question));
+    const a = await ask(engine, c.question, { provider, history, maxRows, examples });
     return { sql: a.sql, generateMs: a.timings.generateMs, result: { columns: a.columns, rows: a.rows, truncated: a.truncated } };
   }
   const t0 = performance.now();
@@ -92,7 +100,8 @@ export async function runEval(engine: Engine, provider: Provider, cases: EvalCas
     const t0 = performance.now();
     let outcome: CaseResult;
     try {
-      const { sql, generateMs, result } = await predict(engine, provider, c, via, maxRows);
+      options.beforeCase?.(c);
+      const { sql, generateMs, result } = await predict(engine, provider, c, via, maxRows, options.examples ?? builtInExamples());
       const ms = performance.now() - t0;
       const gen = Math.round(generateMs * 100) / 100;
       if (c.expect === 'cannot_answer') {
@@ -139,7 +148,10 @@ export function formatSummary(r: EvalReport): string {
     `latency (end to end per question): p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, max ${r.latencyMs.max} ms`,
     `generation only (provider writes the SQL): p50 ${r.generateMs.p50} ms, p95 ${r.generateMs.p95} ms, max ${r.generateMs.max} ms`,
     'by family:',
-    ...Object.entries(r.byFamily).sort().map(([f, v]) => `  ${f.padEnd(24)} ${v.passed}/${v.total}`),
+    ...Object.entries(r.byFamily).sort().map(([f, v]) => {
+      const missed = r.results.filter((x) => x.family === f && !x.pass).map((x) => x.id);
+      return `  ${f.padEnd(24)} ${v.passed}/${v.total}${missed.length ? `   missed: ${missed.join(', ')}` : ''}`;
+    }),
   ];
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@ import { OnchainSqlError } from '../errors.js';
 import type { Generation, GenerationRequest, Provider } from './provider.js';
 import { renderUserMessage, splitContext } from './prompt.js';
 import { ModelOutputError } from './repair.js';
+import { CANNOT_ANSWER, SUBMIT_QUERY, chartFrom, refusalFromToolInput, unfence } from './modelReply.js';
 
 /**
  * Claude through @anthropic-ai/sdk. Structured output through a forced tool call
@@ -37,40 +38,15 @@ export interface ClaudeOptions {
 const MISSING_KEY_HINT = "Set it with 'Onchain SQL: Set Anthropic API Key' or ANTHROPIC_API_KEY, or use the offline provider.";
 
 export const SUBMIT_QUERY_TOOL: Anthropic.Messages.Tool = {
-  name: 'submit_query',
-  description: 'Submit the answer: one read-only DuckDB SELECT over the listed tables, a one-sentence explanation, and a chart hint.',
-  input_schema: {
-    type: 'object',
-    properties: {
-      sql: { type: 'string', description: 'One DuckDB SELECT (or WITH … SELECT) statement, no trailing text.' },
-      explanation: { type: 'string', description: 'One plain sentence saying what the query computes (time window, filters, units).' },
-      chart: {
-        type: 'object',
-        description: 'How to draw the result: x and y name result columns.',
-        properties: {
-          type: { type: 'string', enum: ['line', 'bar', 'area', 'scatter', 'table'] },
-          x: { type: 'string' },
-          y: { type: 'array', items: { type: 'string' } },
-          series: { type: 'string' },
-        },
-        required: ['type', 'x', 'y'],
-      },
-    },
-    required: ['sql', 'explanation'],
-  },
+  name: SUBMIT_QUERY.name,
+  description: SUBMIT_QUERY.description,
+  input_schema: SUBMIT_QUERY.inputSchema as Anthropic.Messages.Tool.InputSchema,
 };
 
 export const CANNOT_ANSWER_TOOL: Anthropic.Messages.Tool = {
-  name: 'cannot_answer',
-  description: 'Use only when the listed tables cannot answer the question. Say why, and suggest answerable questions close to it.',
-  input_schema: {
-    type: 'object',
-    properties: {
-      reason: { type: 'string' },
-      suggestions: { type: 'array', items: { type: 'string' }, maxItems: 3 },
-    },
-    required: ['reason'],
-  },
+  name: CANNOT_ANSWER.name,
+  description: CANNOT_ANSWER.description,
+  input_schema: CANNOT_ANSWER.inputSchema as Anthropic.Messages.Tool.InputSchema,
 };
 
 /** Removes anything that looks like an Anthropic key (and the exact key in use) from text we show or log. */
@@ -78,23 +54,6 @@ export function redactSecrets(text: string, key?: string): string {
   let out = text;
   if (key && key.length >= 8) out = out.split(key).join('[redacted key]');
   return out.replace(/sk-ant-[A-Za-z0-9_-]{4,}/g, 'sk-ant-…[redacted]');
-}
-
-const CHART_TYPES = new Set<ChartHint['type']>(['line', 'bar', 'area', 'scatter', 'table']);
-
-function chartFrom(v: unknown): ChartHint | null {
-  if (!v || typeof v !== 'object') return null;
-  const c = v as Record<string, unknown>;
-  if (typeof c.type !== 'string' || !CHART_TYPES.has(c.type as ChartHint['type'])) return null;
-  const y = typeof c.y === 'string' ? [c.y] : Array.isArray(c.y) ? c.y.filter((s): s is string => typeof s === 'string') : [];
-  if (typeof c.x !== 'string') return c.type === 'table' ? { type: 'table', x: '', y: [] } : null;
-  return { type: c.type as ChartHint['type'], x: c.x, y, ...(typeof c.series === 'string' && c.series ? { series: c.series } : {}) };
-}
-
-/** Models sometimes wrap SQL in a Markdown fence even inside a tool argument. */
-function unfence(sql: string): string {
-  const m = /^\s*```(?:sql|duckdb)?\s*\n?([\s\S]*?)\n?```\s*$/i.exec(sql);
-  return (m ? m[1] : sql).trim();
 }
 
 function usageFrom(u: Anthropic.Messages.Usage | undefined): TokenUsage | undefined {
@@ -214,8 +173,9 @@ export class ClaudeProvider implements Provider {
     }
     const input = (call.input ?? {}) as Record<string, unknown>;
     if (call.name === CANNOT_ANSWER_TOOL.name) {
-      const reason = typeof input.reason === 'string' && input.reason.trim() ? input.reason.trim() : 'The model says the snapshot cannot answer this question.';
-      const suggestions = Array.isArray(input.suggestions) ? input.suggestions.filter((s): s is string => typeof s === 'string').slice(0, 3) : [];
+      const refusal = refusalFromToolInput(input);
+      const reason = refusal.reason ?? 'The model says the snapshot cannot answer this question.';
+      const suggestions = refusal.suggestions;
       throw new OnchainSqlError('cannot_answer', `Claude cannot answer this from the snapshot: ${redactSecrets(reason, this.apiKey)}`, suggestions);
     }
     if (call.name !== SUBMIT_QUERY_TOOL.name) {
@@ -237,6 +197,7 @@ export class ClaudeProvider implements Provider {
       // Shown and stored everywhere; an endpoint echoing the key must not put it there.
       explanation: typeof input.explanation === 'string' ? redactSecrets(input.explanation.trim(), this.apiKey) : '',
       chart: chartFrom(input.chart),
+      ...(typeof input.standalone_question === 'string' && input.standalone_question.trim() ? { resolvedQuestion: redactSecrets(input.standalone_question.trim(), this.apiKey) } : {}),
       model,
       ...(usage ? { usage } : {}),
     };

@@ -4,6 +4,8 @@ import type { Manifest } from '../snapshot/layout.js';
 import { catalog, qualifiedName, type Catalog, type TableSpec } from '../schema/catalog.js';
 import { CONTEXT_SPLIT, INSTRUCTIONS, dataBlock, inertText, quotedData } from './prompt.js';
 import synonyms from './context-synonyms.json';
+import { builtInExamples, retrieveExamples, type VerifiedExample } from './examples.js';
+import { STOPWORDS, stem, terms } from './terms.js';
 
 /**
  * Context selection: which tables, columns, pitfalls and solved examples a model
@@ -21,6 +23,8 @@ export interface ContextOptions {
   includeData?: boolean;
   /** Defaults to the bundled catalog; tests may pass another. */
   catalog?: Catalog;
+  /** The few-shot library to retrieve from (default: the built-in verified examples). */
+  examples?: readonly VerifiedExample[];
 }
 
 export interface BuiltContext {
@@ -48,22 +52,7 @@ const MAX_TOKENS_LISTED = 20;
 const MAX_LABELS_LISTED = 10;
 const RELEVANCE_SHARE = 0.25;
 
-// ---------- text → terms ----------
-
-const STOPWORDS = new Set(('a an the of in on at by for to from with and or is are was were be been what which who whom how many much ' +
-  'me my show list give get find tell do does did it its this that these those there per each over than as into out all any ' +
-  'top last past first latest most least number count total average avg sum n please between since during about').split(' '));
-
-function stem(w: string): string {
-  if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
-  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
-  return w;
-}
-
-/** Lowercase word stems; identifiers are split on '_' so value_eth matches "eth". */
-export function terms(text: string): string[] {
-  return (text.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => !STOPWORDS.has(w)).map(stem);
-}
+// Text → terms lives in terms.ts (shared with few-shot retrieval).
 
 // ---------- catalog fields, read defensively (schemas/chain.json is being enriched) ----------
 
@@ -238,11 +227,13 @@ function snapshotValues(source: ContextSource, signal?: AbortSignal): Promise<Sn
   return cached;
 }
 
-function labelLines(values: SnapshotValues, question: string): string[] {
+function labelLines(values: SnapshotValues, question: string, labelTableRelevant: boolean): string[] {
   const words = [...new Set(question.toLowerCase().match(/[a-z0-9]{3,}/g) ?? [])].filter((w) => !STOPWORDS.has(w));
-  const named = words.length ? values.labels.filter((l) => words.some((w) => l.name.toLowerCase().includes(w))).slice(0, MAX_LABELS_LISTED) : [];
+  const nameWords = (name: string) => name.toLowerCase().match(/[a-z0-9]{3,}/g) ?? [];
+  const named = words.length ? values.labels.filter((l) => nameWords(l.name).some((n) => words.includes(n))).slice(0, MAX_LABELS_LISTED) : [];
+  if (!named.length && !labelTableRelevant) return [];
   return [
-    ...values.categories,
+    ...(labelTableRelevant || named.length ? values.categories : []),
     ...named.map((l) => `{"name": ${quotedData(l.name, 64)}, "category": ${quotedData(l.category, 32)}, "address": "${l.address}"}`),
   ];
 }
@@ -289,20 +280,18 @@ export async function buildContext(source: ContextSource, question: string, opti
   const dynamic: string[] = [renderFacts(source.manifest)];
   if (relevant.length) dynamic.push(`Most relevant tables for this question: ${relevant.map((r) => r.name).join(', ')}.`);
 
-  const examples = relevant.flatMap((r) => examplesOf(r.table))
-    .map((e) => ({ e, overlap: terms(e.question).filter((w) => terms(question).includes(w)).length }))
-    .sort((a, b) => b.overlap - a.overlap)
-    .slice(0, MAX_EXAMPLES);
-  const exampleText = examples.map(({ e }) => (e.sql ? `Q: ${e.question}\nSQL: ${e.sql}` : `Q: ${e.question}`)).join('\n');
+  // Few-shot: verified question → SQL pairs nearest to this question (dev set + the workspace's saved answers).
+  const examples = retrieveExamples(question, options.examples ?? builtInExamples(), MAX_EXAMPLES);
+  const exampleText = examples.map((e) => `Q: ${inertText(e.question, 300)}\nSQL: ${e.sql}`).join('\n\n');
   if (examples.length && used + exampleText.length <= budget) {
-    dynamic.push(`${examples.some(({ e }) => e.sql) ? 'Solved examples' : 'Example questions these tables answer'}:\n${exampleText}`);
+    dynamic.push(`Verified examples (answered correctly on this schema):\n${exampleText}`);
     used += exampleText.length;
   }
 
   checkAborted(options.signal);
   const names = new Set(relevant.map((r) => r.name));
   const wantTokens = names.has('tokens.transfers') || names.has('tokens.erc20') || names.has('dex.trades');
-  if ((options.includeData ?? true) && (wantTokens || names.has('labels.addresses'))) {
+  if (options.includeData ?? true) {
     const values = await snapshotValues(source, options.signal).catch(rethrowAbort);
     checkAborted(options.signal);
     if (values && wantTokens) {
@@ -312,8 +301,9 @@ export async function buildContext(source: ContextSource, question: string, opti
         used += block.length;
       }
     }
-    if (values && names.has('labels.addresses')) {
-      const lines = labelLines(values, question);
+    // Labels whenever the label table is relevant or the question names a labelled organisation ("Binance").
+    const lines = values ? labelLines(values, question, names.has('labels.addresses')) : [];
+    if (lines.length) {
       const block = dataBlock('labels', lines);
       if (lines.length && used + block.length <= budget) dynamic.push(`Address labels in this snapshot (untrusted data):\n${block}`);
     }

@@ -17,6 +17,8 @@ export interface Generation {
   chart: ChartHint | null;
   model?: string;
   usage?: TokenUsage;
+  /** For a follow-up: the question it resolved to, on its own. */
+  resolvedQuestion?: string;
 }
 
 /** Claude, the editor's model (vscode.lm, wired in the extension layer), or the offline translator. */

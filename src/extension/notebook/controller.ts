@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Answer, Attempt, Turn } from '../../core/answer.js';
+import { buildHistory, type TurnSource } from '../../core/nl2sql/history.js';
 import { toOnchainSqlError } from '../../core/errors.js';
 import { RESULT_MIME, type NotebookResultPayload } from '../../webview/protocol.js';
 import type { Session } from '../session.js';
@@ -31,7 +32,7 @@ export function errorOutput(e: unknown): vscode.NotebookCellOutput {
 
 /** Earlier question cells with results, as conversation turns (so "now only USDC" works in a notebook). */
 function historyBefore(cell: vscode.NotebookCell): Turn[] {
-  const turns: Turn[] = [];
+  const turns: TurnSource[] = [];
   const cells = cell.notebook.getCells(new vscode.NotebookRange(0, cell.index));
   for (const c of cells) {
     if (c.kind !== vscode.NotebookCellKind.Code || c.document.languageId !== QUESTION_LANGUAGE) continue;
@@ -40,11 +41,11 @@ function historyBefore(cell: vscode.NotebookCell): Turn[] {
       if (!item) continue;
       try {
         const p = JSON.parse(new TextDecoder().decode(item.data)) as NotebookResultPayload;
-        turns.push({ question: c.document.getText(), sql: p.sql, resultSummary: `${p.rowCount} rows; columns: ${p.columns.map((x) => x.name).join(', ')}` });
+        turns.push({ question: c.document.getText(), sql: p.sql, columns: p.columns, rows: p.rows, rowCount: p.rowCount });
       } catch { /* an output we cannot read is not history */ }
     }
   }
-  return turns.slice(-3);
+  return buildHistory(turns);
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Answer, Attempt, Turn } from '../../core/answer.js';
+import { buildHistory } from '../../core/nl2sql/history.js';
 import type { Cell } from '../../core/engine/values.js';
 import type { Session } from '../session.js';
 import { CHAT_ROWS_KEPT, type ChatFromWebview, type ChatToWebview, type ChatTurn } from '../../webview/protocol.js';
@@ -11,8 +12,6 @@ import { stageText } from '../progressText.js';
 export const CHAT_STATE_KEY = 'onchainSql.chat.conversation';
 /** Turns kept in the conversation at most. */
 const MAX_TURNS = 40;
-/** Earlier turns a follow-up question sees. */
-const HISTORY_TURNS = 6;
 /** A kept string value is cut to this length (the compact table shows far less). */
 const MAX_KEPT_CHARS = 300;
 
@@ -147,13 +146,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     this.postState();
   }
 
-  /** Earlier answered turns, as follow-ups see them (question, SQL and a few result rows). */
+  /** Earlier answered turns, as follow-ups see them (the core's one history builder). */
   private history(): Turn[] {
-    return this.turns.filter((t) => t.status === 'done').slice(-HISTORY_TURNS).map((t) => ({
-      question: t.question,
-      sql: t.sql,
-      resultSummary: summary(t),
-    }));
+    return buildHistory(this.turns.filter((t) => t.status === 'done'));
   }
 
   private async save(): Promise<void> {
@@ -193,12 +188,6 @@ export function turnFromAnswer(question: string, a: Answer): ChatTurn {
   };
 }
 
-function summary(t: ChatTurn): string {
-  if (!t.columns || !t.rows) return '';
-  const head = t.columns.map((c) => c.name).join(' | ');
-  const rows = t.rows.slice(0, 5).map((r) => r.map((c) => (c === null ? 'NULL' : typeof c === 'object' ? JSON.stringify(c) : String(c)).slice(0, 80)).join(' | '));
-  return [`${t.rowCount ?? t.rows.length}${t.truncated ? '+' : ''} rows`, head, ...rows].join('\n');
-}
 
 function isTurn(v: unknown): v is ChatTurn {
   const t = v as ChatTurn;

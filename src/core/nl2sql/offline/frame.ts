@@ -5,9 +5,9 @@ import { normaliseWord, type Lexicon } from './lexicon.js';
 export type Noun =
   | 'transaction' | 'block' | 'transfer' | 'trade' | 'token' | 'tokenlist' | 'address' | 'sender' | 'receiver'
   | 'trader' | 'pool' | 'pair' | 'project' | 'version' | 'category' | 'entity' | 'miner' | 'txtype' | 'contract' | 'method' | 'zeroaddress';
-export type Field = 'value' | 'volume' | 'fee' | 'gas_price' | 'gas_used' | 'gas_limit' | 'utilization' | 'base_fee' | 'tx_count' | 'price' | 'size';
+export type Field = 'value' | 'volume' | 'fee' | 'gas' | 'gas_price' | 'gas_used' | 'gas_limit' | 'utilization' | 'base_fee' | 'tx_count' | 'price' | 'size';
 export type AggWord = 'count' | 'sum' | 'avg' | 'median' | 'min' | 'max' | 'share' | 'percent' | 'distinct' | 'latest';
-export type Cond = 'failed' | 'success' | 'created' | 'type0' | 'type1' | 'type2' | 'type3' | 'plain' | 'mint' | 'burn';
+export type Cond = 'failed' | 'success' | 'created' | 'type0' | 'type1' | 'type2' | 'type3' | 'plain' | 'call' | 'mint' | 'burn';
 export type Bucket = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'auto';
 
 /** Nouns that can be a GROUP BY dimension or the thing a ranking ranks. */
@@ -36,6 +36,8 @@ export interface Frame {
   versions: string[];
   categories: string[];
   addresses: string[];
+  /** Named entities ("Binance"): label names in labels.addresses. */
+  entities: string[];
   bucket?: Bucket;
   /** "hour of the day", "day of the week": a cyclic grouping across days. */
   cyclic?: 'hour_of_day' | 'day_of_week';
@@ -56,6 +58,8 @@ export interface Frame {
   when: boolean;
   versus: boolean;
   followup: boolean;
+  /** In a follow-up: the noun the conversation ranks, kept ranked when a filter names one of its values. */
+  keepTarget?: Noun;
   /** Words that carry meaning the translator does not understand. */
   unknown: string[];
   unsupported: string[];
@@ -64,7 +68,7 @@ export interface Frame {
 export function emptyFrame(): Frame {
   return {
     nouns: [], fields: [], aggs: [], conds: [], dirs: [], sides: [], units: [], verbs: [], dex: false, tokens: [], projects: [],
-    versions: [], categories: [], addresses: [], groupBy: [], perRow: false, plural: false, pluralNouns: [], superRow: false, which: false, when: false, versus: false, followup: false,
+    versions: [], categories: [], addresses: [], entities: [], groupBy: [], perRow: false, plural: false, pluralNouns: [], superRow: false, which: false, when: false, versus: false, followup: false,
     unknown: [], unsupported: [],
   };
 }
@@ -73,11 +77,6 @@ interface Cue {
   kind: string;
   value: string;
   pos: number;
-}
-
-/** In DEX trades and pairs, ether trades as WETH. */
-function pairSymbol(s: string): string {
-  return s;
 }
 
 function tokenOf(word: string, lex: Lexicon): string | undefined {
@@ -106,7 +105,7 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
       const a = tokenOf(m[1]!, lex);
       const b = tokenOf(m[2]!, lex);
       if (a && b) {
-        expanded.push({ text: `pair:${[pairSymbol(a), pairSymbol(b)].sort().join('-')}`, raw: w.raw });
+        expanded.push({ text: `pair:${[a, b].sort().join('-')}`, raw: w.raw });
         continue;
       }
       for (const part of w.raw.split(/[/-]/)) if (part) expanded.push({ text: part.toLowerCase(), raw: part });
@@ -127,8 +126,9 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
     }
     let matched = 0;
     for (let len = Math.min(lex.maxPhraseWords, words.length - i); len >= 1; len--) {
+      // The normalised words first ("transfers" → "transfer"), then the words as written ("gas used").
       const key = norm.slice(i, i + len).join(' ');
-      const found = lex.phrases.get(key);
+      const found = lex.phrases.get(key) ?? lex.phrases.get(words.slice(i, i + len).map((w) => w.text).join(' '));
       if (found) {
         for (const c of found) {
           const [kind, value = ''] = c.split(/:(.*)/s);
@@ -158,8 +158,35 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
     i++;
   }
   if (FOLLOW_UP_START.test(question) || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
-  applyCues(frame, cues);
+  applyCues(frame, negated(cues, lex));
+  resolveGas(frame, cues);
   return frame;
+}
+
+/** "not failed", "with no method call": a negation turns the next condition into its opposite. */
+function negated(cues: Cue[], lex: Lexicon): Cue[] {
+  const out: Cue[] = [];
+  let pending: Cue | undefined;
+  for (const c of cues) {
+    if (c.kind === 'negate') { pending = c; continue; }
+    if (pending && c.kind === 'cond' && lex.negations.has(c.value)) {
+      out.push({ ...c, value: lex.negations.get(c.value)! });
+      pending = undefined;
+      continue;
+    }
+    out.push(c);
+  }
+  // A negation that governs nothing we can flip ("not USDC", "no transfers") is not understood.
+  if (pending) out.push({ kind: 'unknownWord', value: pending.value, pos: pending.pos });
+  return out;
+}
+
+/** Bare "gas" is the gas used, unless a price word ("cheapest", "expensive") asks what it costs. */
+function resolveGas(frame: Frame, cues: Cue[]): void {
+  const i = frame.fields.indexOf('gas');
+  if (i < 0) return;
+  const priced = cues.some((c) => c.kind === 'priceword');
+  frame.fields = [...new Set(frame.fields.map((f) => (f === 'gas' ? (priced ? 'gas_price' : 'gas_used') : f)).filter((f) => !(priced && f === 'fee')))];
 }
 
 function applyCues(frame: Frame, cues: Cue[]): void {
@@ -182,6 +209,8 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'version': push(frame.versions, c.value); break;
       case 'category': push(frame.categories, c.value); break;
       case 'address': push(frame.addresses, c.value); break;
+      case 'entity': for (const name of c.value.split('\n')) push(frame.entities, name); break;
+      case 'unknownWord': frame.unknown.push(c.value); break;
       case 'bucket': frame.bucket = c.value as Bucket; break;
       case 'cyclic': frame.cyclic = c.value as 'hour_of_day' | 'day_of_week'; break;
       case 'per': frame.perRow = true; break;
@@ -251,6 +280,9 @@ function applyCues(frame: Frame, cues: Cue[]): void {
           const cue = (adjacent(prev) ? prev : next)!;
           const dir = (cue.kind === 'agg' || cue.kind === 'which' ? 'desc' : cue.value) as 'asc' | 'desc';
           frame.rank = { dir: frame.rank?.dir ?? dir, n };
+        } else if (next?.kind === 'noun' && next.pos === c.pos + 1 && Number.isInteger(n) && n > 0 && n <= 10_000 && cues.some((x) => x.kind === 'super' || x.kind === 'rank')) {
+          // "the 10 addresses that sent the most": a count before the ranked noun
+          frame.rank = { dir: frame.rank?.dir ?? 'desc', n };
         } else {
           frame.unknown.push(c.value);
         }
@@ -258,6 +290,6 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       }
     }
   }
-  // "top 10 … by X": rank direction lives on the rank cue; a bare "largest 5" ranks too.
-  if (frame.rank && frame.superlative && !frame.rank.n) frame.rank = { ...frame.rank, dir: frame.superlative };
+  // "top 10 … by X": rank direction lives on the rank cue; a bare "largest 5" ranks too; "the 10 … most" takes the superlative's direction.
+  if (frame.rank && frame.superlative && (!frame.rank.n || !cues.some((x) => x.kind === 'rank'))) frame.rank = { ...frame.rank, dir: frame.superlative };
 }

@@ -4,8 +4,9 @@ import type { Generation, GenerationRequest, Provider } from '../provider.js';
 import { buildSql } from './build-sql.js';
 import { lexQuestion, type Frame } from './frame.js';
 import type { Intent } from './intent.js';
-import { Decline, interpret } from './interpret.js';
-import { buildLexicon, type Lexicon } from './lexicon.js';
+import { Decline, interpret, rankTarget } from './interpret.js';
+import { shiftWindow } from './time.js';
+import { buildLexicon, type LabelName, type Lexicon } from './lexicon.js';
 import { suggestionsFor } from './suggest.js';
 
 export interface OfflineOptions {
@@ -13,6 +14,8 @@ export interface OfflineOptions {
   symbols?: Iterable<string>;
   /** The snapshot's newest block time ('YYYY-MM-DD HH:MM:SS'), for explanations. */
   snapshotTime?: string;
+  /** The snapshot's labelled addresses, so organisations can be named ("Binance"). */
+  labels?: Iterable<LabelName>;
 }
 
 /** The minimum of Engine that `forEngine` needs (kept structural so tests can pass a real Engine). */
@@ -23,6 +26,8 @@ interface QueryRunner {
 export interface Translation extends Generation {
   intent: Intent;
   frame: Frame;
+  /** The question refined an earlier one (its frame was merged with the conversation's). */
+  resolved: boolean;
 }
 
 /**
@@ -37,7 +42,7 @@ export class OfflineProvider implements Provider {
   private readonly lastDay?: string;
 
   constructor(options: OfflineOptions = {}) {
-    this.lex = buildLexicon(options.symbols ?? []);
+    this.lex = buildLexicon(options.symbols ?? [], options.labels ?? []);
     this.lastDay = options.snapshotTime?.slice(0, 10);
   }
 
@@ -45,8 +50,10 @@ export class OfflineProvider implements Provider {
   static async forEngine(engine: QueryRunner): Promise<OfflineProvider> {
     const symbols = await engine.query('select distinct symbol from tokens.erc20 where symbol is not null', { maxRows: 100_000 });
     const time = await engine.query('select snapshot_time()::VARCHAR', { maxRows: 1 });
+    const labels = await engine.query('select distinct name, category from labels.addresses where name is not null', { maxRows: 100_000 });
     return new OfflineProvider({
       symbols: symbols.rows.map((r) => String(r[0])),
+      labels: labels.rows.map((r) => ({ name: String(r[0]), category: String(r[1]) })),
       snapshotTime: (time.rows[0]?.[0] as string | null) ?? undefined,
     });
   }
@@ -59,8 +66,9 @@ export class OfflineProvider implements Provider {
     }
     // The context names snapshot_time() (context.ts); use its day in explanations when the provider was not told it.
     const fromContext = /snapshot_time\(\) = TIMESTAMP '(\d{4}-\d{2}-\d{2})/.exec(request.context)?.[1];
-    const { sql, explanation, chart } = this.translate(request.question, request.history, fromContext);
-    return { sql, explanation, chart, model: 'offline-translator' };
+    const { sql, explanation, chart, resolved } = this.translate(request.question, request.history, fromContext);
+    // A follow-up's standalone meaning is what the merged frame computes: the explanation says it in words.
+    return { sql, explanation, chart, model: 'offline-translator', ...(resolved ? { resolvedQuestion: explanation.replace(/\.$/, '') } : {}) };
   }
 
   /** Question (+ history) → SQL, or an OnchainSqlError('cannot_answer') with suggestions. */
@@ -89,7 +97,7 @@ export class OfflineProvider implements Provider {
       throw e;
     }
     const built = buildSql(intent, lastDay ?? this.lastDay);
-    return { ...built, intent, frame };
+    return { ...built, intent, frame, resolved: frame !== standalone };
   }
 
   /** The conversation's running frame: each turn either starts afresh or refines the one before. */
@@ -110,17 +118,24 @@ export class OfflineProvider implements Provider {
   }
 }
 
-/** A follow-up either says so ("now", "instead", "what about") or names nothing to measure on its own. */
+/**
+ * A follow-up either says so ("now", "instead", "what about"), moves an earlier
+ * window ("the day before"), or names nothing to measure on its own: only a
+ * form ("as a share"), a grouping ("by transaction type"), a window or a limit.
+ */
 export function isFollowUp(f: Frame): boolean {
-  if (f.followup) return true;
-  const subject = f.nouns.length + f.fields.length + f.aggs.length + f.conds.length + f.verbs.length + (f.dex ? 1 : 0) + (f.which ? 1 : 0);
+  if (f.followup || f.time?.kind === 'earlier') return true;
+  const subject = f.nouns.filter((n) => !f.groupBy.includes(n)).length + f.fields.length + f.conds.length + f.verbs.length + (f.dex ? 1 : 0) + (f.which ? 1 : 0);
   return subject === 0;
 }
 
 /** Slot-wise refinement: every slot the new question fills replaces the old one. */
 export function mergeFrames(prev: Frame, cur: Frame): Frame {
   const m: Frame = { ...prev, unknown: cur.unknown, unsupported: cur.unsupported, followup: false };
-  if (cur.time) m.time = cur.time;
+  if (cur.time) m.time = cur.time.kind === 'earlier' ? shiftWindow(prev.time, cur.time.days) ?? cur.time : cur.time;
+  if (cur.threshold) m.threshold = cur.threshold;
+  // "Top 5 tokens by transfers" then "now only for USDC": the ranked noun stays ranked under the new filter.
+  m.keepTarget = rankTarget(prev) ?? prev.keepTarget;
   if (cur.tokens.length || cur.pair) {
     m.tokens = cur.tokens;
     m.pair = cur.pair;
@@ -129,6 +144,7 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.versions.length) m.versions = cur.versions;
   if (cur.categories.length) m.categories = cur.categories;
   if (cur.addresses.length) m.addresses = cur.addresses;
+  if (cur.entities.length) m.entities = cur.entities;
   if (cur.bucket) m.bucket = cur.bucket;
   if (cur.cyclic) m.cyclic = cur.cyclic;
   if (cur.groupBy.length) {

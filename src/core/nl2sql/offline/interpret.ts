@@ -1,5 +1,6 @@
 import { DIMENSIONS, type Field, type Frame, type Noun } from './frame.js';
 import type { Aggregate, Dimension, Filter, Intent, Measure, Table } from './intent.js';
+import tables from './tables.json';
 
 /** Thrown when the frame does not determine one answer; carries why, for the message and suggestions. */
 export class Decline extends Error {
@@ -13,6 +14,12 @@ export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 /** A SQL string literal; symbols and other text from the data are attacker-controlled. */
 export function lit(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** Meaning rule: a token named by symbol is matched case-insensitively (upper(symbol) = 'USDC'). */
+function symbolMatch(values: string[]): string {
+  const upper = [...new Set(values.map((v) => v.toUpperCase()))];
+  return upper.length === 1 ? `upper({c}symbol) = ${lit(upper[0]!)}` : `upper({c}symbol) in (${upper.map(lit).join(', ')})`;
 }
 
 function inList(column: string, values: string[]): string {
@@ -31,12 +38,21 @@ function chooseTable(f: Frame): Table {
   if (f.fields.includes('price')) return 'prices';
   if (has(f.nouns, ...TRADE_NOUNS) || f.projects.length || f.versions.length || f.pair || has(f.verbs, 'trade') || f.sides.length) return 'trades';
   if (f.dex && !f.categories.length) return 'trades';
+  if (totalGasOfChain(f)) return 'blocks';
   if (has(f.nouns, 'block', 'miner') || has(f.fields, 'base_fee', 'utilization') || (f.fields.includes('tx_count') && f.nouns.includes('block'))) return 'blocks';
   if (erc20Tokens.length || has(f.conds, 'mint', 'burn')) return 'transfers';
   if (f.nouns.includes('transfer') && !f.tokens.includes('ETH')) return 'transfers';
   if (f.nouns.includes('token') && !f.tokens.includes('ETH') && !has(f.nouns, 'transaction')) return f.time || f.groupBy.length || f.rank || f.superlative || f.which || has(f.verbs, 'transfer') ? 'transfers' : 'erc20';
   if (f.categories.length && !f.tokens.length && !has(f.nouns, 'transaction', 'transfer', 'trade', 'block') && !f.fields.length && !f.dirs.length && !has(f.verbs, 'transfer') && !f.groupBy.length && !f.conds.length) return 'labels';
   return 'transactions';
+}
+
+/** "Total gas used per day": gas the chain used is a sum over blocks (transactions in a snapshot may be sampled). */
+function totalGasOfChain(f: Frame): boolean {
+  const aggs = f.aggs.filter((a) => a !== 'latest');
+  return f.fields.length === 1 && f.fields[0] === 'gas_used' && aggs.every((a) => a === 'sum') && !f.perRow
+    && !f.nouns.length && !f.conds.length && !f.tokens.length && !f.addresses.length && !f.categories.length && !f.entities.length && !f.dirs.length
+    && !f.rank && !f.which && !f.superlative && !f.threshold;
 }
 
 interface TableSpec {
@@ -49,109 +65,30 @@ interface TableSpec {
   defaultRowOrder?: string;
 }
 
-const SPECS: Record<Table, TableSpec> = {
-  transactions: {
-    rowNoun: 'transactions', timeColumn: 'block_time',
-    fields: {
-      value: { column: 'value_eth', agg: 'sum', words: 'ETH value' },
-      volume: { column: 'value_eth', agg: 'sum', words: 'ETH value' },
-      size: { column: 'value_eth', agg: 'sum', words: 'ETH value' },
-      fee: { column: 'fee_eth', agg: 'sum', words: 'fees (ETH)' },
-      gas_price: { column: 'gas_price_gwei', agg: 'avg', words: 'gas price (gwei)' },
-      gas_used: { column: 'gas_used', agg: 'sum', words: 'gas used' },
-      gas_limit: { column: 'gas_limit', agg: 'sum', words: 'gas limit' },
-    },
-    rowColumns: ['tx_hash', 'block_time', 'from_address', 'to_address'],
-    defaultRowOrder: 'value_eth',
-  },
-  blocks: {
-    rowNoun: 'blocks', timeColumn: 'block_time',
-    fields: {
-      base_fee: { column: 'base_fee_per_gas_gwei', agg: 'avg', words: 'base fee (gwei)' },
-      gas_used: { column: 'gas_used', agg: 'sum', words: 'gas used' },
-      gas_limit: { column: 'gas_limit', agg: 'avg', words: 'gas limit' },
-      utilization: { column: 'gas_used::DOUBLE / {c}gas_limit', agg: 'avg', words: 'gas utilisation (gas used / gas limit)' },
-      tx_count: { column: 'transaction_count', agg: 'avg', words: 'transactions per block' },
-      size: { column: 'gas_used', agg: 'avg', words: 'gas used' },
-      fee: { column: 'base_fee_per_gas_gwei', agg: 'avg', words: 'base fee (gwei)' },
-    },
-    rowColumns: ['block_number', 'block_time'],
-    defaultRowOrder: 'gas_used',
-  },
-  transfers: {
-    rowNoun: 'token transfers', timeColumn: 'block_time',
-    fields: {
-      value: { column: 'amount', agg: 'sum', words: 'amount' },
-      volume: { column: 'amount', agg: 'sum', words: 'amount' },
-      size: { column: 'amount', agg: 'sum', words: 'amount' },
-    },
-    rowColumns: ['tx_hash', 'block_time', 'symbol', 'from_address', 'to_address', 'amount_usd'],
-    defaultRowOrder: 'amount',
-  },
-  trades: {
-    rowNoun: 'DEX trades', timeColumn: 'block_time',
-    fields: {
-      volume: { column: 'amount_usd', agg: 'sum', words: 'volume (USD)' },
-      value: { column: 'amount_usd', agg: 'sum', words: 'volume (USD)' },
-      size: { column: 'amount_usd', agg: 'avg', words: 'trade size (USD)' },
-    },
-    rowColumns: ['tx_hash', 'block_time', 'project', 'version', 'token_pair', 'taker'],
-    defaultRowOrder: 'amount_usd',
-  },
-  prices: {
-    rowNoun: 'hourly prices', timeColumn: 'hour',
-    fields: { price: { column: 'price_usd', agg: 'avg', words: 'price (USD)' } },
-    rowColumns: ['hour', 'symbol'],
-    defaultRowOrder: 'price_usd',
-  },
-  erc20: { rowNoun: 'tokens in the token list', timeColumn: 'block_time', fields: {}, rowColumns: ['symbol', 'name', 'contract_address', 'decimals'] },
-  labels: { rowNoun: 'labelled addresses', timeColumn: 'block_time', fields: {}, rowColumns: ['address', 'name', 'category'] },
-};
+const SPECS = (tables as unknown as { tables: Record<Table, TableSpec> }).tables;
+/** Noun → table → the column it groups by (tables.json). */
+const DIMENSION_TABLE = (tables as unknown as { dimensions: Partial<Record<Noun, Partial<Record<Table, Dimension>>>> }).dimensions;
+const CONDITIONS = (tables as unknown as { conditions: Record<string, Filter> }).conditions;
 
 /** The column a dimension noun means in a table (address direction from the question's verbs). */
 function dimension(noun: Noun, table: Table, f: Frame): Dimension {
-  const toSide = f.dirs.includes('to') && !f.dirs.includes('from');
-  const fail = () => { throw new Decline(`I don't know how to group ${SPECS[table].rowNoun} by ${noun}`); };
-  switch (noun) {
-    case 'sender': if (table === 'transactions' || table === 'transfers') return { expr: '{c}from_address', alias: 'from_address', words: 'sender' }; break;
-    case 'receiver': if (table === 'transactions' || table === 'transfers') return { expr: '{c}to_address', alias: 'to_address', words: 'receiver' }; break;
-    case 'address':
-      if (table === 'transactions' || table === 'transfers') {
-        return toSide ? { expr: '{c}to_address', alias: 'to_address', words: 'receiving address' } : { expr: '{c}from_address', alias: 'from_address', words: 'sending address' };
-      }
-      if (table === 'trades') return { expr: '{c}taker', alias: 'taker', words: 'trader' };
-      if (table === 'blocks') return { expr: '{c}miner', alias: 'miner', words: 'fee recipient' };
-      break;
-    case 'trader': if (table === 'trades') return { expr: '{c}taker', alias: 'taker', words: 'trader' }; break;
-    case 'pool': if (table === 'trades') return { expr: '{c}pool_address', alias: 'pool_address', words: 'pool' }; break;
-    case 'pair': if (table === 'trades') return { expr: '{c}token_pair', alias: 'token_pair', words: 'token pair' }; break;
-    case 'project': if (table === 'trades') return { expr: '{c}project', alias: 'project', words: 'project' }; break;
-    case 'version': if (table === 'trades') return { expr: '{c}version', alias: 'version', words: 'version' }; break;
-    case 'token':
-      if (table === 'transfers' || table === 'prices') return { expr: '{c}symbol', alias: 'symbol', words: 'token' };
-      if (table === 'trades') {
-        return f.sides.includes('sold') ? { expr: '{c}token_sold_symbol', alias: 'token_sold_symbol', words: 'token sold' } : { expr: '{c}token_bought_symbol', alias: 'token_bought_symbol', words: 'token bought' };
-      }
-      break;
-    case 'miner': if (table === 'blocks') return { expr: '{c}miner', alias: 'miner', words: 'fee recipient (miner)' }; break;
-    case 'txtype': if (table === 'transactions') return { expr: '{c}tx_type', alias: 'tx_type', words: 'transaction type' }; break;
-    case 'method': if (table === 'transactions') return { expr: '{c}method_id', alias: 'method_id', words: 'method id' }; break;
-    case 'contract':
-      if (table === 'transactions') return { expr: '{c}to_address', alias: 'to_address', words: 'called contract' };
-      if (table === 'transfers') return { expr: '{c}contract_address', alias: 'contract_address', words: 'token contract' };
-      break;
-    case 'category': if (table === 'transactions' || table === 'transfers' || table === 'labels') return { expr: 'l.category', alias: 'category', words: 'label category' }; break;
-    case 'entity': if (table === 'transactions' || table === 'transfers') return { expr: 'l.name', alias: 'label', words: 'labelled address' }; break;
-    default: break;
+  const found = DIMENSION_TABLE[noun]?.[table];
+  if (!found) throw new Decline(`I don't know how to group ${SPECS[table].rowNoun} by ${noun}`);
+  // What a table cannot say: an address's side follows the verbs ("received" → to), a DEX token its side ("sold").
+  if (noun === 'address' && (table === 'transactions' || table === 'transfers') && f.dirs.includes('to') && !f.dirs.includes('from')) {
+    return { expr: '{c}to_address', alias: 'to_address', words: 'receiving address' };
   }
-  return fail();
+  if (noun === 'token' && table === 'trades' && f.sides.includes('sold')) return { expr: '{c}token_sold_symbol', alias: 'token_sold_symbol', words: 'token sold' };
+  return { ...found };
 }
 
 /** Which dimension is being ranked ("top 10 senders", "which pool"): the first dimension noun not already a GROUP BY. */
-function rankTarget(f: Frame): Noun | undefined {
+export function rankTarget(f: Frame): Noun | undefined {
+  if (f.keepTarget && f.nouns.includes(f.keepTarget) && !f.groupBy.includes(f.keepTarget) && (f.rank || f.which || f.superlative)) return f.keepTarget;
   const dims = f.nouns.filter((n) => DIMENSIONS.has(n) && !f.groupBy.includes(n) && !(n === 'contract' && f.conds.includes('created')));
   // "top tokens by number of transfers": token is a dimension; "token pair" already became pair.
-  const candidate = dims.find((n) => n !== 'token' || !f.tokens.length);
+  // "who were the top receivers": the role (receiver, sender, trader) says more than "who" (an address)
+  const candidate = dims.find((n) => n !== 'address' && n !== 'token') ?? dims.find((n) => n !== 'token' || !f.tokens.length);
   if (candidate) return candidate;
   if (f.categories.length && (f.which || f.rank)) return 'entity';
   // "which DEX had the highest volume", "top DEXes": the project
@@ -160,19 +97,21 @@ function rankTarget(f: Frame): Noun | undefined {
 }
 
 export function interpret(f: Frame): Intent {
+  if (f.time?.kind === 'earlier') throw new Decline('"the day before" what? Ask about one day first (today, yesterday), then for the day before');
   if (f.unknown.length) throw new Decline(`I don't know the word${f.unknown.length > 1 ? 's' : ''} ${f.unknown.map((w) => `"${w}"`).join(', ')}`);
   if (f.unsupported.length) throw new Decline(`"${f.unsupported[0]}" is not something I can compute offline`);
   const recognised = f.nouns.length + f.fields.length + f.aggs.length + f.conds.length + f.tokens.length + f.projects.length
-    + f.categories.length + (f.pair ? 1 : 0) + (f.dex ? 1 : 0) + f.verbs.length + f.versions.length;
+    + f.categories.length + f.entities.length + (f.pair ? 1 : 0) + (f.dex ? 1 : 0) + f.verbs.length + f.versions.length;
   if (!recognised) throw new Decline("I didn't recognise anything to measure in the question");
   // A token, project or "how many" alone names no subject: ask rather than guess one.
   const amountOfToken = f.tokens.length > 0 && f.aggs.some((a) => a === 'sum' || a === 'avg' || a === 'median' || a === 'min' || a === 'max');
-  const subject = f.nouns.length + f.fields.length + f.conds.length + f.verbs.length + f.categories.length + (f.dex ? 1 : 0) + (f.cyclic ? 1 : 0) + (f.threshold ? 1 : 0) + (amountOfToken ? 1 : 0);
+  const subject = f.nouns.length + f.fields.length + f.conds.length + f.verbs.length + f.categories.length + (f.dex ? 1 : 0) + (f.dirs.length && f.entities.length ? 1 : 0) + (f.cyclic ? 1 : 0) + (f.threshold ? 1 : 0) + (amountOfToken ? 1 : 0);
   if (!subject) {
     const named = [...f.tokens, ...f.projects, ...(f.pair ? [f.pair] : [])];
     throw new Decline(named.length ? `what do you want to know about ${named.join(' and ')}? (transfers, volume, price, trades…)` : 'of what? Name transactions, blocks, transfers, trades, prices or fees');
   }
 
+  checkWindow(f);
   const table = chooseTable(f);
   const spec = SPECS[table];
   if (table === 'transactions' && f.fields.includes('volume') && !f.tokens.length && !has(f.nouns, 'transaction')) {
@@ -233,6 +172,18 @@ export function interpret(f: Frame): Intent {
   return finish(intent, f);
 }
 
+/** Longest "last N units" window read as a period (a century); longer is a typo or a test of the tool, not a question. */
+const MAX_WINDOW_DAYS = 36_525;
+const DAYS_PER_UNIT = { minute: 1 / 1440, hour: 1 / 24, day: 1, month: 30 } as const;
+
+function checkWindow(f: Frame): void {
+  const w = f.time;
+  if (w?.kind !== 'last') return;
+  if (!Number.isSafeInteger(w.n) || w.n * DAYS_PER_UNIT[w.unit] > MAX_WINDOW_DAYS) {
+    throw new Decline(`"the last ${w.n.toLocaleString('en-US')} ${w.unit}s" is longer than any snapshot (I read periods up to 100 years); name a shorter period, or none for the whole snapshot`);
+  }
+}
+
 function pushDim(intent: Intent, d: Dimension): void {
   if (!intent.dims.some((x) => x.alias === d.alias)) intent.dims.push(d);
 }
@@ -254,12 +205,12 @@ function addFilters(intent: Intent, f: Frame): void {
   const erc20Tokens = f.tokens.filter((x) => x !== 'ETH');
   if (t === 'transfers') {
     if (f.tokens.includes('ETH')) throw new Decline('ether is not an ERC-20 token: ask about ETH transactions, or about WETH transfers');
-    if (erc20Tokens.length && !(f.aggs.includes('share') || f.aggs.includes('percent'))) filters.push({ sql: inList('symbol', erc20Tokens), words: erc20Tokens.join(' and ') });
+    if (erc20Tokens.length && !(f.aggs.includes('share') || f.aggs.includes('percent'))) filters.push({ sql: symbolMatch(erc20Tokens), words: erc20Tokens.join(' and ') });
     if (f.conds.includes('mint')) filters.push({ sql: `{c}from_address = ${lit(ZERO_ADDRESS)}`, words: 'mints (sent from the zero address)' });
     if (f.conds.includes('burn')) filters.push({ sql: `{c}to_address = ${lit(ZERO_ADDRESS)}`, words: 'burns (sent to the zero address)' });
   }
   if (t === 'prices') {
-    if (f.tokens.length) filters.push({ sql: inList('symbol', f.tokens), words: f.tokens.join(' and ') });
+    if (f.tokens.length) filters.push({ sql: symbolMatch(f.tokens), words: f.tokens.join(' and ') });
   }
   if (t === 'trades') {
     if (f.projects.length && !((f.aggs.includes('share') || f.aggs.includes('percent')) && f.projects.length === 1)) filters.push({ sql: inList('project', f.projects), words: `on ${f.projects.join(' and ')}` });
@@ -277,7 +228,7 @@ function addFilters(intent: Intent, f: Frame): void {
       if (dexTokens.length > 1) throw new Decline('I can compare DEX trades of one token at a time (or one pair)');
       filters.push({ sql: one(dexTokens[0]!), words: side ? `${side} ${dexTokens[0]}` : `involving ${dexTokens[0]}` });
     }
-    if (f.categories.length) throw new Decline('DEX trades are not joined to address labels offline');
+    if (f.categories.length || f.entities.length) throw new Decline('DEX trades are not joined to address labels offline');
     for (const a of f.addresses) {
       filters.push(f.nouns.includes('pool') ? { sql: `{c}pool_address = ${lit(a)}`, words: `in pool ${a}` } : { sql: `{c}taker = ${lit(a)}`, words: `by trader ${a}` });
     }
@@ -292,6 +243,16 @@ function addFilters(intent: Intent, f: Frame): void {
     if (f.nouns.includes('zeroaddress') && !(t === 'transfers' && f.conds.some((c) => c === 'mint' || c === 'burn'))) {
       const dir = f.dirs.includes('from') ? 'from' : 'to';
       filters.push({ sql: `{c}${dir}_address = ${lit(ZERO_ADDRESS)}`, words: dir === 'to' ? 'burns (sent to the zero address)' : 'mints (sent from the zero address)' });
+    }
+    if (f.entities.length && !f.dirs.length) {
+      // "ETH volume on Arbitrum" may mean a chain, "Binance transactions" either side: ask rather than guess.
+      throw new Decline(`say whether you mean what ${f.entities[0]!.split(/[\s:]/)[0]} sent or received (e.g. "ETH sent by …", "USDC received by …")`);
+    }
+    if (f.entities.length) {
+      // "Binance", "Arbitrum": the organisation's labelled addresses, on the side the verbs say
+      const column = f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address';
+      intent.labelJoin = { column };
+      filters.push({ sql: `l.name in (${f.entities.map(lit).join(', ')})`, words: `${column === 'to_address' ? 'received by' : 'sent from'} ${f.entities.join(', ')}` });
     }
     if (f.categories.length) {
       const column = f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address';
@@ -308,13 +269,22 @@ function addFilters(intent: Intent, f: Frame): void {
   if (t === 'transactions') {
     const measured = shareConditionSource(f) ? shareCondition(f) : undefined;
     for (const c of f.conds) { if (c === measured) continue; const x = txCondition(c); if (x) filters.push(x); }
-    if (f.tokens.includes('ETH') && f.nouns.includes('transfer') && !f.fields.length) {
-      // "ETH transfers": transactions that move ether
+    const ethNamed = f.tokens.includes('ETH');
+    const movement = f.verbs.includes('transfer') || f.dirs.length > 0 || has(f.nouns, 'transfer', 'sender', 'receiver') || f.fields.includes('volume') || f.entities.length > 0 || f.categories.length > 0;
+    const countsRows = f.aggs.some((a) => a === 'count' || a === 'distinct') || (f.nouns.includes('transfer') && !f.aggs.length);
+    if (ethNamed && movement && !f.fields.length && countsRows) {
+      // "ETH transfers", "addresses that received ETH": transactions that move ether
       filters.push({ sql: '{c}value_eth > 0', words: 'moving ETH' });
+    }
+    // Meaning rule: ETH that moves counts successful transactions only (a failed one moved nothing).
+    const movesEth = (ethNamed || f.fields.some((x) => x === 'value' || x === 'volume' || x === 'size')) && movement;
+    if (movesEth && !f.conds.some((c) => c === 'failed' || c === 'success') && !shareConditionSource(f)) {
+      filters.unshift({ sql: '{c}success', words: 'successful' });
     }
   }
   if ((t === 'blocks' || t === 'erc20' || t === 'prices' || t === 'labels') && f.conds.length) throw new Decline(`"${f.conds[0]}" does not apply to ${SPECS[t].rowNoun}`);
   if (t === 'trades' && f.conds.length) throw new Decline(`"${f.conds[0]}" does not apply to DEX trades`);
+  if ((t === 'blocks' || t === 'prices' || t === 'erc20' || t === 'labels') && f.entities.length) throw new Decline(`${SPECS[t].rowNoun} are not tied to named addresses`);
   if (t === 'blocks' && (f.tokens.length || f.categories.length || f.addresses.length)) throw new Decline('blocks have no token or address to filter by');
 }
 
@@ -371,17 +341,8 @@ function shareConditionSource(f: Frame): boolean {
 }
 
 function txCondition(c: string): Filter | undefined {
-  switch (c) {
-    case 'failed': return { sql: 'not {c}success', words: 'failed' };
-    case 'success': return { sql: '{c}success', words: 'successful' };
-    case 'created': return { sql: '{c}created_contract_address is not null', words: 'contract deployments' };
-    case 'type0': return { sql: '{c}tx_type = 0', words: 'type 0 (legacy)' };
-    case 'type1': return { sql: '{c}tx_type = 1', words: 'type 1 (access list)' };
-    case 'type2': return { sql: '{c}tx_type = 2', words: 'type 2 (EIP-1559)' };
-    case 'type3': return { sql: '{c}tx_type = 3', words: 'type 3 (blob)' };
-    case 'plain': return { sql: "{c}method_id = '0x'", words: 'plain ETH transfers' };
-    default: return undefined;
-  }
+  const found = CONDITIONS[c];
+  return found ? { ...found } : undefined;
 }
 
 function explicitAggregate(f: Frame): Aggregate | undefined {
@@ -406,7 +367,7 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   const distinctNoun = f.nouns.find((n) => ['sender', 'receiver', 'address', 'trader', 'pool', 'pair', 'token', 'miner', 'contract', 'project'].includes(n) && !f.groupBy.includes(n)
     && !(n === 'contract' && f.conds.includes('created')) && !grouped(n));
   if (!ranking && distinctNoun && (f.aggs.includes('distinct') || f.aggs.includes('count') || f.verbs.includes('active')) && !f.fields.length) {
-    const d = distinctNoun === 'token' && t === 'transfers' ? { expr: '{c}symbol', alias: 'symbol', words: 'token' } : dimension(distinctNoun, t, f);
+    const d = distinctNoun === 'token' && t === 'transfers' ? { expr: '{c}contract_address', alias: 'token_contract', words: 'token contract' } : dimension(distinctNoun, t, f);
     return { agg: 'count_distinct', column: d.expr, alias: `distinct_${d.alias}`, words: `distinct ${d.words}s` };
   }
   if (f.aggs.includes('distinct') && !distinctNoun) throw new Decline('unique what? (senders, receivers, traders, pools, tokens…)');
@@ -417,7 +378,9 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   // "lowest base fee yesterday" (nothing ranked): the superlative is the aggregate
   const agg = explicitAggregate(f) ?? (!ranking && f.superlative && !f.aggs.includes('count') ? (f.superlative === 'desc' ? 'max' : 'min') : undefined);
   // "blocks with base fee above 20 gwei": the bound selects rows; count them unless asked for more
-  const counting = f.aggs.includes('count') || (Boolean(f.threshold) && !agg && !ranking && !f.perRow);
+  // "how many USDC were minted", "how many ETH were sent": an amount of the token, not a number of rows
+  const countsAmount = f.aggs.includes('count') && f.tokens.length > 0 && !f.nouns.length && !f.fields.length && !ranking && !f.threshold;
+  const counting = !countsAmount && (f.aggs.includes('count') || (Boolean(f.threshold) && !agg && !ranking && !f.perRow));
 
   if (counting && (!field || f.threshold || (agg !== 'sum' && agg !== undefined) || f.fields.includes('tx_count'))) {
     const base: Measure = { agg: 'count', alias: t === 'transactions' || (t === 'blocks' && f.fields.includes('tx_count')) ? 'transactions' : t === 'blocks' ? 'blocks' : t === 'trades' ? 'trades' : 'transfers', words: `number of ${spec.rowNoun}` };
@@ -435,7 +398,7 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   let defaultAgg: Aggregate = 'sum';
   if (field) {
     const fs = spec.fields[field]!;
-    column = fs.column.startsWith('{c}') || fs.column.includes('{c}') ? `{c}${fs.column}` : `{c}${fs.column}`;
+    column = `{c}${fs.column}`;
     words = fs.words;
     defaultAgg = fs.agg;
   } else if (t === 'transactions' && f.tokens.includes('ETH')) {
@@ -490,13 +453,12 @@ function aggWords(a: Aggregate): string {
 
 function shareMeasure(intent: Intent, f: Frame): Measure {
   const percent = f.aggs.includes('percent');
-  const scale = percent ? '100.0 * ' : '';
   const t = intent.table;
   const conds: Array<{ sql: string; words: string }> = [];
   if (t === 'transactions') { const c = shareCondition(f); const x = c ? txCondition(c) : undefined; if (x) conds.push(x); }
   if (t === 'transfers') {
     const tk = f.tokens.filter((x) => x !== 'ETH');
-    if (tk.length === 1 && !f.groupBy.includes('token')) conds.push({ sql: `{c}symbol = ${lit(tk[0]!)}`, words: `${tk[0]} transfers` });
+    if (tk.length === 1 && !f.groupBy.includes('token')) conds.push({ sql: symbolMatch(tk), words: `${tk[0]} transfers` });
   }
   if (t === 'trades' && f.projects.length === 1) conds.push({ sql: `{c}project = ${lit(f.projects[0]!)}`, words: `trades on ${f.projects[0]}` });
   if (conds.length === 0 && intent.dims.length && (t === 'trades' || t === 'transfers' || t === 'transactions')) {
@@ -511,7 +473,7 @@ function shareMeasure(intent: Intent, f: Frame): Measure {
   if (volume) {
     return { agg: 'share', column: '{c}amount_usd', shareCondition: c.sql, percent, alias: percent ? 'percent' : 'share', words: `${percent ? 'percentage' : 'share'} of DEX volume ${c.words}` };
   }
-  return { agg: 'share', shareCondition: c.sql, percent, alias: percent ? `percent_${aliasOf(c.words)}` : `share_${aliasOf(c.words)}`, words: `${percent ? 'percentage' : 'share'} of ${SPECS[t].rowNoun} that are ${c.words}`, column: scale ? undefined : undefined };
+  return { agg: 'share', shareCondition: c.sql, percent, alias: percent ? `percent_${aliasOf(c.words)}` : `share_${aliasOf(c.words)}`, words: `${percent ? 'percentage' : 'share'} of ${SPECS[t].rowNoun} that are ${c.words}` };
 }
 
 function aliasOf(words: string): string {
@@ -533,7 +495,7 @@ function rowListing(intent: Intent, f: Frame): Intent {
   const columns = [...spec.rowColumns];
   if (t === 'transfers') columns.splice(5, 0, 'amount');
   if (t === 'trades') columns.push('amount_usd');
-  const orderExpr = order.includes('{c}') ? order : order;
+  const orderExpr = order;
   if (!columns.includes(orderExpr)) columns.push(orderExpr.includes('/') ? `${orderExpr} as gas_utilization` : orderExpr);
   intent.rows = { columns, orderBy: orderExpr.includes('/') ? 'gas_utilization' : orderExpr, dir, n };
   intent.subject = spec.rowNoun;

@@ -16,6 +16,8 @@ export interface Lexicon {
   majorSymbols: Set<string>;
   projects: string[];
   categories: string[];
+  /** Condition → its opposite, for a negated condition ("did not fail" → success). */
+  negations: Map<string, string>;
 }
 
 interface LexiconFile {
@@ -25,11 +27,34 @@ interface LexiconFile {
   projects: Record<string, string[]>;
   categories: Record<string, string[]>;
   phrases: Record<string, string>;
+  negations: Record<string, string>;
+  ratios: { fields: Array<{ a: string[]; b: string[]; cue: string }>; connectors: string[]; prefixes: string[] };
+}
+
+/** "gas used divided by gas limit", "ratio of gas used to gas limit": every spelling of a ratio of two fields. */
+function ratioPhrases(r: LexiconFile['ratios']): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const f of r.fields) {
+    for (const a of f.a) for (const b of f.b) for (const prefix of r.prefixes) {
+      const connectors = prefix ? [...r.connectors, 'and'] : r.connectors;
+      for (const c of connectors) out.push([`${prefix} ${a} ${c} ${b}`.trim(), f.cue]);
+    }
+  }
+  return out;
 }
 
 const data = lexiconData as LexiconFile;
 
-export function buildLexicon(extraSymbols: Iterable<string> = []): Lexicon {
+/** A labelled address as the snapshot names it (labels.addresses). */
+export interface LabelName {
+  name: string;
+  category: string;
+}
+
+/** Categories whose labels name an organisation a question can name ("Binance", "Arbitrum"). */
+const NAMED_CATEGORIES = new Set(['cex', 'bridge', 'lending', 'fund', 'nft', 'dex']);
+
+export function buildLexicon(extraSymbols: Iterable<string> = [], labels: Iterable<LabelName> = []): Lexicon {
   const phrases = new Map<string, string[]>();
   const add = (phrase: string, cue: string) => {
     const key = phrase.toLowerCase().trim().split(/\s+/).join(' ');
@@ -38,6 +63,7 @@ export function buildLexicon(extraSymbols: Iterable<string> = []): Lexicon {
     phrases.set(key, list);
   };
   for (const [p, cue] of Object.entries(data.phrases)) add(p, cue);
+  for (const [p, cue] of ratioPhrases(data.ratios)) add(p, cue);
   for (const t of data.tokens) {
     add(t.symbol.toLowerCase(), `token:${t.symbol}`);
     for (const a of t.aliases) add(a, `token:${t.symbol}`);
@@ -61,6 +87,17 @@ export function buildLexicon(extraSymbols: Iterable<string> = []): Lexicon {
   for (const t of (tokenList as { tokens: Array<{ symbol: string }> }).tokens) consider(t.symbol);
   for (const s of extraSymbols) consider(s);
 
+  // An organisation's first word ("Binance 14" → "binance") names all its labelled addresses;
+  // words that are already a phrase, a stopword or a token keep their meaning. Names are chain data: only plain words become phrases.
+  const entities = new Map<string, string[]>();
+  for (const l of labels) {
+    if (!NAMED_CATEGORIES.has(l.category)) continue;
+    const word = /^([A-Za-z][A-Za-z0-9]{2,20})\b/.exec(l.name)?.[1]?.toLowerCase();
+    if (!word || phrases.has(word) || symbols.has(word) || data.stopwords.includes(word)) continue;
+    entities.set(word, [...(entities.get(word) ?? []), l.name]);
+  }
+  for (const [word, names] of entities) phrases.set(word, [`entity:${[...new Set(names)].sort().join('\n')}`]);
+
   return {
     phrases,
     maxPhraseWords: Math.max(...[...phrases.keys()].map((p) => p.split(' ').length)),
@@ -71,6 +108,7 @@ export function buildLexicon(extraSymbols: Iterable<string> = []): Lexicon {
     majorSymbols: new Set(data.tokens.map((t) => t.symbol)),
     projects: Object.keys(data.projects),
     categories: Object.keys(data.categories),
+    negations: new Map(Object.entries(data.negations)),
   };
 }
 

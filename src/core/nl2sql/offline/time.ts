@@ -12,7 +12,26 @@ export type TimeWindow =
   | { kind: 'since'; date: DateRef }
   | { kind: 'before'; date: DateRef }
   | { kind: 'between'; from: DateRef; to: DateRef }
-  | { kind: 'all' };
+  | { kind: 'all' }
+  /** A whole day N days before the snapshot's last day (1 = yesterday). */
+  | { kind: 'daysAgo'; n: number }
+  /** "the day before": N days earlier than the window of the question it follows. */
+  | { kind: 'earlier'; days: number };
+
+/** Words that move the previous question's window back: "and the day before?", "the previous day". */
+const EARLIER: Array<{ words: string[]; days: number }> = [
+  { words: ['day', 'before'], days: 1 }, { words: ['previous', 'day'], days: 1 }, { words: ['day', 'prior'], days: 1 },
+  { words: ['day', 'earlier'], days: 1 }, { words: ['prior', 'day'], days: 1 }, { words: ['preceding', 'day'], days: 1 },
+];
+
+/** The window a follow-up's "the day before" means after the window `prev`, or undefined when it has no one day to move. */
+export function shiftWindow(prev: TimeWindow | undefined, days: number): TimeWindow | undefined {
+  if (!prev) return undefined;
+  if (prev.kind === 'today') return days === 1 ? { kind: 'yesterday' } : { kind: 'daysAgo', n: days };
+  if (prev.kind === 'yesterday') return { kind: 'daysAgo', n: 1 + days };
+  if (prev.kind === 'daysAgo') return { kind: 'daysAgo', n: prev.n + days };
+  return undefined;
+}
 
 /** A calendar day: a full ISO date, or a month and day in the snapshot's year. */
 export type DateRef = { iso: string } | { month: number; day: number };
@@ -81,6 +100,11 @@ export function extractTime(words: Word[]): TimeMatch | undefined {
   const t = (i: number) => words[i]?.text;
   for (let i = 0; i < words.length; i++) {
     const w = t(i)!;
+    const earlier = EARLIER.find((e) => e.words.every((x, k) => t(i + k) === x));
+    if (earlier) {
+      const start = t(i - 1) === 'the' ? i - 1 : i;
+      return { window: { kind: 'earlier', days: earlier.days }, used: Array.from({ length: i + earlier.words.length - start }, (_, k) => start + k) };
+    }
     const leadStart = (k: number) => {
       let s = k;
       while (s > 0 && LEAD.has(t(s - 1)!)) s--;
@@ -170,6 +194,8 @@ export function timeCondition(w: TimeWindow | undefined, col: string): string | 
     case 'before': return `${col} < ${dateExpr(w.date)}`;
     case 'between': return `${col} >= ${dateExpr(w.from)} and ${col} < ${dateExpr(w.to)} + interval 1 day`;
     case 'all': return null;
+    case 'daysAgo': return `${col} >= ${start} - interval ${w.n} day and ${col} < ${start} - interval ${w.n - 1} day`;
+    case 'earlier': return null;
   }
 }
 
@@ -195,5 +221,7 @@ export function describeTime(w: TimeWindow | undefined, lastDay?: string): strin
     case 'since': return `since ${dateWords(w.date)} (UTC)`;
     case 'before': return `before ${dateWords(w.date)} (UTC)`;
     case 'between': return `from ${dateWords(w.from)} through ${dateWords(w.to)} (UTC)`;
+    case 'daysAgo': return `on the day ${w.n} days before the snapshot's last day${day}`;
+    case 'earlier': return `${w.days} day${w.days === 1 ? '' : 's'} earlier`;
   }
 }

@@ -36,6 +36,8 @@ export function tokenize(question: string): Word[] {
   const cleaned = question
     .normalize('NFKC')
     .replace(/[\u2018\u2019\u2032`]/g, "'")
+    .replace(/\b(can|won)'t\b/gi, (_m, w: string) => (w.toLowerCase() === 'won' ? 'will not' : 'can not'))
+    .replace(/n't\b/gi, ' not')
     .replace(/'s\b/gi, '')
     .replace(/\bwhat's\b/gi, 'what is')
     .replace(/\b(\d+)(st|nd|rd|th)\b/gi, '$1')

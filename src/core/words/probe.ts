@@ -1,0 +1,38 @@
+/** The part of Engine the answer words need: read-only SELECTs through the guards. */
+export interface Probe {
+  query(sql: string, options?: { maxRows?: number; timeoutMs?: number }): Promise<{ rows: unknown[][] }>;
+}
+
+/** A SQL string literal; values come from model or user SQL and from chain data. */
+export function sqlLiteral(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** One number from a probe, or undefined when the probe fails (a note is never worth an error). */
+export async function probeNumber(probe: Probe, sql: string): Promise<number | undefined> {
+  try {
+    const r = await probe.query(sql, { maxRows: 1, timeoutMs: 2_000 });
+    const v = r.rows[0]?.[0];
+    return v === null || v === undefined ? undefined : Number(v);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Table names (namespace.table) a statement reads, in order of appearance. */
+export function tablesOf(sql: string): string[] {
+  const out: string[] = [];
+  for (const m of sql.matchAll(/\b(?:from|join)\s+([a-z_]+\.[a-z_0-9]+)/gi)) {
+    const t = m[1]!.toLowerCase();
+    if (!out.includes(t)) out.push(t);
+  }
+  return out;
+}
+
+/** Simple `column = 'text'` conditions (optionally qualified, optionally under upper()/lower()). */
+export function equalityFilters(sql: string): Array<{ column: string; value: string }> {
+  const out: Array<{ column: string; value: string }> = [];
+  const re = /(?:\b(?:upper|lower)\(\s*)?\b(?:[a-z]\w*\.)?([a-z_][a-z_0-9]*)\s*\)?\s*=\s*'((?:[^']|'')*)'/gi;
+  for (const m of sql.matchAll(re)) out.push({ column: m[1]!.toLowerCase(), value: m[2]!.replace(/''/g, "'") });
+  return out;
+}
