@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   let messageBytes = 0;
   let baseline = 0;
   if (variant === 'raw-all') {
-    const raw = await openRaw(snapshotDir!, threads);
+    const raw = await openRaw(snapshotDir, threads);
     await raw.run('select 1');
     global.gc?.();
     baseline = process.memoryUsage().rss;
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     ms = performance.now() - t0;
     raw.close();
   } else {
-    const engine = await Engine.open(snapshotDir!, { threads });
+    const engine = await Engine.open(snapshotDir, { threads });
     await engine.query('select 1');
     global.gc?.();
     baseline = process.memoryUsage().rss;

@@ -87,7 +87,7 @@ function attemptsSection(attempts: Attempt[]): HTMLElement | null {
       h('pre', {}, code),
       a.error ? h('p', { class: 'error-text' }, displayLabel(a.error.message, 2000)) : null));
   });
-  return h('details', { class: 'attempts-box', open: attempts.some((a) => !a.error) ? false : true },
+  return h('details', { class: 'attempts-box', open: !attempts.some((a) => !a.error) },
     h('summary', {}, `${attempts.length} attempt${attempts.length === 1 ? '' : 's'} (${failed.length} repaired)`), list);
 }
 

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { ColumnInfo, RunOptions } from './engine/engine.js';
 import type { Cell } from './engine/values.js';
 import { OnchainSqlError, toOnchainSqlError } from './errors.js';
+import { isNumericText, isNumericType } from './columnTypes.js';
 
 export type ExportFormat = 'csv' | 'json' | 'parquet';
 
@@ -51,8 +52,6 @@ export interface ExportSummary {
 export const DEFAULT_EXPORT_MAX_ROWS = 10_000_000;
 
 // Kept here rather than shared with the webview formatting: the core sits below every surface.
-const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL|NUMERIC)\b/i;
-const NUMERIC_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^[+-]?(Infinity|NaN|inf|nan)$/;
 // Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -171,7 +170,7 @@ async function writeText(cursor: ExportCursor, file: string, format: ExportForma
     };
     let rows: number;
     if (format === 'csv') {
-      const numeric = cursor.columns.map((c) => NUMERIC_TYPE.test(c.type));
+      const numeric = cursor.columns.map((c) => isNumericType(c.type));
       await put(csvLine(cursor.columns.map((c) => c.name), cursor.columns.map(() => false)));
       rows = await pump(cursor, pageSize, options, (page) => put(page.map((r) => csvLine(r, numeric)).join('')));
     } else {
@@ -217,7 +216,7 @@ export function csvField(c: Cell, numericColumn: boolean): string {
   if (c === null) return '';
   let s: string;
   if (typeof c === 'number' || typeof c === 'boolean') s = String(c);
-  else if (typeof c === 'string') s = numericColumn && NUMERIC_TEXT.test(c) ? c : neutralise(c);
+  else if (typeof c === 'string') s = numericColumn && isNumericText(c) ? c : neutralise(c);
   else s = neutralise(JSON.stringify(c));
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

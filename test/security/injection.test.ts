@@ -29,8 +29,8 @@ function inspectPrompt(text: string): { seen: Set<string>; leaks: Leak[]; tooLon
   let outside = text;
   for (const m of text.matchAll(DATA_BLOCK)) {
     outside = outside.replace(m[0], '');
-    const kind = m[1]!;
-    for (const line of m[2]!.split('\n')) {
+    const kind = m[1];
+    for (const line of m[2].split('\n')) {
       for (const c of line.match(/CANARY_[A-Z]\d/g) ?? []) seen.add(c);
       if (/[<>\u202a-\u202e\u2066-\u2069]/.test(line)) rawTags.push(line.slice(0, 80));
       // Each line is a JSON value (an object of strings, or one string): its strings are bounded.
@@ -121,7 +121,7 @@ describe('security 2: prompt injection through data', () => {
     for (const sql of obeyed) {
       server.script(sqlReply(sql));
       const r = await refusal(ask(engine, 'Which tokens had the most transfers?', { provider: claude(), maxRepairs: 0 }));
-      const ok = r instanceof AskError && r.attempts.length === 1 && r.attempts[0]!.error !== undefined;
+      const ok = r instanceof AskError && r.attempts.length === 1 && r.attempts[0].error !== undefined;
       counter.check(ok, typeof r === 'string' ? `${sql}: ${r}` : undefined);
       assert.ok(ok, `${sql}: ${typeof r === 'string' ? r : r.code}`);
     }

@@ -13,7 +13,7 @@ import { ClaudeProvider, type ClaudeOptions } from '../../src/core/nl2sql/claude
 import { answerMarkdown, errorMarkdown } from '../../src/extension/chatMarkdown.js';
 import { formatNotebook } from '../../src/extension/notebook/format.js';
 import { errorText, resultHtml, resultText } from '../../src/extension/notebook/outputs.js';
-import { redact } from '../../src/extension/redact.js';
+import { redactSecrets as redact } from '../../src/core/text/redact.js';
 import { errorReply, sqlReply, startAnthropicServer, textReply, toolReply, type AnthropicTestServer } from '../support/anthropic-server.js';
 import { makeChainSnapshot } from '../unit/ask-snapshot.js';
 import { ROOT } from './support.js';

@@ -90,13 +90,13 @@ describe('ask: context → generate → validate → repair → execute', () => 
     const [first, second] = answer.attempts;
     assert.equal(first.sql, 'SELECT sum(value_usd) AS usd FROM ethereum.transactions');
     assert.ok(first.error && ['unknown_column', 'bind_error'].includes(first.error.code), JSON.stringify(first.error));
-    assert.match(first.error!.message, /value_usd/);
+    assert.match(first.error.message, /value_usd/);
     assert.equal(second.error, undefined);
     assert.deepEqual(answer.columns.map((c) => c.name), ['eth']);
     assert.ok(Math.abs(Number(answer.rows[0][0]) - 499.5) < 1e-9, `sum of i*0.001 for i<1000, got ${answer.rows[0][0]}`);
     assert.equal(server.requests.length - before, 2);
     const repairPrompt = promptText(server.requests.at(-1)!);
-    assert.ok(repairPrompt.includes(first.error!.message), 'the exact error text goes back to the model');
+    assert.ok(repairPrompt.includes(first.error.message), 'the exact error text goes back to the model');
     assert.match(repairPrompt, /SELECT sum\(value_usd\) AS usd FROM ethereum\.transactions/);
     assert.match(repairPrompt, /value_eth/);
     assert.match(repairPrompt, /Columns of ethereum\.transactions: .*value_eth/);
@@ -130,7 +130,7 @@ describe('ask: context → generate → validate → repair → execute', () => 
     assert.equal(answer.attempts.length, 2);
     assert.equal(answer.attempts[0].sql, '');
     assert.equal(answer.attempts[0].error?.code, 'provider_error');
-    assert.match(answer.attempts[0].error!.message, /prose instead of calling submit_query/);
+    assert.match(answer.attempts[0].error.message, /prose instead of calling submit_query/);
     assert.match(promptText(server.requests.at(-1)!), /prose instead of calling submit_query/);
   });
 

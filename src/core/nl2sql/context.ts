@@ -176,12 +176,12 @@ export function rankTables(question: string, history: Turn[] = [], cat: Catalog 
   const fromHistory = tablesInHistory(history, cat);
   const ranked = cat.tables.map((table, i) => {
     const name = qualifiedName(table);
-    const doc = docs![i];
+    const doc = docs[i];
     let score = 0;
     for (const q of queryTerms) {
       const tf = doc.filter((w) => w === q).length;
       if (!tf) continue;
-      const df = docs!.filter((d) => d.includes(q)).length;
+      const df = docs.filter((d) => d.includes(q)).length;
       const idf = Math.log(1 + (docs.length - df + 0.5) / (df + 0.5));
       score += idf * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * doc.length) / avgLen)));
     }

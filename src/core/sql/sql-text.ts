@@ -40,8 +40,8 @@ export function blankNonCode(sql: string): string {
       blank(i, j);
       i = j;
     } else if (ch === 39 /* ' */ || ch === 34 /* " */) {
-      const quote = sql[i]!;
-      const backslashEscapes = ch === 39 && i > 0 && /[eE]/.test(sql[i - 1]!) && !/\w/.test(sql[i - 2] ?? '');
+      const quote = sql[i];
+      const backslashEscapes = ch === 39 && i > 0 && /[eE]/.test(sql[i - 1]) && !/\w/.test(sql[i - 2] ?? '');
       let j = i + 1;
       while (j < n) {
         const c = sql[j];

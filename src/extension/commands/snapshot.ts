@@ -65,10 +65,10 @@ export function registerSnapshotCommands(c: CommandContext): vscode.Disposable[]
       return switchTo(c, dir || undefined);
     }),
     register(c, 'onchainSql.importSnapshot', 'Import Snapshot', async () => {
-      const format = await vscode.window.showQuickPick(
+      const format = await vscode.window.showQuickPick<vscode.QuickPickItem & { value: ImportFormat }>(
         [
-          { label: 'cryo', description: 'Parquet datasets: blocks, transactions, logs, erc20_transfers, …', value: 'cryo' as ImportFormat },
-          { label: 'ethereum-etl', description: 'CSV files: blocks, transactions, token_transfers, tokens, logs, receipts', value: 'ethereum-etl' as ImportFormat },
+          { label: 'cryo', description: 'Parquet datasets: blocks, transactions, logs, erc20_transfers, …', value: 'cryo' },
+          { label: 'ethereum-etl', description: 'CSV files: blocks, transactions, token_transfers, tokens, logs, receipts', value: 'ethereum-etl' },
         ],
         { title: 'Onchain SQL: Import Snapshot (1/3): export format' },
       );

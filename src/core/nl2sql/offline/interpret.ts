@@ -16,7 +16,7 @@ export function lit(s: string): string {
 }
 
 function inList(column: string, values: string[]): string {
-  return values.length === 1 ? `{c}${column} = ${lit(values[0]!)}` : `{c}${column} in (${values.map(lit).join(', ')})`;
+  return values.length === 1 ? `{c}${column} = ${lit(values[0])}` : `{c}${column} in (${values.map(lit).join(', ')})`;
 }
 
 const TRADE_NOUNS: Noun[] = ['trade', 'pool', 'pair', 'project', 'version', 'trader'];
@@ -275,7 +275,7 @@ function addFilters(intent: Intent, f: Frame): void {
       const one = (s: string) => side === 'bought' ? eq('token_bought_symbol', s) : side === 'sold' ? eq('token_sold_symbol', s)
         : `(${eq('token_bought_symbol', s)} or ${eq('token_sold_symbol', s)})`;
       if (dexTokens.length > 1) throw new Decline('I can compare DEX trades of one token at a time (or one pair)');
-      filters.push({ sql: one(dexTokens[0]!), words: side ? `${side} ${dexTokens[0]}` : `involving ${dexTokens[0]}` });
+      filters.push({ sql: one(dexTokens[0]), words: side ? `${side} ${dexTokens[0]}` : `involving ${dexTokens[0]}` });
     }
     if (f.categories.length) throw new Decline('DEX trades are not joined to address labels offline');
     for (const a of f.addresses) {
@@ -297,7 +297,7 @@ function addFilters(intent: Intent, f: Frame): void {
       const column = f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address';
       intent.labelJoin = { column };
       const cats = f.categories;
-      if (!(f.groupBy.includes('category'))) filters.push({ sql: cats.length === 1 ? `l.category = ${lit(cats[0]!)}` : `l.category in (${cats.map(lit).join(', ')})`, words: `${column === 'to_address' ? 'received by' : 'sent from'} ${cats.join('/')}-labelled addresses` });
+      if (!(f.groupBy.includes('category'))) filters.push({ sql: cats.length === 1 ? `l.category = ${lit(cats[0])}` : `l.category in (${cats.map(lit).join(', ')})`, words: `${column === 'to_address' ? 'received by' : 'sent from'} ${cats.join('/')}-labelled addresses` });
     } else if (f.groupBy.includes('category') || f.groupBy.includes('entity')) {
       intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
     }
@@ -334,7 +334,7 @@ function thresholdFilter(table: Table, f: Frame): Filter {
     case 'transfers': {
       const single = f.tokens.filter((x) => x !== 'ETH').length === 1;
       if (!usd && !single) throw new Decline('a bound on transfer amounts needs one token, or a USD amount');
-      column = usd ? 'amount_usd' : 'amount'; unit = usd ? 'USD' : f.tokens[0]!;
+      column = usd ? 'amount_usd' : 'amount'; unit = usd ? 'USD' : f.tokens[0];
       break;
     }
     case 'trades': column = 'amount_usd'; unit = 'USD'; break;
@@ -354,9 +354,9 @@ function thresholdFilter(table: Table, f: Frame): Filter {
 function pairFilter(symbols: string[]): Filter {
   const variants = (s: string) => (s === 'ETH' || s === 'WETH' ? ['WETH', 'ETH'] : [s]);
   const pairs = new Set<string>();
-  for (const a of variants(symbols[0]!)) for (const b of variants(symbols[1]!)) pairs.add([a, b].sort().join('-'));
+  for (const a of variants(symbols[0])) for (const b of variants(symbols[1])) pairs.add([a, b].sort().join('-'));
   const list = [...pairs];
-  const sql = list.length === 1 ? `{c}token_pair = ${lit(list[0]!)}` : `{c}token_pair in (${list.map(lit).join(', ')})`;
+  const sql = list.length === 1 ? `{c}token_pair = ${lit(list[0])}` : `{c}token_pair in (${list.map(lit).join(', ')})`;
   return { sql, words: `in the ${list[0]} pair` };
 }
 
@@ -496,9 +496,9 @@ function shareMeasure(intent: Intent, f: Frame): Measure {
   if (t === 'transactions') { const c = shareCondition(f); const x = c ? txCondition(c) : undefined; if (x) conds.push(x); }
   if (t === 'transfers') {
     const tk = f.tokens.filter((x) => x !== 'ETH');
-    if (tk.length === 1 && !f.groupBy.includes('token')) conds.push({ sql: `{c}symbol = ${lit(tk[0]!)}`, words: `${tk[0]} transfers` });
+    if (tk.length === 1 && !f.groupBy.includes('token')) conds.push({ sql: `{c}symbol = ${lit(tk[0])}`, words: `${tk[0]} transfers` });
   }
-  if (t === 'trades' && f.projects.length === 1) conds.push({ sql: `{c}project = ${lit(f.projects[0]!)}`, words: `trades on ${f.projects[0]}` });
+  if (t === 'trades' && f.projects.length === 1) conds.push({ sql: `{c}project = ${lit(f.projects[0])}`, words: `trades on ${f.projects[0]}` });
   if (conds.length === 0 && intent.dims.length && (t === 'trades' || t === 'transfers' || t === 'transactions')) {
     // "share of DEX volume by project": each group's part of the total
     const volume = f.fields.includes('volume') || f.fields.includes('value');
@@ -506,7 +506,7 @@ function shareMeasure(intent: Intent, f: Frame): Measure {
     return { agg: 'volume_share', column: volume ? col : undefined, percent, alias: percent ? 'percent' : 'share', words: `${volume ? 'share of the total volume' : 'share of all'} ${SPECS[t].rowNoun}` };
   }
   if (conds.length !== 1) throw new Decline('share of what? Say which condition (failed, EIP-1559, contract deployments, a project, a token)');
-  const c = conds[0]!;
+  const c = conds[0];
   const volume = (t === 'trades' && (f.fields.includes('volume') || f.fields.includes('value')));
   if (volume) {
     return { agg: 'share', column: '{c}amount_usd', shareCondition: c.sql, percent, alias: percent ? 'percent' : 'share', words: `${percent ? 'percentage' : 'share'} of DEX volume ${c.words}` };

@@ -1,15 +1,4 @@
-/** Removes API keys from text before it reaches a log or a message. No `vscode` import. */
-
-/** Anthropic keys look like `sk-ant-…`; anything of that shape is hidden even if unknown to us. */
-const KEY_SHAPE = /sk-ant-[A-Za-z0-9_\-]{8,}/g;
-
-export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s && s.length >= 8) out = out.split(s).join('[redacted]');
-  }
-  return out.replace(KEY_SHAPE, 'sk-ant-[redacted]');
-}
+/** No `vscode` import: unit-tested in plain Node. Redaction itself is the core's `redactSecrets`. */
 
 /** A loose format check for an Anthropic API key: catches pasting the wrong thing, not a validation. */
 export function checkApiKeyFormat(key: string): string | undefined {

@@ -1,0 +1,26 @@
+/**
+ * What a DuckDB column type is, by its name. One list for the terminal table,
+ * CSV export, the webviews' cells and the grid's alignment (bundled for the
+ * browser too: no Node imports here).
+ */
+const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL|NUMERIC)\b/i;
+const INTEGER_TYPE = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)\b/i;
+const TIME_TYPE = /^(TIMESTAMP|DATE|TIME)\b/i;
+/** A number as DuckDB writes one in text (wide integers and decimals arrive as strings). */
+const NUMERIC_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^[+-]?(Infinity|NaN|inf|nan)$/;
+
+export function isNumericType(type: string): boolean {
+  return NUMERIC_TYPE.test(type.trim());
+}
+
+export function isIntegerType(type: string): boolean {
+  return INTEGER_TYPE.test(type.trim());
+}
+
+export function isTimeType(type: string): boolean {
+  return TIME_TYPE.test(type.trim());
+}
+
+export function isNumericText(s: string): boolean {
+  return NUMERIC_TEXT.test(s);
+}
