@@ -28,6 +28,8 @@ export default tseslint.config(
           { from: 'package', package: 'mocha', name: ['describe', 'it', 'suite', 'test'] },
         ],
       }],
+      // An async method that implements a Promise-returning interface (a provider, a fake in a test) need not await.
+      '@typescript-eslint/require-await': 'off',
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'no-constant-binary-expression': 'error',
       'no-self-compare': 'error',
@@ -48,6 +50,11 @@ export default tseslint.config(
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { ...globals.node } },
+  },
+  {
+    // CommonJS by definition.
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // Scripts the UI harness loads into a browser page.

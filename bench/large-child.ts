@@ -25,10 +25,10 @@ const threads = 2;
 const PANEL_MAX_ROWS = 1_000_000;
 
 async function main(): Promise<void> {
-  let ms = 0;
-  let rowsRead = 0;
+  let ms: number;
+  let rowsRead: number;
   let messageBytes = 0;
-  let baseline = 0;
+  let baseline: number;
   if (variant === 'raw-all') {
     const raw = await openRaw(snapshotDir, threads);
     await raw.run('select 1');

@@ -235,7 +235,7 @@ function packageVsixBytes(tmp: string): number {
     execFileSync(process.execPath, ['scripts/package.mjs', '--out', file], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
   } catch (e) {
     const { stdout, stderr } = e as { stdout?: string; stderr?: string };
-    throw new Error(`npm run package failed:\n${stdout ?? ''}${stderr ?? ''}`);
+    throw new Error(`npm run package failed:\n${stdout ?? ''}${stderr ?? ''}`, { cause: e });
   }
   return fs.statSync(file).size;
 }

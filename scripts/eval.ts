@@ -31,7 +31,7 @@ function parseArgs(argv: string[]): Args {
     console.error('usage: npm run eval -- --set FILE.jsonl [--provider offline|claude] [--snapshot DIR] [--report FILE] [--min-accuracy X] [--direct]');
     process.exit(2);
   }
-  const provider = (get('provider') ?? 'offline') as Args['provider'];
+  const provider = get('provider') ?? 'offline';
   if (provider !== 'offline' && provider !== 'claude') {
     console.error(`unknown provider "${provider}" (offline or claude)`);
     process.exit(2);

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { OnchainSqlError } from '../core/errors.js';
+import { errnoCode, errorMessage, OnchainSqlError } from '../core/errors.js';
 
 /**
  * The one option parser of the CLI. Every command declares its own options;
@@ -27,12 +27,8 @@ export function parseCommandArgs<O extends OptionsConfig>(args: string[], option
     return { values: parsed.values as Values<O>, positionals: parsed.positionals };
   } catch (e) {
     // node:util reports unknown options and missing values as ERR_PARSE_ARGS_* errors.
-    throw isParseArgsError(e) ? usageError(e.message) : e;
+    throw errnoCode(e)?.startsWith('ERR_PARSE_ARGS') ? usageError(errorMessage(e)) : e;
   }
-}
-
-function isParseArgsError(e: unknown): e is Error {
-  return e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS');
 }
 
 /** A non-negative number option (`--max-rows 100`), or `fallback` when absent. */

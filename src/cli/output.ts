@@ -1,4 +1,4 @@
-import { toOnchainSqlError } from '../core/errors.js';
+import { attemptsOf, toOnchainSqlError } from '../core/errors.js';
 import { redactSecrets } from '../core/text/redact.js';
 
 /** Anything that looks like an Anthropic key (or is the key in the environment) never reaches stdout or stderr. */
@@ -13,13 +13,6 @@ export function writeOut(text: string): void {
 /** Progress for people, on stderr; silent with --json so stdout stays one JSON document. */
 export function progressLog(json: boolean): (message: string) => void {
   return (m) => { if (!json) process.stderr.write(`${scrub(m)}\n`); };
-}
-
-interface AttemptLike { sql: string; error?: { code: string; message: string } }
-
-function attemptsOf(e: unknown): AttemptLike[] {
-  const attempts = e instanceof Error ? (e as { attempts?: unknown }).attempts : undefined;
-  return Array.isArray(attempts) ? (attempts as AttemptLike[]) : [];
 }
 
 /**

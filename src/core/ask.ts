@@ -1,7 +1,7 @@
 import type { Answer, Attempt, ChartHint, TokenUsage, Turn } from './answer.js';
 import { DEFAULT_MAX_ROWS, type Cursor, type Engine, type RunOptions } from './engine/engine.js';
-import type { Cell } from './engine/values.js';
-import { OnchainSqlError, toOnchainSqlError } from './errors.js';
+import { AskError, OnchainSqlError, toOnchainSqlError } from './errors.js';
+import { readAllRows } from './readRows.js';
 import { buildContext } from './nl2sql/context.js';
 import type { Generation, Provider } from './nl2sql/provider.js';
 import { ModelOutputError, isRepairable, repairFeedback } from './nl2sql/repair.js';
@@ -36,17 +36,7 @@ export const DEFAULT_MAX_REPAIRS = 2;
  */
 export const MAX_QUESTION_CHARS = 4_000;
 
-/** A failed ask: the final error, plus every attempt made (surfaces show them). */
-export class AskError extends OnchainSqlError {
-  constructor(cause: OnchainSqlError, readonly attempts: Attempt[]) {
-    super(cause.code, cause.message, cause.suggestions);
-    this.name = 'AskError';
-  }
-
-  override toJSON(): { code: OnchainSqlError['code']; message: string; suggestions?: string[]; attempts?: Attempt[] } {
-    return this.attempts.length ? { ...super.toJSON(), attempts: this.attempts } : super.toJSON();
-  }
-}
+export { AskError };
 
 function cancelled(): OnchainSqlError {
   return new OnchainSqlError('cancelled', 'The question was cancelled.');
@@ -72,19 +62,6 @@ function checkedChart(chart: ChartHint | null, columns: { name: string }[]): Cha
   if (!names.has(chart.x) || chart.y.length === 0 || !chart.y.every((y) => names.has(y))) return null;
   if (chart.series !== undefined && !names.has(chart.series)) return { type: chart.type, x: chart.x, y: chart.y };
   return chart;
-}
-
-async function readAll(cursor: Cursor, maxRows: number, signal?: AbortSignal): Promise<Cell[][]> {
-  const rows: Cell[][] = [];
-  for (;;) {
-    if (signal?.aborted) throw cancelled();
-    const page = await cursor.next(Math.max(1, maxRows - rows.length));
-    if (!page) break;
-    for (const r of page) rows.push(r);
-    if (cursor.truncated) break;
-  }
-  cursor.finish();
-  return rows;
 }
 
 export async function ask(engine: Engine, question: string, options: AskOptions): Promise<Answer> {
@@ -154,7 +131,7 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
     try {
       // openCursor validates (the guards) before it runs anything; 'execute' starts once that passed.
       cursor = await engine.openCursor(sql, { ...run, onValidated: (checked) => progress('execute', checked) });
-      const rows = await readAll(cursor, run.maxRows ?? DEFAULT_MAX_ROWS, signal);
+      const rows = await readAllRows(cursor, run.maxRows ?? DEFAULT_MAX_ROWS, signal);
       const timings = cursor.timings();
       attempts.push({ sql: cursor.sql });
       return {
@@ -189,24 +166,4 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
   }
   // The loop always returns or throws; this satisfies the type checker.
   throw fail(new OnchainSqlError('provider_error', 'No answer was produced.'));
-}
-
-const SUMMARY_ROWS = 5;
-const SUMMARY_CELL_CHARS = 60;
-
-/**
- * A finished answer as the next question sees it: the question, the SQL and a
- * compact result (column names, the first rows, the row count), so follow-ups
- * like "why is Tuesday so high?" have something to refer to.
- */
-export function answerToTurn(answer: Pick<Answer, 'question' | 'sql' | 'columns' | 'rows' | 'rowCount' | 'truncated'>): Turn {
-  const cell = (v: Cell) => {
-    const s = v === null ? 'NULL' : typeof v === 'string' ? v : JSON.stringify(v);
-    return s.length > SUMMARY_CELL_CHARS ? `${s.slice(0, SUMMARY_CELL_CHARS - 1)}…` : s;
-  };
-  const lines = [
-    `${answer.rowCount}${answer.truncated ? '+' : ''} row${answer.rowCount === 1 ? '' : 's'}; columns: ${answer.columns.map((c) => c.name).join(', ')}`,
-    ...answer.rows.slice(0, SUMMARY_ROWS).map((r) => r.map(cell).join(' | ')),
-  ];
-  return { question: answer.question, sql: answer.sql, resultSummary: lines.join('\n') };
 }

@@ -3,6 +3,12 @@
  * CSV export, the webviews' cells and the grid's alignment (bundled for the
  * browser too: no Node imports here).
  */
+/** A result column: its name and its DuckDB type as DuckDB writes it (`BIGINT`, `DECIMAL(38,0)`, …). */
+export interface ColumnInfo {
+  name: string;
+  type: string;
+}
+
 const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL|NUMERIC)\b/i;
 const INTEGER_TYPE = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)\b/i;
 const TIME_TYPE = /^(TIMESTAMP|DATE|TIME)\b/i;

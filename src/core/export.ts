@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ColumnInfo, RunOptions } from './engine/engine.js';
 import type { Cell } from './engine/values.js';
-import { OnchainSqlError, toOnchainSqlError } from './errors.js';
+import { errnoCode, errorMessage, OnchainSqlError, toOnchainSqlError } from './errors.js';
 import { isNumericText, isNumericType } from './columnTypes.js';
 
 export type ExportFormat = 'csv' | 'json' | 'parquet';
@@ -93,8 +93,8 @@ function checkTarget(file: string): void {
 /** A specific, actionable message for a file-system failure while writing `file`. */
 export function writeError(file: string, e: unknown): OnchainSqlError {
   if (e instanceof OnchainSqlError) return e;
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  const message = e instanceof Error ? e.message : String(e);
+  const code = errnoCode(e);
+  const message = errorMessage(e);
   const reason = (() => {
     switch (code) {
       case 'EACCES':
@@ -110,6 +110,7 @@ export function writeError(file: string, e: unknown): OnchainSqlError {
         return 'the folder does not exist. Choose another folder.';
       case 'EISDIR':
         return 'that name is a folder. Choose a file name.';
+      default:
     }
     if (/No space left|disk is full/i.test(message)) return 'the disk is full. Free some space or choose another folder.';
     if (/Permission denied/i.test(message)) return 'permission denied. Choose another folder.';

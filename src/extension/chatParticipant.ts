@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Answer, Turn } from '../core/answer.js';
 import type { ColumnInfo } from '../core/engine/engine.js';
 import { toOnchainSqlError } from '../core/errors.js';
+import { answerToTurn } from '../core/turn.js';
 import { answerMarkdown, errorMarkdown, followupPrompts, schemaMarkdown } from './chatMarkdown.js';
 import type { Session } from './session.js';
 import { stageText } from './progressText.js';
@@ -61,12 +62,6 @@ function md(text: string): vscode.MarkdownString {
 }
 
 
-function summary(answer: Answer): string {
-  const head = `${answer.rowCount}${answer.truncated ? '+' : ''} rows; columns: ${answer.columns.map((c) => c.name).join(', ')}`;
-  const rows = answer.rows.slice(0, 5).map((r) => r.map((v) => (v === null ? 'NULL' : String(v)).slice(0, 60)).join(' | '));
-  return [head, ...rows].join('\n');
-}
-
 export function createChatHandler(session: Session): OnchainChatHandler {
   return async (request, context, stream, token) => {
     const abort = new AbortController();
@@ -112,7 +107,7 @@ export function createChatHandler(session: Session): OnchainChatHandler {
         sql: answer.sql,
         columns: answer.columns,
         rowCount: answer.rowCount,
-        resultSummary: summary(answer),
+        resultSummary: answerToTurn(answer).resultSummary,
       };
       return { metadata: meta };
     } catch (e) {

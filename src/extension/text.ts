@@ -4,6 +4,7 @@
  */
 import type { Cell } from '../core/engine/values.js';
 import { codePointLabel, replaceInvisible } from '../core/text/invisible.js';
+import { cellToText } from '../core/text/cell.js';
 
 /** Shows invisible controls as visible code points instead of letting them act. */
 export function neutraliseInvisible(s: string): string {
@@ -15,11 +16,10 @@ export function truncate(s: string, max: number): string {
 }
 
 /** A cell as display text (JSON-safe values from the engine). */
-export function cellText(v: Cell | unknown): string {
+export function cellText(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return JSON.stringify(v);
+  if (typeof v === 'bigint') return String(v);
+  return cellToText(v as Cell);
 }
 
 /**

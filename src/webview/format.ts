@@ -6,6 +6,7 @@ import type { ColumnInfo } from '../core/engine/engine.js';
 import type { Cell } from '../core/engine/values.js';
 import { isIntegerType, isNumericText, isNumericType } from '../core/columnTypes.js';
 import { replaceInvisible } from '../core/text/invisible.js';
+import { cellToText } from '../core/text/cell.js';
 
 export { isNumericType, isTimeType } from '../core/columnTypes.js';
 
@@ -48,12 +49,7 @@ export function isAddressOrHash(s: string): boolean {
 }
 
 /** The exact value as text, for the clipboard and for exports: nothing shortened. */
-export function cellToText(cell: Cell): string {
-  if (cell === null) return '';
-  if (typeof cell === 'string') return cell;
-  if (typeof cell === 'number' || typeof cell === 'boolean') return String(cell);
-  return JSON.stringify(cell);
-}
+export { cellToText };
 
 export interface DisplayCell {
   /** What the cell shows: sanitised, shortened, truncated. */

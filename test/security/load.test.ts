@@ -180,12 +180,12 @@ describe('security 5: load and faults', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'kill-child.ts'), copy, notebook], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let errText = '';
-    child.stderr.on('data', (d: Buffer) => { errText += d; });
+    child.stderr.on('data', (d: Buffer) => { errText += d.toString(); });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`child never said running: ${out} ${errText}`)), 60_000);
       child.stdout.on('data', (d: Buffer) => {
-        out += d;
+        out += d.toString();
         if (out.includes('running')) { clearTimeout(t); resolve(); }
       });
     });

@@ -145,6 +145,7 @@ describe('security 3: hostile data in renderers', () => {
     const answer = await hostileResult();
     for (const row of answer.rows) {
       const d = displayCell(row[0], answer.columns[0]);
+      // eslint-disable-next-line no-control-regex -- the test looks for control characters
       const ok = !BIDI.test(d.text + d.title) && !/[\u0000-\u001f]/.test(d.text + d.title)
         && [...d.text].length <= MAX_CELL_CHARS && [...d.title].length <= MAX_TITLE_CHARS;
       counters.text.check(ok);
@@ -193,6 +194,7 @@ describe('security 3: hostile data in renderers', () => {
 
 /** A SQL string expression for any text: control characters (refused raw by the guard) via chr(). */
 function sqlText(s: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters become chr(n) in the SQL literal
   return `'${s.replace(/'/g, "''").replace(/[\u0000-\u001f]/g, (c) => `' || chr(${c.charCodeAt(0)}) || '`)}'`;
 }
 

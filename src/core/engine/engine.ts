@@ -9,10 +9,8 @@ import { validateSql, type ValidatedSql } from '../sql/validate.js';
 import { toCell, type Cell } from './values.js';
 import { snapshotFileError } from './file-errors.js';
 
-export interface ColumnInfo {
-  name: string;
-  type: string;
-}
+import type { ColumnInfo } from '../columnTypes.js';
+export type { ColumnInfo };
 
 export interface EngineOptions {
   /** DuckDB worker threads; default: the machine's cores, at most 4. */
@@ -198,7 +196,7 @@ export class Engine {
    */
   async validateCached(conn: DuckDBConnection, sql: string): Promise<ValidatedSql> {
     let cache = this.preparedCache.get(conn);
-    if (!cache) this.preparedCache.set(conn, (cache = new Map()));
+    if (!cache) this.preparedCache.set(conn, (cache = new Map<string, ValidatedSql>()));
     const hit = cache.get(sql);
     if (hit) {
       // Most recently used last, so eviction drops the least recently used.

@@ -1,7 +1,7 @@
 import { StatementType, type DuckDBConnection, type DuckDBExtractedStatements, type DuckDBPreparedStatement } from '@duckdb/node-api';
-import { OnchainSqlError } from '../errors.js';
+import { errorMessage, OnchainSqlError } from '../errors.js';
 import { snapshotFileError } from '../engine/file-errors.js';
-import type { ColumnInfo } from '../engine/engine.js';
+import type { ColumnInfo } from '../columnTypes.js';
 import { catalog, findTable, qualifiedName, type TableSpec } from '../schema/catalog.js';
 import { serializeSql, type StatementRefs, type TableRef } from './duckdb-ast.js';
 import { forbiddenStatementMessage, statementName, statementNames } from './statement-guard.js';
@@ -94,7 +94,7 @@ const QUERY_STARTERS = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', 'PIVOT', 'UN
  */
 function checkLeadingKeyword(sql: string): void {
   const first = leadingKeywords(sql, 1)[0];
-  if (first && /[^\x00-\x7F]/.test(first)) throw parseError(sql, `The first word "${first}" is not an SQL keyword.`);
+  if (first && /[^\p{ASCII}]/u.test(first)) throw parseError(sql, `The first word "${first}" is not an SQL keyword.`);
   if (first && !QUERY_STARTERS.has(first)) {
     throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(statementName(sql)));
   }
@@ -106,7 +106,7 @@ async function checkStatementCount(conn: DuckDBConnection, sql: string): Promise
   try {
     extracted = await conn.extractStatements(sql);
   } catch (e) {
-    throw parseError(sql, (e as Error).message);
+    throw parseError(sql, errorMessage(e));
   }
   const count = extracted.count;
   if (count === 1) return extracted;
@@ -240,7 +240,7 @@ async function prepare(extracted: DuckDBExtractedStatements, sql: string, refs: 
   try {
     prepared = await extracted.prepare(0);
   } catch (e) {
-    throw bindError((e as Error).message, refs);
+    throw bindError(errorMessage(e), refs);
   }
   if (prepared.statementType !== StatementType.SELECT) {
     prepared.destroySync();

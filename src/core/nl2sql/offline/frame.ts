@@ -76,10 +76,6 @@ interface Cue {
 }
 
 /** In DEX trades and pairs, ether trades as WETH. */
-function pairSymbol(s: string): string {
-  return s;
-}
-
 function tokenOf(word: string, lex: Lexicon): string | undefined {
   const cues = lex.phrases.get(word);
   const t = cues?.find((c) => c.startsWith('token:'));
@@ -106,7 +102,7 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
       const a = tokenOf(m[1], lex);
       const b = tokenOf(m[2], lex);
       if (a && b) {
-        expanded.push({ text: `pair:${[pairSymbol(a), pairSymbol(b)].sort().join('-')}`, raw: w.raw });
+        expanded.push({ text: `pair:${[a, b].sort().join('-')}`, raw: w.raw });
         continue;
       }
       for (const part of w.raw.split(/[/-]/)) if (part) expanded.push({ text: part.toLowerCase(), raw: part });
@@ -150,11 +146,11 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
     if (/^\d+(\.\d+)?$/.test(n)) cues.push({ kind: 'number', value: n, pos: i });
     else if (/^v\d$/.test(n)) cues.push({ kind: 'version', value: n.slice(1), pos: i });
     else if (isAddress(n)) cues.push({ kind: 'address', value: n, pos: i });
-    else if (lex.stopwords.has(n) || lex.followupWords.has(n)) {
-      // filler
-    } else if (lex.symbols.has(w.text) || lex.symbols.has(w.text.replace(/s$/, ''))) {
-      cues.push({ kind: 'token', value: lex.symbols.get(w.text) ?? lex.symbols.get(w.text.replace(/s$/, ''))!, pos: i });
-    } else frame.unknown.push(w.raw);
+    else if (!lex.stopwords.has(n) && !lex.followupWords.has(n)) {
+      const symbol = lex.symbols.get(w.text) ?? lex.symbols.get(w.text.replace(/s$/, ''));
+      if (symbol !== undefined) cues.push({ kind: 'token', value: symbol, pos: i });
+      else frame.unknown.push(w.raw);
+    }
     i++;
   }
   if (FOLLOW_UP_START.test(question) || /\b(instead|rather)\b/i.test(question)) frame.followup = true;

@@ -216,13 +216,13 @@ export function interpret(f: Frame): Intent {
     }
     intent.measure = measureFor(intent, f, true);
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? (!f.which && f.pluralNouns.includes(target) ? 10 : 1) };
-    return finish(intent, f);
+    return finish(intent);
   }
   if (ranking && ((intent.bucket && !intent.dims.length) || (f.cyclic && intent.dims.length === 1 && !intent.bucket)) && (f.which || f.rank || (f.superlative && !f.aggs.some((a) => a === 'min' || a === 'max' || a === 'avg' || a === 'median')))) {
     // "which day had the most transactions", "busiest hour"
     intent.measure = measureFor(intent, f, true);
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? 1 };
-    return finish(intent, f);
+    return finish(intent);
   }
   if (table === 'prices') return pricesIntent(intent, f);
   const explicitAgg = f.aggs.some((a) => a !== 'latest');
@@ -230,7 +230,7 @@ export function interpret(f: Frame): Intent {
     return rowListing(intent, f);
   }
   intent.measure = measureFor(intent, f, false);
-  return finish(intent, f);
+  return finish(intent);
 }
 
 function pushDim(intent: Intent, d: Dimension): void {
@@ -243,7 +243,7 @@ function rowNounPresent(f: Frame, table: Table): boolean {
   return Boolean(n && (f.nouns.includes(n) || f.which));
 }
 
-function finish(intent: Intent, f: Frame): Intent {
+function finish(intent: Intent): Intent {
   if (intent.table === 'erc20' && (intent.time || intent.bucket)) throw new Decline('the token list has no time column');
   return intent;
 }
@@ -435,7 +435,7 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   let defaultAgg: Aggregate = 'sum';
   if (field) {
     const fs = spec.fields[field]!;
-    column = fs.column.startsWith('{c}') || fs.column.includes('{c}') ? `{c}${fs.column}` : `{c}${fs.column}`;
+    column = `{c}${fs.column}`;
     words = fs.words;
     defaultAgg = fs.agg;
   } else if (t === 'transactions' && f.tokens.includes('ETH')) {
@@ -511,7 +511,7 @@ function shareMeasure(intent: Intent, f: Frame): Measure {
   if (volume) {
     return { agg: 'share', column: '{c}amount_usd', shareCondition: c.sql, percent, alias: percent ? 'percent' : 'share', words: `${percent ? 'percentage' : 'share'} of DEX volume ${c.words}` };
   }
-  return { agg: 'share', shareCondition: c.sql, percent, alias: percent ? `percent_${aliasOf(c.words)}` : `share_${aliasOf(c.words)}`, words: `${percent ? 'percentage' : 'share'} of ${SPECS[t].rowNoun} that are ${c.words}`, column: scale ? undefined : undefined };
+  return { agg: 'share', shareCondition: c.sql, percent, alias: percent ? `percent_${aliasOf(c.words)}` : `share_${aliasOf(c.words)}`, words: `${percent ? 'percentage' : 'share'} of ${SPECS[t].rowNoun} that are ${c.words}` };
 }
 
 function aliasOf(words: string): string {
@@ -533,7 +533,7 @@ function rowListing(intent: Intent, f: Frame): Intent {
   const columns = [...spec.rowColumns];
   if (t === 'transfers') columns.splice(5, 0, 'amount');
   if (t === 'trades') columns.push('amount_usd');
-  const orderExpr = order.includes('{c}') ? order : order;
+  const orderExpr = order;
   if (!columns.includes(orderExpr)) columns.push(orderExpr.includes('/') ? `${orderExpr} as gas_utilization` : orderExpr);
   intent.rows = { columns, orderBy: orderExpr.includes('/') ? 'gas_utilization' : orderExpr, dir, n };
   intent.subject = spec.rowNoun;
