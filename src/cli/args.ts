@@ -24,7 +24,7 @@ export function usageError(message: string): OnchainSqlError {
 export function parseCommandArgs<O extends OptionsConfig>(args: string[], options: O): { values: Values<O>; positionals: string[] } {
   try {
     const parsed = parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
-    return { values: parsed.values as Values<O>, positionals: parsed.positionals };
+    return { values: parsed.values, positionals: parsed.positionals };
   } catch (e) {
     // node:util reports unknown options and missing values as ERR_PARSE_ARGS_* errors.
     throw errnoCode(e)?.startsWith('ERR_PARSE_ARGS') ? usageError(errorMessage(e)) : e;

@@ -1,5 +1,3 @@
-import type { Attempt } from './answer.js';
-
 /**
  * Every failure the core reports carries a stable code, so surfaces (CLI JSON,
  * webviews, the repair loop) can react without parsing message text.
@@ -71,6 +69,12 @@ export function errorMessage(e: unknown): string {
 /** The `code` of a Node.js system error (`ENOENT`, `EACCES`, `ERR_PARSE_ARGS_…`), if it is one. */
 export function errnoCode(e: unknown): string | undefined {
   return e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}
+
+/** One try of a question: the SQL generated and, if it failed, why. */
+export interface Attempt {
+  sql: string;
+  error?: { code: ErrorCode; message: string };
 }
 
 /** A failed ask: the final error, plus every attempt made (surfaces show them). */

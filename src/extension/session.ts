@@ -8,6 +8,7 @@ import type { Provider } from '../core/nl2sql/provider.js';
 import type { Manifest } from '../core/snapshot/layout.js';
 import type { ImportFormat } from '../core/snapshot/import.js';
 import { SAMPLE_SCALE, SAMPLE_SEED } from '../core/snapshot/paths.js';
+import { answerFromQuery } from '../core/sqlAnswer.js';
 import { engineModule, loadAskModule, loadBuildModule, loadImportModule } from './coreLoader.js';
 import { LmProvider, lmModelName, sendToModel } from './lmProvider.js';
 import { buildExplainPrompt } from './lmReply.js';
@@ -311,19 +312,7 @@ export class Session implements vscode.Disposable {
     try {
       const r = await engine.query(sql, { maxRows: opts.maxRows ?? s.maxRows, timeoutMs: s.timeoutMs, signal: opts.signal });
       this.output.info(`SQL: ${r.rowCount}${r.truncated ? '+' : ''} rows in ${r.timings.totalMs.toFixed(0)} ms`);
-      return {
-        question: '',
-        sql: r.sql,
-        explanation: '',
-        chart: null,
-        provider: 'offline',
-        attempts: [{ sql: r.sql }],
-        columns: r.columns,
-        rows: r.rows,
-        rowCount: r.rowCount,
-        truncated: r.truncated,
-        timings: { ...r.timings, generateMs: 0 },
-      };
+      return answerFromQuery(r);
     } catch (e) {
       const err = toOnchainSqlError(e);
       this.output.warn(`SQL failed (${err.code}): ${err.message}`);

@@ -15,8 +15,8 @@ import * as path from 'node:path';
 const script = path.resolve(__dirname, '..', '..', 'scripts', 'code-server.mjs');
 /** What these tests use of scripts/code-server.mjs (plain JavaScript, so typed here). */
 interface CodeServerScript {
-  installEnv(env: Record<string, string>): Record<string, string | undefined>;
-  readMarker(dir: string): unknown;
+  installEnv: (env: Record<string, string>) => Record<string, string | undefined>;
+  readMarker: (dir: string) => unknown;
 }
 const load = () => import(script) as Promise<CodeServerScript>;
 

@@ -20,7 +20,7 @@ import { writeOut } from '../output.js';
 const PROVIDER_KINDS: readonly ProviderKind[] = ['claude', 'offline', 'auto'];
 
 function describeProvider(answer: Pick<Answer, 'provider' | 'model'>): string {
-  const names = { claude: 'Claude', offline: 'offline translator', 'vscode-lm': "the editor's language model" } as const;
+  const names = { claude: 'Claude', offline: 'offline translator', 'vscode-lm': "the editor's language model", user: 'your SQL' } as const;
   return `${names[answer.provider]}${answer.model && answer.provider !== 'offline' ? ` (${answer.model})` : ''}`;
 }
 

@@ -14,8 +14,9 @@ import { ModelOutputError } from './repair.js';
  * says what to do next, and never contains the API key.
  */
 
-/** A current Claude Sonnet (the SDK's Model type lists it; claude-sonnet-4-5 is deprecated there). */
-export const DEFAULT_CLAUDE_MODEL = 'claude-sonnet-5-5';
+import { DEFAULT_CLAUDE_MODEL } from './models.js';
+
+export { DEFAULT_CLAUDE_MODEL };
 export const DEFAULT_MAX_TOKENS = 2_048;
 export const DEFAULT_CLAUDE_TIMEOUT_MS = 60_000;
 export const DEFAULT_CLAUDE_RETRIES = 2;

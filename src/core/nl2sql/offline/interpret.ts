@@ -490,7 +490,6 @@ function aggWords(a: Aggregate): string {
 
 function shareMeasure(intent: Intent, f: Frame): Measure {
   const percent = f.aggs.includes('percent');
-  const scale = percent ? '100.0 * ' : '';
   const t = intent.table;
   const conds: Array<{ sql: string; words: string }> = [];
   if (t === 'transactions') { const c = shareCondition(f); const x = c ? txCondition(c) : undefined; if (x) conds.push(x); }
