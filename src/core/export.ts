@@ -1,11 +1,12 @@
 // Exports a result to a file the user chose: CSV (RFC 4180), JSON, or Parquet.
-// Rows stream page by page from a cursor, so a result is never held whole. The
-// host writes the file; model SQL never does (the query engine is sandboxed and
-// cannot write outside the snapshot, and the SQL only ever runs as a read).
+// CSV and JSON rows stream page by page from a cursor, so a result is never
+// held whole; Parquet is written by the engine itself (COPY), types kept. Model
+// SQL never writes: the guard refuses COPY, and the host writes the COPY around
+// the validated statement.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnInfo, RunOptions } from './engine/engine.js';
 import type { Cell } from './engine/values.js';
 import { errnoCode, errorMessage, OnchainSqlError, toOnchainSqlError } from './errors.js';
@@ -67,11 +68,16 @@ export async function exportResult(source: CursorSource, sql: string, options: E
   const pageSize = options.pageSize ?? 4096;
   const runOptions: RunOptions = { maxRows, timeoutMs: options.timeoutMs ?? 0, signal: options.signal };
   checkTarget(file);
+  const done = (r: { rows: number; truncated: boolean }): ExportSummary =>
+    ({ file, format: options.format, rows: r.rows, bytes: fs.statSync(file).size, truncated: r.truncated, ms: Math.round(performance.now() - started) });
+  if (options.format === 'parquet') {
+    if (!isParquetEngine(source)) throw new OnchainSqlError('export_failed', 'A Parquet export is written by the engine itself: pass the Engine.');
+    return done(await exportParquet(source, sql, file, options, maxRows));
+  }
   const cursor = typeof source === 'function' ? await source(sql, runOptions) : await source.openCursor(sql, runOptions);
   try {
-    const write = options.format === 'parquet' ? writeParquet : writeText;
-    const rows = await write(cursor, file, options.format, pageSize, options);
-    return { file, format: options.format, rows, bytes: fs.statSync(file).size, truncated: cursor.truncated, ms: Math.round(performance.now() - started) };
+    const rows = await writeText(cursor, file, options.format, pageSize, options);
+    return done({ rows, truncated: cursor.truncated });
   } finally {
     cursor.close();
   }
@@ -251,90 +257,81 @@ function sqlIdent(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-/** Types read_json can rebuild from what `toCell` produced; others are kept as JSON text. */
-function jsonReadableType(type: string): string {
-  if (/\b(MAP|UNION)\s*\(|^(BLOB|BIT|BITSTRING|VARINT|BIGNUM)\b/i.test(type) || !/^[A-Za-z0-9_(),\s[\]"'.:]+$/.test(type)) return 'VARCHAR';
-  return type;
+/** What a Parquet export needs: the engine itself, which writes the file. */
+export interface ParquetEngine {
+  validate(sql: string): Promise<{ sql: string; columns: ColumnInfo[] }>;
+  readonly exportDir: string;
+  withUncheckedConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T>;
+}
+
+function isParquetEngine(source: CursorSource): source is CursorSource & ParquetEngine {
+  return typeof source !== 'function' && 'exportDir' in source && 'validate' in source && 'withUncheckedConnection' in source;
 }
 
 /**
  * Parquet has no 128-bit integer and DuckDB would write HUGEINT as DOUBLE,
  * rounding wei amounts; DECIMAL(38,0) keeps them exact (up to 10^38 - 1; a
- * larger value fails the cast and the export falls back to text columns).
+ * larger value fails the cast and the export writes those columns as text).
  */
-function parquetColumn(expr: string, type: string): string {
-  return /^U?HUGEINT$/i.test(type.trim()) ? `CAST(${expr} AS DECIMAL(38,0))` : expr;
+function parquetColumn(expr: string, type: string, wideAsText: boolean): string {
+  if (!/^U?HUGEINT$/i.test(type.trim())) return expr;
+  return `CAST(${expr} AS ${wideAsText ? 'VARCHAR' : 'DECIMAL(38,0)'})`;
 }
 
 /**
- * Parquet: rows stream as NDJSON into a private temp file, then a separate,
- * unsandboxed in-memory DuckDB (not the query engine) converts it with a
- * statement this module writes itself, keeping the columns' DuckDB types.
+ * Parquet, written by the engine itself: the statement is validated by the
+ * guard first, then the host (never the user or the model: the guard refuses
+ * COPY) wraps the validated text as `COPY (SELECT … FROM (<query>)) TO …` into
+ * the engine's private export folder, the one place its sandbox may write.
+ * DuckDB's own types are kept. The finished file is copied next to the target
+ * and renamed into place, so a failure leaves nothing half-written.
  */
-async function writeParquet(cursor: ExportCursor, file: string, _format: ExportFormat, pageSize: number, options: ExportOptions): Promise<number> {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sql-export-'));
-  const ndjson = path.join(work, 'rows.ndjson');
+async function exportParquet(engine: ParquetEngine, sql: string, file: string, options: ExportOptions, maxRows: number): Promise<{ rows: number; truncated: boolean }> {
+  const validated = await engine.validate(sql);
+  const columns = validated.columns;
+  const keys = columns.map((_, i) => `c${i}`);
+  const names = uniqueNames(columns.map((c) => c.name));
+  const staged = path.join(engine.exportDir, `${crypto.randomBytes(8).toString('hex')}.parquet`);
+  const from = `FROM (${validated.sql}\n) AS q(${keys.map(sqlIdent).join(', ')})`;
+  const copy = (wideAsText: boolean) => {
+    const select = keys.map((k, i) => `${parquetColumn(sqlIdent(k), columns[i].type, wideAsText)} AS ${sqlIdent(names[i])}`).join(', ');
+    return `COPY (SELECT ${select} ${from} LIMIT ${maxRows}) TO ${sqlString(staged)} (FORMAT parquet)`;
+  };
   const tmp = partialName(file);
   try {
-    // Probe the target folder first, so a read-only place fails before the work is done.
-    try {
-      fs.closeSync(fs.openSync(tmp, 'wx'));
-      fs.rmSync(tmp);
-    } catch (e) {
-      throw writeError(file, e);
-    }
-    const keys = cursor.columns.map((_, i) => `c${i}`);
-    const handle = await fs.promises.open(ndjson, 'w');
-    let rows: number;
-    try {
-      rows = await pump(cursor, pageSize, options, (page) => writeAll(handle, page.map((r) => jsonObject(keys, r) + '\n').join('')));
-    } finally {
-      await handle.close();
-    }
-    if (options.signal?.aborted) throw new OnchainSqlError('cancelled', 'The export was cancelled.');
-    const names = uniqueNames(cursor.columns.map((c) => c.name));
-    const { DuckDBInstance } = await import('@duckdb/node-api');
-    const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-    try {
-      const conn = await instance.connect();
+    const rows = await engine.withUncheckedConnection(async (c) => {
+      const stop = () => c.interrupt();
+      options.signal?.addEventListener('abort', stop);
+      const timer = options.timeoutMs ? setTimeout(stop, options.timeoutMs) : undefined;
       try {
-        const copy = async (typed: boolean) => {
-          const columns = cursor.columns.map((c, i) => `${sqlString(keys[i])}: ${sqlString(typed ? jsonReadableType(c.type) : 'VARCHAR')}`).join(', ');
-          const select = rows === 0
-            ? cursor.columns.map((c, i) => `CAST(NULL AS ${typed ? jsonReadableType(c.type) : 'VARCHAR'}) AS ${sqlIdent(names[i])}`).join(', ') + ' WHERE false'
-            : `${keys.map((k, i) => `${parquetColumn(sqlIdent(k), typed ? cursor.columns[i].type : 'VARCHAR')} AS ${sqlIdent(names[i])}`).join(', ')} FROM read_json(${sqlString(ndjson)}, format = 'newline_delimited', columns = {${columns}})`;
-          await conn.run(`COPY (SELECT ${select}) TO ${sqlString(tmp)} (FORMAT parquet)`);
-        };
+        const written = async (statement: string) => Number((await c.runAndReadAll(statement)).getRows()[0]?.[0] ?? 0);
         try {
-          await copy(true);
+          return await written(copy(false));
         } catch (e) {
-          // A type read_json cannot rebuild from JSON text: keep every value, as text.
-          if (isWriteFailure(e)) throw e;
-          await fs.promises.rm(tmp, { force: true });
-          await copy(false);
+          // A wide integer past DECIMAL(38,0): keep every value, those columns as text.
+          if (options.signal?.aborted || !/HUGEINT|DECIMAL|Conversion|out of range/i.test(errorMessage(e))) throw e;
+          return await written(copy(true));
         }
       } finally {
-        conn.closeSync();
+        options.signal?.removeEventListener('abort', stop);
+        if (timer) clearTimeout(timer);
       }
-    } catch (e) {
-      throw isWriteFailure(e) ? writeError(file, e) : e;
-    } finally {
-      instance.closeSync();
-    }
+    });
+    if (options.signal?.aborted) throw new OnchainSqlError('cancelled', 'The export was cancelled.');
+    const truncated = rows >= maxRows && (await engine.withUncheckedConnection((c) => c.runAndReadAll(`SELECT 1 ${from} OFFSET ${maxRows} LIMIT 1`))).getRows().length > 0;
     try {
+      await fs.promises.copyFile(staged, tmp, fs.constants.COPYFILE_EXCL);
       await fs.promises.rename(tmp, file);
     } catch (e) {
       throw writeError(file, e);
     }
-    return rows;
+    options.onProgress?.(rows);
+    return { rows, truncated };
   } catch (e) {
     await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+    if (options.signal?.aborted) throw new OnchainSqlError('cancelled', 'The export was cancelled.');
     throw e instanceof OnchainSqlError ? e : toOnchainSqlError(e);
   } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(staged, { force: true });
   }
-}
-
-function isWriteFailure(e: unknown): boolean {
-  return /No space left|Permission denied|Read-only file system|Cannot open file .*for writing|IO Error/i.test(e instanceof Error ? e.message : String(e));
 }

@@ -15,7 +15,8 @@ import { buildExplainPrompt } from './lmReply.js';
 import { createProvider } from '../core/nl2sql/providers.js';
 import { ApiKeyStore } from './secrets.js';
 import { readSettings, SECTION, type Settings } from './settings.js';
-import { isSnapshotFolder, readManifestFile, snapshotLabel } from './snapshotFolder.js';
+import { tryReadManifest } from '../core/snapshot/manifest.js';
+import { isSnapshotFolder, snapshotLabel } from './snapshotFolder.js';
 import { analyseSql, explainStructure, schemaSummary } from './sqlStructure.js';
 import { truncate } from './text.js';
 
@@ -98,7 +99,7 @@ export class Session implements vscode.Disposable {
   activeSnapshot(): ActiveSnapshot {
     const configured = this.config().snapshotPath;
     const dir = configured ? path.resolve(expandHome(configured)) : this.sampleDir();
-    const manifest = readManifestFile(dir);
+    const manifest = tryReadManifest(dir);
     const isSample = !configured;
     return { dir, isSample, manifest, label: snapshotLabel(dir, manifest, isSample) };
   }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { readManifest } from '../../core/engine/engine.js';
+import { readManifest } from '../../core/snapshot/manifest.js';
 import type { Manifest } from '../../core/snapshot/layout.js';
 import { buildSnapshot } from '../../core/snapshot/build.js';
 import { importSnapshot } from '../../core/snapshot/import.js';

@@ -6,6 +6,7 @@ import { catalog, qualifiedName, type TableSpec } from '../schema/catalog.js';
 import { MANIFEST_FILE, tableFile, type Manifest } from '../snapshot/layout.js';
 import { OnchainSqlError, toOnchainSqlError } from '../errors.js';
 import { validateSql, type ValidatedSql } from '../sql/validate.js';
+import { readManifest } from '../snapshot/manifest.js';
 import { toCell, type Cell } from './values.js';
 import { snapshotFileError } from './file-errors.js';
 
@@ -117,7 +118,9 @@ export class Engine {
       engine.all.push(setup);
       await defineContract(setup, dir, manifest);
       // Order matters: the allow-list first, then external access off, then lock.
-      await setup.run(`SET allowed_directories = [${sqlString(dir + path.sep)}]`);
+      // The export folder is where `COPY (validated query) TO …` (core/export.ts) writes; the guard refuses COPY from users and models.
+      fs.mkdirSync(engine.exportDir);
+      await setup.run(`SET allowed_directories = [${sqlString(dir + path.sep)}, ${sqlString(engine.exportDir + path.sep)}]`);
       await setup.run('SET enable_external_access = false');
       await setup.run('SET autoinstall_known_extensions = false');
       await setup.run('SET autoload_known_extensions = false');
@@ -223,9 +226,15 @@ export class Engine {
     }
   }
 
+  /** A private folder inside the sandbox where the engine itself may write (Parquet export). */
+  get exportDir(): string {
+    return path.join(this.tempDir, 'export');
+  }
+
   /**
-   * @internal Test hook: runs `fn` on a pooled connection WITHOUT validation, to
-   * show that DuckDB's own sandbox holds even if the guard were bypassed.
+   * Runs `fn` on a pooled connection WITHOUT validation: for the trusted side
+   * only (Parquet export's COPY around an already validated statement), and for
+   * tests that show DuckDB's own sandbox holds even if the guard were bypassed.
    */
   async withUncheckedConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
     return this.withConnection(fn);
@@ -574,20 +583,7 @@ function defaultMemoryLimit(): string {
   return `${Math.min(gb, 8)}GB`;
 }
 
-export function readManifest(dir: string): Manifest {
-  const file = path.join(dir, MANIFEST_FILE);
-  if (!fs.existsSync(dir)) {
-    throw new OnchainSqlError('snapshot_missing', `No snapshot folder at ${dir}. Build the sample with \`onchain-sql snapshot build\` or choose another snapshot.`);
-  }
-  if (!fs.existsSync(file)) {
-    throw new OnchainSqlError('snapshot_missing', `${dir} is not a snapshot: it has no ${MANIFEST_FILE}. Build one with \`onchain-sql snapshot build\` or import one with \`onchain-sql snapshot import\`.`);
-  }
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
-  } catch (e) {
-    throw new OnchainSqlError('snapshot_corrupt', `${file} is not valid JSON (${(e as Error).message}). Rebuild or re-import the snapshot.`);
-  }
-}
+export { readManifest };
 
 /** Schemas, one view per contract table, and `snapshot_time()` fixed to the newest block. */
 async function defineContract(c: DuckDBConnection, dir: string, manifest: Manifest): Promise<void> {

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { OnchainSqlError } from '../../core/errors.js';
 import type { ImportFormat } from '../../core/snapshot/import.js';
 import { SAMPLE_SCALE } from '../../core/snapshot/paths.js';
-import { isSnapshotFolder, readManifestFile, snapshotLabel } from '../snapshotFolder.js';
+import { tryReadManifest } from '../../core/snapshot/manifest.js';
+import { isSnapshotFolder, snapshotLabel } from '../snapshotFolder.js';
 import { register, type CommandContext } from './context.js';
 
 const RECENT_KEY = 'onchainSql.recentSnapshots';
@@ -55,7 +56,7 @@ export function registerSnapshotCommands(c: CommandContext): vscode.Disposable[]
       type Item = vscode.QuickPickItem & { dir?: string; browse?: boolean };
       const items: Item[] = [
         { label: '$(package) Bundled sample (synthetic)', description: active.isSample ? 'active' : undefined, detail: c.session.sampleDir(), dir: '' },
-        ...recent(c).map((d) => ({ label: `$(folder) ${snapshotLabel(d, readManifestFile(d), false)}`, description: !active.isSample && active.dir === d ? 'active' : undefined, detail: d, dir: d })),
+        ...recent(c).map((d) => ({ label: `$(folder) ${snapshotLabel(d, tryReadManifest(d), false)}`, description: !active.isSample && active.dir === d ? 'active' : undefined, detail: d, dir: d })),
         { label: '$(folder-opened) Browse…', browse: true },
       ];
       const pick = await vscode.window.showQuickPick(items, { title: 'Onchain SQL: Choose Snapshot', placeHolder: `Active: ${active.label}` });

@@ -120,7 +120,7 @@ export class ResultsPanel {
           token.onCancellationRequested(() => abort.abort());
           // Straight from the engine: no query timeout for a long export (Cancel stops it).
           const engine = await session.getEngine();
-          return exportResult((s, o) => engine.openCursor(s, o), sql, {
+          return exportResult(engine, sql, {
             format, file, signal: abort.signal,
             onProgress: (n) => progress.report({ message: `${n.toLocaleString('en-US')} rows` }),
           });
