@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
 import { catalog, qualifiedName, type TableSpec } from '../schema/catalog.js';
-import { MANIFEST_FILE, tableFile, type Manifest } from '../snapshot/layout.js';
+import { tableFile, type Manifest } from '../snapshot/layout.js';
 import { OnchainSqlError, toOnchainSqlError } from '../errors.js';
 import { validateSql, type ValidatedSql } from '../sql/validate.js';
 import { readManifest } from '../snapshot/manifest.js';
