@@ -17,7 +17,7 @@ import { ApiKeyStore } from './secrets.js';
 import { readSettings, SECTION, type Settings } from './settings.js';
 import { tryReadManifest } from '../core/snapshot/manifest.js';
 import { isSnapshotFolder, snapshotLabel } from './snapshotFolder.js';
-import { analyseSql, explainStructure, schemaSummary } from './sqlStructure.js';
+import { analyseSql, explainStructure, schemaSummary } from '../core/sql/structure.js';
 import { truncate } from './text.js';
 
 export interface SessionAskOptions {
