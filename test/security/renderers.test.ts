@@ -12,6 +12,7 @@ import { displayCell, displayLabel, MAX_CELL_CHARS, MAX_TITLE_CHARS } from '../.
 import { renderHtmlTable } from '../../src/webview/htmlTable.js';
 import { HOSTILE_SYMBOLS, makeHostileSnapshot } from './hostile-snapshot.js';
 import { Counter } from './tally.js';
+import { parseCsv } from '../support/csv.js';
 
 // Category 3: hostile chain data through every pure renderer: the notebook's text/html
 // and text/plain outputs, the chat participant's Markdown, the webviews' cell text, CSV.
@@ -196,25 +197,4 @@ describe('security 3: hostile data in renderers', () => {
 function sqlText(s: string): string {
   // eslint-disable-next-line no-control-regex -- control characters become chr(n) in the SQL literal
   return `'${s.replace(/'/g, "''").replace(/[\u0000-\u001f]/g, (c) => `' || chr(${c.charCodeAt(0)}) || '`)}'`;
-}
-
-/** RFC 4180 reader (quoted fields, doubled quotes, CRLF records). */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let rec: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { rec.push(field); field = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { rec.push(field); records.push(rec); rec = []; field = ''; i++; }
-    else field += ch;
-  }
-  if (field || rec.length) { rec.push(field); records.push(rec); }
-  return records;
 }

@@ -8,6 +8,7 @@ import { Engine } from '../../src/core/engine/engine.js';
 import { exportResult, csvField, uniqueNames } from '../../src/core/export.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
 import { makeTinySnapshot } from '../support/tiny-snapshot.js';
+import { parseCsv } from '../support/csv.js';
 
 let engine: Engine;
 let snapshot: string;
@@ -39,26 +40,6 @@ SELECT block_number,
   block_number::HUGEINT * -1000000000000000000 AS big_negative,
   base_fee_per_gas_gwei * -1 AS neg_double
 FROM ethereum.blocks ORDER BY block_number LIMIT 6`;
-
-function parseCsv(text: string): string[][] {
-  // A small RFC 4180 reader, enough to check the writer from the other side.
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
-    else field += ch;
-  }
-  return rows;
-}
 
 test('CSV: RFC 4180 quoting, formula neutralisation, negative numbers stay numbers', async () => {
   const file = path.join(out, 'hostile.csv');
