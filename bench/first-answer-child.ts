@@ -12,11 +12,11 @@ async function main(): Promise<void> {
     import('../src/core/nl2sql/offline/index.js'),
   ]);
   const loadMs = performance.now() - t0;
-  const engine = await Engine.open(snapshotDir!);
+  const engine = await Engine.open(snapshotDir);
   const openMs = performance.now() - t0 - loadMs;
   const provider = await OfflineProvider.forEngine(engine);
   const t1 = performance.now();
-  const answer = await ask(engine, question!, { provider });
+  const answer = await ask(engine, question, { provider });
   const askMs = performance.now() - t1;
   engine.close();
   process.stdout.write(JSON.stringify({ loadMs, openMs, askMs, totalMs: performance.now() - t0, rows: answer.rowCount }) + '\n');

@@ -25,14 +25,14 @@ const threads = 2;
 const PANEL_MAX_ROWS = 1_000_000;
 
 async function main(): Promise<void> {
-  let ms = 0;
-  let rowsRead = 0;
+  let ms: number;
+  let rowsRead: number;
   let messageBytes = 0;
   let baseline = 0;
   /** DuckDB runs in the engine's worker process: its peak resident memory, bytes. */
   let workerPeak = 0;
   if (variant === 'raw-all') {
-    const raw = await openRaw(snapshotDir!, threads);
+    const raw = await openRaw(snapshotDir, threads);
     await raw.run('select 1');
     global.gc?.();
     baseline = process.memoryUsage().rss;
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     ms = performance.now() - t0;
     raw.close();
   } else {
-    const engine = await Engine.open(snapshotDir!, { threads });
+    const engine = await Engine.open(snapshotDir, { threads });
     await engine.query('select 1');
     global.gc?.();
     baseline = process.memoryUsage().rss;

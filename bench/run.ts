@@ -182,7 +182,7 @@ async function askLatency(dir: string): Promise<AskFigures> {
   }
   const s = (a: number[]) => [...a].sort((x, y) => x - y);
   return {
-    endToEnd: { p50: quantile(s(e2e), 0.5), p95: quantile(s(e2e), 0.95), min: s(e2e)[0]!, max: s(e2e)[e2e.length - 1]! },
+    endToEnd: { p50: quantile(s(e2e), 0.5), p95: quantile(s(e2e), 0.95), min: s(e2e)[0], max: s(e2e)[e2e.length - 1] },
     generate: { p50: quantile(s(gen), 0.5), p95: quantile(s(gen), 0.95) },
     duckdbOnly: { p50: quantile(s(duck), 0.5) },
     answered,
@@ -236,7 +236,7 @@ function packageVsixBytes(tmp: string): number {
     execFileSync(process.execPath, ['scripts/package.mjs', '--out', file], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
   } catch (e) {
     const { stdout, stderr } = e as { stdout?: string; stderr?: string };
-    throw new Error(`npm run package failed:\n${stdout ?? ''}${stderr ?? ''}`);
+    throw new Error(`npm run package failed:\n${stdout ?? ''}${stderr ?? ''}`, { cause: e });
   }
   return fs.statSync(file).size;
 }
@@ -284,7 +284,7 @@ async function startup(dir: string): Promise<StartupFigures> {
   let firstAnswer: StartupFigures['firstAnswer'] = null;
   try {
     const firstAnswerChild = await bundledFirstAnswerChild();
-    const runs = Array.from({ length: CHILD_RUNS }, () => child([firstAnswerChild, dir, dev[0]!.question]) as NonNullable<StartupFigures['firstAnswer']>);
+    const runs = Array.from({ length: CHILD_RUNS }, () => child([firstAnswerChild, dir, dev[0].question]) as NonNullable<StartupFigures['firstAnswer']>);
     firstAnswer = runs.sort((a, b) => a.totalMs - b.totalMs)[runs.length >> 1]!;
   } catch (e) {
     note(`first answer failed: ${(e as Error).message}`);
@@ -298,15 +298,15 @@ async function startup(dir: string): Promise<StartupFigures> {
 }
 
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
 }
 
 async function main(): Promise<void> {
   const started = performance.now();
   const snapshots = new Map<number, { dir: string; buildMs: number | null }>();
   for (const s of scales) snapshots.set(s, await ensureSnapshot(s));
-  const base = snapshots.get(scales[0]!)!;
+  const base = snapshots.get(scales[0])!;
 
   const perScale: ScaleFigures[] = [];
   for (const s of scales) perScale.push(await overhead(s, snapshots.get(s)!.dir, snapshots.get(s)!.buildMs));
@@ -323,7 +323,7 @@ async function main(): Promise<void> {
 
   const scaling = SCALING_IDS.map((id) => {
     const at = perScale.map((p) => ({ scale: p.scale, q: p.queries.find((q) => q.id === id)! }));
-    const first = at[0]!.q;
+    const first = at[0].q;
     return {
       id,
       byScale: at.map(({ scale, q }) => ({ scale, oursMs: q.ours.median, rawMs: q.raw.median, oursGrowth: q.ours.median / first.ours.median, rawGrowth: q.raw.median / first.raw.median })),

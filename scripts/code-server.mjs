@@ -64,7 +64,7 @@ export async function withLock(name, fn, { pollMs = 1000 } = {}) {
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
       if (lockIsStale(lock)) { fs.rmSync(lock, { recursive: true, force: true }); continue; }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`, { cause: e });
       await new Promise((r) => setTimeout(r, pollMs));
     }
   }

@@ -1,10 +1,10 @@
-// The README's test command (`npm test`): type check, build, unit tests (plain
+// The README's test command (`npm test`): type check, lint (ESLint + import cycles), build, unit tests (plain
 // Node on real DuckDB), integration tests (mocha inside a real VS Code through
 // code-server) and UI tests (Playwright + Chromium on the running editor).
 // Every stage runs, with a header, its counts and its time; the last line is
 // `N passed, N failed, N skipped`. Exit code 1 on any failure.
 //
-// Usage: node scripts/test.mjs [--only typecheck,build,unit,security,integration,ui]
+// Usage: node scripts/test.mjs [--only typecheck,lint,build,unit,security,integration,ui]
 // Env:   CI=true — nothing may be skipped: a missing code-server fails the run.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -37,6 +37,7 @@ function parseResultLine(out) {
 
 const stages = [
   { name: 'typecheck', cmd: [node, 'node_modules/typescript/bin/tsc', '-p', '.'] },
+  { name: 'lint', cmd: [node, 'scripts/lint.mjs'] },
   { name: 'build', cmd: [node, 'esbuild.mjs'] },
   { name: 'unit', cmd: [node, 'scripts/run-unit.mjs'], parse: parseNodeTest, needs: 'build' },
   { name: 'security', cmd: [node, 'scripts/test-security.mjs'], parse: parseNodeTest, needs: 'build' },

@@ -70,7 +70,7 @@ function renderStarters(): void {
 }
 
 function providerName(t: ChatTurn): string {
-  const name = t.provider === 'claude' ? 'Claude' : t.provider === 'vscode-lm' ? 'Editor model' : t.provider === 'offline' ? 'Offline' : '';
+  const name = t.provider === 'claude' ? 'Claude' : t.provider === 'vscode-lm' ? 'Editor model' : t.provider === 'offline' ? 'Offline' : t.provider === 'user' ? 'Your SQL' : '';
   return name && t.model ? `${name} (${t.model})` : name;
 }
 

@@ -87,7 +87,7 @@ function attemptsSection(attempts: Attempt[]): HTMLElement | null {
       h('pre', {}, code),
       a.error ? h('p', { class: 'error-text' }, displayLabel(a.error.message, 2000)) : null));
   });
-  return h('details', { class: 'attempts-box', open: attempts.some((a) => !a.error) ? false : true },
+  return h('details', { class: 'attempts-box', open: !attempts.some((a) => !a.error) },
     h('summary', {}, `${attempts.length} attempt${attempts.length === 1 ? '' : 's'} (${failed.length} repaired)`), list);
 }
 
@@ -120,7 +120,7 @@ function metaLine(r: ResultView): HTMLElement {
     ].filter(Boolean);
     if (bits.length) parts.push(h('span', { class: 'timings' }, bits.join(' · ')));
   }
-  const provider = r.providerLabel ?? (r.provider ? ({ claude: 'Claude', 'vscode-lm': 'Editor model', offline: 'Offline' } as const)[r.provider] : '');
+  const provider = r.providerLabel ?? (r.provider ? ({ claude: 'Claude', 'vscode-lm': 'Editor model', offline: 'Offline', user: 'Your SQL' } as const)[r.provider] : '');
   if (provider) parts.push(h('span', { class: 'provider' }, displayLabel(r.model ? `${provider} (${r.model})` : provider, 120)));
   return h('div', { class: 'meta' }, ...parts);
 }

@@ -42,7 +42,7 @@ function config(data: ChartData, theme: ThemeColors, compact: boolean): ChartCon
   });
   return {
     type: data.type === 'area' ? 'line' : data.type,
-    data: { labels: data.type === 'scatter' ? undefined : data.labels, datasets } as ChartConfiguration['data'],
+    data: { labels: data.type === 'scatter' ? undefined : data.labels, datasets },
     options: {
       animation: false,
       // Not Chart.js's own responsiveness: it watches the whole document with a MutationObserver
@@ -59,7 +59,7 @@ function config(data: ChartData, theme: ThemeColors, compact: boolean): ChartCon
         tooltip: { enabled: true },
       },
     },
-  } as ChartConfiguration;
+  };
 }
 
 /** A drawn chart that follows theme changes until destroyed. */

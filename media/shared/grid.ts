@@ -11,7 +11,7 @@
 import type { ColumnInfo } from '../../src/core/engine/engine.js';
 import type { Cell } from '../../src/core/engine/values.js';
 import type { SortState } from '../../src/webview/protocol.js';
-import { displayCell, displayLabel, cellToText, rowToTsv, formatCount } from '../../src/webview/format.js';
+import { displayCell, displayLabel, cellToText, rowToTsv, formatCount, isNumericType } from '../../src/webview/format.js';
 import { h, clear } from './dom.js';
 
 export const ROW_HEIGHT = 24;
@@ -218,7 +218,7 @@ export class Grid {
       const cell = h('div', { role: 'columnheader', class: 'grid-cell grid-header', 'aria-colindex': c + 1, 'aria-sort': 'none', tabindex: -1 },
         h('span', { class: 'col-name' }, displayLabel(col.name, 80)), h('span', { class: 'sort-indicator', 'aria-hidden': 'true' }), resizer);
       cell.title = displayLabel(`${col.name} (${col.type}) — click to sort`, 300);
-      if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U\w*INT|FLOAT|REAL|DOUBLE|DECIMAL)/i.test(col.type)) cell.classList.add('num');
+      if (isNumericType(col.type)) cell.classList.add('num');
       this.attachResize(resizer, c);
       this.headerCells.push(cell);
       row.append(cell);

@@ -3,7 +3,7 @@ import type { QueryEngine as Engine } from '../core/engine/protocol.js';
 import { createProvider } from '../core/nl2sql/providers.js';
 import { createOnchainMcpServer } from '../mcp/server.js';
 import { version } from '../../package.json';
-import type { CliValues } from './main.js';
+import type { OpenValues as CliValues } from './open-snapshot.js';
 
 /**
  * `onchain-sql mcp [--snapshot DIR]`: the MCP server over stdio. stdout carries

@@ -1,6 +1,6 @@
 import type { ColumnInfo, Timings } from './engine/engine.js';
 import type { Cell } from './engine/values.js';
-import type { ErrorCode } from './errors.js';
+import type { Attempt } from './errors.js';
 
 /** A hint for renderers; they may switch it. */
 export interface ChartHint {
@@ -11,11 +11,10 @@ export interface ChartHint {
 }
 
 export type ProviderId = 'claude' | 'vscode-lm' | 'offline';
+/** Who wrote an answer's SQL: a provider, or the user (Run SQL, SQL cells). */
+export type SqlAuthor = ProviderId | 'user';
 
-export interface Attempt {
-  sql: string;
-  error?: { code: ErrorCode; message: string };
-}
+export type { Attempt };
 
 export interface TokenUsage {
   inputTokens: number;
@@ -44,7 +43,7 @@ export interface Answer {
   sql: string;
   explanation: string;
   chart: ChartHint | null;
-  provider: ProviderId;
+  provider: SqlAuthor;
   model?: string;
   attempts: Attempt[];
   columns: ColumnInfo[];

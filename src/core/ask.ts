@@ -1,9 +1,9 @@
 import type { Answer, Attempt, ChartHint, TokenUsage, Turn } from './answer.js';
 import { DEFAULT_MAX_ROWS, type RunOptions } from './engine/engine.js';
 import type { QueryCursor as Cursor, QueryEngine as Engine } from './engine/protocol.js';
-import type { Cell } from './engine/values.js';
 import { describeAnswer } from './words/describe.js';
-import { OnchainSqlError, toOnchainSqlError } from './errors.js';
+import { AskError, OnchainSqlError, toOnchainSqlError } from './errors.js';
+import { readAllRows } from './readRows.js';
 import { buildContext } from './nl2sql/context.js';
 import type { VerifiedExample } from './nl2sql/examples.js';
 import type { Generation, Provider } from './nl2sql/provider.js';
@@ -41,17 +41,7 @@ export const DEFAULT_MAX_REPAIRS = 2;
  */
 export const MAX_QUESTION_CHARS = 4_000;
 
-/** A failed ask: the final error, plus every attempt made (surfaces show them). */
-export class AskError extends OnchainSqlError {
-  constructor(cause: OnchainSqlError, readonly attempts: Attempt[]) {
-    super(cause.code, cause.message, cause.suggestions);
-    this.name = 'AskError';
-  }
-
-  override toJSON(): { code: OnchainSqlError['code']; message: string; suggestions?: string[]; attempts?: Attempt[] } {
-    return this.attempts.length ? { ...super.toJSON(), attempts: this.attempts } : super.toJSON();
-  }
-}
+export { AskError };
 
 function cancelled(): OnchainSqlError {
   return new OnchainSqlError('cancelled', 'The question was cancelled.');
@@ -77,19 +67,6 @@ function checkedChart(chart: ChartHint | null, columns: { name: string }[]): Cha
   if (!names.has(chart.x) || chart.y.length === 0 || !chart.y.every((y) => names.has(y))) return null;
   if (chart.series !== undefined && !names.has(chart.series)) return { type: chart.type, x: chart.x, y: chart.y };
   return chart;
-}
-
-async function readAll(cursor: Cursor, maxRows: number, signal?: AbortSignal): Promise<Cell[][]> {
-  const rows: Cell[][] = [];
-  for (;;) {
-    if (signal?.aborted) throw cancelled();
-    const page = await cursor.next(Math.max(1, maxRows - rows.length));
-    if (!page) break;
-    for (const r of page) rows.push(r);
-    if (cursor.truncated) break;
-  }
-  cursor.finish();
-  return rows;
 }
 
 export async function ask(engine: Engine, question: string, options: AskOptions): Promise<Answer> {
@@ -159,7 +136,7 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
     try {
       // openCursor validates (the guards) before it runs anything; 'execute' starts once that passed.
       cursor = await engine.openCursor(sql, { ...run, onValidated: (checked) => progress('execute', checked) });
-      const rows = await readAll(cursor, run.maxRows ?? DEFAULT_MAX_ROWS, signal);
+      const rows = await readAllRows(cursor, run.maxRows ?? DEFAULT_MAX_ROWS, signal);
       const timings = cursor.timings();
       attempts.push({ sql: cursor.sql });
       const words = await describeAnswer(engine, { question: q, sql: cursor.sql, columns: cursor.columns, rows, truncated: cursor.truncated });
@@ -199,5 +176,3 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
   throw fail(new OnchainSqlError('provider_error', 'No answer was produced.'));
 }
 
-/** An earlier answer as the next question sees it (the one history builder's form). */
-export { turnOf as answerToTurn } from './nl2sql/history.js';

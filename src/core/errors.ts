@@ -60,6 +60,38 @@ export function isValidationCode(code: ErrorCode): boolean {
 
 export function toOnchainSqlError(e: unknown, fallback: ErrorCode = 'runtime_error'): OnchainSqlError {
   if (e instanceof OnchainSqlError) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return new OnchainSqlError(fallback, message);
+  return new OnchainSqlError(fallback, errorMessage(e));
+}
+
+/** The message of anything thrown. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The `code` of a Node.js system error (`ENOENT`, `EACCES`, `ERR_PARSE_ARGS_…`), if it is one. */
+export function errnoCode(e: unknown): string | undefined {
+  return e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}
+
+/** One try of a question: the SQL generated and, if it failed, why. */
+export interface Attempt {
+  sql: string;
+  error?: { code: ErrorCode; message: string };
+}
+
+/** A failed ask: the final error, plus every attempt made (surfaces show them). */
+export class AskError extends OnchainSqlError {
+  constructor(cause: OnchainSqlError, readonly attempts: Attempt[]) {
+    super(cause.code, cause.message, cause.suggestions);
+    this.name = 'AskError';
+  }
+
+  override toJSON(): { code: ErrorCode; message: string; suggestions?: string[]; attempts?: Attempt[] } {
+    return this.attempts.length ? { ...super.toJSON(), attempts: this.attempts } : super.toJSON();
+  }
+}
+
+/** The attempts of a failed ask; none for any other error. */
+export function attemptsOf(e: unknown): Attempt[] {
+  return e instanceof AskError ? e.attempts : [];
 }

@@ -1,14 +1,18 @@
 // Exports a result to a file the user chose: CSV (RFC 4180), JSON, or Parquet.
-// Rows stream page by page from a cursor, so a result is never held whole. The
-// host writes the file; model SQL never does (the query engine is sandboxed and
-// cannot write outside the snapshot, and the SQL only ever runs as a read).
+// CSV and JSON rows stream page by page from a cursor, so a result is never
+// held whole; Parquet is written by the engine itself (COPY), types kept. Model
+// SQL never writes: the guard refuses COPY, and the host writes the COPY around
+// the validated statement.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ColumnInfo, RunOptions } from './engine/engine.js';
+import type { ParquetExport } from './engine/protocol.js';
 import type { Cell } from './engine/values.js';
-import { OnchainSqlError, toOnchainSqlError } from './errors.js';
+import { errnoCode, errorMessage, OnchainSqlError, toOnchainSqlError } from './errors.js';
+import { isNumericText, isNumericType, uniqueNames } from './columnTypes.js';
+
+export { uniqueNames };
 
 export type ExportFormat = 'csv' | 'json' | 'parquet';
 
@@ -51,8 +55,6 @@ export interface ExportSummary {
 export const DEFAULT_EXPORT_MAX_ROWS = 10_000_000;
 
 // Kept here rather than shared with the webview formatting: the core sits below every surface.
-const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL|NUMERIC)\b/i;
-const NUMERIC_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^[+-]?(Infinity|NaN|inf|nan)$/;
 // Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -68,11 +70,16 @@ export async function exportResult(source: CursorSource, sql: string, options: E
   const pageSize = options.pageSize ?? 4096;
   const runOptions: RunOptions = { maxRows, timeoutMs: options.timeoutMs ?? 0, signal: options.signal };
   checkTarget(file);
+  const done = (r: { rows: number; truncated: boolean }): ExportSummary =>
+    ({ file, format: options.format, rows: r.rows, bytes: fs.statSync(file).size, truncated: r.truncated, ms: Math.round(performance.now() - started) });
+  if (options.format === 'parquet') {
+    if (!isParquetEngine(source)) throw new OnchainSqlError('export_failed', 'A Parquet export is written by the engine itself: pass the Engine.');
+    return done(await exportParquet(source, sql, file, options, maxRows));
+  }
   const cursor = typeof source === 'function' ? await source(sql, runOptions) : await source.openCursor(sql, runOptions);
   try {
-    const write = options.format === 'parquet' ? writeParquet : writeText;
-    const rows = await write(cursor, file, options.format, pageSize, options);
-    return { file, format: options.format, rows, bytes: fs.statSync(file).size, truncated: cursor.truncated, ms: Math.round(performance.now() - started) };
+    const rows = await writeText(cursor, file, options.format, pageSize, options);
+    return done({ rows, truncated: cursor.truncated });
   } finally {
     cursor.close();
   }
@@ -94,8 +101,8 @@ function checkTarget(file: string): void {
 /** A specific, actionable message for a file-system failure while writing `file`. */
 export function writeError(file: string, e: unknown): OnchainSqlError {
   if (e instanceof OnchainSqlError) return e;
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  const message = e instanceof Error ? e.message : String(e);
+  const code = errnoCode(e);
+  const message = errorMessage(e);
   const reason = (() => {
     switch (code) {
       case 'EACCES':
@@ -111,6 +118,7 @@ export function writeError(file: string, e: unknown): OnchainSqlError {
         return 'the folder does not exist. Choose another folder.';
       case 'EISDIR':
         return 'that name is a folder. Choose a file name.';
+      default:
     }
     if (/No space left|disk is full/i.test(message)) return 'the disk is full. Free some space or choose another folder.';
     if (/Permission denied/i.test(message)) return 'permission denied. Choose another folder.';
@@ -171,7 +179,7 @@ async function writeText(cursor: ExportCursor, file: string, format: ExportForma
     };
     let rows: number;
     if (format === 'csv') {
-      const numeric = cursor.columns.map((c) => NUMERIC_TYPE.test(c.type));
+      const numeric = cursor.columns.map((c) => isNumericType(c.type));
       await put(csvLine(cursor.columns.map((c) => c.name), cursor.columns.map(() => false)));
       rows = await pump(cursor, pageSize, options, (page) => put(page.map((r) => csvLine(r, numeric)).join('')));
     } else {
@@ -217,7 +225,7 @@ export function csvField(c: Cell, numericColumn: boolean): string {
   if (c === null) return '';
   let s: string;
   if (typeof c === 'number' || typeof c === 'boolean') s = String(c);
-  else if (typeof c === 'string') s = numericColumn && NUMERIC_TEXT.test(c) ? c : neutralise(c);
+  else if (typeof c === 'string') s = numericColumn && isNumericText(c) ? c : neutralise(c);
   else s = neutralise(JSON.stringify(c));
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
@@ -227,15 +235,6 @@ function neutralise(s: string): string {
 }
 
 /** Duplicate column names (a join's two `address` columns) get `_2`, `_3`… so no JSON key is lost. */
-export function uniqueNames(names: string[]): string[] {
-  const seen = new Set<string>();
-  return names.map((n) => {
-    let name = n;
-    for (let k = 2; seen.has(name); k++) name = `${n}_${k}`;
-    seen.add(name);
-    return name;
-  });
-}
 
 function jsonObject(keys: string[], row: Cell[]): string {
   const obj: Record<string, Cell> = {};
@@ -243,98 +242,44 @@ function jsonObject(keys: string[], row: Cell[]): string {
   return JSON.stringify(obj);
 }
 
-function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
+
+
+/** What a Parquet export needs: the engine itself, which writes the file. */
+export interface ParquetEngine {
+  exportParquet(sql: string, options: { maxRows: number; timeoutMs?: number; signal?: AbortSignal }): Promise<ParquetExport>;
 }
 
-function sqlIdent(s: string): string {
-  return `"${s.replace(/"/g, '""')}"`;
-}
-
-/** Types read_json can rebuild from what `toCell` produced; others are kept as JSON text. */
-function jsonReadableType(type: string): string {
-  if (/\b(MAP|UNION)\s*\(|^(BLOB|BIT|BITSTRING|VARINT|BIGNUM)\b/i.test(type) || !/^[A-Za-z0-9_(),\s[\]"'.:]+$/.test(type)) return 'VARCHAR';
-  return type;
+function isParquetEngine(source: CursorSource): source is CursorSource & ParquetEngine {
+  return typeof source !== 'function' && 'exportParquet' in source;
 }
 
 /**
- * Parquet has no 128-bit integer and DuckDB would write HUGEINT as DOUBLE,
- * rounding wei amounts; DECIMAL(38,0) keeps them exact (up to 10^38 - 1; a
- * larger value fails the cast and the export falls back to text columns).
+ * Parquet, written by the engine itself: the statement is validated by the
+ * guard first, then the host (never the user or the model: the guard refuses
+ * COPY) wraps the validated text as `COPY (SELECT … FROM (<query>)) TO …` into
+ * the engine's private export folder, the one place its sandbox may write.
+ * DuckDB's own types are kept. The finished file is copied next to the target
+ * and renamed into place, so a failure leaves nothing half-written.
  */
-function parquetColumn(expr: string, type: string): string {
-  return /^U?HUGEINT$/i.test(type.trim()) ? `CAST(${expr} AS DECIMAL(38,0))` : expr;
-}
-
-/**
- * Parquet: rows stream as NDJSON into a private temp file, then a separate,
- * unsandboxed in-memory DuckDB (not the query engine) converts it with a
- * statement this module writes itself, keeping the columns' DuckDB types.
- */
-async function writeParquet(cursor: ExportCursor, file: string, _format: ExportFormat, pageSize: number, options: ExportOptions): Promise<number> {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sql-export-'));
-  const ndjson = path.join(work, 'rows.ndjson');
+async function exportParquet(engine: ParquetEngine, sql: string, file: string, options: ExportOptions, maxRows: number): Promise<{ rows: number; truncated: boolean }> {
   const tmp = partialName(file);
+  let staged: string | undefined;
   try {
-    // Probe the target folder first, so a read-only place fails before the work is done.
+    const written = await engine.exportParquet(sql, { maxRows, timeoutMs: options.timeoutMs ?? 0, signal: options.signal });
+    staged = written.file;
     try {
-      fs.closeSync(fs.openSync(tmp, 'wx'));
-      fs.rmSync(tmp);
-    } catch (e) {
-      throw writeError(file, e);
-    }
-    const keys = cursor.columns.map((_, i) => `c${i}`);
-    const handle = await fs.promises.open(ndjson, 'w');
-    let rows: number;
-    try {
-      rows = await pump(cursor, pageSize, options, (page) => writeAll(handle, page.map((r) => jsonObject(keys, r) + '\n').join('')));
-    } finally {
-      await handle.close();
-    }
-    if (options.signal?.aborted) throw new OnchainSqlError('cancelled', 'The export was cancelled.');
-    const names = uniqueNames(cursor.columns.map((c) => c.name));
-    const { DuckDBInstance } = await import('@duckdb/node-api');
-    const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-    try {
-      const conn = await instance.connect();
-      try {
-        const copy = async (typed: boolean) => {
-          const columns = cursor.columns.map((c, i) => `${sqlString(keys[i])}: ${sqlString(typed ? jsonReadableType(c.type) : 'VARCHAR')}`).join(', ');
-          const select = rows === 0
-            ? cursor.columns.map((c, i) => `CAST(NULL AS ${typed ? jsonReadableType(c.type) : 'VARCHAR'}) AS ${sqlIdent(names[i])}`).join(', ') + ' WHERE false'
-            : `${keys.map((k, i) => `${parquetColumn(sqlIdent(k), typed ? cursor.columns[i].type : 'VARCHAR')} AS ${sqlIdent(names[i])}`).join(', ')} FROM read_json(${sqlString(ndjson)}, format = 'newline_delimited', columns = {${columns}})`;
-          await conn.run(`COPY (SELECT ${select}) TO ${sqlString(tmp)} (FORMAT parquet)`);
-        };
-        try {
-          await copy(true);
-        } catch (e) {
-          // A type read_json cannot rebuild from JSON text: keep every value, as text.
-          if (isWriteFailure(e)) throw e;
-          await fs.promises.rm(tmp, { force: true });
-          await copy(false);
-        }
-      } finally {
-        conn.closeSync();
-      }
-    } catch (e) {
-      throw isWriteFailure(e) ? writeError(file, e) : e;
-    } finally {
-      instance.closeSync();
-    }
-    try {
+      await fs.promises.copyFile(written.file, tmp, fs.constants.COPYFILE_EXCL);
       await fs.promises.rename(tmp, file);
     } catch (e) {
       throw writeError(file, e);
     }
-    return rows;
+    options.onProgress?.(written.rows);
+    return { rows: written.rows, truncated: written.truncated };
   } catch (e) {
     await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
-    throw e instanceof OnchainSqlError ? e : toOnchainSqlError(e);
+    if (options.signal?.aborted) throw new OnchainSqlError('cancelled', 'The export was cancelled.');
+    throw toOnchainSqlError(e);
   } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+    if (staged) fs.rmSync(staged, { force: true });
   }
-}
-
-function isWriteFailure(e: unknown): boolean {
-  return /No space left|Permission denied|Read-only file system|Cannot open file .*for writing|IO Error/i.test(e instanceof Error ? e.message : String(e));
 }

@@ -3,6 +3,7 @@ import type { Answer, Turn } from '../core/answer.js';
 import type { ColumnInfo } from '../core/engine/engine.js';
 import { buildHistory, type TurnSource } from '../core/nl2sql/history.js';
 import { toOnchainSqlError } from '../core/errors.js';
+import { turnOf } from '../core/nl2sql/history.js';
 import { answerMarkdown, errorMarkdown, followupPrompts, schemaMarkdown } from './chatMarkdown.js';
 import type { Session } from './session.js';
 import { stageText } from './progressText.js';
@@ -62,12 +63,6 @@ function md(text: string): vscode.MarkdownString {
 }
 
 
-function summary(answer: Answer): string {
-  const head = `${answer.rowCount}${answer.truncated ? '+' : ''} rows; columns: ${answer.columns.map((c) => c.name).join(', ')}`;
-  const rows = answer.rows.slice(0, 5).map((r) => r.map((v) => (v === null ? 'NULL' : String(v)).slice(0, 60)).join(' | '));
-  return [head, ...rows].join('\n');
-}
-
 export function createChatHandler(session: Session): OnchainChatHandler {
   return async (request, context, stream, token) => {
     const abort = new AbortController();
@@ -113,7 +108,7 @@ export function createChatHandler(session: Session): OnchainChatHandler {
         sql: answer.sql,
         columns: answer.columns,
         rowCount: answer.rowCount,
-        resultSummary: summary(answer),
+        resultSummary: turnOf(answer).resultSummary,
       };
       return { metadata: meta };
     } catch (e) {

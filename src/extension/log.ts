@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import { redact } from './redact.js';
+import { redactSecrets } from '../core/text/redact.js';
 
 /**
  * The "Onchain SQL" output channel, wrapped so that every line passes through
- * `redact` first: an API key (by value or by shape) never reaches the log file.
+ * `redactSecrets` first: an API key (by value or by shape) never reaches the log file.
  */
 export function createRedactingLog(name: string, secrets: () => readonly string[]): vscode.LogOutputChannel {
   const channel = vscode.window.createOutputChannel(name, { log: true });
-  const clean = (message: string | Error): string => redact(message instanceof Error ? `${message.name}: ${message.message}` : message, secrets());
+  const clean = (message: string | Error): string => redactSecrets(message instanceof Error ? `${message.name}: ${message.message}` : message, secrets());
   const cleanArgs = (args: unknown[]): string[] => args.map((a) => clean(a instanceof Error ? a : typeof a === 'string' ? a : safeJson(a)));
   const wrapped: Partial<vscode.LogOutputChannel> = {
     trace: (m: string, ...a: unknown[]) => channel.trace(clean(m), ...cleanArgs(a)),

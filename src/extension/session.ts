@@ -9,14 +9,16 @@ import type { Provider } from '../core/nl2sql/provider.js';
 import type { Manifest } from '../core/snapshot/layout.js';
 import type { ImportFormat } from '../core/snapshot/import.js';
 import { SAMPLE_SCALE, SAMPLE_SEED } from '../core/snapshot/paths.js';
+import { answerFromQuery } from '../core/sqlAnswer.js';
 import { engineModule, loadAskModule, loadBuildModule, loadImportModule } from './coreLoader.js';
-import { LmProvider, lmModelName, sendToModel } from './lmProvider.js';
+import { lmModelName, sendToModel } from './lmProvider.js';
+import { chooseProvider, describeProviderChoice, selectEditorModel } from './providerChoice.js';
 import { buildExplainPrompt } from '../core/nl2sql/modelReply.js';
-import { createProvider } from '../core/nl2sql/providers.js';
 import { ApiKeyStore } from './secrets.js';
 import { readSettings, SECTION, type Settings } from './settings.js';
-import { isSnapshotFolder, readManifestFile, snapshotLabel } from './snapshotFolder.js';
-import { analyseSql, explainStructure, schemaSummary } from './sqlStructure.js';
+import { tryReadManifest } from '../core/snapshot/manifest.js';
+import { isSnapshotFolder, snapshotLabel } from './snapshotFolder.js';
+import { analyseSql, explainStructure, schemaSummary } from '../core/sql/structure.js';
 import { truncate } from './text.js';
 
 export interface SessionAskOptions {
@@ -99,7 +101,7 @@ export class Session implements vscode.Disposable {
   activeSnapshot(): ActiveSnapshot {
     const configured = this.config().snapshotPath;
     const dir = configured ? path.resolve(expandHome(configured)) : this.sampleDir();
-    const manifest = readManifestFile(dir);
+    const manifest = tryReadManifest(dir);
     const isSample = !configured;
     return { dir, isSample, manifest, label: snapshotLabel(dir, manifest, isSample) };
   }
@@ -240,55 +242,14 @@ export class Session implements vscode.Disposable {
 
   /** Picks the provider for one request (see the `onchainSql.provider` setting). */
   async resolveProvider(opts: Pick<SessionAskOptions, 'model' | 'userAction'> = {}): Promise<Provider> {
-    const s = this.config();
-    const key = await this.keys.get();
-    const claude = () => createProvider({ kind: 'claude', apiKey: key, model: s.model, baseURL: s.apiBaseUrl || undefined });
-    const offline = () => createProvider({ kind: 'offline' });
-    const editorModel = async (): Promise<vscode.LanguageModelChat | undefined> => {
-      if (opts.model) return opts.model;
-      if (!opts.userAction) return undefined;
-      return selectEditorModel();
-    };
-    switch (s.provider) {
-      case 'offline':
-        return offline();
-      case 'claude':
-        if (!key) {
-          throw new OnchainSqlError('missing_api_key', 'The provider is set to Claude, but no Anthropic API key is set.', [
-            'Run "Onchain SQL: Set Anthropic API Key", set ANTHROPIC_API_KEY, or set "onchainSql.provider" to "auto" or "offline".',
-          ]);
-        }
-        return claude();
-      case 'vscode-lm': {
-        const model = await editorModel();
-        if (!model) {
-          throw new OnchainSqlError('provider_error', 'The provider is set to the editor model, but no language model is available in this editor.', [
-            'Install or sign in to a chat model provider (e.g. GitHub Copilot), or set "onchainSql.provider" to "auto" or "offline".',
-          ]);
-        }
-        return new LmProvider(model);
-      }
-      default: {
-        if (opts.model) return new LmProvider(opts.model);
-        if (key) return claude();
-        const model = await editorModel();
-        return model ? new LmProvider(model) : offline();
-      }
-    }
+    return chooseProvider(this.config(), await this.keys.get(), opts);
   }
 
   /** Who would answer right now, for status text: "Claude (model)", "Editor model (name)", "Offline". */
   async providerLabel(): Promise<string> {
-    const s = this.config();
-    const key = await this.keys.get();
-    if (s.provider === 'offline') return 'Offline';
-    if (s.provider === 'claude') return key ? `Claude (${s.model})` : 'Claude (no API key set)';
-    if (key && s.provider === 'auto') return `Claude (${s.model})`;
-    // Listing models needs no consent (only sending does), so this is safe without a user action.
-    const model = await selectEditorModel();
-    if (model) return `Editor model (${lmModelName(model)})`;
-    return s.provider === 'vscode-lm' ? 'Editor model (none available)' : 'Offline';
+    return describeProviderChoice(this.config(), await this.keys.get());
   }
+
 
   async ask(question: string, opts: SessionAskOptions = {}): Promise<Answer> {
     const engine = await this.getEngine();
@@ -322,19 +283,7 @@ export class Session implements vscode.Disposable {
     try {
       const r = await engine.query(sql, { maxRows: opts.maxRows ?? s.maxRows, timeoutMs: s.timeoutMs, signal: opts.signal });
       this.output.info(`SQL: ${r.rowCount}${r.truncated ? '+' : ''} rows in ${r.timings.totalMs.toFixed(0)} ms`);
-      return {
-        question: '',
-        sql: r.sql,
-        explanation: '',
-        chart: null,
-        provider: 'offline',
-        attempts: [{ sql: r.sql }],
-        columns: r.columns,
-        rows: r.rows,
-        rowCount: r.rowCount,
-        truncated: r.truncated,
-        timings: { ...r.timings, generateMs: 0 },
-      };
+      return answerFromQuery(r);
     } catch (e) {
       const err = toOnchainSqlError(e);
       this.output.warn(`SQL failed (${err.code}): ${err.message}`);
@@ -379,16 +328,6 @@ export class Session implements vscode.Disposable {
   }
 }
 
-/** The first chat model the editor offers, if any (never throws: Chat may be absent). */
-export async function selectEditorModel(): Promise<vscode.LanguageModelChat | undefined> {
-  try {
-    if (!vscode.lm?.selectChatModels) return undefined;
-    const models = await vscode.lm.selectChatModels();
-    return models[0];
-  } catch {
-    return undefined;
-  }
-}
 
 function expandHome(p: string): string {
   return p.startsWith('~/') ? path.join(process.env.HOME ?? '', p.slice(2)) : p;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_CLAUDE_MODEL } from '../core/nl2sql/models.js';
 
 export type ProviderSetting = 'auto' | 'claude' | 'vscode-lm' | 'offline';
 
@@ -14,7 +15,6 @@ export interface Settings {
 }
 
 /** Default Claude model: the one the core uses unless the setting names another. */
-export const DEFAULT_MODEL = 'claude-sonnet-4-5';
 
 export const SECTION = 'onchainSql';
 
@@ -27,7 +27,7 @@ export function readSettings(): Settings {
   const provider = c.get<string>('provider', 'auto');
   return {
     provider: (['auto', 'claude', 'vscode-lm', 'offline'] as const).find((p) => p === provider) ?? 'auto',
-    model: c.get<string>('model', '') || DEFAULT_MODEL,
+    model: c.get<string>('model', '') || DEFAULT_CLAUDE_MODEL,
     apiBaseUrl: c.get<string>('apiBaseUrl', ''),
     maxRows: Math.max(1, Math.floor(positive(c.get('maxRows'), 10_000))),
     timeoutMs: Math.floor(positive(c.get('queryTimeoutSeconds'), 30) * 1000),

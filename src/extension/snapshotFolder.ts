@@ -1,24 +1,13 @@
 /**
- * Snapshot folders as the UI sees them: the manifest and a label, read with
- * plain `fs` (the engine module would load DuckDB). No `vscode` import.
+ * Snapshot folders as the UI sees them: a label. The manifest is read by the
+ * core's one reader (core/snapshot/manifest.ts; no DuckDB). No `vscode` import.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Manifest } from '../core/snapshot/layout.js';
-
-export const MANIFEST_FILE = 'manifest.json';
-
-export function readManifestFile(dir: string): Manifest | undefined {
-  try {
-    const m = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
-    return m && typeof m === 'object' && typeof m.chain === 'string' ? m : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { tryReadManifest } from '../core/snapshot/manifest.js';
 
 export function isSnapshotFolder(dir: string): boolean {
-  return readManifestFile(dir) !== undefined;
+  return tryReadManifest(dir) !== undefined;
 }
 
 /** Short status-bar text: "sample (synthetic)" or "<folder> · ethereum · 19000000–19050000". */

@@ -3,16 +3,12 @@
  * Markdown and HTML. No `vscode` import: unit-tested in plain Node.
  */
 import type { Cell } from '../core/engine/values.js';
-
-/** Bidi overrides/isolates and other invisible format controls that reorder or hide text. */
-const BIDI_AND_INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+import { codePointLabel, replaceInvisible } from '../core/text/invisible.js';
+import { cellToText } from '../core/text/cell.js';
 
 /** Shows invisible controls as visible code points instead of letting them act. */
 export function neutraliseInvisible(s: string): string {
-  return s
-    .replace(BIDI_AND_INVISIBLE, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`)
-    .replace(CONTROL, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
+  return replaceInvisible(s, (c) => `<${codePointLabel(c)}>`);
 }
 
 export function truncate(s: string, max: number): string {
@@ -20,11 +16,10 @@ export function truncate(s: string, max: number): string {
 }
 
 /** A cell as display text (JSON-safe values from the engine). */
-export function cellText(v: Cell | unknown): string {
+export function cellText(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return JSON.stringify(v);
+  if (typeof v === 'bigint') return String(v);
+  return cellToText(v as Cell);
 }
 
 /**
@@ -35,7 +30,7 @@ export function escapeMarkdownInline(raw: string, max = 120): string {
   const s = truncate(neutraliseInvisible(raw).replace(/\r\n|\r|\n/g, ' ').replace(/\t/g, ' '), max);
   return s
     // Only what can start markup inside a table cell: code, emphasis, links/images, pipes, strike.
-    .replace(/[\\`*_\[\]|~]/g, (c) => `\\${c}`)
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -43,10 +38,6 @@ export function escapeMarkdownInline(raw: string, max = 120): string {
     // Break autolink detection of URLs and www. hosts; the entity still reads as ":".
     .replace(/:(?=\/|\\\/)/g, '&#58;')
     .replace(/\b(www)\./gi, '$1&#46;');
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** A fenced code block whose fence cannot be closed by the content. */

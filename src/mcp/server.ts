@@ -14,7 +14,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { AGENT_TOOLS, runAgentTool, ToolInputError, type ToolContext } from '../core/agent/tools.js';
 import { toOnchainSqlError } from '../core/errors.js';
-import { redact } from '../core/redact.js';
+import { redactSecrets as redact } from '../core/text/redact.js';
 import { RESOURCES } from './resources.js';
 
 export interface OnchainMcpOptions extends Omit<ToolContext, 'signal'> {

@@ -4,39 +4,30 @@
 // plain text that callers put into `textContent` / `title` or escape.
 import type { ColumnInfo } from '../core/engine/engine.js';
 import type { Cell } from '../core/engine/values.js';
+import { isIntegerType, isNumericText, isNumericType } from '../core/columnTypes.js';
+import { replaceInvisible } from '../core/text/invisible.js';
+import { cellToText } from '../core/text/cell.js';
+
+export { isNumericType, isTimeType } from '../core/columnTypes.js';
 
 /** Characters shown at most in a cell before an ellipsis. */
 export const MAX_CELL_CHARS = 200;
 /** Characters at most in a hover title; a 10,000-char name must not make a giant tooltip. */
 export const MAX_TITLE_CHARS = 1000;
 
-// Bidi embedding/override/isolate controls (U+202A–202E, U+2066–2069) can make a
-// name display as something else ("Trojan Source"); other C0/C1 controls are
-// invisible or break layout. Tab and newline are kept only for copy, never shown.
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
-const OTHER_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u061C]/g;
+// Bidi controls can make a name display as something else ("Trojan Source");
+// other controls are invisible or break layout. Tab and newline are kept only
+// for copy, never shown.
 const LINE_BREAKS = /[\t\n\r\u2028\u2029]+/g;
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const HASH = /^0x[0-9a-fA-F]{64}$/;
-const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL|NUMERIC)\b/i;
-const INTEGER_TYPE = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)\b/i;
-const TIME_TYPE = /^(TIMESTAMP|DATE|TIME)\b/i;
-const NUMERIC_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^[+-]?(Infinity|NaN|inf|nan)$/;
 // Integers whose thousands separators would mislead: heights, ids, years, counters of positions.
 const IDENTIFIER_LIKE = /(^|_)(number|block|id|index|nonce|year|type|decimals|chain_id|log_index|tx_index)$/i;
 
-export function isNumericType(type: string): boolean {
-  return NUMERIC_TYPE.test(type.trim());
-}
-
-export function isTimeType(type: string): boolean {
-  return TIME_TYPE.test(type.trim());
-}
-
 /** Removes bidi and invisible control characters and folds line breaks to spaces. */
 export function sanitizeText(s: string): string {
-  return s.replace(BIDI_CONTROLS, '').replace(OTHER_CONTROLS, '').replace(LINE_BREAKS, ' ');
+  return replaceInvisible(s, '').replace(LINE_BREAKS, ' ');
 }
 
 /** Cuts a string to `max` characters (by code point, never splitting a surrogate pair), adding an ellipsis. */
@@ -58,12 +49,7 @@ export function isAddressOrHash(s: string): boolean {
 }
 
 /** The exact value as text, for the clipboard and for exports: nothing shortened. */
-export function cellToText(cell: Cell): string {
-  if (cell === null) return '';
-  if (typeof cell === 'string') return cell;
-  if (typeof cell === 'number' || typeof cell === 'boolean') return String(cell);
-  return JSON.stringify(cell);
-}
+export { cellToText };
 
 export interface DisplayCell {
   /** What the cell shows: sanitised, shortened, truncated. */
@@ -116,8 +102,8 @@ export function displayCell(cell: Cell, column?: ColumnInfo, maxChars = MAX_CELL
   }
   if (typeof cell === 'boolean') return { text: String(cell), title: '', numeric: false, kind: 'boolean' };
   if (typeof cell === 'string') {
-    if (numericColumn && NUMERIC_TEXT.test(cell)) {
-      const integer = column && INTEGER_TYPE.test(column.type) && !IDENTIFIER_LIKE.test(column.name);
+    if (numericColumn && isNumericText(cell)) {
+      const integer = column && isIntegerType(column.type) && !IDENTIFIER_LIKE.test(column.name);
       const text = truncate(integer ? groupDigits(cell) : cell, maxChars);
       return { text, title: text === cell ? '' : truncate(cell, MAX_TITLE_CHARS), numeric: true, kind: 'number' };
     }

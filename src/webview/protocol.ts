@@ -2,7 +2,7 @@
 // (results panel, sidebar chat). Imported by both sides; only types and small
 // constants, so it bundles into the browser code for free. Notebook outputs use
 // `NotebookResultPayload` under RESULT_MIME.
-import type { Attempt, ChartHint, ProviderId } from '../core/answer.js';
+import type { Attempt, ChartHint, ProviderId, SqlAuthor } from '../core/answer.js';
 import type { ColumnInfo, Timings } from '../core/engine/engine.js';
 import type { Cell } from '../core/engine/values.js';
 
@@ -29,7 +29,7 @@ export interface ResultView {
   sql: string;
   explanation: string;
   chart: ChartHint | null;
-  provider?: ProviderId;
+  provider?: SqlAuthor;
   providerLabel?: string;
   model?: string;
   attempts: Attempt[];
@@ -90,7 +90,7 @@ export interface ChatTurn {
   rows?: Cell[][];
   rowCount?: number;
   truncated?: boolean;
-  provider?: ProviderId;
+  provider?: SqlAuthor;
   model?: string;
   error?: { code?: string; message: string };
   at: string;

@@ -50,7 +50,7 @@ export async function run(): Promise<void> {
     try {
       await import(`./suite/${name}.test.ts`);
     } catch (e) {
-      throw new Error(`could not load suite ${name}.test.ts (rebuild with \`npm run build\`?): ${e instanceof Error ? e.stack : String(e)}`);
+      throw new Error(`could not load suite ${name}.test.ts (rebuild with \`npm run build\`?): ${e instanceof Error ? e.stack : String(e)}`, { cause: e });
     }
   }
   const failures = await new Promise<number>((resolve) => {

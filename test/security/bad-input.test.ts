@@ -170,7 +170,7 @@ describe('security 4: bad input', () => {
     ] as const) {
       d = copy();
       const open = await Engine.open(d, { connections: 2, threads: 1 });
-      assert.equal((await open.query('SELECT count(*) FROM ethereum.blocks')).rows[0]![0], 100);
+      assert.equal((await open.query('SELECT count(*) FROM ethereum.blocks')).rows[0][0], 100);
       damage(d);
       for (let i = 0; i < 3; i++) {
         const r = await refusal(open.query('SELECT count(*) AS n, max(block_time) FROM ethereum.blocks'));

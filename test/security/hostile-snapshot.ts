@@ -30,7 +30,7 @@ export async function makeHostileSnapshot(): Promise<string> {
   const inst = await DuckDBInstance.create(':memory:');
   const c = await inst.connect();
   const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
-  const tokens = HOSTILE_SYMBOLS.map((s, i) => `SELECT 'ethereum' AS blockchain, ${q(TOKEN_ADDRESSES[i]!)} AS contract_address, ${q(s)} AS symbol, ${q(`name ${s}`)} AS name, 18 AS decimals`);
+  const tokens = HOSTILE_SYMBOLS.map((s, i) => `SELECT 'ethereum' AS blockchain, ${q(TOKEN_ADDRESSES[i])} AS contract_address, ${q(s)} AS symbol, ${q(`name ${s}`)} AS name, 18 AS decimals`);
   await writeTable(c, dir, findTable('tokens.erc20')!, tokens.join(' UNION ALL '));
   const symbolCase = HOSTILE_SYMBOLS.map((s, i) => `WHEN ${i} THEN ${q(s)}`).join(' ');
   const addressCase = TOKEN_ADDRESSES.map((a, i) => `WHEN ${i} THEN ${q(a)}`).join(' ');

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ask, answerToTurn, AskError } from '../../src/core/ask.js';
+import { ask, AskError } from '../../src/core/ask.js';
+import { turnOf } from '../../src/core/nl2sql/history.js';
 import { Engine } from '../../src/core/engine/engine.js';
 import { ClaudeProvider } from '../../src/core/nl2sql/claude.js';
 import { promptText, sqlReply, startAnthropicServer, type AnthropicTestServer } from '../support/anthropic-server.js';
@@ -29,8 +30,8 @@ function inspectPrompt(text: string): { seen: Set<string>; leaks: Leak[]; tooLon
   let outside = text;
   for (const m of text.matchAll(DATA_BLOCK)) {
     outside = outside.replace(m[0], '');
-    const kind = m[1]!;
-    for (const line of m[2]!.split('\n')) {
+    const kind = m[1];
+    for (const line of m[2].split('\n')) {
       for (const c of line.match(/CANARY_[A-Z]\d/g) ?? []) seen.add(c);
       if (/[<>\u202a-\u202e\u2066-\u2069]/.test(line)) rawTags.push(line.slice(0, 80));
       // Each line is a JSON value (an object of strings, or one string): its strings are bounded.
@@ -85,7 +86,7 @@ describe('security 2: prompt injection through data', () => {
     }
     // The result rows (hostile symbols) travel into a follow-up as data too.
     server.script(sqlReply('SELECT symbol FROM tokens.erc20 ORDER BY 1 LIMIT 1'));
-    await ask(engine, 'and the first one alphabetically?', { provider: claude(), history: [answerToTurn(first!)] });
+    await ask(engine, 'and the first one alphabetically?', { provider: claude(), history: [turnOf(first!)] });
     const follow = inspectPrompt(promptText(server.requests.at(-1)!));
     follow.seen.forEach((c) => seen.add(c));
     counter.check(follow.leaks.length === 0 && follow.tooLong.length === 0 && follow.rawTags.length === 0);
@@ -121,7 +122,7 @@ describe('security 2: prompt injection through data', () => {
     for (const sql of obeyed) {
       server.script(sqlReply(sql));
       const r = await refusal(ask(engine, 'Which tokens had the most transfers?', { provider: claude(), maxRepairs: 0 }));
-      const ok = r instanceof AskError && r.attempts.length === 1 && r.attempts[0]!.error !== undefined;
+      const ok = r instanceof AskError && r.attempts.length === 1 && r.attempts[0].error !== undefined;
       counter.check(ok, typeof r === 'string' ? `${sql}: ${r}` : undefined);
       assert.ok(ok, `${sql}: ${typeof r === 'string' ? r : r.code}`);
     }

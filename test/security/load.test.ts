@@ -107,7 +107,7 @@ describe('security 5: load and faults', () => {
     const offline = await OfflineProvider.forEngine(engine);
     const stop = rssSampler();
     const t0 = performance.now();
-    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => ask(engine, QUESTIONS[i % QUESTIONS.length]!, { provider: offline, timeoutMs: 10_000 })));
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => ask(engine, QUESTIONS[i % QUESTIONS.length], { provider: offline, timeoutMs: 10_000 })));
     const ms = performance.now() - t0;
     const peak = stop();
     let answered = 0;
@@ -116,7 +116,7 @@ describe('security 5: load and faults', () => {
       const clean = r.status === 'fulfilled' || r.reason instanceof OnchainSqlError;
       if (r.status === 'fulfilled') answered++;
       else if (clean) refused++;
-      counters.asks.check(clean, clean ? undefined : `crash: ${String((r as PromiseRejectedResult).reason)}`);
+      counters.asks.check(clean, clean ? undefined : `crash: ${String((r).reason)}`);
     }
     counters.asks.notes.push(`${answered} answered, ${refused} refused, ${Math.round(ms)} ms, peak RSS ${peak} MiB`);
     assert.equal(answered + refused, 50);
@@ -130,7 +130,7 @@ describe('security 5: load and faults', () => {
     const stop = rssSampler();
     const t0 = performance.now();
     const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => {
-      const sql = SQL[i % SQL.length]!;
+      const sql = SQL[i % SQL.length];
       // The slow statement must be stopped by its timeout; the others get room on a busy machine.
       return engine.query(sql, { timeoutMs: sql === SLOW_SQL ? 300 : 15_000, maxRows: 1_000 });
     }));
@@ -138,7 +138,7 @@ describe('security 5: load and faults', () => {
     const peak = stop();
     const byOutcome = new Map<string, number>();
     for (const [i, r] of results.entries()) {
-      const sql = SQL[i % SQL.length]!;
+      const sql = SQL[i % SQL.length];
       const outcome = r.status === 'fulfilled' ? 'ok' : r.reason instanceof OnchainSqlError ? r.reason.code : 'crash';
       byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1);
       const expected = sql === SLOW_SQL ? outcome === 'timeout' : /read_csv|DELETE|nope/.test(sql) ? outcome !== 'ok' && outcome !== 'crash' : outcome === 'ok';
@@ -201,12 +201,12 @@ describe('security 5: load and faults', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'kill-child.ts'), copy, notebook], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let errText = '';
-    child.stderr.on('data', (d: Buffer) => { errText += d; });
+    child.stderr.on('data', (d: Buffer) => { errText += d.toString(); });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`child never said running: ${out} ${errText}`)), 60_000);
       child.stdout.on('data', (d: Buffer) => {
-        out += d;
+        out += d.toString();
         if (out.includes('running')) { clearTimeout(t); resolve(); }
       });
     });
@@ -219,7 +219,7 @@ describe('security 5: load and faults', () => {
     const reopened = await Engine.open(copy, { connections: 1, threads: 1 });
     try {
       const r = await reopened.query('SELECT (SELECT count(*) FROM ethereum.transactions) AS t, (SELECT count(*) FROM tokens.transfers) AS x');
-      counters.kill.check(r.rows[0]![0] === 1000 && r.rows[0]![1] === 60);
+      counters.kill.check(r.rows[0][0] === 1000 && r.rows[0][1] === 60);
       assert.deepEqual(r.rows, [[1000, 60]]);
     } finally {
       reopened.close();

@@ -12,6 +12,7 @@ import { displayCell, displayLabel, MAX_CELL_CHARS, MAX_TITLE_CHARS } from '../.
 import { renderHtmlTable } from '../../src/webview/htmlTable.js';
 import { HOSTILE_SYMBOLS, makeHostileSnapshot } from './hostile-snapshot.js';
 import { Counter } from './tally.js';
+import { parseCsv } from '../support/csv.js';
 
 // Category 3: hostile chain data through every pure renderer: the notebook's text/html
 // and text/plain outputs, the chat participant's Markdown, the webviews' cell text, CSV.
@@ -46,10 +47,10 @@ const ALLOWED_ATTRS = new Set(['title', 'align', 'class']);
 function htmlProblems(html: string): string[] {
   const problems: string[] = [];
   for (const m of html.matchAll(/<\/?([a-zA-Z][\w-]*)([^>]*)>/g)) {
-    if (!ALLOWED_TAGS.has(m[1]!.toLowerCase())) problems.push(`tag <${m[1]}>`);
-    for (const a of m[2]!.replace(/"[^"]*"/g, '""').matchAll(/\s([^\s=]+)=/g)) if (!ALLOWED_ATTRS.has(a[1]!.toLowerCase())) problems.push(`attribute ${a[1]}`);
+    if (!ALLOWED_TAGS.has(m[1].toLowerCase())) problems.push(`tag <${m[1]}>`);
+    for (const a of m[2].replace(/"[^"]*"/g, '""').matchAll(/\s([^\s=]+)=/g)) if (!ALLOWED_ATTRS.has(a[1].toLowerCase())) problems.push(`attribute ${a[1]}`);
     // Every attribute value is one quoted string without quotes inside.
-    if (!/^(\s+[a-z]+="[^"<>]*")*\s*$/.test(m[2]!)) problems.push(`odd attributes: ${m[2]!.slice(0, 60)}`);
+    if (!/^(\s+[a-z]+="[^"<>]*")*\s*$/.test(m[2])) problems.push(`odd attributes: ${m[2].slice(0, 60)}`);
   }
   if (BIDI.test(html)) problems.push('bidi control');
   return problems;
@@ -70,7 +71,7 @@ function markdownProblems(md: string): string[] {
 
 function answerOf(columns: Answer['columns'], rows: Answer['rows'], sql = 'SELECT 1'): Answer {
   return {
-    question: 'q', sql, explanation: HOSTILE[0]!, chart: null, provider: 'claude', model: 'm', attempts: [{ sql }],
+    question: 'q', sql, explanation: HOSTILE[0], chart: null, provider: 'claude', model: 'm', attempts: [{ sql }],
     columns, rows, rowCount: rows.length, truncated: false, timings: { validateMs: 1, executeMs: 1, totalMs: 2, generateMs: 0 },
   };
 }
@@ -144,13 +145,14 @@ describe('security 3: hostile data in renderers', () => {
   it('webview cell text (format.ts) and notebook text/plain: no controls, bounded, hex intact', async () => {
     const answer = await hostileResult();
     for (const row of answer.rows) {
-      const d = displayCell(row[0]!, answer.columns[0]);
+      const d = displayCell(row[0], answer.columns[0]);
+      // eslint-disable-next-line no-control-regex -- the test looks for control characters
       const ok = !BIDI.test(d.text + d.title) && !/[\u0000-\u001f]/.test(d.text + d.title)
         && [...d.text].length <= MAX_CELL_CHARS && [...d.title].length <= MAX_TITLE_CHARS;
       counters.text.check(ok);
       assert.ok(ok, JSON.stringify(d).slice(0, 300));
     }
-    const label = displayLabel(answer.columns[0]!.name);
+    const label = displayLabel(answer.columns[0].name);
     counters.text.check(!BIDI.test(label));
     assert.ok(!BIDI.test(label));
     const plain = resultText(answer);
@@ -172,19 +174,19 @@ describe('security 3: hostile data in renderers', () => {
     const records = parseCsv(text);
     assert.deepEqual(records[0], ['i', 's', 'n', 'd', 'big']);
     for (const [i, s] of starts.entries()) {
-      const rec = records[i + 1]!;
-      const ok = rec[1] === `'${s}` && rec[2] === String(-(i + 1)) && Number(rec[3]) === (i + 1) * -1.5 && /^-?\d+$/.test(rec[4]!);
+      const rec = records[i + 1];
+      const ok = rec[1] === `'${s}` && rec[2] === String(-(i + 1)) && Number(rec[3]) === (i + 1) * -1.5 && /^-?\d+$/.test(rec[4]);
       counters.csv.check(ok);
       assert.equal(rec[1], `'${s}`, `formula start of ${JSON.stringify(s)} neutralised`);
       assert.equal(rec[2], String(-(i + 1)), 'negative integers stay numbers');
       assert.equal(Number(rec[3]), (i + 1) * -1.5, 'negative decimals stay numbers');
-      assert.match(rec[4]!, /^-?\d+$/, 'huge integers stay digits');
+      assert.match(rec[4], /^-?\d+$/, 'huge integers stay digits');
     }
     // The hostile symbols too: every text cell that starts like a formula is neutralised.
     const file2 = path.join(scratch, 'tokens.csv');
     await exportResult(engine, `SELECT symbol, name, decimals FROM tokens.erc20 UNION ALL SELECT '=' || symbol, '@' || name, -1 FROM tokens.erc20`, { format: 'csv', file: file2 });
     for (const rec of parseCsv(fs.readFileSync(file2, 'utf8')).slice(1)) {
-      const ok = !/^[=+\-@\t\r]/.test(rec[0]!) && !/^[=+\-@\t\r]/.test(rec[1]!) && /^-?\d+$/.test(rec[2]!);
+      const ok = !/^[=+\-@\t\r]/.test(rec[0]) && !/^[=+\-@\t\r]/.test(rec[1]) && /^-?\d+$/.test(rec[2]);
       counters.csv.check(ok);
       assert.ok(ok, JSON.stringify(rec).slice(0, 200));
     }
@@ -193,26 +195,6 @@ describe('security 3: hostile data in renderers', () => {
 
 /** A SQL string expression for any text: control characters (refused raw by the guard) via chr(). */
 function sqlText(s: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters become chr(n) in the SQL literal
   return `'${s.replace(/'/g, "''").replace(/[\u0000-\u001f]/g, (c) => `' || chr(${c.charCodeAt(0)}) || '`)}'`;
-}
-
-/** RFC 4180 reader (quoted fields, doubled quotes, CRLF records). */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let rec: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { rec.push(field); field = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { rec.push(field); records.push(rec); rec = []; field = ''; i++; }
-    else field += ch;
-  }
-  if (field || rec.length) { rec.push(field); records.push(rec); }
-  return records;
 }

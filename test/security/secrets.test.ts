@@ -5,7 +5,8 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ask, answerToTurn } from '../../src/core/ask.js';
+import { ask } from '../../src/core/ask.js';
+import { turnOf } from '../../src/core/nl2sql/history.js';
 import { Engine } from '../../src/core/engine/engine.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
 import { exportResult } from '../../src/core/export.js';
@@ -13,7 +14,7 @@ import { ClaudeProvider, type ClaudeOptions } from '../../src/core/nl2sql/claude
 import { answerMarkdown, errorMarkdown } from '../../src/extension/chatMarkdown.js';
 import { formatNotebook } from '../../src/extension/notebook/format.js';
 import { errorText, resultHtml, resultText } from '../../src/extension/notebook/outputs.js';
-import { redact } from '../../src/extension/redact.js';
+import { redactSecrets as redact } from '../../src/core/text/redact.js';
 import { errorReply, sqlReply, startAnthropicServer, textReply, toolReply, type AnthropicTestServer } from '../support/anthropic-server.js';
 import { makeChainSnapshot } from '../unit/ask-snapshot.js';
 import { ROOT } from './support.js';
@@ -62,7 +63,7 @@ describe('security 6: secrets', () => {
     keep('chat Markdown', answerMarkdown(answer));
     keep('notebook text/html', resultHtml(answer));
     keep('notebook text/plain', resultText(answer));
-    keep('turn', JSON.stringify(answerToTurn(answer)));
+    keep('turn', JSON.stringify(turnOf(answer)));
     for (const format of ['csv', 'json', 'parquet'] as const) {
       const file = path.join(scratch, `export.${format}`);
       await exportResult(engine, answer.sql, { format, file });

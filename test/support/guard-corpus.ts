@@ -31,7 +31,7 @@ export function loadGuardCorpus(snapshotDir: string, dir = CORPUS_DIR): GuardCas
       const header = /^=== ([\w-]+): ([a-z_]+)(?: \| (.+))?$/.exec(line);
       if (header) {
         flush();
-        current = { file, name: header[1]!, expect: header[2] as GuardCase['expect'], messageIncludes: header[3]?.trim(), sql: '' };
+        current = { file, name: header[1], expect: header[2] as GuardCase['expect'], messageIncludes: header[3]?.trim(), sql: '' };
         body = [];
       } else if (line.startsWith('=== ')) {
         throw new Error(`${file}: malformed case header: ${line}`);

@@ -22,8 +22,8 @@ async function startOnce(args: string[]): Promise<string> {
     cwd: ROOT, env: { ...process.env, PORT: String(port), ONCHAIN_SQL_START_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout.on('data', (d: Buffer) => { out += d; });
-  child.stderr.on('data', (d: Buffer) => { out += d; });
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}/`;
   try {

@@ -77,7 +77,7 @@ describe('repair feedback and the offline provider through ask', () => {
     assert.equal(a.rows[0][0], 100);
     assert.equal(a.attempts.length, 2);
     assert.equal(a.attempts[0].error?.code, 'runtime_error', 'fails while running, not while binding');
-    assert.ok(p.requests[1].repair?.error.includes(a.attempts[0].error!.message));
+    assert.ok(p.requests[1].repair?.error.includes(a.attempts[0].error.message));
     assert.match(p.requests[1].repair!.sql, /^SELECT CAST\(CASE/);
     assert.equal(p.requests[0].repair, undefined);
   });

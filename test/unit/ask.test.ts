@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ask, answerToTurn, AskError, MAX_QUESTION_CHARS, type AskStage } from '../../src/core/ask.js';
+import { ask, AskError, MAX_QUESTION_CHARS, type AskStage } from '../../src/core/ask.js';
+import { turnOf } from '../../src/core/nl2sql/history.js';
 import type { Answer } from '../../src/core/answer.js';
 import type { Engine } from '../../src/core/engine/engine.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
@@ -90,13 +91,13 @@ describe('ask: context → generate → validate → repair → execute', () => 
     const [first, second] = answer.attempts;
     assert.equal(first.sql, 'SELECT sum(value_usd) AS usd FROM ethereum.transactions');
     assert.ok(first.error && ['unknown_column', 'bind_error'].includes(first.error.code), JSON.stringify(first.error));
-    assert.match(first.error!.message, /value_usd/);
+    assert.match(first.error.message, /value_usd/);
     assert.equal(second.error, undefined);
     assert.deepEqual(answer.columns.map((c) => c.name), ['eth']);
     assert.ok(Math.abs(Number(answer.rows[0][0]) - 499.5) < 1e-9, `sum of i*0.001 for i<1000, got ${answer.rows[0][0]}`);
     assert.equal(server.requests.length - before, 2);
     const repairPrompt = promptText(server.requests.at(-1)!);
-    assert.ok(repairPrompt.includes(first.error!.message), 'the exact error text goes back to the model');
+    assert.ok(repairPrompt.includes(first.error.message), 'the exact error text goes back to the model');
     assert.match(repairPrompt, /SELECT sum\(value_usd\) AS usd FROM ethereum\.transactions/);
     assert.match(repairPrompt, /value_eth/);
     assert.match(repairPrompt, /Columns of ethereum\.transactions: .*value_eth/);
@@ -130,7 +131,7 @@ describe('ask: context → generate → validate → repair → execute', () => 
     assert.equal(answer.attempts.length, 2);
     assert.equal(answer.attempts[0].sql, '');
     assert.equal(answer.attempts[0].error?.code, 'provider_error');
-    assert.match(answer.attempts[0].error!.message, /prose instead of calling submit_query/);
+    assert.match(answer.attempts[0].error.message, /prose instead of calling submit_query/);
     assert.match(promptText(server.requests.at(-1)!), /prose instead of calling submit_query/);
   });
 
@@ -228,7 +229,7 @@ describe('ask: context → generate → validate → repair → execute', () => 
   it('a follow-up carries the previous turn (question, SQL, compact result) to the model', async () => {
     server.script(sqlReply('SELECT miner, count(*) AS blocks FROM ethereum.blocks GROUP BY 1 ORDER BY 2 DESC, 1'));
     const first = await ask(engine, 'Blocks per miner', { provider: claude() });
-    const turn = answerToTurn(first);
+    const turn = turnOf(first);
     assert.equal(turn.question, 'Blocks per miner');
     assert.equal(turn.sql, first.sql);
     assert.match(turn.resultSummary!, /^5 rows; columns: miner, blocks\n0x0000000000000000000000000000000000000000 \| 20/);

@@ -1,3 +1,4 @@
+import type * as NodeSqlParser from 'node-sql-parser';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -42,7 +43,8 @@ describe('the shipped bundles', () => {
   });
 
   it('dist/vendor/sql-parser.js is the PostgreSQL build of node-sql-parser', () => {
-    const { Parser } = require(dist('vendor/sql-parser.js')) as typeof import('node-sql-parser');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the built file as CommonJS, as the extension host does
+    const { Parser } = require(dist('vendor/sql-parser.js')) as typeof NodeSqlParser;
     const ast = new Parser().astify('CREATE VIEW v AS SELECT 1', { database: 'postgresql' });
     assert.equal((Array.isArray(ast) ? ast[0] : ast)?.type, 'create');
   });

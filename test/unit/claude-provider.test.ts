@@ -2,7 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Engine } from '../../src/core/engine/engine.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
-import { ClaudeProvider, DEFAULT_CLAUDE_MODEL, redactSecrets, type ClaudeOptions } from '../../src/core/nl2sql/claude.js';
+import { ClaudeProvider, DEFAULT_CLAUDE_MODEL, type ClaudeOptions } from '../../src/core/nl2sql/claude.js';
+import { redactSecrets } from '../../src/core/text/redact.js';
 import { buildContext } from '../../src/core/nl2sql/context.js';
 import { CONTEXT_SPLIT } from '../../src/core/nl2sql/prompt.js';
 import type { GenerationRequest } from '../../src/core/nl2sql/provider.js';
@@ -225,8 +226,8 @@ describe('Claude provider against a local Anthropic-compatible server (real SDK,
   });
 
   it('redacts keys from any text, and no error text so far contains the key', () => {
-    assert.equal(redactSecrets(`bad key ${KEY} here`, KEY), 'bad key [redacted key] here');
-    assert.equal(redactSecrets('other sk-ant-api03-abcdefgh_ij'), 'other sk-ant-…[redacted]');
+    assert.equal(redactSecrets(`bad key ${KEY} here`, [KEY]), 'bad key [redacted] here');
+    assert.equal(redactSecrets('other sk-ant-api03-abcdefgh_ij'), 'other sk-ant-[redacted]');
     assert.ok(seen.length >= 20);
     for (const text of seen) assert.ok(!text.includes(KEY) && !text.includes('SECRET'), `key leaked in: ${text.slice(0, 200)}`);
   });

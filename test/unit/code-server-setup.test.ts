@@ -13,6 +13,12 @@ import * as path from 'node:path';
  * pieces that decide it, checked quickly.
  */
 const script = path.resolve(__dirname, '..', '..', 'scripts', 'code-server.mjs');
+/** What these tests use of scripts/code-server.mjs (plain JavaScript, so typed here). */
+interface CodeServerScript {
+  installEnv: (env: Record<string, string>) => Record<string, string | undefined>;
+  readMarker: (dir: string) => unknown;
+}
+const load = () => import(script) as Promise<CodeServerScript>;
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'ocs-setup-'));
@@ -20,7 +26,7 @@ function tmp(): string {
 
 describe('code-server set-up', () => {
   it('gives the inner npm install none of the outer npm\'s variables', async () => {
-    const { installEnv } = await import(script);
+    const { installEnv } = await load();
     const env = installEnv({
       PATH: '/bin', HOME: '/h', npm_config_user_agent: 'npm/11 node/v20.20.2 linux x64',
       npm_execpath: '/x/npm-cli.js', npm_node_execpath: '/usr/bin/node', npm_lifecycle_event: 'test', NPM_CONFIG_CACHE: '/c',
@@ -57,7 +63,7 @@ describe('code-server set-up', () => {
   });
 
   it('does not trust a folder whose install never wrote its marker (a killed install)', async () => {
-    const { readMarker } = await import(script);
+    const { readMarker } = await load();
     const dir = tmp();
     try {
       fs.mkdirSync(path.join(dir, 'node_modules', 'code-server'), { recursive: true });

@@ -67,6 +67,7 @@ describe('context selection', () => {
     assert.ok(hostile, 'the hostile token is listed as data');
     const parsed = JSON.parse(hostile) as { symbol: string };
     assert.ok(parsed.symbol.length <= 24, `symbol bounded, got ${parsed.symbol.length}`);
+    // eslint-disable-next-line no-control-regex -- the test looks for control characters
     assert.ok(!/[\u0000-\u001f\u202e]/.test(parsed.symbol), 'control and bidi characters stripped');
     assert.ok(!hostile.includes('</data>') && !hostile.includes('<'), 'cannot close the data block');
     // Outside the block, the attacker's text appears nowhere.

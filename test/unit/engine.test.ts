@@ -234,23 +234,21 @@ describe('Engine on a real snapshot', () => {
     assert.ok(growthMb < 60, `RSS grew ${growthMb.toFixed(1)} MB while paging`);
   });
 
-  // A blocking engine would let the 10 ms timer fire only between queries (a handful of ticks in
-  // total); a free loop fires most of them. Loaded machines (2 cores shared with DuckDB's threads and
-  // other test files) show scheduling gaps of up to ~600 ms, so the gap bound is only a sanity check.
+  // A blocking engine runs each query to its end inside the call, so by the time the
+  // loop reaches its next turn every query has settled. A free loop takes several turns
+  // while all eight are still running (each scans 40M rows: tens of ms at the least).
+  // No timing thresholds: the order of events is the check. The tick count is printed.
   it('runs 8 queries at once on a 4-connection pool without blocking the event loop', async () => {
     let ticks = 0;
-    let worstGap = 0;
-    let last = performance.now();
-    const timer = setInterval(() => {
-      const now = performance.now();
-      worstGap = Math.max(worstGap, now - last);
-      last = now;
-      ticks++;
-    }, 10);
+    const timer = setInterval(() => { ticks++; }, 10);
     try {
       const t0 = performance.now();
-      const results = await Promise.all(Array.from({ length: 8 }, (_, k) =>
-        engine.query(`SELECT sum(r.range % ${k + 2}) AS s, ${k} AS k FROM range(40000000) r`)));
+      let settled = 0;
+      const running = Promise.all(Array.from({ length: 8 }, (_, k) =>
+        engine.query(`SELECT sum(r.range % ${k + 2}) AS s, ${k} AS k FROM range(40000000) r`).finally(() => { settled++; })));
+      for (let turn = 0; turn < 5; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+      assert.equal(settled, 0, 'queries settled before the event loop took five turns: the engine blocks it');
+      const results = await running;
       const ms = performance.now() - t0;
       results.forEach((r, k) => {
         const m = k + 2;
@@ -259,9 +257,7 @@ describe('Engine on a real snapshot', () => {
         const rest = n % m;
         assert.deepEqual(r.rows, [[full + (rest * (rest - 1)) / 2, k]]);
       });
-      console.log(`8 concurrent queries: ${Math.round(ms)} ms, ${ticks} ticks, worst event-loop gap ${Math.round(worstGap)} ms`);
-      assert.ok(ticks >= ms / 10 / 10, `only ${ticks} timer ticks in ${Math.round(ms)} ms`);
-      assert.ok(worstGap < 2000, `the event loop stalled for ${Math.round(worstGap)} ms`);
+      console.log(`8 concurrent queries: ${Math.round(ms)} ms, ${ticks} ticks of a 10 ms timer meanwhile`);
     } finally {
       clearInterval(timer);
     }

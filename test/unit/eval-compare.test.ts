@@ -113,10 +113,10 @@ test('runEval scores by execution, refusals included, and reports each miss', as
     assert.deepEqual(report.results.map((r) => [r.id, r.pass]), [['a', true], ['b', false], ['c', true], ['d', false], ['e', false]]);
     assert.equal(report.passed, 2);
     assert.equal(report.accuracy, 0.4);
-    assert.match(report.results[1]!.reason!, /no predicted column equals reference column 1/);
-    assert.match(report.results[1]!.predictedSql!, /where not success/);
-    assert.match(report.results[3]!.reason!, /expected cannot_answer, but it answered/);
-    assert.match(report.results[4]!.error!, /^cannot_answer: /);
+    assert.match(report.results[1].reason!, /no predicted column equals reference column 1/);
+    assert.match(report.results[1].predictedSql!, /where not success/);
+    assert.match(report.results[3].reason!, /expected cannot_answer, but it answered/);
+    assert.match(report.results[4].error!, /^cannot_answer: /);
     assert.deepEqual(report.byFamily['ethereum.transactions'], { total: 2, passed: 1 });
     assert.match(formatSummary(report), /2\/5 = 40\.0% execution accuracy/);
   } finally {

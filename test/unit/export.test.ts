@@ -8,6 +8,7 @@ import { Engine } from '../../src/core/engine/engine.js';
 import { exportResult, csvField, uniqueNames } from '../../src/core/export.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
 import { makeTinySnapshot } from '../support/tiny-snapshot.js';
+import { parseCsv } from '../support/csv.js';
 
 let engine: Engine;
 let snapshot: string;
@@ -39,26 +40,6 @@ SELECT block_number,
   block_number::HUGEINT * -1000000000000000000 AS big_negative,
   base_fee_per_gas_gwei * -1 AS neg_double
 FROM ethereum.blocks ORDER BY block_number LIMIT 6`;
-
-function parseCsv(text: string): string[][] {
-  // A small RFC 4180 reader, enough to check the writer from the other side.
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
-    else field += ch;
-  }
-  return rows;
-}
 
 test('CSV: RFC 4180 quoting, formula neutralisation, negative numbers stay numbers', async () => {
   const file = path.join(out, 'hostile.csv');
@@ -111,13 +92,40 @@ test('JSON: array of objects, big integers exact as strings, duplicate names kep
   assert.deepEqual(JSON.parse(fs.readFileSync(empty, 'utf8')), []);
 });
 
+test('Parquet: HUGEINT (exact, as DECIMAL(38,0)), TIMESTAMP, DOUBLE and VARCHAR survive; columns named as the result names them; the row limit says truncated', async () => {
+  const file = path.join(out, 'types.parquet');
+  const sql = `SELECT * FROM (VALUES (123456789012345678901234567::HUGEINT, TIMESTAMP '2024-05-01 12:34:56', 0.1::DOUBLE, 'x''y', 'a'), (-5::HUGEINT, NULL, 2.5e300, NULL, 'b')) t(big, ts, d, s, s)`;
+  const summary = await exportResult(engine, sql, { format: 'parquet', file });
+  assert.equal(summary.rows, 2);
+  const inst = await DuckDBInstance.create(':memory:');
+  const c = await inst.connect();
+  try {
+    const f = `'${file.replace(/'/g, "''")}'`;
+    const types = (await c.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(${f}))`)).getRowObjectsJson();
+    assert.deepEqual(types.map((t) => `${t.column_name} ${t.column_type}`), ['big DECIMAL(38,0)', 'ts TIMESTAMP', 'd DOUBLE', 's VARCHAR', 's_1 VARCHAR']);
+    const rows = (await c.runAndReadAll(`SELECT big::VARCHAR, ts::VARCHAR, d, s, s_1 FROM read_parquet(${f}) ORDER BY s_1`)).getRowsJson();
+    assert.deepEqual(rows, [['123456789012345678901234567', '2024-05-01 12:34:56', 0.1, "x'y", 'a'], ['-5', null, 2.5e300, null, 'b']]);
+    // Past 10^38 a HUGEINT column cannot be DECIMAL(38,0): it is written as exact text instead of rounded.
+    const huge = path.join(out, 'huge.parquet');
+    await exportResult(engine, `SELECT 170141183460469231731687303715884105727::HUGEINT AS max_huge`, { format: 'parquet', file: huge });
+    const back = (await c.runAndReadAll(`SELECT max_huge, typeof(max_huge) FROM read_parquet('${huge}')`)).getRowsJson();
+    assert.deepEqual(back, [['170141183460469231731687303715884105727', 'VARCHAR']]);
+    const limited = await exportResult(engine, 'SELECT block_number FROM ethereum.blocks', { format: 'parquet', file: path.join(out, 'limited.parquet'), maxRows: 10 });
+    assert.deepEqual([limited.rows, limited.truncated], [10, true]);
+  } finally {
+    c.closeSync();
+    inst.closeSync();
+  }
+});
+
 test('Parquet: round trip keeps rows, names and types (read back with DuckDB)', async () => {
   const file = path.join(out, "it's.parquet");
   const sql = `SELECT block_number, tx_hash, value_wei, value_eth, block_time, success, to_address FROM ethereum.transactions ORDER BY block_number, tx_index`;
   const progress: number[] = [];
-  const summary = await exportResult(engine, sql, { format: 'parquet', file, pageSize: 300, onProgress: (n) => progress.push(n) });
+  const summary = await exportResult(engine, sql, { format: 'parquet', file, onProgress: (n) => progress.push(n) });
   assert.equal(summary.rows, 1000);
-  assert.deepEqual(progress, [300, 600, 900, 1000]);
+  assert.equal(summary.truncated, false);
+  assert.deepEqual(progress, [1000], 'the engine writes the file in one COPY and reports its row count');
   const inst = await DuckDBInstance.create(':memory:');
   const c = await inst.connect();
   const q = (s: string) => c.runAndReadAll(s).then((r) => r.getRowObjectsJson());

@@ -6,7 +6,21 @@ import { DEFAULT_CLAUDE_MODEL } from '../../src/core/nl2sql/claude.js';
 import { RESULT_MIME } from '../../src/webview/protocol.js';
 
 const root = path.join(__dirname, '../..');
-const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+/** The parts of package.json these tests read. */
+interface Manifest {
+  activationEvents: string[];
+  contributes: {
+    commands: { command: string; category: string; title: string }[];
+    configuration: { properties: Record<string, { description?: string; default?: unknown; scope?: string } | undefined> };
+    views: Record<string, { id: string }[]>;
+    notebooks: { type: string }[];
+    notebookRenderer: { mimeTypes: string[] }[];
+    chatParticipants: { id: string; commands: { name: string }[] }[];
+    walkthroughs: { steps: { media: { markdown: string } }[] }[];
+    viewsContainers: { activitybar: { icon: string }[] };
+  };
+}
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
 const c = pkg.contributes;
 
 test('the agreed command ids exist, each in the "Onchain SQL" category', () => {
@@ -15,8 +29,8 @@ test('the agreed command ids exist, each in the "Onchain SQL" category', () => {
     assert.ok(ids.includes(`onchainSql.${id}`), id);
   }
   for (const x of c.commands) assert.equal(x.category, 'Onchain SQL', x.command);
-  const ask = c.commands.find((x: { command: string }) => x.command === 'onchainSql.ask');
-  assert.equal(`${ask.category}: ${ask.title}`, 'Onchain SQL: Ask a Question');
+  const ask = c.commands.find((x) => x.command === 'onchainSql.ask');
+  assert.equal(`${ask?.category}: ${ask?.title}`, 'Onchain SQL: Ask a Question');
 });
 
 test('settings: every one described; the model default is the core\'s', () => {
@@ -24,9 +38,9 @@ test('settings: every one described; the model default is the core\'s', () => {
   for (const k of ['provider', 'model', 'apiBaseUrl', 'maxRows', 'queryTimeoutSeconds', 'repairAttempts', 'snapshotPath']) {
     assert.ok(props[`onchainSql.${k}`]?.description, k);
   }
-  assert.equal(props['onchainSql.model'].default, DEFAULT_CLAUDE_MODEL);
+  assert.equal(props['onchainSql.model']?.default, DEFAULT_CLAUDE_MODEL);
   // A workspace must not be able to send the user's key to another server.
-  assert.equal(props['onchainSql.apiBaseUrl'].scope, 'application');
+  assert.equal(props['onchainSql.apiBaseUrl']?.scope, 'application');
 });
 
 test('views, notebook, renderer, chat participant and walkthrough are wired to real files and ids', () => {

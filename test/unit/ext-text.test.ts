@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeMarkdownInline, markdownTable, plainTable, fencedCode, neutraliseInvisible } from '../../src/extension/text.js';
-import { redact, checkApiKeyFormat } from '../../src/extension/redact.js';
+import { checkApiKeyFormat } from '../../src/extension/apiKeyFormat.js';
+import { redactSecrets as redact } from '../../src/core/text/redact.js';
 
 const hostile = [
   '<img src=x onerror=alert(1)>',

@@ -19,7 +19,7 @@ function targetPaths(cases: GuardCase[], cwd: string): string[] {
   const paths = new Set<string>();
   for (const c of cases) {
     for (const m of c.sql.matchAll(/'([^'\n]{1,300})'/g)) {
-      const p = m[1]!;
+      const p = m[1];
       if (/^[a-z0-9]+:\/\//i.test(p) || p.includes('*') || p.startsWith('~')) continue;
       if (p.startsWith('/') || /\.(csv|parquet|json|db|duckdb|txt)$/i.test(p)) paths.add(path.resolve(cwd, p));
     }

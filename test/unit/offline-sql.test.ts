@@ -104,8 +104,8 @@ describe('offline SQL on a real snapshot', () => {
     const g = await offline.generate({ question: 'How many USDC transfers are there?', history: [], context: '' });
     const got = await engine.query(g.sql);
     const want = await engine.query("select count(*) from tokens.transfers where symbol = 'USDC'");
-    assert.equal(got.rows[0]![0], want.rows[0]![0]);
-    assert.equal(got.rows[0]![0], 40);
+    assert.equal(got.rows[0][0], want.rows[0][0]);
+    assert.equal(got.rows[0][0], 40);
   });
 
   test('through ask(), the explanation names the snapshot day even for a provider built without it', async () => {

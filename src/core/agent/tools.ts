@@ -11,7 +11,7 @@
 import type { QueryEngine as Engine } from '../engine/protocol.js';
 import { OnchainSqlError, toOnchainSqlError, type ErrorCode } from '../errors.js';
 import type { Provider } from '../nl2sql/provider.js';
-import { redact } from '../redact.js';
+import { redactSecrets as redact } from '../text/redact.js';
 import { catalog, findTable, qualifiedName, type TableSpec } from '../schema/catalog.js';
 import { nearestTables } from '../sql/suggest.js';
 import { checkInput, ToolInputError, type InputSchema, type ToolArgs } from './input.js';

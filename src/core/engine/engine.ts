@@ -5,7 +5,7 @@ import { OnchainSqlError } from '../errors.js';
 import { Budget, Cursor, cancelledError } from './cursor.js';
 import { checkTableFiles, readManifest } from './manifest.js';
 import { ProcessPool, closedError, defaultMemoryLimit } from './pool.js';
-import type { CheckedStatement } from './protocol.js';
+import type { CheckedStatement, ParquetExport } from './protocol.js';
 import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, type EngineOptions, type QueryResult, type RunOptions } from './types.js';
 import type { Cell } from './values.js';
 
@@ -67,6 +67,21 @@ export class Engine {
    * binds): `timeoutMs` (default DEFAULT_TIMEOUT_MS) and `signal`.
    */
   async validate(sql: string, options: Pick<RunOptions, 'timeoutMs' | 'signal'> = {}): Promise<ValidatedStatement> {
+    const checked = await this.bounded('Checking the statement', options, (stop, onSlot) => this.backend.validate(sql, stop, onSlot));
+    return { ...checked, prepared: { destroySync: () => undefined } };
+  }
+
+  /**
+   * Writes at most `maxRows` rows of a statement as Parquet with DuckDB's own
+   * types, into the engine's private export folder (the caller moves the file
+   * into place). The statement passes the guard first; bounded like a query.
+   */
+  exportParquet(sql: string, options: Pick<RunOptions, 'timeoutMs' | 'signal'> & { maxRows: number }): Promise<ParquetExport> {
+    return this.bounded('The export', options, (stop, onSlot) => this.backend.exportParquet(sql, options.maxRows, stop, onSlot));
+  }
+
+  /** One backend call under `timeoutMs` (counted from when a slot is free) and `signal`. */
+  private async bounded<T>(what: string, options: Pick<RunOptions, 'timeoutMs' | 'signal'>, call: (stop: AbortSignal, onSlot: () => void) => Promise<T>): Promise<T> {
     if (this.closed) throw closedError();
     if (options.signal?.aborted) throw cancelledError();
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -77,10 +92,9 @@ export class Engine {
     const onAbort = () => halt('cancelled');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const checked = await this.backend.validate(sql, stop.signal, () => budget.run());
-      return { ...checked, prepared: { destroySync: () => undefined } };
+      return await call(stop.signal, () => budget.run());
     } catch (e) {
-      if (reason === 'timeout') throw new OnchainSqlError('timeout', `Checking the statement took longer than ${timeoutMs} ms and was stopped.`);
+      if (reason === 'timeout') throw new OnchainSqlError('timeout', `${what} took longer than ${timeoutMs} ms and was stopped.`);
       if (reason === 'cancelled') throw cancelledError();
       throw e;
     } finally {

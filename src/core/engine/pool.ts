@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { OnchainSqlError } from '../errors.js';
-import type { CheckedStatement, Page, EngineBackend, RunningStatement, SkipResult, StartRequest } from './protocol.js';
+import type { CheckedStatement, EngineBackend, Page, ParquetExport, RunningStatement, SkipResult, StartRequest } from './protocol.js';
 import { WorkerProcess } from './worker-process.js';
 import type { Calls, Op } from './worker-protocol.js';
 
@@ -108,6 +108,16 @@ export class ProcessPool implements EngineBackend {
     try {
       onSlot?.();
       return await stoppable(worker, stop, () => worker.call('validate', { sql }));
+    } finally {
+      this.release(worker);
+    }
+  }
+
+  async exportParquet(sql: string, maxRows: number, stop: AbortSignal, onSlot?: () => void): Promise<ParquetExport> {
+    const worker = await this.acquire(stop);
+    try {
+      onSlot?.();
+      return await stoppable(worker, stop, () => worker.call('exportParquet', { sql, maxRows }));
     } finally {
       this.release(worker);
     }

@@ -62,6 +62,14 @@ export interface RunningStatement extends CheckedStatement {
   close(): void;
 }
 
+/** A Parquet file the backend wrote in its own export folder (the caller moves it into place). */
+export interface ParquetExport {
+  /** The staged file, inside the backend's private export folder. */
+  file: string;
+  rows: number;
+  truncated: boolean;
+}
+
 /**
  * `onSlot` is called once a slot is free and work on the statement begins: the
  * facade's timeout counts from there, not while waiting behind other statements.
@@ -71,6 +79,8 @@ export interface EngineBackend {
   validate(sql: string, stop: AbortSignal, onSlot?: () => void): Promise<CheckedStatement>;
   /** Waits for a free slot, checks the statement and starts it. */
   start(request: StartRequest, stop: AbortSignal, onSlot?: () => void): Promise<RunningStatement>;
+  /** Waits for a free slot, checks the statement and writes at most `maxRows` of its rows as Parquet, types kept. */
+  exportParquet(sql: string, maxRows: number, stop: AbortSignal, onSlot?: () => void): Promise<ParquetExport>;
   /** Stops everything; pending calls reject with `snapshot_missing` or as stopped. */
   close(): void;
 }

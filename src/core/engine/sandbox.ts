@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { catalog, qualifiedName, type TableSpec } from '../schema/catalog.js';
@@ -22,6 +23,11 @@ export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
+/** The private folder inside a worker's spill folder where Parquet exports are staged. */
+export function exportDirOf(tempDir: string): string {
+  return path.join(tempDir, 'export');
+}
+
 /**
  * A DuckDB instance that can read only the snapshot folder, with the contract's
  * views and `snapshot_time()` defined and the configuration locked. Runs inside
@@ -39,7 +45,10 @@ export async function openSandbox(dir: string, manifest: Manifest, options: Sand
     await defineContract(connection, dir, manifest);
     // Order matters: the allow-list first, then external access off, then lock.
     // The views read the snapshot through glob-escaped paths (sqlFilePath), which DuckDB checks as written.
-    const allowed = [...new Set([dir + path.sep, globLiteral(dir) + path.sep])].map(sqlString).join(', ');
+    // The export folder is where the engine's own `COPY (validated query) TO …` writes (parquet-copy.ts); the guard refuses COPY from users and models.
+    const exportDir = exportDirOf(options.tempDir);
+    fs.mkdirSync(exportDir, { recursive: true });
+    const allowed = [...new Set([dir + path.sep, globLiteral(dir) + path.sep, exportDir + path.sep])].map(sqlString).join(', ');
     await connection.run(`SET allowed_directories = [${allowed}]`);
     await connection.run('SET enable_external_access = false');
     await connection.run('SET autoinstall_known_extensions = false');

@@ -30,6 +30,7 @@ export function toCell(v: DuckDBValue): Cell {
     case 'boolean':
     case 'string':
       return v;
+    default:
   }
   if (v instanceof DuckDBDecimalValue) return decimalCell(v);
   if (v instanceof DuckDBListValue || v instanceof DuckDBArrayValue) return v.items.map(toCell);

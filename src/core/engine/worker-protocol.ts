@@ -6,7 +6,7 @@
  * one-way and may come at any time.
  */
 import type { ErrorCode } from '../errors.js';
-import type { CheckedStatement, Page, SkipResult } from './protocol.js';
+import type { CheckedStatement, Page, ParquetExport, SkipResult } from './protocol.js';
 
 export interface InitParams {
   snapshotDir: string;
@@ -22,6 +22,7 @@ export interface Calls {
   start: { params: { sql: string; prefetch: number }; reply: CheckedStatement & { validateMs: number; first: Page } };
   fetch: { params: { n: number }; reply: Page };
   skip: { params: { n: number }; reply: SkipResult };
+  exportParquet: { params: { sql: string; maxRows: number }; reply: ParquetExport };
 }
 export type Op = keyof Calls;
 

@@ -5,6 +5,7 @@
  * stop); it holds nothing that outlives it but its spill folder, which it
  * removes when its parent goes away or a signal ends it.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
@@ -12,8 +13,9 @@ import { OnchainSqlError, toOnchainSqlError } from '../errors.js';
 import { validateSql, type ValidatedSql } from '../sql/validate.js';
 import { snapshotFileError } from './file-errors.js';
 import { readManifest } from './manifest.js';
-import type { Page, SkipResult } from './protocol.js';
-import { openSandbox } from './sandbox.js';
+import type { Page, ParquetExport, SkipResult } from './protocol.js';
+import { parquetCopy } from './parquet-copy.js';
+import { exportDirOf, openSandbox } from './sandbox.js';
 import { toCell, type Cell } from './values.js';
 import type { Calls, InitParams, Op, WorkerMessage, WorkerRequest } from './worker-protocol.js';
 
@@ -70,6 +72,31 @@ class Worker {
     }
     const rows = this.buffered.splice(0, n);
     return { rows, done: this.exhausted && this.buffered.length === 0 };
+  }
+
+  /**
+   * Writes the validated statement's rows as Parquet into the export folder
+   * (the one place the sandbox may write): DuckDB's own types, 128-bit integers
+   * exact as DECIMAL(38,0), or as text where a value is wider.
+   */
+  async exportParquet(sql: string, maxRows: number): Promise<ParquetExport> {
+    this.end();
+    const validated = await this.native(() => this.validateCached(sql));
+    this.throwIfInterrupted();
+    const file = path.join(exportDirOf(this.tempDir), `${crypto.randomBytes(8).toString('hex')}.parquet`);
+    const plan = parquetCopy(validated.sql, validated.columns, file, maxRows);
+    const run = async (statement: string) => (await this.native(() => this.connection().runAndReadAll(statement))).getRows();
+    let rows: number;
+    try {
+      rows = Number((await run(plan.copy(false)))[0]?.[0] ?? 0);
+    } catch (e) {
+      this.throwIfInterrupted();
+      if (!/HUGEINT|DECIMAL|Conversion|out of range/i.test(e instanceof Error ? e.message : String(e))) throw e;
+      rows = Number((await run(plan.copy(true)))[0]?.[0] ?? 0);
+    }
+    this.throwIfInterrupted();
+    const truncated = rows >= maxRows && (await run(plan.beyondLimit)).length > 0;
+    return { file, rows, truncated };
   }
 
   /** Passes over rows without converting them (a jump far ahead in a big result). */
@@ -213,6 +240,7 @@ function serve(worker: Worker, m: Extract<WorkerRequest, { id: number }>, onVali
     case 'start': return worker.start(m.params.sql, m.params.prefetch, onValidated);
     case 'fetch': return worker.fetch(m.params.n);
     case 'skip': return worker.skip(m.params.n);
+    case 'exportParquet': return worker.exportParquet(m.params.sql, m.params.maxRows);
   }
 }
 

@@ -70,7 +70,7 @@ function column(rows: Value[][], i: number): Value[] {
 }
 
 function sequenceEqual(a: Value[], b: Value[]): boolean {
-  return a.length === b.length && a.every((v, i) => valuesEqual(v, b[i]!));
+  return a.length === b.length && a.every((v, i) => valuesEqual(v, b[i]));
 }
 
 /** Multiset equality with tolerance: sort by rounded keys, compare pairwise; fall back to matching when rounding splits a pair. */
@@ -79,11 +79,11 @@ function multisetEqual(a: Value[][], b: Value[][]): boolean {
   const key = (r: Value[]) => r.map(sortKey).join('\u0001');
   const sa = [...a].sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
   const sb = [...b].sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
-  if (sa.every((r, i) => r.every((v, j) => valuesEqual(v, sb[i]![j]!)))) return true;
+  if (sa.every((r, i) => r.every((v, j) => valuesEqual(v, sb[i][j])))) return true;
   if (a.length > 5000) return false;
   const used = new Array<boolean>(b.length).fill(false);
   for (const r of a) {
-    const k = b.findIndex((s, i) => !used[i] && r.every((v, j) => valuesEqual(v, s[j]!)));
+    const k = b.findIndex((s, i) => !used[i] && r.every((v, j) => valuesEqual(v, s[j])));
     if (k < 0) return false;
     used[k] = true;
   }
@@ -122,7 +122,7 @@ export function compareResults(reference: ResultSet, predicted: ResultSet, order
   };
   const search = (i: number): boolean => {
     if (i === nRef) return ++tried <= MAX_ASSIGNMENTS_TRIED && rowsAgree();
-    for (const k of candidates[i]!) {
+    for (const k of candidates[i]) {
       if (taken.has(k)) continue;
       taken.add(k);
       assignment.push(k);

@@ -65,14 +65,14 @@ export function familyOf(c: EvalCase): string {
   if (c.family) return c.family;
   if (c.expect === 'cannot_answer') return 'cannot_answer';
   const m = /\bfrom\s+([a-z0-9_]+\.[a-z0-9_]+)/i.exec(c.sql ?? '');
-  return m ? m[1]!.toLowerCase() : 'other';
+  return m ? m[1].toLowerCase() : 'other';
 }
 
 export function percentile(values: number[], p: number): number {
   if (!values.length) return 0;
   const s = [...values].sort((a, b) => a - b);
   const idx = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
-  return Math.round(s[idx]! * 100) / 100;
+  return Math.round(s[idx] * 100) / 100;
 }
 
 const sameQuestion = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();

@@ -1,6 +1,7 @@
 import Anthropic, { APIError, APIUserAbortError, APIConnectionError, APIConnectionTimeoutError } from '@anthropic-ai/sdk';
 import type { ChartHint, TokenUsage } from '../answer.js';
 import { OnchainSqlError } from '../errors.js';
+import { redactSecrets } from '../text/redact.js';
 import type { Generation, GenerationRequest, Provider } from './provider.js';
 import { renderUserMessage, splitContext } from './prompt.js';
 import { ModelOutputError } from './repair.js';
@@ -14,8 +15,9 @@ import { CANNOT_ANSWER, SUBMIT_QUERY, chartFrom, refusalFromToolInput, unfence }
  * says what to do next, and never contains the API key.
  */
 
-/** A current Claude Sonnet (the SDK's Model type lists it; claude-sonnet-4-5 is deprecated there). */
-export const DEFAULT_CLAUDE_MODEL = 'claude-sonnet-5-5';
+import { DEFAULT_CLAUDE_MODEL } from './models.js';
+
+export { DEFAULT_CLAUDE_MODEL };
 export const DEFAULT_MAX_TOKENS = 2_048;
 export const DEFAULT_CLAUDE_TIMEOUT_MS = 60_000;
 export const DEFAULT_CLAUDE_RETRIES = 2;
@@ -48,13 +50,6 @@ export const CANNOT_ANSWER_TOOL: Anthropic.Messages.Tool = {
   description: CANNOT_ANSWER.description,
   input_schema: CANNOT_ANSWER.inputSchema as Anthropic.Messages.Tool.InputSchema,
 };
-
-/** Removes anything that looks like an Anthropic key (and the exact key in use) from text we show or log. */
-export function redactSecrets(text: string, key?: string): string {
-  let out = text;
-  if (key && key.length >= 8) out = out.split(key).join('[redacted key]');
-  return out.replace(/sk-ant-[A-Za-z0-9_-]{4,}/g, 'sk-ant-…[redacted]');
-}
 
 function usageFrom(u: Anthropic.Messages.Usage | undefined): TokenUsage | undefined {
   if (!u) return undefined;
@@ -163,7 +158,7 @@ export class ClaudeProvider implements Provider {
       if (message.stop_reason === 'max_tokens') {
         throw new ModelOutputError(`Claude stopped at the max tokens limit (${this.maxTokens}) before submitting a query. Ask a narrower question or raise the max tokens setting.`, prose, usage, model);
       }
-      const excerpt = redactSecrets(prose.slice(0, 200), this.apiKey);
+      const excerpt = redactSecrets(prose.slice(0, 200), [this.apiKey]);
       throw new ModelOutputError(
         prose
           ? `Claude replied with prose instead of calling submit_query: "${excerpt}${prose.length > 200 ? '…' : ''}". A query must come through the submit_query tool.`
@@ -176,7 +171,7 @@ export class ClaudeProvider implements Provider {
       const refusal = refusalFromToolInput(input);
       const reason = refusal.reason ?? 'The model says the snapshot cannot answer this question.';
       const suggestions = refusal.suggestions;
-      throw new OnchainSqlError('cannot_answer', `Claude cannot answer this from the snapshot: ${redactSecrets(reason, this.apiKey)}`, suggestions);
+      throw new OnchainSqlError('cannot_answer', `Claude cannot answer this from the snapshot: ${redactSecrets(reason, [this.apiKey])}`, suggestions);
     }
     if (call.name !== SUBMIT_QUERY_TOOL.name) {
       throw new ModelOutputError(`Claude called an unknown tool "${call.name.slice(0, 40)}" instead of submit_query.`, JSON.stringify(input).slice(0, 500), usage, model);
@@ -195,9 +190,9 @@ export class ClaudeProvider implements Provider {
     return {
       sql,
       // Shown and stored everywhere; an endpoint echoing the key must not put it there.
-      explanation: typeof input.explanation === 'string' ? redactSecrets(input.explanation.trim(), this.apiKey) : '',
+      explanation: typeof input.explanation === 'string' ? redactSecrets(input.explanation.trim(), [this.apiKey]) : '',
       chart: chartFrom(input.chart),
-      ...(typeof input.standalone_question === 'string' && input.standalone_question.trim() ? { resolvedQuestion: redactSecrets(input.standalone_question.trim(), this.apiKey) } : {}),
+      ...(typeof input.standalone_question === 'string' && input.standalone_question.trim() ? { resolvedQuestion: redactSecrets(input.standalone_question.trim(), [this.apiKey]) } : {}),
       model,
       ...(usage ? { usage } : {}),
     };
@@ -205,7 +200,7 @@ export class ClaudeProvider implements Provider {
 
   /** One specific, actionable message per failure; the key never appears in it. */
   private translate(e: unknown, timedOut: boolean): OnchainSqlError {
-    const clean = (s: string) => redactSecrets(s, this.apiKey);
+    const clean = (s: string) => redactSecrets(s, [this.apiKey]);
     if (e instanceof OnchainSqlError) return e;
     if (timedOut || e instanceof APIConnectionTimeoutError) {
       return new OnchainSqlError('timeout', `Claude did not answer within ${this.timeoutMs.toLocaleString('en-US')} ms. Try again, raise the timeout, or use the offline provider.`);

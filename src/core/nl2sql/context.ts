@@ -1,7 +1,9 @@
 import type { Turn } from '../answer.js';
 import type { QueryEngine as Engine } from '../engine/protocol.js';
 import type { Manifest } from '../snapshot/layout.js';
+import { OnchainSqlError } from '../errors.js';
 import { catalog, qualifiedName, type Catalog, type TableSpec } from '../schema/catalog.js';
+import { cellToText } from '../text/cell.js';
 import { CONTEXT_SPLIT, INSTRUCTIONS, dataBlock, inertText, quotedData } from './prompt.js';
 import synonyms from './context-synonyms.json';
 import { builtInExamples, retrieveExamples, type VerifiedExample } from './examples.js';
@@ -165,12 +167,12 @@ export function rankTables(question: string, history: Turn[] = [], cat: Catalog 
   const fromHistory = tablesInHistory(history, cat);
   const ranked = cat.tables.map((table, i) => {
     const name = qualifiedName(table);
-    const doc = docs![i];
+    const doc = docs[i];
     let score = 0;
     for (const q of queryTerms) {
       const tf = doc.filter((w) => w === q).length;
       if (!tf) continue;
-      const df = docs!.filter((d) => d.includes(q)).length;
+      const df = docs.filter((d) => d.includes(q)).length;
       const idf = Math.log(1 + (docs.length - df + 0.5) / (df + 0.5));
       score += idf * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * doc.length) / avgLen)));
     }
@@ -215,9 +217,9 @@ function snapshotValues(source: ContextSource, signal?: AbortSignal): Promise<Sn
       const labels = await run(`SELECT name, category, address FROM labels.addresses ORDER BY name, address LIMIT ${MAX_LABELS_READ}`, MAX_LABELS_READ);
       return {
         tokens: tokens.rows.filter((r) => isAddress(r[0]))
-          .map(([address, symbol]) => `{"symbol": ${quotedData(String(symbol ?? ''), 24)}, "contract_address": "${address}"}`),
-        categories: categories.rows.map((r) => `{"category": ${quotedData(String(r[0] ?? ''), 32)}, "addresses": ${Number(r[1]) || 0}}`),
-        labels: labels.rows.filter((r) => isAddress(r[2])).map((r) => ({ name: String(r[0] ?? ''), category: String(r[1] ?? ''), address: r[2] as string })),
+          .map(([address, symbol]) => `{"symbol": ${quotedData(cellToText(symbol), 24)}, "contract_address": "${cellToText(address)}"}`),
+        categories: categories.rows.map((r) => `{"category": ${quotedData(cellToText(r[0]), 32)}, "addresses": ${Number(r[1]) || 0}}`),
+        labels: labels.rows.filter((r) => isAddress(r[2])).map((r) => ({ name: cellToText(r[0]), category: cellToText(r[1]), address: r[2] as string })),
       };
     })();
     // A failure (e.g. cancelled) must not poison the cache for the next question.
@@ -321,6 +323,6 @@ export async function buildContext(source: ContextSource, question: string, opti
 
 /** Data values are optional extras: a failed lookup leaves them out, but a cancellation stops the question. */
 function rethrowAbort(e: unknown): undefined {
-  if ((e as { code?: string }).code === 'cancelled' || (e as Error).name === 'AbortError') throw e;
+  if ((e instanceof OnchainSqlError && e.code === 'cancelled') || (e instanceof Error && e.name === 'AbortError')) throw e;
   return undefined;
 }

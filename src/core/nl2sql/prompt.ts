@@ -1,5 +1,6 @@
 import type { Turn } from '../answer.js';
 import type { GenerationRequest } from './provider.js';
+import { replaceInvisible } from '../text/invisible.js';
 
 /**
  * The prompt text every model-backed provider sends (Claude, the editor's model).
@@ -29,8 +30,7 @@ How to answer (the data rules, units, time windows and meaning rules are under "
 
 /** Strips control and bidi characters and bounds the length: for anything that came from chain data. */
 export function inertText(s: string, maxChars: number): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = replaceInvisible(s, ' ', { lineBreaks: true }).replace(/\s+/g, ' ').trim();
   return [...clean].length > maxChars ? `${[...clean].slice(0, maxChars - 1).join('')}…` : clean;
 }
 

@@ -40,8 +40,8 @@ export function blankNonCode(sql: string): string {
       blank(i, j);
       i = j;
     } else if (ch === 39 /* ' */ || ch === 34 /* " */) {
-      const quote = sql[i]!;
-      const backslashEscapes = ch === 39 && i > 0 && /[eE]/.test(sql[i - 1]!) && !/\w/.test(sql[i - 2] ?? '');
+      const quote = sql[i];
+      const backslashEscapes = ch === 39 && i > 0 && /[eE]/.test(sql[i - 1]) && !/\w/.test(sql[i - 2] ?? '');
       let j = i + 1;
       while (j < n) {
         const c = sql[j];
@@ -127,6 +127,7 @@ export interface OddCharacter {
   index: number;
 }
 
+// eslint-disable-next-line no-misleading-character-class -- tested one code point at a time, so no entry combines with another
 const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB]/u;
 // Fullwidth ASCII, Cyrillic, Greek and mathematical alphanumerics: letters that look like SQL keywords but are not.
 const LOOK_ALIKE = /[\uFF01-\uFF5E\u0370-\u03FF\u0400-\u04FF\u{1D400}-\u{1D7FF}]/u;

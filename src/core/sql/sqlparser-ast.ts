@@ -1,3 +1,4 @@
+import type * as NodeSqlParser from 'node-sql-parser';
 import type { AST } from 'node-sql-parser';
 
 /**
@@ -14,7 +15,7 @@ export interface ParserView {
   tables: string[];
 }
 
-type ParserModule = typeof import('node-sql-parser');
+type ParserModule = typeof NodeSqlParser;
 let parserModule: ParserModule | undefined;
 
 function parser(): InstanceType<ParserModule['Parser']> {

@@ -1,7 +1,7 @@
 import { StatementType, type DuckDBConnection, type DuckDBExtractedStatements, type DuckDBPreparedStatement } from '@duckdb/node-api';
-import { OnchainSqlError } from '../errors.js';
+import { errorMessage, OnchainSqlError } from '../errors.js';
 import { snapshotFileError } from '../engine/file-errors.js';
-import type { ColumnInfo } from '../engine/types.js';
+import type { ColumnInfo } from '../columnTypes.js';
 import { catalog, findTable, qualifiedName, type TableSpec } from '../schema/catalog.js';
 import { serializeSql, type StatementRefs, type TableRef } from './duckdb-ast.js';
 import { forbiddenStatementMessage, statementName, statementNames } from './statement-guard.js';
@@ -75,7 +75,7 @@ async function checkPlan(conn: DuckDBConnection, sql: string, extracted: DuckDBE
 function normalise(input: string): string {
   const sql = input.trim();
   let end = sql.length;
-  while (end > 0 && (sql[end - 1] === ';' || /\s/.test(sql[end - 1]!))) end--;
+  while (end > 0 && (sql[end - 1] === ';' || /\s/.test(sql[end - 1]))) end--;
   return sql.slice(0, end);
 }
 
@@ -89,7 +89,7 @@ function checkText(sql: string): void {
   if (sql.includes('\0')) throw new OnchainSqlError('parse_error', 'The SQL contains a NUL byte (\\0); remove it.');
   const invisible = oddCharacters(sql).filter((c) => c.kind === 'invisible');
   if (invisible.length) {
-    const c = invisible[0]!;
+    const c = invisible[0];
     throw new OnchainSqlError('parse_error', `The SQL contains an invisible character ${c.codePoint} outside a string literal (at offset ${c.index}); remove it so the statement reads as it runs.`);
   }
   const depth = maxParenDepth(sql);
@@ -109,7 +109,7 @@ const QUERY_STARTERS = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', 'PIVOT', 'UN
  */
 function checkLeadingKeyword(sql: string): void {
   const first = leadingKeywords(sql, 1)[0];
-  if (first && /[^\x00-\x7F]/.test(first)) throw parseError(sql, `The first word "${first}" is not an SQL keyword.`);
+  if (first && /[^\p{ASCII}]/u.test(first)) throw parseError(sql, `The first word "${first}" is not an SQL keyword.`);
   if (first && !QUERY_STARTERS.has(first)) {
     throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(statementName(sql)));
   }
@@ -121,7 +121,7 @@ async function checkStatementCount(conn: DuckDBConnection, sql: string): Promise
   try {
     extracted = await conn.extractStatements(sql);
   } catch (e) {
-    throw parseError(sql, (e as Error).message);
+    throw parseError(sql, errorMessage(e));
   }
   const count = extracted.count;
   if (count === 1) return extracted;
@@ -204,7 +204,7 @@ function addressError(hex: string[]): OnchainSqlError {
   const shown = hex.slice(0, 3);
   return new OnchainSqlError(
     'parse_error',
-    `Unquoted hex literal ${shown.join(', ')}: addresses and hashes are lowercase quoted strings, e.g. '${shown[0]!.toLowerCase()}'.`,
+    `Unquoted hex literal ${shown.join(', ')}: addresses and hashes are lowercase quoted strings, e.g. '${shown[0].toLowerCase()}'.`,
     shown.map((h) => `'${h.toLowerCase()}'`),
   );
 }
@@ -220,7 +220,7 @@ function parseError(sql: string, duckdbMessage: string): OnchainSqlError {
 
 /** DuckDB's message without the LINE/caret excerpt, which repeats the SQL. */
 function firstLines(message: string): string {
-  const text = message.split(/\n\s*\nLINE \d+:|\nLINE \d+:/)[0]!.trim();
+  const text = message.split(/\n\s*\nLINE \d+:|\nLINE \d+:/)[0].trim();
   // DuckDB suggests raising the limit with SET, which is exactly what may not run.
   if (/max(imum)? expression depth/i.test(text)) return 'The expression nests too deeply (over 1000 levels). Flatten it, e.g. with IN (…) or a WITH clause.';
   return text;
@@ -231,7 +231,7 @@ async function prepare(extracted: DuckDBExtractedStatements, sql: string, refs: 
   try {
     prepared = await extracted.prepare(0);
   } catch (e) {
-    throw bindError((e as Error).message, refs);
+    throw bindError(errorMessage(e), refs);
   }
   if (prepared.statementType !== StatementType.SELECT) {
     prepared.destroySync();
@@ -258,7 +258,7 @@ function bindError(duckdbMessage: string, refs: StatementRefs): OnchainSqlError 
   if (fileError) return fileError;
   const column = /Referenced column "([^"]+)" not found/.exec(message) ?? /does not have a column named "([^"]+)"/.exec(message);
   if (column) {
-    const name = column[1]!;
+    const name = column[1];
     const scope = tablesInScope(refs);
     const near = nearestColumns(name, scope.length ? scope : catalog.tables);
     const where = scope.length ? ` in ${scope.map(qualifiedName).join(', ')}` : '';
@@ -267,7 +267,7 @@ function bindError(duckdbMessage: string, refs: StatementRefs): OnchainSqlError 
   }
   const table = /Table with name ([^\s!]+) does not exist/.exec(message);
   if (table) {
-    const near = nearestTables(table[1]!);
+    const near = nearestTables(table[1]);
     return new OnchainSqlError('unknown_table', `Table ${table[1]} does not exist.${near.length ? ` Did you mean ${near.join(' or ')}?` : ''}`, near);
   }
   if (/Permission Error|file system operations are disabled/i.test(message)) {

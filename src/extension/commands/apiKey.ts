@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { checkApiKeyFormat } from '../redact.js';
+import { checkApiKeyFormat } from '../apiKeyFormat.js';
 import { register, type CommandContext } from './context.js';
 
 export function registerApiKeyCommands(c: CommandContext): vscode.Disposable[] {

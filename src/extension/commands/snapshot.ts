@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { OnchainSqlError } from '../../core/errors.js';
 import type { ImportFormat } from '../../core/snapshot/import.js';
 import { SAMPLE_SCALE } from '../../core/snapshot/paths.js';
-import { isSnapshotFolder, readManifestFile, snapshotLabel } from '../snapshotFolder.js';
+import { tryReadManifest } from '../../core/snapshot/manifest.js';
+import { isSnapshotFolder, snapshotLabel } from '../snapshotFolder.js';
 import { register, type CommandContext } from './context.js';
 
 const RECENT_KEY = 'onchainSql.recentSnapshots';
@@ -150,7 +151,7 @@ export function registerSnapshotCommands(c: CommandContext): vscode.Disposable[]
       type Item = vscode.QuickPickItem & { dir?: string; browse?: boolean };
       const items: Item[] = [
         { label: '$(package) Bundled sample (synthetic)', description: active.isSample ? 'active' : undefined, detail: c.session.sampleDir(), dir: '' },
-        ...recent(c).map((d) => ({ label: `$(folder) ${snapshotLabel(d, readManifestFile(d), false)}`, description: !active.isSample && active.dir === d ? 'active' : undefined, detail: d, dir: d })),
+        ...recent(c).map((d) => ({ label: `$(folder) ${snapshotLabel(d, tryReadManifest(d), false)}`, description: !active.isSample && active.dir === d ? 'active' : undefined, detail: d, dir: d })),
         { label: '$(folder-opened) Browse…', browse: true },
       ];
       const pick = await vscode.window.showQuickPick(items, { title: 'Onchain SQL: Choose Snapshot', placeHolder: `Active: ${active.label}` });
@@ -160,10 +161,10 @@ export function registerSnapshotCommands(c: CommandContext): vscode.Disposable[]
       return switchTo(c, dir || undefined);
     }),
     register(c, 'onchainSql.importSnapshot', 'Import Snapshot', async () => {
-      const format = await vscode.window.showQuickPick(
+      const format = await vscode.window.showQuickPick<vscode.QuickPickItem & { value: ImportFormat }>(
         [
-          { label: 'cryo', description: 'Parquet datasets: blocks, transactions, logs, erc20_transfers, …', value: 'cryo' as ImportFormat },
-          { label: 'ethereum-etl', description: 'CSV files: blocks, transactions, token_transfers, tokens, logs, receipts', value: 'ethereum-etl' as ImportFormat },
+          { label: 'cryo', description: 'Parquet datasets: blocks, transactions, logs, erc20_transfers, …', value: 'cryo' },
+          { label: 'ethereum-etl', description: 'CSV files: blocks, transactions, token_transfers, tokens, logs, receipts', value: 'ethereum-etl' },
         ],
         { title: 'Onchain SQL: Import Snapshot (1/3): export format' },
       );

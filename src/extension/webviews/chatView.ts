@@ -1,7 +1,8 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import type { Answer, Attempt, Turn } from '../../core/answer.js';
+import type { Answer, Turn } from '../../core/answer.js';
 import { buildHistory } from '../../core/nl2sql/history.js';
+import { attemptsOf, toOnchainSqlError } from '../../core/errors.js';
 import type { Cell } from '../../core/engine/values.js';
 import type { Session } from '../session.js';
 import { CHAT_ROWS_KEPT, type ChatFromWebview, type ChatToWebview, type ChatTurn } from '../../webview/protocol.js';
@@ -129,7 +130,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       });
       turn = turnFromAnswer(question, answer);
     } catch (e) {
-      const err = e as { code?: string; message?: string; attempts?: Attempt[] };
+      const err = { ...toOnchainSqlError(e).toJSON(), attempts: attemptsOf(e) };
       const lastSql = Array.isArray(err.attempts) ? [...err.attempts].reverse().find((a) => a.sql)?.sql : undefined;
       turn = {
         id: newId(), question, at: new Date().toISOString(),

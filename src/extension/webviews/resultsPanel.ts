@@ -1,7 +1,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Answer, Attempt, Turn } from '../../core/answer.js';
+import { attemptsOf, toOnchainSqlError } from '../../core/errors.js';
+import type { Answer, Turn } from '../../core/answer.js';
 import type { ExportFormat } from '../../core/export.js';
 import type { Session } from '../session.js';
 import { MAX_CHART_ROWS } from '../../webview/chartChoice.js';
@@ -119,7 +120,7 @@ export class ResultsPanel {
           token.onCancellationRequested(() => abort.abort());
           // Straight from the engine: no query timeout for a long export (Cancel stops it).
           const engine = await session.getEngine();
-          return exportResult((s, o) => engine.openCursor(s, o), sql, {
+          return exportResult(engine, sql, {
             format, file, signal: abort.signal,
             onProgress: (n) => progress.report({ message: `${n.toLocaleString('en-US')} rows` }),
           });
@@ -130,7 +131,7 @@ export class ResultsPanel {
         `Exported ${summary.rows.toLocaleString('en-US')} rows to ${summary.file}${more}.`, 'Reveal in File Explorer');
       if (choice) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(summary.file));
     } catch (e) {
-      const err = e as { code?: string; message?: string };
+      const err = toOnchainSqlError(e);
       if (err.code === 'cancelled') return;
       void vscode.window.showErrorMessage(`Onchain SQL: ${err.message ?? String(e)}`);
     }
@@ -163,7 +164,7 @@ export class ResultsPanel {
       this.show(answer);
     } catch (e) {
       if (id !== this.runId) return;
-      const err = e as { code?: string; message?: string; suggestions?: string[]; attempts?: Attempt[] };
+      const err = { ...toOnchainSqlError(e).toJSON(), attempts: attemptsOf(e) };
       this.clearResult();
       this.post({
         type: 'error', question, sql, code: err.code,

@@ -32,7 +32,7 @@ suite('Results panel and export', () => {
       const csv = await exportResult(session, sql, { format: 'csv', file: path.join(dir, 'r.csv'), pageSize: 500 });
       assert.equal(csv.rows, 1234);
       assert.equal(fs.readFileSync(path.join(dir, 'r.csv'), 'utf8').trimEnd().split('\r\n').length, 1235);
-      const pq = await exportResult(session, sql, { format: 'parquet', file: path.join(dir, 'r.parquet') });
+      const pq = await exportResult(await session.getEngine(), sql, { format: 'parquet', file: path.join(dir, 'r.parquet') });
       assert.equal(pq.rows, 1234);
       assert.equal(fs.readFileSync(path.join(dir, 'r.parquet')).subarray(0, 4).toString(), 'PAR1');
     } finally {

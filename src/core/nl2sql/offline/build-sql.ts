@@ -96,7 +96,7 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
   let chart: ChartHint | null = null;
   if (intent.bucket && !intent.rank) chart = { type: 'line', x: intent.bucket, y: [m.alias], ...(intent.dims[0] ? { series: intent.dims[0].alias } : {}) };
   else if (intent.bucket) chart = { type: 'bar', x: intent.bucket, y: [m.alias] };
-  else if (intent.dims.length) chart = { type: 'bar', x: intent.dims[0]!.alias, y: [m.alias], ...(intent.dims[1] ? { series: intent.dims[1].alias } : {}) };
+  else if (intent.dims.length) chart = { type: 'bar', x: intent.dims[0].alias, y: [m.alias], ...(intent.dims[1] ? { series: intent.dims[1].alias } : {}) };
   return { sql, explanation, chart };
 }
 

@@ -61,7 +61,7 @@ export function tokenize(question: string): Word[] {
     }
     const compact = /^(\d+)(h|hr|hrs|d|w|wk|wks|m|min|mins)$/.exec(lower);
     if (compact) {
-      out.push({ text: compact[1]!, raw: compact[1]! }, { text: UNIT_SUFFIX[compact[2]!]!, raw: compact[2]! });
+      out.push({ text: compact[1], raw: compact[1] }, { text: UNIT_SUFFIX[compact[2]], raw: compact[2] });
       continue;
     }
     if (/^[^/-]*[a-z][^/-]*[/-][^/-]*[a-z][^/-]*$/i.test(raw)) {
@@ -82,13 +82,13 @@ export function tokenize(question: string): Word[] {
 function numberWords(words: Word[]): Word[] {
   const out: Word[] = [];
   for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
+    const w = words[i];
     const tens = TENS[w.text];
     if (tens !== undefined) {
       const next = words[i + 1];
       const unit = next ? SMALL[next.text] : undefined;
       if (unit !== undefined && unit < 10) {
-        out.push({ text: String(tens + unit), raw: `${w.raw} ${next!.raw}` });
+        out.push({ text: String(tens + unit), raw: `${w.raw} ${next.raw}` });
         i++;
       } else out.push({ text: String(tens), raw: w.raw });
       continue;
@@ -98,7 +98,7 @@ function numberWords(words: Word[]): Word[] {
       out.push({ text: String(small), raw: w.raw });
       continue;
     }
-    if (w.text === 'hundred' && out.length && /^\d+$/.test(out[out.length - 1]!.text)) {
+    if (w.text === 'hundred' && out.length && /^\d+$/.test(out[out.length - 1].text)) {
       const prev = out.pop()!;
       out.push({ text: String(Number(prev.text) * 100), raw: `${prev.raw} ${w.raw}` });
       continue;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseSql, explainStructure } from '../../src/extension/sqlStructure.js';
+import { analyseSql, explainStructure } from '../../src/core/sql/structure.js';
 import { parseModelReply, buildSingleMessagePrompt } from '../../src/core/nl2sql/modelReply.js';
 
 test('structure of a grouped, filtered, ordered query', () => {

@@ -2,9 +2,9 @@
  * A deterministic, model-free reading of a SELECT: which tables it reads, how
  * it filters, groups, aggregates, orders and limits. Used by "Explain SQL" when
  * no model is available. A light tokenizer, not a parser: it must never reject
- * valid DuckDB SQL, only describe what it can see. No `vscode` import.
+ * valid DuckDB SQL, only describe what it can see.
  */
-import { catalog, qualifiedName } from '../core/schema/catalog.js';
+import { catalog, qualifiedName } from '../schema/catalog.js';
 
 interface Token {
   text: string;

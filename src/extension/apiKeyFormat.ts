@@ -1,7 +1,4 @@
-/** API-key helpers of the extension. No `vscode` import. */
-
-// Shared with the MCP server and the language-model tools (core), re-exported for the extension.
-export { redact } from '../core/redact.js';
+/** No `vscode` import: unit-tested in plain Node. Redaction itself is the core's `redactSecrets`. */
 
 /** A loose format check for an Anthropic API key: catches pasting the wrong thing, not a validation. */
 export function checkApiKeyFormat(key: string): string | undefined {
