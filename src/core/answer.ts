@@ -47,4 +47,12 @@ export interface Answer {
   truncated: boolean;
   timings: Timings & { generateMs: number };
   usage?: TokenUsage;
+  /** One sentence from the rows; shown above the table. */
+  summary?: string;
+  /** How the question was read; an alternative reading re-asks. */
+  assumptions?: Array<{ text: string; alternative?: { label: string; question: string } }>;
+  /** The standalone question a follow-up resolved to (what notebooks, panel and history reuse). */
+  resolvedQuestion?: string;
+  /** Honest limits: period outside the snapshot range, why 0 rows. */
+  notes?: string[];
 }

@@ -5,6 +5,7 @@ import { registerNotebookCommands } from './notebook.js';
 import { registerQueryCommands } from './query.js';
 import { registerSchemaCommands } from './schema.js';
 import { registerSnapshotCommands } from './snapshot.js';
+import { registerWayForwardCommands } from './wayForward.js';
 
 export type { CommandContext } from './context.js';
 
@@ -16,5 +17,6 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     ...registerSnapshotCommands(c),
     ...registerApiKeyCommands(c),
     ...registerNotebookCommands(c),
+    ...registerWayForwardCommands(c),
   ];
 }

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Answer, Attempt, Turn } from '../../core/answer.js';
 import type { Cell } from '../../core/engine/values.js';
 import type { Session } from '../session.js';
-import { CHAT_ROWS_KEPT, type ChatFromWebview, type ChatToWebview, type ChatTurn } from '../../webview/protocol.js';
+import { answerContext, CHAT_ROWS_KEPT, type ChatFromWebview, type ChatToWebview, type ChatTurn } from '../../webview/protocol.js';
 import { mediaRoots, webviewHtml } from './html.js';
 import { stageText } from '../progressText.js';
 
@@ -90,14 +90,24 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
         break;
       case 'openInPanel': {
         const t = this.turns.find((x) => x.id === m.turnId);
-        if (t?.sql) await vscode.commands.executeCommand('onchainSql.openInPanel', { question: t.question, sql: t.sql });
+        if (t?.sql) await vscode.commands.executeCommand('onchainSql.openInPanel', { question: t.resolvedQuestion ?? t.question, sql: t.sql });
         break;
       }
       case 'insertIntoNotebook': {
         const t = this.turns.find((x) => x.id === m.turnId);
-        if (t) await vscode.commands.executeCommand('onchainSql.insertIntoNotebook', { question: t.question, sql: t.sql });
+        // A follow-up ("now only for USDC") goes in as the standalone question it resolved to.
+        if (t) await vscode.commands.executeCommand('onchainSql.insertIntoNotebook', { question: t.resolvedQuestion ?? t.question, sql: t.sql });
         break;
       }
+      case 'writeSql': {
+        const t = this.turns.find((x) => x.id === m.turnId);
+        await vscode.commands.executeCommand('onchainSql.writeSql', { question: t?.resolvedQuestion ?? t?.question });
+        break;
+      }
+      case 'chooseModel':
+        await vscode.commands.executeCommand('onchainSql.chooseModel');
+        await this.refreshProvider();
+        break;
       case 'copySql': {
         const t = this.turns.find((x) => x.id === m.turnId);
         if (t?.sql) {
@@ -130,13 +140,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       });
       turn = turnFromAnswer(question, answer);
     } catch (e) {
-      const err = e as { code?: string; message?: string; attempts?: Attempt[] };
+      const err = e as { code?: string; message?: string; attempts?: Attempt[]; suggestions?: string[] };
       const lastSql = Array.isArray(err.attempts) ? [...err.attempts].reverse().find((a) => a.sql)?.sql : undefined;
       turn = {
         id: newId(), question, at: new Date().toISOString(),
         status: err.code === 'cancelled' ? 'cancelled' : 'error',
         sql: lastSql,
-        error: { code: err.code, message: err.code === 'cancelled' ? 'Cancelled.' : (err.message ?? String(e)) },
+        error: {
+          code: err.code, message: err.code === 'cancelled' ? 'Cancelled.' : (err.message ?? String(e)),
+          ...(Array.isArray(err.suggestions) && err.suggestions.length ? { suggestions: err.suggestions.filter((x) => typeof x === 'string').slice(0, 8) } : {}),
+        },
       };
     } finally {
       if (this.abort === abort) this.abort = undefined;
@@ -150,7 +163,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   /** Earlier answered turns, as follow-ups see them (question, SQL and a few result rows). */
   private history(): Turn[] {
     return this.turns.filter((t) => t.status === 'done').slice(-HISTORY_TURNS).map((t) => ({
-      question: t.question,
+      question: t.resolvedQuestion ?? t.question,
       sql: t.sql,
       resultSummary: summary(t),
     }));
@@ -190,6 +203,7 @@ export function turnFromAnswer(question: string, a: Answer): ChatTurn {
     provider: a.provider,
     model: a.model,
     at: new Date().toISOString(),
+    ...answerContext(a),
   };
 }
 

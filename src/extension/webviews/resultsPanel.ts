@@ -5,7 +5,7 @@ import type { Answer, Attempt, Turn } from '../../core/answer.js';
 import type { ExportFormat } from '../../core/export.js';
 import type { Session } from '../session.js';
 import { MAX_CHART_ROWS } from '../../webview/chartChoice.js';
-import type { PanelFromWebview, PanelToWebview, ResultView, SortState } from '../../webview/protocol.js';
+import { answerContext, type PanelFromWebview, type PanelToWebview, type ResultView, type SortState } from '../../webview/protocol.js';
 import { mediaRoots, webviewHtml } from './html.js';
 import { RowSource, sortedSql, type OpenCursor, type RowCount } from './rowSource.js';
 import { stageText } from '../progressText.js';
@@ -55,7 +55,14 @@ export class ResultsPanel {
     this.disposables.push(
       this.panel.webview.onDidReceiveMessage((m: PanelFromWebview) => this.onMessage(m)),
       this.panel.onDidDispose(() => this.dispose()),
+      session.onDidChangeProvider(() => void this.postProvider()),
     );
+  }
+
+  private async postProvider(): Promise<void> {
+    let label = 'Offline';
+    try { label = await this.session.providerLabel(); } catch { /* keep "Offline" */ }
+    void this.panel.webview.postMessage({ type: 'provider', label } satisfies PanelToWebview);
   }
 
   private static reveal(ctx: vscode.ExtensionContext, session: Session): ResultsPanel {
@@ -208,6 +215,7 @@ export class ResultsPanel {
       maxRows: PANEL_MAX_ROWS,
       timings: answer.timings,
       firstRows: answer.rows.slice(0, MAX_CHART_ROWS),
+      ...answerContext(answer),
     };
     this.post({ type: 'result', result: this.view, generation: this.generation });
     if (!complete) void this.countRows();
@@ -237,6 +245,7 @@ export class ResultsPanel {
   private onMessage(m: PanelFromWebview): void {
     switch (m.type) {
       case 'ready':
+        void this.postProvider();
         if (this.lastMessage?.type === 'result' && this.view) {
           // A (re)loaded webview: the result again, then the sort order if the user had sorted.
           this.post({ type: 'result', result: this.view, generation: this.generation });
@@ -272,7 +281,26 @@ export class ResultsPanel {
       case 'export':
         void ResultsPanel.exportCurrent(this.session);
         break;
+      case 'ask':
+        void ResultsPanel.showQuestion(this.ctx, this.session, m.question);
+        break;
+      case 'writeSql':
+        void vscode.commands.executeCommand('onchainSql.writeSql', { question: this.currentQuestion() });
+        break;
+      case 'setApiKey':
+        void vscode.commands.executeCommand('onchainSql.setApiKey');
+        break;
+      case 'chooseModel':
+        void vscode.commands.executeCommand('onchainSql.chooseModel');
+        break;
     }
+  }
+
+  /** The shown question, as a follow-up resolved it when it did. */
+  private currentQuestion(): string | undefined {
+    if (this.answer) return this.answer.resolvedQuestion ?? (this.answer.question || undefined);
+    const last = this.lastMessage;
+    return last && (last.type === 'running' || last.type === 'error') ? last.question : undefined;
   }
 
   private currentSql(): string | undefined {

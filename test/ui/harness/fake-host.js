@@ -100,6 +100,11 @@
       case 'copy':
         send({ type: 'notice', message: `Copied ${msg.what}.` });
         break;
+      case 'ask':
+        // A re-asked question (a suggestion clicked): progress, then the result under that question.
+        send({ type: 'running', question: msg.question, stage: 'Writing SQL…' });
+        setTimeout(() => { generation++; send({ type: 'result', result: { ...result(), question: msg.question }, generation }); }, 100);
+        break;
     }
   }
 

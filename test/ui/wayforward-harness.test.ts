@@ -1,0 +1,118 @@
+// The ways forward from an answer or a refusal, in the real panel and chat
+// bundles in headless Chromium behind their CSP, with the harness's fake host
+// (test/ui/harness): suggestions are buttons that re-ask, "Set API key" and
+// "Choose model" stay in view, an answer's summary, reading and limits show.
+// Needs no code-server. Screenshots go to test-results/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startHarness, type Harness, type Entry, type Theme } from './harness/server.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve(process.env.UI_SCREENSHOTS ?? 'test-results/screenshots');
+
+let harness: Harness;
+let browser: Browser;
+
+before(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  harness = await startHarness();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+});
+
+after(async () => {
+  await browser?.close();
+  await harness?.close();
+});
+
+async function open(entry: Entry, theme: Theme, size = { width: 1100, height: 800 }): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: size });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.setDefaultTimeout(60_000);
+  await page.goto(harness.url(entry, theme));
+  return { page, errors };
+}
+
+/** Plays the host: delivers one message to the page as VS Code would. */
+async function hostSends(page: Page, msg: unknown): Promise<void> {
+  await page.evaluate((m) => window.dispatchEvent(new MessageEvent('message', { data: m })), msg);
+}
+
+async function posted(page: Page): Promise<Array<{ type: string; question?: string }>> {
+  return page.evaluate(() => (window as unknown as { __posted: Array<{ type: string; question?: string }> }).__posted);
+}
+
+const SUGGESTIONS = ['How many transactions happened today?', 'Daily DEX volume by project'];
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`panel (${theme}): a refusal's suggestion is a button that re-asks; Write SQL, Set API key, Choose model are offered`, async () => {
+    const { page, errors } = await open('panel', theme);
+    await page.waitForSelector('[role="grid"]');
+    await hostSends(page, { type: 'provider', label: 'Offline' });
+    await hostSends(page, { type: 'error', question: 'what is the meaning of life', code: 'cannot_answer', message: "I can't answer that offline: no known measure.", suggestions: SUGGESTIONS, attempts: [] });
+    const suggestion = page.getByRole('button', { name: SUGGESTIONS[1] });
+    await suggestion.waitFor();
+    for (const name of ['Write SQL', 'Set API key', 'Choose model']) assert.ok(await page.locator('.error-box').getByRole('button', { name }).isVisible(), `${name} in the error box`);
+    await page.screenshot({ path: path.join(SHOTS, `panel-refusal-${theme}.png`) });
+    await page.locator('.error-box').getByRole('button', { name: 'Write SQL' }).click();
+    await suggestion.click();
+    await page.waitForSelector(`h1.question:has-text("${SUGGESTIONS[1]}")`);
+    await page.waitForSelector('[role="grid"]');
+    const sent = await posted(page);
+    assert.ok(sent.some((m) => m.type === 'writeSql'), 'Write SQL posted');
+    assert.deepEqual(sent.filter((m) => m.type === 'ask').map((m) => m.question), [SUGGESTIONS[1]]);
+    // The provider bar stays in view at the bottom of a long answer.
+    await page.mouse.wheel(0, 5000);
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const bar = await page.locator('.panel-bar').boundingBox();
+    assert.ok(bar && bar.y >= 0 && bar.y < 60, `provider bar in view (y=${bar?.y})`);
+    assert.ok(await page.locator('.panel-bar').getByRole('button', { name: 'Choose model' }).isVisible());
+    assert.equal(await page.locator('#provider-label').textContent(), 'Offline');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test(`panel (${theme}): summary, the reading taken (an alternative re-asks) and the limits show above the table`, async () => {
+    const { page } = await open('panel', theme);
+    await page.waitForSelector('[role="grid"]');
+    const base = await page.evaluate(() => document.querySelector('h1.question')?.textContent ?? '');
+    assert.ok(base.length > 0);
+    await hostSends(page, {
+      type: 'result', generation: 5, result: {
+        question: 'Transfers last 30 days', sql: 'SELECT 1 AS n', explanation: 'Counts.', chart: null, attempts: [],
+        columns: [{ name: 'n', type: 'BIGINT' }], rowCount: 1, rowCountExact: true, truncated: false, maxRows: 1000, firstRows: [[1]],
+        summary: '1,234 transfers in the 7 days the snapshot holds.',
+        assumptions: [{ text: '"transfers" as ERC-20 token transfers', alternative: { label: 'ETH transfers instead', question: 'ETH transfers last 30 days' } }],
+        notes: ['The snapshot holds 7 days (2026-01-01 to 2026-01-07); the answer covers those, not 30.'],
+      },
+    });
+    await page.waitForSelector('.answer-summary');
+    assert.match(await page.locator('.answer-notes').innerText(), /holds 7 days/);
+    await page.screenshot({ path: path.join(SHOTS, `panel-answer-context-${theme}.png`) });
+    await page.getByRole('button', { name: 'ETH transfers instead' }).click();
+    await page.waitForSelector('h1.question:has-text("ETH transfers last 30 days")');
+    await page.close();
+  });
+
+  test(`chat (${theme}): a refusal lists clickable suggestions; clicking one asks it`, async () => {
+    const { page, errors } = await open('chat', theme, { width: 420, height: 800 });
+    await page.waitForSelector('.starters');
+    await hostSends(page, {
+      type: 'state', providerLabel: 'Offline', busy: false,
+      turns: [{ id: 'e1', question: 'what is the meaning of life', status: 'error', at: new Date(0).toISOString(), error: { code: 'cannot_answer', message: "I can't answer that offline.", suggestions: SUGGESTIONS } }],
+    });
+    const suggestion = page.getByRole('button', { name: SUGGESTIONS[0] }).last();
+    await suggestion.waitFor();
+    assert.ok(await page.locator('.turn.error').getByRole('button', { name: 'Write SQL' }).isVisible());
+    assert.ok(await page.locator('.chat-header').getByRole('button', { name: 'Choose model' }).isVisible());
+    await page.screenshot({ path: path.join(SHOTS, `chat-refusal-${theme}.png`) });
+    await suggestion.click();
+    await page.waitForSelector(`.turn.done .question:has-text("${SUGGESTIONS[0]}")`);
+    assert.deepEqual((await posted(page)).filter((m) => m.type === 'ask').map((m) => m.question), [SUGGESTIONS[0]]);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
