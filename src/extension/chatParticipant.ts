@@ -5,6 +5,7 @@ import { toOnchainSqlError } from '../core/errors.js';
 import { answerMarkdown, errorMarkdown, followupPrompts, schemaMarkdown } from './chatMarkdown.js';
 import type { Session } from './session.js';
 import { stageText } from './progressText.js';
+import { isOwnModel } from './chatModelProvider.js';
 
 export const PARTICIPANT_ID = 'onchain-sql.onchain';
 
@@ -70,7 +71,9 @@ function summary(answer: Answer): string {
 }
 
 export function createChatHandler(session: Session): OnchainChatHandler {
-  return async (request, context, stream, token) => {
+  return async (req, context, stream, token) => {
+    // Our own chat model only stands in where the editor has none: then the session chooses (Claude key or offline).
+    const request = isOwnModel(req.model) ? { ...req, model: undefined } : req;
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     if (token.isCancellationRequested) abort.abort();

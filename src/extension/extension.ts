@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerChatModel } from './chatModelProvider.js';
 import { createChatHandler, registerChatParticipant, type OnchainChatHandler } from './chatParticipant.js';
 import { registerCommands } from './commands/index.js';
 import { createRedactingLog } from './log.js';
@@ -56,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): OnchainSqlApi {
     vscode.workspace.onDidOpenNotebookDocument((nb) => notebooks.preferFor(nb)),
   );
   if (participant) context.subscriptions.push(participant);
+  const chatModel = registerChatModel((question, signal) => session.ask(question, { signal, userAction: true }), log);
+  if (chatModel) context.subscriptions.push(chatModel);
   for (const nb of vscode.workspace.notebookDocuments) notebooks.preferFor(nb);
 
   const activationMs = Math.round((performance.now() - t0) * 100) / 100;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isOwnModel } from './chatModelProvider.js';
 import type { Answer, Turn } from '../core/answer.js';
 import type { Cursor, Engine } from '../core/engine/engine.js';
 import { OnchainSqlError, toOnchainSqlError } from '../core/errors.js';
@@ -372,8 +373,9 @@ export class Session implements vscode.Disposable {
 export async function selectEditorModel(): Promise<vscode.LanguageModelChat | undefined> {
   try {
     if (!vscode.lm?.selectChatModels) return undefined;
+    // Never our own chat model (chatModelProvider.ts): it answers through this session, so it would ask itself.
     const models = await vscode.lm.selectChatModels();
-    return models[0];
+    return models.find((m) => !isOwnModel(m));
   } catch {
     return undefined;
   }
