@@ -99,7 +99,7 @@ function renderTurn(t: ChatTurn): { el: HTMLElement; chart?: ChartView } {
     answer.append(h('p', { class: 'muted small' },
       `${formatCount(count)}${t.truncated ? '+' : ''} row${count === 1 ? '' : 's'}${count > CHAT_ROWS_SHOWN ? ` · first ${Math.min(CHAT_ROWS_SHOWN, rows.length)} shown` : ''}${providerName(t) ? ` · ${providerName(t)}` : ''}`));
     if (columns.length) {
-      chart = new ChartView({ columns, rows, hint: t.chart, compact: true });
+      chart = new ChartView({ columns, rows, hint: t.chart, sql: t.sql, totalRows: t.rowCount, compact: true });
       answer.append(chart.element);
       answer.append(h('div', { class: 'table-scroll' }, compactTable(columns, rows, CHAT_ROWS_SHOWN, 40)));
     }

@@ -155,7 +155,7 @@ function renderResult(r: ResultView, generation: number): void {
   if (attempts) root.append(attempts);
   root.append(sqlSection(r.sql));
 
-  chart = new ChartView({ columns: r.columns, rows: r.firstRows, hint: r.chart });
+  chart = new ChartView({ columns: r.columns, rows: r.firstRows, hint: r.chart, sql: r.sql, totalRows: r.rowCount });
   root.append(chart.element);
 
   cache = new PageCache((req) => host.post({ type: 'requestRows', ...req }), r.rowCount);

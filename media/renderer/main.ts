@@ -71,7 +71,7 @@ export const activate: ActivationFunction = () => {
         out.append(h('details', { class: 'sql' }, h('summary', {}, 'SQL'), h('pre', {}, code)));
       }
       if (p.columns.length) {
-        const chart = new ChartView({ columns: p.columns, rows: p.rows.slice(0, ROWS_SHOWN), hint: p.chart, compact: false });
+        const chart = new ChartView({ columns: p.columns, rows: p.rows.slice(0, ROWS_SHOWN), hint: p.chart, sql: p.sql, totalRows: p.rowCount, compact: false });
         charts.set(item.id, chart);
         out.append(chart.element);
         out.append(h('div', { class: 'table-scroll' }, compactTable(p.columns, p.rows, ROWS_SHOWN, 80)));

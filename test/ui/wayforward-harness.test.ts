@@ -116,3 +116,40 @@ for (const theme of ['light', 'dark'] as const) {
     await page.close();
   });
 }
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`chart (${theme}): the measure the SQL orders by is plotted; x, y and series can be picked; a partial chart says so`, async () => {
+    const { page, errors } = await open('panel', theme);
+    await page.waitForSelector('[role="grid"]');
+    // The harness's own 100,000-row result charts its first 5,000 rows and says so.
+    assert.match(await page.locator('.chart-note').innerText(), /first 5,000 of 100,000 rows/);
+    const rows = [['uniswap', 120, 91234.5678], ['curve', 300, 1234.5], ['balancer', 80, 999.125]];
+    await hostSends(page, {
+      type: 'result', generation: 9, result: {
+        question: 'DEX volume by project', sql: 'SELECT project, count(*) AS n, sum(amount_usd) AS usd\nFROM dex.trades GROUP BY 1\nORDER BY usd DESC', explanation: '', chart: null, attempts: [],
+        columns: [{ name: 'project', type: 'VARCHAR' }, { name: 'n', type: 'BIGINT' }, { name: 'usd', type: 'DOUBLE' }],
+        rowCount: 3, rowCountExact: true, truncated: false, maxRows: 1000, firstRows: rows,
+      },
+    });
+    await page.waitForSelector('select.chart-y');
+    assert.equal(await page.locator('select.chart-y option:checked').innerText(), 'usd');
+    assert.equal(await page.locator('select.chart-x option:checked').innerText(), 'project');
+    assert.equal(await page.locator('select.chart-type').inputValue(), 'bar');
+    assert.equal(await page.locator('.chart-note').count(), 0);
+    await page.screenshot({ path: path.join(SHOTS, `panel-chart-${theme}.png`) });
+    await page.locator('select.chart-y').selectOption({ label: 'n' });
+    assert.match(await page.locator('canvas').getAttribute('aria-label') ?? '', /of n by project/);
+    // A raw preview gets no chart at all.
+    await hostSends(page, {
+      type: 'result', generation: 10, result: {
+        question: 'Preview tokens.transfers', sql: 'SELECT * FROM tokens.transfers LIMIT 100', explanation: '', chart: null, attempts: [],
+        columns: [{ name: 'block_time', type: 'TIMESTAMP' }, { name: 'amount_raw', type: 'HUGEINT' }, { name: 'amount', type: 'DOUBLE' }],
+        rowCount: 2, rowCountExact: true, truncated: false, maxRows: 1000, firstRows: [['2026-01-01 00:00:00', '5000000000000000000000000000', 5e9], ['2026-01-01 00:00:12', '7', 7e-18]],
+      },
+    });
+    await page.waitForSelector('h1.question:has-text("Preview tokens.transfers")');
+    assert.equal(await page.locator('canvas').count(), 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

@@ -83,6 +83,7 @@
   function onPanel(msg) {
     switch (msg.type) {
       case 'ready':
+        send({ type: 'provider', label: 'Offline' });
         send({ type: 'result', result: result(), generation });
         break;
       case 'requestRows': {
