@@ -216,8 +216,9 @@ export class Grid {
     this.options.columns.forEach((col, c) => {
       const resizer = h('div', { class: 'grid-resizer', 'aria-hidden': 'true' });
       const cell = h('div', { role: 'columnheader', class: 'grid-cell grid-header', 'aria-colindex': c + 1, 'aria-sort': 'none', tabindex: -1 },
-        h('span', { class: 'col-name' }, displayLabel(col.name, 80)), h('span', { class: 'sort-indicator', 'aria-hidden': 'true' }), resizer);
-      cell.title = displayLabel(`${col.name} (${col.type}) — click to sort`, 300);
+        h('span', { class: 'col-name' }, displayLabel(col.name, 200)), h('span', { class: 'sort-indicator', 'aria-hidden': 'true' }), resizer);
+      // The full name on hover; drag the header's right edge to widen the column.
+      cell.title = displayLabel(`${col.name} (${col.type}) — click to sort, drag the edge to resize`, 300);
       if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U\w*INT|FLOAT|REAL|DOUBLE|DECIMAL)/i.test(col.type)) cell.classList.add('num');
       this.attachResize(resizer, c);
       this.headerCells.push(cell);
@@ -455,7 +456,7 @@ export class Grid {
 
 /** A first guess at a column width from its name and the first rows' display text. */
 function initialWidth(col: ColumnInfo, index: number, sample: Cell[][]): number {
-  let chars = Math.min(col.name.length, 30) + 2;
+  let chars = Math.min(col.name.length, 40) + 3;
   for (const r of sample.slice(0, 50)) chars = Math.max(chars, Math.min(displayCell(r[index] ?? null, col, 60).text.length, 48));
   return Math.max(64, Math.min(420, Math.round(chars * 7.5 + 20)));
 }

@@ -153,3 +153,57 @@ for (const theme of ['light', 'dark'] as const) {
     await page.close();
   });
 }
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`SQL box (${theme}): date_trunc keeps its underscore on screen (nothing paints over it) and keywords are coloured`, async () => {
+    const { page } = await open('panel', theme);
+    await page.waitForSelector('[role="grid"]');
+    const sql = "SELECT\n  date_trunc('day', block_time) AS day,\n  sum(amount_usd) AS volume_usd\nFROM dex.trades\nGROUP BY 1\nORDER BY 1";
+    await hostSends(page, {
+      type: 'result', generation: 11, result: {
+        question: 'Daily DEX volume', sql, explanation: '', chart: null, attempts: [],
+        columns: [{ name: 'day', type: 'TIMESTAMP' }, { name: 'volume_usd', type: 'DOUBLE' }],
+        rowCount: 2, rowCountExact: true, truncated: false, maxRows: 1000, firstRows: [['2025-06-24 00:00:00', 1234567.891234], ['2025-06-25 00:00:00', 2.5]],
+      },
+    });
+    await page.waitForSelector('h1.question:has-text("Daily DEX volume")');
+    const report = await page.evaluate(() => {
+      const code = document.querySelector('section.sql pre code') as HTMLElement;
+      const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+      const hits: Array<{ text: string; top: string; bottomGap: number }> = [];
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const t = n.textContent ?? '';
+        for (let i = t.indexOf('_'); i >= 0; i = t.indexOf('_', i + 1)) {
+          const r = document.createRange();
+          r.setStart(n, i);
+          r.setEnd(n, i + 1);
+          const box = r.getBoundingClientRect();
+          // The underscore is drawn at the bottom of its glyph box: whatever is hit there is what covers it.
+          const top = document.elementFromPoint(box.left + box.width / 2, box.bottom - 2) as HTMLElement | null;
+          const owner = n.parentElement!;
+          hits.push({ text: t, top: top === owner || owner.contains(top) || top?.contains(owner) ? 'self' : `${top?.tagName}.${top?.className}: ${top?.textContent?.slice(0, 30)}`, bottomGap: box.bottom });
+        }
+      }
+      const keyword = code.querySelector('.hljs-keyword') as HTMLElement;
+      return {
+        text: code.textContent,
+        hits,
+        keywordColor: getComputedStyle(keyword).color,
+        plainColor: getComputedStyle(code).color,
+        spanBackgrounds: [...code.querySelectorAll('span')].map((s) => getComputedStyle(s).backgroundColor).filter((c) => c !== 'rgba(0, 0, 0, 0)'),
+        codeBackground: getComputedStyle(code).backgroundColor,
+      };
+    });
+    assert.match(report.text ?? '', /date_trunc\('day', block_time\)/);
+    assert.ok(report.hits.length >= 4, 'underscores found');
+    for (const hit of report.hits) assert.equal(hit.top, 'self', `underscore in "${hit.text}" is covered`);
+    assert.notEqual(report.keywordColor, report.plainColor, 'keywords are coloured');
+    assert.deepEqual(report.spanBackgrounds, []);
+    assert.equal(report.codeBackground, 'rgba(0, 0, 0, 0)');
+    // Money to the cent and day buckets without midnight, in the grid.
+    assert.equal(await page.locator('[role="gridcell"][aria-colindex="2"]').first().innerText(), '1,234,567.89');
+    assert.equal(await page.locator('[role="gridcell"][aria-colindex="1"]').first().innerText(), '2025-06-24');
+    await page.locator('section.sql').screenshot({ path: path.join(SHOTS, `panel-sql-${theme}.png`) });
+    await page.close();
+  });
+}

@@ -21,7 +21,8 @@ export function answerOutput(answer: Answer): vscode.NotebookCellOutput {
 export function errorOutput(e: unknown): vscode.NotebookCellOutput {
   const err = toOnchainSqlError(e);
   const attempts = (e as { attempts?: Attempt[] }).attempts ?? [];
-  const text = errorText({ code: err.code, message: err.message, suggestions: err.suggestions, attempts });
+  // The editor shows `name: message`: the code is the name, so the text does not repeat it.
+  const text = errorText({ code: err.code, message: err.message, suggestions: err.suggestions, attempts }, false);
   const error = new Error(text);
   error.name = err.code;
   // No stack: it would show extension internals instead of what to do next.

@@ -53,9 +53,13 @@ export interface ErrorInfo {
   attempts: Attempt[];
 }
 
-/** A failed cell's error text: the code, the message, what to try, and each SQL attempt. */
-export function errorText(err: ErrorInfo): string {
-  const lines = [`${err.code}: ${neutraliseInvisible(err.message)}`];
+/**
+ * A failed cell's error text: the code, the message, what to try, and each SQL
+ * attempt. `codeShown: false` leaves the code out of the first line, for the
+ * notebook's error output, which shows the error's name (the code) before it.
+ */
+export function errorText(err: ErrorInfo, codeShown = true): string {
+  const lines = [codeShown ? `${err.code}: ${neutraliseInvisible(err.message)}` : neutraliseInvisible(err.message)];
   for (const s of err.suggestions) lines.push(`  hint: ${neutraliseInvisible(s)}`);
   err.attempts.forEach((a, i) => {
     lines.push('', `Attempt ${i + 1}${a.error ? ` (${a.error.code})` : ''}:`, truncate(neutraliseInvisible(a.sql || '(no SQL)'), 2_000));

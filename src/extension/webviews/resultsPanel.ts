@@ -9,6 +9,7 @@ import { answerContext, type PanelFromWebview, type PanelToWebview, type ResultV
 import { mediaRoots, webviewHtml } from './html.js';
 import { RowSource, sortedSql, type OpenCursor, type RowCount } from './rowSource.js';
 import { stageText } from '../progressText.js';
+import { layoutSql } from '../../webview/sqlLayout.js';
 
 /** Rows the grid can scroll through at most (Chromium's element height limit allows ~1.3M at 24 px). */
 export const PANEL_MAX_ROWS = 1_000_000;
@@ -273,7 +274,8 @@ export class ResultsPanel {
       case 'openInEditor': {
         const sql = this.currentSql();
         if (sql) {
-          void vscode.workspace.openTextDocument({ language: 'sql', content: sql.trim() + '\n' })
+          // One-line model SQL laid out a clause a line; SQL with line breaks keeps its writer's layout.
+          void vscode.workspace.openTextDocument({ language: 'sql', content: layoutSql(sql) + '\n' })
             .then((doc) => vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false }));
         }
         break;
