@@ -6,6 +6,7 @@ import { answerMarkdown, errorMarkdown, followupPrompts, schemaMarkdown } from '
 import type { Session } from './session.js';
 import { stageText } from './progressText.js';
 import { isOwnModel } from './chatModelProvider.js';
+import { recordAnswer } from './history.js';
 
 export const PARTICIPANT_ID = 'onchain-sql.onchain';
 
@@ -107,6 +108,7 @@ export function createChatHandler(session: Session): OnchainChatHandler {
           onProgress: (stage) => stream.progress(stageText(stage)),
         });
       }
+      recordAnswer(answer, '@onchain');
       stream.markdown(md(answerMarkdown(answer)));
       // A follow-up goes to the panel and notebooks as the standalone question it resolved to.
       const asked = answer.resolvedQuestion ?? answer.question;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { recordAnswer } from '../history.js';
 import type { Answer, Attempt, Turn } from '../../core/answer.js';
 import { toOnchainSqlError } from '../../core/errors.js';
 import { RESULT_MIME, type NotebookResultPayload } from '../../webview/protocol.js';
@@ -102,6 +103,7 @@ export class NotebookRunner implements vscode.Disposable {
       const answer = cell.document.languageId === QUESTION_LANGUAGE
         ? await this.session.ask(text, { history: historyBefore(cell), signal: abort.signal, userAction: true })
         : await this.session.runSql(text, { signal: abort.signal });
+      recordAnswer(answer, 'notebook');
       await execution.replaceOutput(answerOutput(answer));
       execution.end(true, Date.now());
     } catch (e) {

@@ -6,6 +6,7 @@ import type { Session } from '../session.js';
 import { answerContext, CHAT_ROWS_KEPT, type ChatFromWebview, type ChatToWebview, type ChatTurn } from '../../webview/protocol.js';
 import { mediaRoots, webviewHtml } from './html.js';
 import { stageText } from '../progressText.js';
+import { recordAnswer } from '../history.js';
 
 /** workspaceState key of the conversation (host-side, so it survives a window reload). */
 export const CHAT_STATE_KEY = 'onchainSql.chat.conversation';
@@ -138,6 +139,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
         userAction: true,
         onProgress: (stage, detail) => this.post({ type: 'progress', stage: stageText(stage, detail) }),
       });
+      recordAnswer(answer, 'chat');
       turn = turnFromAnswer(question, answer);
     } catch (e) {
       const err = e as { code?: string; message?: string; attempts?: Attempt[]; suggestions?: string[] };

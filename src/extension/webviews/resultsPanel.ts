@@ -10,6 +10,7 @@ import { mediaRoots, webviewHtml } from './html.js';
 import { RowSource, sortedSql, type OpenCursor, type RowCount } from './rowSource.js';
 import { stageText } from '../progressText.js';
 import { layoutSql } from '../../webview/sqlLayout.js';
+import { recordAnswer } from '../history.js';
 
 /** Rows the grid can scroll through at most (Chromium's element height limit allows ~1.3M at 24 px). */
 export const PANEL_MAX_ROWS = 1_000_000;
@@ -75,16 +76,16 @@ export class ResultsPanel {
   /** Asks `question` and shows progress, then the answer (or the error with every attempt). */
   static async showQuestion(ctx: vscode.ExtensionContext, session: Session, question: string, history?: Turn[]): Promise<void> {
     const p = ResultsPanel.reveal(ctx, session);
-    await p.run(question, undefined, (signal, onProgress) => session.ask(question, { history, signal, onProgress, userAction: true }));
+    await p.run(question, undefined, (signal, onProgress) => session.ask(question, { history, signal, onProgress, userAction: true }), 'panel');
   }
 
-  /** Runs SQL as written and shows the result. */
-  static async showSql(ctx: vscode.ExtensionContext, session: Session, sql: string, title?: string): Promise<void> {
+  /** Runs SQL as written and shows the result; `record: false` when it reopens a history entry. */
+  static async showSql(ctx: vscode.ExtensionContext, session: Session, sql: string, title?: string, record = true): Promise<void> {
     const p = ResultsPanel.reveal(ctx, session);
     await p.run(title, sql, async (signal) => {
       const answer = await session.runSql(sql, { signal });
       return title ? { ...answer, question: title } : answer;
-    });
+    }, record ? 'panel' : undefined);
   }
 
   static showAnswer(ctx: vscode.ExtensionContext, session: Session, answer: Answer): void {
@@ -156,7 +157,8 @@ export class ResultsPanel {
     this.running = undefined;
   }
 
-  private async run(question: string | undefined, sql: string | undefined, work: (signal: AbortSignal, onProgress: (stage: string, detail?: string) => void) => Promise<Answer>): Promise<void> {
+  /** Runs `work` and shows its answer, kept in the history under `surface` when given. */
+  private async run(question: string | undefined, sql: string | undefined, work: (signal: AbortSignal, onProgress: (stage: string, detail?: string) => void) => Promise<Answer>, surface?: string): Promise<void> {
     this.cancelRun();
     const id = ++this.runId;
     const abort = new AbortController();
@@ -167,6 +169,7 @@ export class ResultsPanel {
       const answer = await work(abort.signal, (stage, detail) => {
         if (id === this.runId) this.post({ type: 'progress', stage: stageText(stage, detail) });
       });
+      if (surface) recordAnswer(answer, surface);
       if (id !== this.runId) return;
       this.show(answer);
     } catch (e) {
@@ -402,6 +405,6 @@ function shortTitle(s: string): string {
 }
 
 function fileStem(question: string): string {
-  const stem = question.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  const stem = question.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80).replace(/-+$/, '');
   return stem || 'result';
 }
