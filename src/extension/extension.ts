@@ -7,6 +7,7 @@ import { AnswerHistory, HistoryTreeProvider, setAnswerHistory } from './history.
 import { createRedactingLog } from './log.js';
 import { NotebookRunner } from './notebook/controller.js';
 import { registerNotebookSerializer } from './notebook/serializer.js';
+import { defaultNewCellsToQuestions } from './notebook/newCells.js';
 import { SchemaTreeProvider, SCHEMA_VIEW_ID } from './schemaTree.js';
 import { ApiKeyStore } from './secrets.js';
 import { Session } from './session.js';
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): OnchainSqlApi {
     notebooks,
     schemaView,
     registerNotebookSerializer(),
+    defaultNewCellsToQuestions(),
     ...registerCommands({ ext: context, session, log, notebooks }),
     history,
     historyView,

@@ -90,7 +90,9 @@ suite('Extension host', () => {
     assert.equal(cols.length, catalog.tables[0].columns.length);
     const item = tree.getTreeItem(cols[0]);
     assert.equal(item.description, catalog.tables[0].columns[0].type);
-    assert.equal(item.command?.command, 'onchainSql.insertName');
+    // A click only selects: inserting is an explicit action (context menu / inline button).
+    assert.equal(item.command, undefined);
+    assert.equal(item.contextValue, 'onchainSql.column');
     assert.ok(item.tooltip instanceof vscode.MarkdownString && item.tooltip.isTrusted !== true);
   });
 
