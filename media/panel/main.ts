@@ -169,6 +169,7 @@ function renderResult(r: ResultView, generation: number): void {
     onSort: (sort: SortState | null) => host.post({ type: 'sort', sort }),
     onCopy: (text, what) => host.post({ type: 'copy', text, what }),
     onCopyColumn: (column) => host.post({ type: 'copyColumn', column }),
+    onCopyRange: (range) => host.post({ type: 'copyRange', ...range }),
     label: r.question ? `Result of: ${displayLabel(r.question, 200)}` : 'Query result',
     sampleRows: r.firstRows,
   });
@@ -177,6 +178,7 @@ function renderResult(r: ResultView, generation: number): void {
     button('Copy cell', () => g.copyCell(g.focused.row, g.focused.col), { title: 'Copy the focused cell (Ctrl+C)' }),
     button('Copy row', () => g.copyRow(g.focused.row), { title: 'Copy the focused row, tab-separated (Ctrl+Shift+C)' }),
     button('Copy column', () => g.copyColumn(g.focused.col), { title: 'Copy the focused column' }),
+    button('Copy selection', () => { const r = g.range(); if (r) g.copyRange(r); else g.copyCell(g.focused.row, g.focused.col); }, { title: 'Copy the selected cells as tab-separated lines (Shift+Arrows or Shift+Click select, Ctrl+A selects all; Ctrl+C)' }),
     button('Export…', () => host.post({ type: 'export' }), { class: 'secondary', title: 'Export every row as CSV, JSON or Parquet' }));
   root.append(h('section', { class: 'results', 'aria-label': 'Rows' }, toolbar, g.element));
   announce(`Answer ready: ${rowCountText(r)}.`);

@@ -91,6 +91,8 @@ export type PanelFromWebview =
   | { type: 'sort'; sort: SortState | null }
   | { type: 'copy'; text: string; what: string }
   | { type: 'copyColumn'; column: number }
+  /** A range of cells (0-based, inclusive) whose rows the webview has not all loaded. */
+  | { type: 'copyRange'; top: number; bottom: number; left: number; right: number }
   | { type: 'copySql' }
   | { type: 'openInEditor' }
   | { type: 'export' }

@@ -269,7 +269,10 @@ export class ResultsPanel {
         void vscode.env.clipboard.writeText(m.text).then(() => this.post({ type: 'notice', message: `Copied ${m.what}.` }));
         break;
       case 'copyColumn':
-        void this.copyColumn(m.column);
+        void this.copyCells({ top: 0, bottom: COPY_COLUMN_MAX - 1, left: m.column, right: m.column });
+        break;
+      case 'copyRange':
+        void this.copyCells(m);
         break;
       case 'copySql':
         if (this.currentSql()) void vscode.env.clipboard.writeText(this.currentSql()!).then(() => this.post({ type: 'notice', message: 'Copied SQL.' }));
@@ -365,29 +368,45 @@ export class ResultsPanel {
     }
   }
 
-  private async copyColumn(column: number): Promise<void> {
-    if (!this.answer || column < 0 || column >= this.answer.columns.length) return;
-    const name = this.answer.columns[column].name;
+  /**
+   * Copies rows top..bottom of columns left..right (inclusive) in the shown order:
+   * one value a line for one column, tab-separated lines for several. Full values
+   * (cellToText), at most COPY_COLUMN_MAX rows.
+   */
+  private async copyCells(range: { top: number; bottom: number; left: number; right: number }): Promise<void> {
+    const answer = this.answer;
+    if (!answer) return;
+    const width = answer.columns.length;
+    const { left, right } = range;
+    const top = Math.max(0, range.top);
+    const bottom = Math.min(range.bottom, top + COPY_COLUMN_MAX - 1);
+    if (left < 0 || right >= width || left > right || bottom < top) return;
     try {
       const { cellToText } = await import('../../webview/format.js');
-      let values: string[];
+      const line = (r: Answer['rows'][number]) => r.slice(left, right + 1).map((c) => cellToText(c ?? null).replace(/[\t\r\n]+/g, ' ')).join('\t');
+      let lines: string[];
       let more = false;
-      if (!this.answer.truncated && !this.sort) {
-        values = this.answer.rows.map((r) => cellToText(r[column] ?? null));
+      if (!answer.truncated && !this.sort) {
+        lines = answer.rows.slice(top, bottom + 1).map(line);
+        more = range.bottom >= bottom && answer.rows.length > bottom + 1;
       } else {
-        const cursor = await this.session.openCursor(sortedSql(this.answer.sql, this.sort), { maxRows: COPY_COLUMN_MAX });
-        values = [];
+        const cursor = await this.session.openCursor(sortedSql(answer.sql, this.sort), { maxRows: bottom + 1 });
+        lines = [];
+        let index = 0;
         try {
-          for (let page = await cursor.next(5000); page; page = await cursor.next(5000)) for (const r of page) values.push(cellToText(r[column] ?? null));
-          more = cursor.truncated;
+          for (let page = await cursor.next(5000); page; page = await cursor.next(5000)) {
+            for (const r of page) { if (index >= top && index <= bottom) lines.push(line(r)); index++; }
+          }
+          more = cursor.truncated && range.bottom >= bottom;
         } finally {
           cursor.close();
         }
       }
-      await vscode.env.clipboard.writeText(values.map((v) => v.replace(/[\r\n]+/g, ' ')).join('\n'));
-      this.post({ type: 'notice', message: `Copied ${values.length.toLocaleString('en-US')} values of ${name}${more ? ` (the first ${COPY_COLUMN_MAX.toLocaleString('en-US')})` : ''}.` });
+      await vscode.env.clipboard.writeText(lines.join('\n'));
+      const what = left === right ? `values of ${answer.columns[left].name}` : `rows × ${right - left + 1} columns`;
+      this.post({ type: 'notice', message: `Copied ${lines.length.toLocaleString('en-US')} ${what}${more ? ` (the first ${COPY_COLUMN_MAX.toLocaleString('en-US')})` : ''}.` });
     } catch (e) {
-      this.post({ type: 'notice', message: `Could not copy the column: ${(e as Error).message}` });
+      this.post({ type: 'notice', message: `Could not copy: ${(e as Error).message}` });
     }
   }
 
