@@ -207,3 +207,41 @@ for (const theme of ['light', 'dark'] as const) {
     await page.close();
   });
 }
+
+test('grid: Shift+Arrow and Shift+Click select a range, Ctrl+C copies it as TSV, Ctrl+A selects the grid (not the page)', async () => {
+  const { page, errors } = await open('panel', 'light');
+  await page.waitForSelector('[role="gridcell"]');
+  const cell = (row: number, col: number) => page.locator(`[role="row"][aria-rowindex="${row + 2}"] [role="gridcell"][aria-colindex="${col + 1}"]`);
+  await cell(0, 0).click();
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+ArrowRight');
+  assert.equal(await page.locator('[role="grid"]').getAttribute('data-selection'), '3x2');
+  assert.equal(await page.locator('[role="gridcell"][aria-selected="true"]').count(), 6);
+  await page.keyboard.press('Control+c');
+  const copies = async () => (await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string; text?: string }> }).__posted)).filter((m) => m.type === 'copy' || m.type === 'copyRange');
+  let last = (await copies()).pop() as { type: string; text: string };
+  assert.equal(last.type, 'copy');
+  const lines = last.text.split('\n');
+  assert.equal(lines.length, 3);
+  assert.deepEqual(lines.map((l) => l.split('\t').length), [2, 2, 2]);
+  assert.equal(lines[0].split('\t')[0], '19000000');
+  assert.equal(lines[2].split('\t')[1], '2026-01-01 00:00:24');
+  // Shift+Click from the focused cell
+  await cell(4, 1).click();
+  await cell(6, 3).click({ modifiers: ['Shift'] });
+  assert.equal(await page.locator('[role="grid"]').getAttribute('data-selection'), '3x3');
+  // A plain arrow drops the range
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.locator('[role="grid"]').getAttribute('data-selection'), '');
+  // Ctrl+A: the whole grid, the page's text stays unselected; copying 100,000 rows goes through the host.
+  await page.keyboard.press('Control+a');
+  assert.equal(await page.locator('[role="grid"]').getAttribute('data-selection'), '100000x7');
+  assert.equal(await page.evaluate(() => String(window.getSelection() ?? '').length), 0);
+  await page.keyboard.press('Control+c');
+  last = (await copies()).pop() as { type: string; text: string };
+  assert.deepEqual(last, { type: 'copyRange', top: 0, bottom: 99_999, left: 0, right: 6 });
+  await page.screenshot({ path: path.join(SHOTS, 'panel-grid-range-light.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
