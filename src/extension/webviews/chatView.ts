@@ -7,6 +7,7 @@ import { answerContext, CHAT_ROWS_KEPT, type ChatFromWebview, type ChatToWebview
 import { mediaRoots, webviewHtml } from './html.js';
 import { stageText } from '../progressText.js';
 import { recordAnswer } from '../history.js';
+import { checkMessage, CHAT_MESSAGES } from '../../webview/messageSchema.js';
 
 /** workspaceState key of the conversation (host-side, so it survives a window reload). */
 export const CHAT_STATE_KEY = 'onchainSql.chat.conversation';
@@ -44,7 +45,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     view.webview.options = { enableScripts: true, localResourceRoots: mediaRoots(this.ctx.extensionUri) };
     view.webview.html = webviewHtml(view.webview, this.ctx.extensionUri, 'chat', 'Onchain SQL chat');
     const subs = [
-      view.webview.onDidReceiveMessage((m: ChatFromWebview) => void this.onMessage(m)),
+      // Checked against its type's schema first: a webview's message is input, not a trusted call.
+      view.webview.onDidReceiveMessage((raw: unknown) => {
+        const checked = checkMessage(CHAT_MESSAGES, raw);
+        if (checked.ok) void this.onMessage(checked.message);
+      }),
       view.onDidChangeVisibility(() => { if (view.visible) void this.refreshProvider(); }),
     ];
     view.onDidDispose(() => {

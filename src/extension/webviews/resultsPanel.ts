@@ -1,26 +1,21 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Answer, Attempt, Turn } from '../../core/answer.js';
-import type { ExportFormat } from '../../core/export.js';
 import type { Session } from '../session.js';
 import { MAX_CHART_ROWS } from '../../webview/chartChoice.js';
 import { answerContext, type PanelFromWebview, type PanelToWebview, type ResultView, type SortState } from '../../webview/protocol.js';
 import { mediaRoots, webviewHtml } from './html.js';
 import { RowSource, sortedSql, type OpenCursor, type RowCount } from './rowSource.js';
+import { RowRequestQueue } from './rowRequests.js';
+import { exportShownResult } from './exportResults.js';
 import { stageText } from '../progressText.js';
 import { layoutSql } from '../../webview/sqlLayout.js';
 import { recordAnswer } from '../history.js';
+import { checkMessage, PANEL_MESSAGES } from '../../webview/messageSchema.js';
 
 /** Rows the grid can scroll through at most (Chromium's element height limit allows ~1.3M at 24 px). */
 export const PANEL_MAX_ROWS = 1_000_000;
 /** Values "Copy column" puts on the clipboard at most. */
 const COPY_COLUMN_MAX = 100_000;
-/** Row requests waiting at most; older ones are dropped (the webview asks again when they come back into view). */
-const MAX_QUEUED_REQUESTS = 6;
-
-
-type RowRequest = Extract<PanelFromWebview, { type: 'requestRows' }>;
 
 /**
  * The results panel: one webview panel, reused. It shows a question while it
@@ -43,8 +38,12 @@ export class ResultsPanel {
   private count: RowCount | undefined;
   private running: AbortController | undefined;
   private runId = 0;
-  private readonly queue: RowRequest[] = [];
-  private serving = false;
+  private readonly requests = new RowRequestQueue({
+    generation: () => this.generation,
+    source: () => this.rows,
+    knownCount: () => this.count,
+    setKnownCount: (c) => { this.count = c; },
+  }, (m) => this.post(m));
 
   private constructor(private readonly ctx: vscode.ExtensionContext, private readonly session: Session) {
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
@@ -55,7 +54,11 @@ export class ResultsPanel {
     });
     this.panel.webview.html = webviewHtml(this.panel.webview, ctx.extensionUri, 'panel', 'Onchain SQL results');
     this.disposables.push(
-      this.panel.webview.onDidReceiveMessage((m: PanelFromWebview) => this.onMessage(m)),
+      // Checked against its type's schema first: a webview's message is input, not a trusted call.
+      this.panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const checked = checkMessage(PANEL_MESSAGES, raw);
+        if (checked.ok) this.onMessage(checked.message);
+      }),
       this.panel.onDidDispose(() => this.dispose()),
       session.onDidChangeProvider(() => void this.postProvider()),
     );
@@ -99,50 +102,10 @@ export class ResultsPanel {
     ResultsPanel.current?.cancelRun();
   }
 
-  /** "Export Results…": asks where, then streams every row of the shown result (in its shown order) to the file. */
+  /** "Export Results…": every row of the shown result, in its shown order (exportResults.ts). */
   static async exportCurrent(session: Session): Promise<void> {
     const p = ResultsPanel.current;
-    if (!p?.answer) {
-      void vscode.window.showInformationMessage('Onchain SQL: there is no result to export yet. Ask a question or run SQL first.');
-      return;
-    }
-    const sql = sortedSql(p.answer.sql, p.sort);
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
-    const target = await vscode.window.showSaveDialog({
-      title: 'Export Results',
-      defaultUri: vscode.Uri.joinPath(base, `${fileStem(p.answer.question)}.csv`),
-      filters: { CSV: ['csv'], JSON: ['json'], Parquet: ['parquet'] },
-      saveLabel: 'Export',
-    });
-    if (!target) return;
-    let file = target.fsPath;
-    const ext = path.extname(file).slice(1).toLowerCase();
-    const format: ExportFormat = ext === 'json' ? 'json' : ext === 'parquet' ? 'parquet' : 'csv';
-    if (!['csv', 'json', 'parquet'].includes(ext)) file += '.csv';
-    const { exportResult } = await import('../../core/export.js');
-    try {
-      const summary = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Onchain SQL: exporting to ${path.basename(file)}`, cancellable: true },
-        async (progress, token) => {
-          const abort = new AbortController();
-          token.onCancellationRequested(() => abort.abort());
-          // Straight from the engine: no query timeout for a long export (Cancel stops it).
-          const engine = await session.getEngine();
-          return exportResult((s, o) => engine.openCursor(s, o), sql, {
-            format, file, signal: abort.signal,
-            onProgress: (n) => progress.report({ message: `${n.toLocaleString('en-US')} rows` }),
-          });
-        },
-      );
-      const more = summary.truncated ? ` (stopped at the export limit of ${summary.rows.toLocaleString('en-US')} rows)` : '';
-      const choice = await vscode.window.showInformationMessage(
-        `Exported ${summary.rows.toLocaleString('en-US')} rows to ${summary.file}${more}.`, 'Reveal in File Explorer');
-      if (choice) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(summary.file));
-    } catch (e) {
-      const err = e as { code?: string; message?: string };
-      if (err.code === 'cancelled') return;
-      void vscode.window.showErrorMessage(`Onchain SQL: ${err.message ?? String(e)}`);
-    }
+    await exportShownResult(session, p?.answer, p?.sort ?? null);
   }
 
   // ------------------------------------------------------------------ running
@@ -193,7 +156,7 @@ export class ResultsPanel {
     this.view = undefined;
     this.count = undefined;
     this.sort = null;
-    this.queue.length = 0;
+    this.requests.clear();
   }
 
   private show(answer: Answer): void {
@@ -260,7 +223,7 @@ export class ResultsPanel {
         this.cancelRun();
         break;
       case 'requestRows':
-        this.enqueue(m);
+        this.requests.add(m);
         break;
       case 'sort':
         this.applySort(m.sort);
@@ -322,50 +285,13 @@ export class ResultsPanel {
     if (sort && (sort.column < 0 || sort.column >= this.answer.columns.length)) return;
     this.sort = sort;
     this.generation++;
-    this.queue.length = 0;
+    this.requests.clear();
     this.rows?.close();
     const complete = !this.answer.truncated;
     // Unsorted again: the answer's own rows are the prefix. Sorted: every row comes from the re-run SQL.
     this.rows = sort ? this.newRowSource(sortedSql(this.answer.sql, sort), undefined, false) : this.newRowSource(this.answer.sql, this.answer.rows, complete);
     const count = this.count ?? { rowCount: this.view.rowCount, exact: false, truncated: false };
     this.post({ type: 'sorted', generation: this.generation, sort, ...count });
-  }
-
-  private enqueue(r: RowRequest): void {
-    if (r.generation !== this.generation) return this.drop(r);
-    this.queue.push(r);
-    while (this.queue.length > MAX_QUEUED_REQUESTS) this.drop(this.queue.shift()!);
-    void this.serve();
-  }
-
-  private drop(r: RowRequest): void {
-    // An empty message tells the webview to forget the request silently.
-    this.post({ type: 'rowsError', requestId: r.requestId, generation: r.generation, message: '' });
-  }
-
-  /** Serves the newest request first: while scrolling fast, what is on screen now matters most. */
-  private async serve(): Promise<void> {
-    if (this.serving) return;
-    this.serving = true;
-    try {
-      for (let r = this.queue.pop(); r; r = this.queue.pop()) {
-        const source = this.rows;
-        if (r.generation !== this.generation || !source) { this.drop(r); continue; }
-        try {
-          const rows = await source.rows(r.start, Math.min(r.count, 5000));
-          if (r.generation === this.generation) this.post({ type: 'rows', requestId: r.requestId, generation: r.generation, start: r.start, rows });
-          const known = source.known();
-          if (known.exact && r.generation === this.generation && (!this.count || this.count.rowCount !== known.rowCount)) {
-            this.count = known;
-            this.post({ type: 'rowCount', generation: r.generation, ...known });
-          }
-        } catch (e) {
-          this.post({ type: 'rowsError', requestId: r.requestId, generation: r.generation, message: `Could not read rows: ${(e as Error).message}` });
-        }
-      }
-    } finally {
-      this.serving = false;
-    }
   }
 
   /**
@@ -421,9 +347,4 @@ export class ResultsPanel {
 function shortTitle(s: string): string {
   const one = s.replace(/\s+/g, ' ').replace(/[\u202A-\u202E\u2066-\u2069]/g, '').trim();
   return one.length > 40 ? `${one.slice(0, 39)}…` : one;
-}
-
-function fileStem(question: string): string {
-  const stem = question.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80).replace(/-+$/, '');
-  return stem || 'result';
 }
