@@ -15,6 +15,7 @@ import type { NotebookResultPayload } from '../../src/webview/protocol.js';
 import { displayLabel, formatCount, formatMs } from '../../src/webview/format.js';
 import { h } from '../shared/dom.js';
 import { compactTable } from '../shared/compactTable.js';
+import { answerContextSection } from '../shared/wayForward.js';
 import { ChartView } from '../shared/chartView.js';
 import { highlightSql } from '../shared/sqlHighlight.js';
 
@@ -57,6 +58,8 @@ export const activate: ActivationFunction = () => {
       const p = payload;
       const out = h('div', { class: 'onchain-output' });
       if (p.explanation) out.append(h('p', { class: 'explanation' }, h('bdi', {}, displayLabel(p.explanation, 1500))));
+      const context = answerContextSection(p, undefined);
+      if (context) out.append(context);
       const shown = Math.min(p.rows.length, ROWS_SHOWN);
       const t = p.timings;
       const bits = [

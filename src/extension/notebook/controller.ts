@@ -42,7 +42,8 @@ function historyBefore(cell: vscode.NotebookCell): Turn[] {
       if (!item) continue;
       try {
         const p = JSON.parse(new TextDecoder().decode(item.data)) as NotebookResultPayload;
-        turns.push({ question: c.document.getText(), sql: p.sql, resultSummary: `${p.rowCount} rows; columns: ${p.columns.map((x) => x.name).join(', ')}` });
+        // A follow-up cell ("now only USDC") is remembered as the standalone question it resolved to.
+        turns.push({ question: p.resolvedQuestion ?? c.document.getText(), sql: p.sql, resultSummary: `${p.rowCount} rows; columns: ${p.columns.map((x) => x.name).join(', ')}` });
       } catch { /* an output we cannot read is not history */ }
     }
   }

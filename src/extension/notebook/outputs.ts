@@ -6,7 +6,7 @@
  */
 import type { Answer, Attempt } from '../../core/answer.js';
 import { renderHtmlTable, escapeHtml } from '../../webview/htmlTable.js';
-import type { NotebookResultPayload } from '../../webview/protocol.js';
+import { answerContext, type NotebookResultPayload } from '../../webview/protocol.js';
 import { neutraliseInvisible, plainTable, truncate } from '../text.js';
 
 export const PAYLOAD_ROWS = 500;
@@ -22,6 +22,7 @@ export function resultPayload(answer: Answer): NotebookResultPayload {
     chart: answer.chart,
     explanation: answer.explanation,
     timings: answer.timings,
+    ...answerContext(answer),
   };
 }
 
