@@ -4,8 +4,6 @@
 // cell as in Jupyter, and the Chat view where @onchain cannot be reached
 // without Copilot).
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { openEditor, type Editor } from './support/editor.js';
 
@@ -13,12 +11,10 @@ let editor: Editor;
 before(async () => { editor = await openEditor(); }, { timeout: 300_000 });
 after(async () => { await editor?.close(); });
 
-/** Switches the colour theme by editing the user settings the editor watches. */
+/** Switches the colour theme through "Preferences: Color Theme". */
 async function theme(name: string): Promise<void> {
-  const file = path.join(path.dirname(editor.workspace), 'user-data', 'User', 'settings.json');
-  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  settings['workbench.colorTheme'] = name;
-  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+  await editor.runCommand('Preferences: Color Theme');
+  await editor.answerInput(name.replace(/^Default /, ''));
   await editor.page.waitForFunction((dark) => document.querySelector('.monaco-workbench')?.classList.contains(dark ? 'vs-dark' : 'vs') ?? false, name.includes('Dark'), { timeout: 30_000 });
 }
 
@@ -28,7 +24,7 @@ test('a notebook: "+ Question" adds a question cell and Ctrl+Enter runs it', { t
     await editor.runCommand('Onchain SQL: New Notebook');
     await page.locator('.notebook-editor .code-cell-row').first().waitFor({ state: 'visible', timeout: 180_000 });
     const before = await page.locator('.notebook-editor .code-cell-row').count();
-    await editor.runCommand('Onchain SQL: Question');
+    await page.locator('.notebook-toolbar-container .action-item', { hasText: /^\s*Question\s*$/ }).first().click();
     await page.waitForFunction((n) => document.querySelectorAll('.notebook-editor .code-cell-row').length > n, before, { timeout: 30_000 });
     await page.keyboard.type('How many blocks were produced in the last 24 hours?');
     await page.keyboard.press('Control+Enter');
