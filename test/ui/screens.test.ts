@@ -14,7 +14,12 @@ after(async () => { await editor?.close(); });
 /** Switches the colour theme through "Preferences: Color Theme". */
 async function theme(name: string): Promise<void> {
   await editor.runCommand('Preferences: Color Theme');
-  await editor.answerInput(name.replace(/^Default /, ''));
+  const label = name.replace(/^Default /, '');
+  const input = editor.page.locator('.quick-input-widget .quick-input-box input');
+  await input.fill(label);
+  // Enter only once the theme's own row leads the list (else it picks "Browse Additional Color Themes").
+  await editor.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: new RegExp(`^\\s*${label}`) }).first().waitFor({ timeout: 20_000 });
+  await input.press('Enter');
   await editor.page.waitForFunction((dark) => document.querySelector('.monaco-workbench')?.classList.contains(dark ? 'vs-dark' : 'vs') ?? false, name.includes('Dark'), { timeout: 30_000 });
 }
 
