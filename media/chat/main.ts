@@ -11,6 +11,7 @@ import { h, clear, button, hostApi } from '../shared/dom.js';
 import { highlightSql } from '../shared/sqlHighlight.js';
 import { compactTable } from '../shared/compactTable.js';
 import { ChartView } from '../shared/chartView.js';
+import { answerContextSection, suggestionList, wayForwardActions } from '../shared/wayForward.js';
 
 const host = hostApi<ChatFromWebview>();
 const root = document.getElementById('root') ?? document.body;
@@ -25,8 +26,10 @@ const STARTERS = [
 
 const providerText = h('span', { class: 'provider-label' });
 const setKey = button('Set API key', () => host.post({ type: 'setApiKey' }), { class: 'link', title: 'Store an Anthropic API key in VS Code\'s secret storage' });
+const chooseModel = button('Choose model', () => host.post({ type: 'chooseModel' }), { class: 'link', title: 'Choose who turns questions into SQL' });
 const newChat = button('New conversation', () => host.post({ type: 'newConversation' }), { class: 'secondary small-button' });
-const header = h('header', { class: 'chat-header' }, h('div', { class: 'provider' }, 'Answers by ', providerText, ' · ', setKey), newChat);
+const header = h('header', { class: 'chat-header' }, h('div', { class: 'provider' }, 'Answers by ', providerText, ' · ', setKey, ' · ', chooseModel), newChat);
+const ask = (question: string): void => { if (!busy) host.post({ type: 'ask', question }); };
 
 const log = h('div', { class: 'conversation', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': 'Conversation' });
 const empty = h('section', { class: 'starters', 'aria-label': 'Starter questions' });
@@ -82,15 +85,21 @@ function renderTurn(t: ChatTurn): { el: HTMLElement; chart?: ChartView } {
   let chart: ChartView | undefined;
   if (t.status !== 'done') {
     answer.append(h('p', { class: t.status === 'cancelled' ? 'muted' : 'error-text', role: t.status === 'error' ? 'alert' : undefined }, displayLabel(t.error?.message ?? 'No answer.', 2000)));
+    const suggestions = t.status === 'error' ? suggestionList(t.error?.suggestions, ask) : null;
+    if (suggestions) answer.append(suggestions);
+    if (t.status === 'cancelled') answer.append(h('div', { class: 'actions' }, button('Ask again', () => ask(t.question), { class: 'secondary' })));
+    else answer.append(wayForwardActions({ writeSql: () => host.post({ type: 'writeSql', turnId: t.id }), setApiKey: () => host.post({ type: 'setApiKey' }), chooseModel: () => host.post({ type: 'chooseModel' }) }));
   } else {
     if (t.explanation) answer.append(h('p', { class: 'explanation' }, h('bdi', {}, displayLabel(t.explanation, 1500))));
+    const context = answerContextSection(t, ask);
+    if (context) answer.append(context);
     const columns = t.columns ?? [];
     const rows = t.rows ?? [];
     const count = t.rowCount ?? rows.length;
     answer.append(h('p', { class: 'muted small' },
       `${formatCount(count)}${t.truncated ? '+' : ''} row${count === 1 ? '' : 's'}${count > CHAT_ROWS_SHOWN ? ` · first ${Math.min(CHAT_ROWS_SHOWN, rows.length)} shown` : ''}${providerName(t) ? ` · ${providerName(t)}` : ''}`));
     if (columns.length) {
-      chart = new ChartView({ columns, rows, hint: t.chart, compact: true });
+      chart = new ChartView({ columns, rows, hint: t.chart, sql: t.sql, totalRows: t.rowCount, compact: true });
       answer.append(chart.element);
       answer.append(h('div', { class: 'table-scroll' }, compactTable(columns, rows, CHAT_ROWS_SHOWN, 40)));
     }

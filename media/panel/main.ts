@@ -11,6 +11,7 @@ import { highlightSql } from '../shared/sqlHighlight.js';
 import { ChartView } from '../shared/chartView.js';
 import { Grid } from '../shared/grid.js';
 import { PageCache } from '../shared/pageCache.js';
+import { answerContextSection, suggestionList, wayForwardActions } from '../shared/wayForward.js';
 
 const host = hostApi<PanelFromWebview>();
 const root = document.getElementById('root') ?? document.body;
@@ -19,6 +20,13 @@ let grid: Grid | undefined;
 let chart: ChartView | undefined;
 let cache: PageCache | undefined;
 let current: ResultView | undefined;
+
+const ask = (question: string): void => host.post({ type: 'ask', question });
+const providerText = h('span', { class: 'provider-label', id: 'provider-label' });
+// Who answers, with the two ways to change it, above everything (never scrolled out of view).
+const providerBar = h('header', { class: 'panel-bar' },
+  h('span', { class: 'muted' }, 'Answers by ', providerText),
+  wayForwardActions({ setApiKey: () => host.post({ type: 'setApiKey' }), chooseModel: () => host.post({ type: 'chooseModel' }) }));
 
 const live = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
 const toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite' });
@@ -97,9 +105,10 @@ function renderError(msg: Extract<PanelToWebview, { type: 'error' }>): void {
   const box = h('section', { class: 'error-box', role: 'alert' },
     h('h2', {}, msg.code === 'cancelled' ? 'Cancelled' : 'Could not answer'),
     h('p', {}, displayLabel(msg.message, 3000)));
-  if (msg.suggestions?.length) {
-    box.append(h('ul', { class: 'suggestions' }, ...msg.suggestions.slice(0, 10).map((s) => h('li', {}, displayLabel(s, 300)))));
-  }
+  const suggestions = msg.code === 'cancelled' ? null : suggestionList(msg.suggestions, ask);
+  if (suggestions) box.append(suggestions);
+  if (msg.code === 'cancelled' && msg.question) box.append(h('div', { class: 'actions' }, button('Ask again', () => ask(msg.question!))));
+  box.append(wayForwardActions({ writeSql: () => host.post({ type: 'writeSql' }), setApiKey: () => host.post({ type: 'setApiKey' }), chooseModel: () => host.post({ type: 'chooseModel' }) }));
   root.append(box);
   const attempts = attemptsSection(msg.attempts);
   if (attempts) root.append(attempts);
@@ -136,6 +145,8 @@ function renderResult(r: ResultView, generation: number): void {
   current = r;
   root.append(questionHeader(r.question, r.sql));
   if (r.explanation) root.append(h('p', { class: 'explanation' }, h('bdi', {}, displayLabel(r.explanation, 2000))));
+  const context = answerContextSection(r, ask);
+  if (context) root.append(context);
   root.append(metaLine(r));
   if (r.truncated) {
     root.append(h('p', { class: 'notice', role: 'note' }, `The result has more than ${formatCount(r.maxRows)} rows; the grid shows the first ${formatCount(r.maxRows)}. Export writes every row.`));
@@ -144,7 +155,7 @@ function renderResult(r: ResultView, generation: number): void {
   if (attempts) root.append(attempts);
   root.append(sqlSection(r.sql));
 
-  chart = new ChartView({ columns: r.columns, rows: r.firstRows, hint: r.chart });
+  chart = new ChartView({ columns: r.columns, rows: r.firstRows, hint: r.chart, sql: r.sql, totalRows: r.rowCount });
   root.append(chart.element);
 
   cache = new PageCache((req) => host.post({ type: 'requestRows', ...req }), r.rowCount);
@@ -158,6 +169,7 @@ function renderResult(r: ResultView, generation: number): void {
     onSort: (sort: SortState | null) => host.post({ type: 'sort', sort }),
     onCopy: (text, what) => host.post({ type: 'copy', text, what }),
     onCopyColumn: (column) => host.post({ type: 'copyColumn', column }),
+    onCopyRange: (range) => host.post({ type: 'copyRange', ...range }),
     label: r.question ? `Result of: ${displayLabel(r.question, 200)}` : 'Query result',
     sampleRows: r.firstRows,
   });
@@ -166,6 +178,7 @@ function renderResult(r: ResultView, generation: number): void {
     button('Copy cell', () => g.copyCell(g.focused.row, g.focused.col), { title: 'Copy the focused cell (Ctrl+C)' }),
     button('Copy row', () => g.copyRow(g.focused.row), { title: 'Copy the focused row, tab-separated (Ctrl+Shift+C)' }),
     button('Copy column', () => g.copyColumn(g.focused.col), { title: 'Copy the focused column' }),
+    button('Copy selection', () => { const r = g.range(); if (r) g.copyRange(r); else g.copyCell(g.focused.row, g.focused.col); }, { title: 'Copy the selected cells as tab-separated lines (Shift+Arrows or Shift+Click select, Ctrl+A selects all; Ctrl+C)' }),
     button('Export…', () => host.post({ type: 'export' }), { class: 'secondary', title: 'Export every row as CSV, JSON or Parquet' }));
   root.append(h('section', { class: 'results', 'aria-label': 'Rows' }, toolbar, g.element));
   announce(`Answer ready: ${rowCountText(r)}.`);
@@ -223,8 +236,12 @@ window.addEventListener('message', (event: MessageEvent<PanelToWebview>) => {
     case 'notice':
       showToast(displayLabel(msg.message, 300));
       break;
+    case 'provider':
+      providerText.textContent = displayLabel(msg.label || 'Offline', 80);
+      break;
   }
 });
 
+document.body.prepend(providerBar);
 document.body.append(live, toast);
 host.post({ type: 'ready' });

@@ -15,6 +15,7 @@ import type { NotebookResultPayload } from '../../src/webview/protocol.js';
 import { displayLabel, formatCount, formatMs } from '../../src/webview/format.js';
 import { h } from '../shared/dom.js';
 import { compactTable } from '../shared/compactTable.js';
+import { answerContextSection } from '../shared/wayForward.js';
 import { ChartView } from '../shared/chartView.js';
 import { highlightSql } from '../shared/sqlHighlight.js';
 
@@ -57,6 +58,8 @@ export const activate: ActivationFunction = () => {
       const p = payload;
       const out = h('div', { class: 'onchain-output' });
       if (p.explanation) out.append(h('p', { class: 'explanation' }, h('bdi', {}, displayLabel(p.explanation, 1500))));
+      const context = answerContextSection(p, undefined);
+      if (context) out.append(context);
       const shown = Math.min(p.rows.length, ROWS_SHOWN);
       const t = p.timings;
       const bits = [
@@ -71,7 +74,7 @@ export const activate: ActivationFunction = () => {
         out.append(h('details', { class: 'sql' }, h('summary', {}, 'SQL'), h('pre', {}, code)));
       }
       if (p.columns.length) {
-        const chart = new ChartView({ columns: p.columns, rows: p.rows.slice(0, ROWS_SHOWN), hint: p.chart, compact: false });
+        const chart = new ChartView({ columns: p.columns, rows: p.rows.slice(0, ROWS_SHOWN), hint: p.chart, sql: p.sql, totalRows: p.rowCount, compact: false });
         charts.set(item.id, chart);
         out.append(chart.element);
         out.append(h('div', { class: 'table-scroll' }, compactTable(p.columns, p.rows, ROWS_SHOWN, 80)));

@@ -34,8 +34,9 @@ function config(data: ChartData, theme: ThemeColors, compact: boolean): ChartCon
       fill: data.type === 'area', pointRadius: many ? 0 : 2, borderWidth: 2, tension: 0, spanGaps: true,
     };
   });
-  const axis = (title: string) => ({
-    ticks: { color: theme.muted, maxRotation: 0, autoSkip: true, font: { family: theme.fontFamily } },
+  const axis = (title: string, isX: boolean) => ({
+    // 'inner' keeps the first and last x labels inside the canvas (the last one was clipped).
+    ticks: { color: theme.muted, maxRotation: 0, autoSkip: true, autoSkipPadding: 12, font: { family: theme.fontFamily }, ...(isX && data.type !== 'scatter' ? { align: 'inner' as const } : {}) },
     grid: { color: alpha(theme.grid, 0.5) },
     border: { color: theme.grid },
     title: { display: !compact && !!title, text: title, color: theme.muted, font: { family: theme.fontFamily } },
@@ -49,14 +50,16 @@ function config(data: ChartData, theme: ThemeColors, compact: boolean): ChartCon
       // (subtree), which would run on every row the grid recycles. ChartHandle resizes instead.
       responsive: false,
       maintainAspectRatio: false,
+      layout: { padding: { right: 8 } },
       interaction: { mode: data.type === 'scatter' ? 'nearest' : 'index', intersect: false },
       scales: {
-        x: { type: data.type === 'scatter' ? 'linear' : 'category', ...axis(data.xLabel) },
-        y: { type: 'linear', ...axis(data.yLabel) },
+        x: { type: data.type === 'scatter' ? 'linear' : 'category', ...axis(data.xLabel, true) },
+        y: { type: 'linear', ...axis(data.yLabel, false) },
       },
       plugins: {
         legend: { display: datasets.length > 1, labels: { color: theme.foreground, font: { family: theme.fontFamily }, boxWidth: 12 } },
-        tooltip: { enabled: true },
+        // Axis labels are short (0x1234…abcd, 13:00); the tooltip names the full value.
+        tooltip: { enabled: true, callbacks: { title: (items: Array<{ dataIndex: number }>) => (items[0] ? data.fullLabels[items[0].dataIndex] ?? '' : '') } },
       },
     },
   };

@@ -8,6 +8,8 @@
 // Accessibility: ARIA grid pattern (role grid/row/columnheader/gridcell,
 // aria-rowcount/rowindex/colindex, aria-sort) with a roving tabindex: exactly one
 // cell is tabbable; arrows, Home/End, PageUp/PageDown, Ctrl+Home/End move it.
+// Shift with a move or a click selects a range (aria-selected); Ctrl+A selects
+// the grid; Ctrl+C copies the range as tab-separated lines.
 import type { ColumnInfo } from '../../src/core/engine/engine.js';
 import type { Cell } from '../../src/core/engine/values.js';
 import type { SortState } from '../../src/webview/protocol.js';
@@ -28,11 +30,24 @@ export interface GridOptions {
   onSort?(sort: SortState | null): void;
   onCopy(text: string, what: string): void;
   onCopyColumn?(column: number): void;
+  /** Copies a range whose rows are not all loaded here (the host reads them). */
+  onCopyRange?(range: CellRange): void;
   sort?: SortState | null;
   label: string;
   /** Rows used to guess initial column widths. */
   sampleRows?: Cell[][];
 }
+
+/** A rectangle of cells, inclusive on both ends, rows and columns 0-based. */
+export interface CellRange {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/** Rows of a range copied from the webview's own pages at most; larger ones go to the host. */
+const LOCAL_COPY_MAX_ROWS = 5_000;
 
 interface RowEl {
   el: HTMLDivElement;
@@ -58,6 +73,8 @@ export class Grid {
   private refill = false;
   private lastFirst = 0;
   private menu: HTMLElement | undefined;
+  /** The fixed corner of a range selection; null: only the focused cell. */
+  private anchor: { row: number; col: number } | null = null;
 
   constructor(private readonly options: GridOptions) {
     this.rowCount = options.rowCount;
@@ -65,7 +82,7 @@ export class Grid {
     this.widths = options.columns.map((c, i) => initialWidth(c, i, options.sampleRows ?? []));
     this.head = h('div', { role: 'rowgroup', class: 'grid-head' });
     this.body = h('div', { role: 'rowgroup', class: 'grid-body' });
-    this.grid = h('div', { role: 'grid', class: 'grid', 'aria-label': options.label, 'aria-colcount': options.columns.length, 'aria-multiselectable': 'false' }, this.head, this.body);
+    this.grid = h('div', { role: 'grid', class: 'grid', 'aria-label': options.label, 'aria-colcount': options.columns.length, 'aria-multiselectable': 'true' }, this.head, this.body);
     this.scroller = h('div', { class: 'grid-scroll' }, this.grid);
     this.element = h('div', { class: 'grid-wrap' }, this.scroller);
     this.buildHeader();
@@ -75,6 +92,8 @@ export class Grid {
     new ResizeObserver(() => this.schedule()).observe(this.scroller);
     this.grid.addEventListener('keydown', (e) => this.onKey(e));
     this.grid.addEventListener('click', (e) => this.onClick(e));
+    // Shift+Click selects cells, not the page's text.
+    this.grid.addEventListener('mousedown', (e) => { if (e.shiftKey) e.preventDefault(); });
     this.grid.addEventListener('contextmenu', (e) => this.onContextMenu(e));
     this.grid.addEventListener('focus', () => this.focusCell(this.focusRow, this.focusCol), false);
     this.updateTabStops();
@@ -204,7 +223,8 @@ export class Grid {
       }
       const d = displayCell(data[c] ?? null, col);
       cell.textContent = d.text;
-      cell.className = `grid-cell cell-${d.kind}${d.numeric ? ' num' : ''}`;
+      cell.className = `grid-cell cell-${d.kind}${d.numeric ? ' num' : ''}${this.inRange(r.index, c) ? ' selected' : ''}`;
+      cell.setAttribute('aria-selected', String(this.inRange(r.index, c)));
       if (d.title) cell.title = d.title;
       else cell.removeAttribute('title');
     });
@@ -216,8 +236,9 @@ export class Grid {
     this.options.columns.forEach((col, c) => {
       const resizer = h('div', { class: 'grid-resizer', 'aria-hidden': 'true' });
       const cell = h('div', { role: 'columnheader', class: 'grid-cell grid-header', 'aria-colindex': c + 1, 'aria-sort': 'none', tabindex: -1 },
-        h('span', { class: 'col-name' }, displayLabel(col.name, 80)), h('span', { class: 'sort-indicator', 'aria-hidden': 'true' }), resizer);
-      cell.title = displayLabel(`${col.name} (${col.type}) — click to sort`, 300);
+        h('span', { class: 'col-name' }, displayLabel(col.name, 200)), h('span', { class: 'sort-indicator', 'aria-hidden': 'true' }), resizer);
+      // The full name on hover; drag the header's right edge to widen the column.
+      cell.title = displayLabel(`${col.name} (${col.type}) — click to sort, drag the edge to resize`, 300);
       if (isNumericType(col.type)) cell.classList.add('num');
       this.attachResize(resizer, c);
       this.headerCells.push(cell);
@@ -307,6 +328,12 @@ export class Grid {
     const lastCol = this.options.columns.length - 1;
     let row = this.focusRow;
     let col = this.focusCol;
+    if (ctrl && !e.altKey && !e.shiftKey && (e.key === 'a' || e.key === 'A')) {
+      // The grid, not the page.
+      e.preventDefault();
+      this.selectAll();
+      return;
+    }
     switch (e.key) {
       case 'ArrowDown': row++; break;
       case 'ArrowUp': row--; break;
@@ -324,7 +351,9 @@ export class Grid {
       case 'C':
         if (ctrl && !e.altKey) {
           e.preventDefault();
-          if (e.shiftKey) this.copyRow(this.focusRow); else this.copyCell(this.focusRow, this.focusCol);
+          const range = this.range();
+          if (range && !e.shiftKey) this.copyRange(range);
+          else if (e.shiftKey) this.copyRow(this.focusRow); else this.copyCell(this.focusRow, this.focusCol);
         }
         return;
       case 'ContextMenu':
@@ -335,12 +364,82 @@ export class Grid {
         return;
       case 'Escape':
         this.closeMenu();
+        this.setAnchor(null);
         return;
       default:
         return;
     }
     e.preventDefault();
-    this.focusCell(row, col);
+    // Shift extends a range from where the focus was; a plain move drops it.
+    if (e.shiftKey && this.focusRow >= 0) this.setAnchor(this.anchor ?? { row: this.focusRow, col: this.focusCol }, false);
+    else this.setAnchor(null, false);
+    this.focusCell(Math.max(e.shiftKey ? 0 : -1, row), col);
+    this.paintSelection();
+  }
+
+  // ------------------------------------------------------------- range selection
+
+  /** The selected range, or null when only the focused cell is selected. */
+  range(): CellRange | null {
+    if (!this.anchor || this.focusRow < 0) return null;
+    const r: CellRange = {
+      top: Math.min(this.anchor.row, this.focusRow), bottom: Math.max(this.anchor.row, this.focusRow),
+      left: Math.min(this.anchor.col, this.focusCol), right: Math.max(this.anchor.col, this.focusCol),
+    };
+    return r.top === r.bottom && r.left === r.right ? null : r;
+  }
+
+  private inRange(row: number, col: number): boolean {
+    const r = this.range();
+    return !!r && row >= r.top && row <= r.bottom && col >= r.left && col <= r.right;
+  }
+
+  private setAnchor(anchor: { row: number; col: number } | null, paint = true): void {
+    this.anchor = anchor;
+    if (paint) this.paintSelection();
+  }
+
+  /** Marks the rendered cells inside the range (aria-selected), and says how many are selected. */
+  private paintSelection(): void {
+    for (const r of this.rows.values()) {
+      const cells = r.el.children;
+      for (let c = 0; c < this.options.columns.length; c++) {
+        const cell = cells[c + 1] as HTMLElement;
+        const on = this.inRange(r.index, c);
+        cell.classList.toggle('selected', on);
+        cell.setAttribute('aria-selected', String(on));
+      }
+    }
+    const range = this.range();
+    this.grid.dataset.selection = range ? `${range.bottom - range.top + 1}x${range.right - range.left + 1}` : '';
+  }
+
+  /** Ctrl+A: every row and column of the result. */
+  selectAll(): void {
+    if (this.rowCount === 0 || this.options.columns.length === 0) return;
+    this.anchor = { row: 0, col: 0 };
+    this.focusCell(this.rowCount - 1, this.options.columns.length - 1);
+    this.paintSelection();
+  }
+
+  /** Copies a range as tab-separated lines, from loaded rows when it can, else through the host. */
+  copyRange(range: CellRange): void {
+    const height = range.bottom - range.top + 1;
+    const lines: string[] = [];
+    if (height <= LOCAL_COPY_MAX_ROWS) {
+      for (let i = range.top; i <= range.bottom; i++) {
+        const row = this.options.getRow(i);
+        if (!row) break;
+        lines.push(rowToTsv(row.slice(range.left, range.right + 1)));
+      }
+    }
+    if (lines.length === height) {
+      this.options.onCopy(lines.join('\n'), `${formatCount(height)} row${height === 1 ? '' : 's'} × ${range.right - range.left + 1} columns`);
+    } else if (this.options.onCopyRange) {
+      this.options.onCopyRange(range);
+    } else {
+      this.options.onCopy(lines.join('\n'), `the ${formatCount(lines.length)} loaded rows of the selection`);
+    }
   }
 
   private locate(target: EventTarget | null): { row: number; col: number } | undefined {
@@ -354,8 +453,17 @@ export class Grid {
   private onClick(e: MouseEvent): void {
     const at = this.locate(e.target);
     if (!at) return;
-    if (at.row === -1) this.cycleSort(at.col);
+    if (at.row === -1) {
+      this.setAnchor(null);
+      this.cycleSort(at.col);
+      this.focusCell(at.row, at.col);
+      return;
+    }
+    // Shift+Click extends a range from the focused cell (or the range's anchor).
+    if (e.shiftKey && this.focusRow >= 0) this.anchor ??= { row: this.focusRow, col: this.focusCol };
+    else this.anchor = null;
     this.focusCell(at.row, at.col);
+    this.paintSelection();
   }
 
   private cycleSort(col: number): void {
@@ -455,7 +563,7 @@ export class Grid {
 
 /** A first guess at a column width from its name and the first rows' display text. */
 function initialWidth(col: ColumnInfo, index: number, sample: Cell[][]): number {
-  let chars = Math.min(col.name.length, 30) + 2;
+  let chars = Math.min(col.name.length, 40) + 3;
   for (const r of sample.slice(0, 50)) chars = Math.max(chars, Math.min(displayCell(r[index] ?? null, col, 60).text.length, 48));
   return Math.max(64, Math.min(420, Math.round(chars * 7.5 + 20)));
 }

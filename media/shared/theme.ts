@@ -1,6 +1,7 @@
 // Reads VS Code's theme colours from its CSS variables and tells listeners when
 // the theme changes (VS Code swaps the body class: vscode-light / vscode-dark /
 // vscode-high-contrast / vscode-high-contrast-light).
+import { readablePalette } from '../../src/webview/palette.js';
 
 export interface ThemeColors {
   foreground: string;
@@ -25,7 +26,8 @@ export function readTheme(): ThemeColors {
     foreground,
     muted: cssVar(s, '--vscode-descriptionForeground', foreground),
     grid: highContrast ? cssVar(s, '--vscode-contrastBorder', foreground) : cssVar(s, '--vscode-editorWidget-border', dark ? '#454545' : '#c8c8c8'),
-    series: [
+    // Each made readable (3:1) on the page's own background: Light+'s orange and yellow are too faint as they come.
+    series: readablePalette([
       cssVar(s, '--vscode-charts-blue', '#3794ff'),
       cssVar(s, '--vscode-charts-orange', '#d18616'),
       cssVar(s, '--vscode-charts-green', '#89d185'),
@@ -34,7 +36,7 @@ export function readTheme(): ThemeColors {
       cssVar(s, '--vscode-charts-yellow', '#cca700'),
       cssVar(s, '--vscode-charts-foreground', foreground),
       cssVar(s, '--vscode-charts-lines', '#808080'),
-    ],
+    ], s.backgroundColor && s.backgroundColor !== 'rgba(0, 0, 0, 0)' ? s.backgroundColor : (dark ? '#1e1e1e' : '#ffffff')),
     fontFamily: cssVar(s, '--vscode-font-family', 'system-ui, sans-serif'),
     highContrast,
   };

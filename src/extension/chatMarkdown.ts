@@ -11,7 +11,11 @@ export const CHAT_TABLE_ROWS = 20;
 
 export function answerMarkdown(answer: Answer): string {
   const parts: string[] = [];
+  if (answer.summary) parts.push(`**${escapeMarkdownInline(answer.summary, 600)}**`);
   if (answer.explanation) parts.push(escapeMarkdownInline(answer.explanation, 1_000));
+  if (answer.resolvedQuestion) parts.push(`_Answered as: ${escapeMarkdownInline(answer.resolvedQuestion, 400)}_`);
+  for (const a of answer.assumptions ?? []) parts.push(`_Read as: ${escapeMarkdownInline(a.text, 400)}_`);
+  if (answer.notes?.length) parts.push(answer.notes.map((n) => `> ${escapeMarkdownInline(n, 500)}`).join('\n>\n'));
   parts.push(fencedCode(answer.sql, 'sql'));
   if (answer.columns.length) parts.push(markdownTable(answer, CHAT_TABLE_ROWS));
   const shown = Math.min(answer.rows.length, CHAT_TABLE_ROWS);

@@ -7,6 +7,8 @@ import { turnOf } from '../core/nl2sql/history.js';
 import { answerMarkdown, errorMarkdown, followupPrompts, schemaMarkdown } from './chatMarkdown.js';
 import type { Session } from './session.js';
 import { stageText } from './progressText.js';
+import { isOwnModel } from './chatModelProvider.js';
+import { recordAnswer } from './history.js';
 
 export const PARTICIPANT_ID = 'onchain-sql.onchain';
 
@@ -18,6 +20,8 @@ export interface OnchainChatMetadata {
   columns?: ColumnInfo[];
   rowCount?: number;
   resultSummary?: string;
+  /** Questions to offer as follow-ups: a refusal's suggestions, an answer's alternative readings. */
+  suggestions?: string[];
 }
 
 /** The subset of ChatRequest the handler reads, so tests can call it without the Chat view. */
@@ -64,7 +68,9 @@ function md(text: string): vscode.MarkdownString {
 
 
 export function createChatHandler(session: Session): OnchainChatHandler {
-  return async (request, context, stream, token) => {
+  return async (req, context, stream, token) => {
+    // Our own chat model only stands in where the editor has none: then the session chooses (Claude key or offline).
+    const request = isOwnModel(req.model) ? { ...req, model: undefined } : req;
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     if (token.isCancellationRequested) abort.abort();
@@ -98,8 +104,11 @@ export function createChatHandler(session: Session): OnchainChatHandler {
           onProgress: (stage) => stream.progress(stageText(stage)),
         });
       }
+      recordAnswer(answer, '@onchain');
       stream.markdown(md(answerMarkdown(answer)));
-      const args = { ...(answer.question ? { question: answer.question } : {}), sql: answer.sql };
+      // A follow-up goes to the panel and notebooks as the standalone question it resolved to.
+      const asked = answer.resolvedQuestion ?? answer.question;
+      const args = { ...(asked ? { question: asked } : {}), sql: answer.sql };
       stream.button({ command: 'onchainSql.openInPanel', title: 'Open in Panel', arguments: [args] });
       stream.button({ command: 'onchainSql.insertIntoNotebook', title: 'Insert into Notebook', arguments: [args] });
       const meta: OnchainChatMetadata = {
@@ -109,13 +118,20 @@ export function createChatHandler(session: Session): OnchainChatHandler {
         columns: answer.columns,
         rowCount: answer.rowCount,
         resultSummary: turnOf(answer).resultSummary,
+        suggestions: (answer.assumptions ?? []).flatMap((a) => (a.alternative ? [a.alternative.question] : [])),
       };
       return { metadata: meta };
     } catch (e) {
       const err = toOnchainSqlError(e);
       const attempts = (e as { attempts?: Answer['attempts'] }).attempts;
-      stream.markdown(md(errorMarkdown({ code: err.code, message: err.message, suggestions: err.suggestions, attempts })));
-      return { metadata: { command: request.command ?? 'ask', question: request.prompt } satisfies OnchainChatMetadata };
+      // Suggestions become clickable follow-ups (below), so the markdown does not list them again.
+      const clickable = err.code !== 'cancelled' && err.suggestions.length > 0;
+      stream.markdown(md(errorMarkdown({ code: err.code, message: err.message, suggestions: clickable ? [] : err.suggestions, attempts })));
+      if (err.code !== 'cancelled') {
+        stream.button({ command: 'onchainSql.writeSql', title: 'Write SQL', arguments: [{ question: request.prompt }] });
+        stream.button({ command: 'onchainSql.chooseModel', title: 'Choose Model' });
+      }
+      return { metadata: { command: request.command ?? 'ask', question: request.prompt, suggestions: clickable ? err.suggestions.slice(0, 5) : undefined } satisfies OnchainChatMetadata };
     } finally {
       sub.dispose();
     }
@@ -138,7 +154,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, handle
     participant.followupProvider = {
       provideFollowups(result: vscode.ChatResult): vscode.ChatFollowup[] {
         const meta = (result.metadata ?? {}) as OnchainChatMetadata;
-        const out: vscode.ChatFollowup[] = followupPrompts(meta).map((prompt) => ({ prompt, label: prompt }));
+        const out: vscode.ChatFollowup[] = [...(meta.suggestions ?? []), ...(meta.sql ? followupPrompts(meta) : [])].map((prompt) => ({ prompt, label: prompt }));
         if (meta.sql && meta.command !== 'explain') out.push({ prompt: meta.sql, command: 'explain', label: 'Explain this SQL' });
         return out;
       },

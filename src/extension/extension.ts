@@ -1,10 +1,14 @@
 import * as vscode from 'vscode';
+import { registerChatModel } from './chatModelProvider.js';
 import { createChatHandler, registerChatParticipant, type OnchainChatHandler } from './chatParticipant.js';
 import { registerCommands } from './commands/index.js';
 import { registerLanguageModelTools } from './lmTool.js';
+import { registerHistoryCommands } from './commands/history.js';
+import { AnswerHistory, HistoryTreeProvider, setAnswerHistory } from './history.js';
 import { createRedactingLog } from './log.js';
 import { NotebookRunner } from './notebook/controller.js';
 import { registerNotebookSerializer } from './notebook/serializer.js';
+import { defaultNewCellsToQuestions } from './notebook/newCells.js';
 import { SchemaTreeProvider, SCHEMA_VIEW_ID } from './schemaTree.js';
 import { ApiKeyStore } from './secrets.js';
 import { Session } from './session.js';
@@ -17,6 +21,8 @@ export interface OnchainSqlApi {
   commandsReady: true;
   /** The @onchain handler, callable without the Chat view (which may be absent). */
   chatHandler: OnchainChatHandler;
+  /** Every answer of this workspace (search, reopen, clear). */
+  history: AnswerHistory;
   /** True when @onchain is registered in the Chat view. */
   chatParticipantRegistered: boolean;
   activationMs: number;
@@ -41,6 +47,9 @@ export function activate(context: vscode.ExtensionContext): OnchainSqlApi {
   const session = new Session(context, log, keys);
   const notebooks = new NotebookRunner(session);
   const schemaView = vscode.window.createTreeView(SCHEMA_VIEW_ID, { treeDataProvider: new SchemaTreeProvider(), showCollapseAll: true });
+  const history = new AnswerHistory(context.workspaceState, () => keys.knownValues());
+  setAnswerHistory(history);
+  const historyView = vscode.window.createTreeView('onchainSql.history', { treeDataProvider: new HistoryTreeProvider(history) });
   const chatHandler = createChatHandler(session);
   const participant = registerChatParticipant(context, chatHandler, log);
 
@@ -51,18 +60,25 @@ export function activate(context: vscode.ExtensionContext): OnchainSqlApi {
     notebooks,
     schemaView,
     registerNotebookSerializer(),
+    defaultNewCellsToQuestions(),
     ...registerCommands({ ext: context, session, log, notebooks }),
+    history,
+    historyView,
+    ...registerHistoryCommands({ ext: context, session, log, notebooks }, history),
+    new vscode.Disposable(() => setAnswerHistory(undefined)),
     createSnapshotStatus(session),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context, session), { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.workspace.onDidOpenNotebookDocument((nb) => notebooks.preferFor(nb)),
     ...registerLanguageModelTools(session),
   );
   if (participant) context.subscriptions.push(participant);
+  const chatModel = registerChatModel((question, signal) => session.ask(question, { signal, userAction: true }), log);
+  if (chatModel) context.subscriptions.push(chatModel);
   for (const nb of vscode.workspace.notebookDocuments) notebooks.preferFor(nb);
 
   const activationMs = Math.round((performance.now() - t0) * 100) / 100;
   log.info(`Onchain SQL activated in ${activationMs} ms (DuckDB not loaded yet)`);
-  return { session, commandsReady: true, chatHandler, chatParticipantRegistered: Boolean(participant), activationMs, duckdbLoadedAtActivation: duckdbLoaded() };
+  return { session, history, commandsReady: true, chatHandler, chatParticipantRegistered: Boolean(participant), activationMs, duckdbLoadedAtActivation: duckdbLoaded() };
 }
 
 export function deactivate(): void {

@@ -9,7 +9,7 @@ export type SchemaNode =
   | { kind: 'column'; table: TableSpec; column: ColumnSpec };
 
 export const SCHEMA_VIEW_ID = 'onchainSql.schema';
-/** Inserts a name into the active editor; the tree passes the text as the argument. */
+/** Inserts a name into the active editor: from the item's context menu or inline button only, never on a click (a click into a notebook cell broke its SQL). */
 export const INSERT_NAME_COMMAND = 'onchainSql.insertName';
 
 function md(text: string): string {
@@ -45,7 +45,6 @@ export class SchemaTreeProvider implements vscode.TreeDataProvider<SchemaNode> {
       tip.isTrusted = false;
       tip.supportHtml = false;
       item.tooltip = tip;
-      item.command = { command: INSERT_NAME_COMMAND, title: 'Insert Table Name', arguments: [name] };
       return item;
     }
     const { column } = node;
@@ -60,7 +59,6 @@ export class SchemaTreeProvider implements vscode.TreeDataProvider<SchemaNode> {
     tip.isTrusted = false;
     tip.supportHtml = false;
     item.tooltip = tip;
-    item.command = { command: INSERT_NAME_COMMAND, title: 'Insert Column Name', arguments: [column.name] };
     return item;
   }
 
@@ -71,9 +69,17 @@ export class SchemaTreeProvider implements vscode.TreeDataProvider<SchemaNode> {
   }
 }
 
-/** Inserts text at every cursor of the active editor (or notebook cell editor). */
-export async function insertName(text: unknown): Promise<void> {
-  if (typeof text !== 'string' || !text) return;
+/** The text a node inserts: `ns.table` for a table, the column name for a column. */
+export function nameOf(node: SchemaNode): string | undefined {
+  if (node.kind === 'table') return qualifiedName(node.table);
+  if (node.kind === 'column') return node.column.name;
+  return undefined;
+}
+
+/** Inserts text (or a tree node's name) at every cursor of the active editor (or notebook cell editor). */
+export async function insertName(arg: unknown): Promise<void> {
+  const text = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'kind' in arg ? nameOf(arg as SchemaNode) : undefined;
+  if (!text) return;
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     await vscode.env.clipboard.writeText(text);

@@ -10,17 +10,18 @@ export function createSnapshotStatus(session: Session): vscode.Disposable {
     const s = session.activeSnapshot();
     item.text = `$(database) ${s.label}`;
     const provider = await session.providerLabel().catch(() => 'unknown');
-    const tip = new vscode.MarkdownString();
-    tip.appendText(`Onchain SQL snapshot: ${s.dir}`);
+    // Plain text, not a MarkdownString: its escaping (&nbsp;) reached the screen reader's label.
+    const lines = [`Onchain SQL snapshot: ${s.dir}`];
     if (s.manifest) {
-      tip.appendText(`\nChain: ${s.manifest.chain}${s.manifest.synthetic ? ' (synthetic sample)' : ''}`);
-      if (s.manifest.blockRange) tip.appendText(`\nBlocks: ${s.manifest.blockRange.first} – ${s.manifest.blockRange.last}`);
-      if (s.manifest.timeRange) tip.appendText(`\nTime: ${s.manifest.timeRange.first} – ${s.manifest.timeRange.last} UTC`);
+      lines.push(`Chain: ${s.manifest.chain}${s.manifest.synthetic ? ' (synthetic sample)' : ''}`);
+      if (s.manifest.blockRange) lines.push(`Blocks: ${s.manifest.blockRange.first} – ${s.manifest.blockRange.last}`);
+      if (s.manifest.timeRange) lines.push(`Time: ${s.manifest.timeRange.first} – ${s.manifest.timeRange.last} UTC`);
     } else if (s.isSample) {
-      tip.appendText('\nThe sample is built on first use.');
+      lines.push('The sample is built on first use.');
     }
-    tip.appendText(`\nAnswers by: ${provider}\n\nClick to choose another snapshot.`);
-    item.tooltip = tip;
+    lines.push(`Answers by: ${provider}`, '', 'Click to choose another snapshot.');
+    item.tooltip = lines.join('\n');
+    item.accessibilityInformation = { label: `Onchain SQL snapshot ${s.label}. Answers by ${provider}. Choose another snapshot.`, role: 'button' };
     item.show();
   };
   void update();

@@ -4,7 +4,7 @@
 // plain text that callers put into `textContent` / `title` or escape.
 import type { ColumnInfo } from '../core/engine/engine.js';
 import type { Cell } from '../core/engine/values.js';
-import { isIntegerType, isNumericText, isNumericType } from '../core/columnTypes.js';
+import { isIntegerType, isNumericText, isNumericType, isTimeType } from '../core/columnTypes.js';
 import { replaceInvisible } from '../core/text/invisible.js';
 import { cellToText } from '../core/text/cell.js';
 
@@ -69,6 +69,8 @@ function numberFormat(options: Intl.NumberFormatOptions): () => Intl.NumberForma
   return () => (made ??= new Intl.NumberFormat('en-US', options));
 }
 const integerFormat = numberFormat({ maximumFractionDigits: 0 });
+const moneyFormat = numberFormat({ minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const centsFormat = numberFormat({ maximumSignificantDigits: 4 });
 const decimalFormat = numberFormat({ maximumFractionDigits: 6 });
 const smallFormat = numberFormat({ maximumSignificantDigits: 6 });
 
@@ -85,6 +87,34 @@ export function formatNumber(n: number, columnName = ''): string {
   return decimalFormat().format(n);
 }
 
+/** Columns of US dollars (amount_usd, volume_usd, price_usd, usd): shown to the cent. */
+const MONEY_COLUMN = /(^|_)usd($|_)/i;
+/** Time columns that are buckets of a day or longer (day, date, block_date, week, month). */
+const DAY_BUCKET_COLUMN = /(^|_)(day|date|week|month|year)$/i;
+const MIDNIGHT = /^(\d{4}-\d{2}-\d{2})[ T]00:00:00(\.0+)?$/;
+
+export function isMoneyColumn(name: string): boolean {
+  return MONEY_COLUMN.test(name);
+}
+
+/**
+ * Dollars to the cent (1,234.50); amounts under a dollar keep four significant
+ * digits (a token price of 0.00001234 is not 0.00). Copy and export keep every digit.
+ */
+export function formatMoney(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (n !== 0 && Math.abs(n) < 1) return centsFormat().format(n);
+  if (Math.abs(n) >= 1e15) return n.toExponential(4);
+  return moneyFormat().format(n);
+}
+
+/** `2025-06-24` for `2025-06-24 00:00:00` in a day-bucket column; anything else unchanged. */
+export function formatTimeCell(text: string, columnName: string): string {
+  if (!DAY_BUCKET_COLUMN.test(columnName)) return text;
+  const m = MIDNIGHT.exec(text);
+  return m ? m[1] : text;
+}
+
 /** Groups the digits of an integer given as text (256-bit amounts arrive as strings). */
 export function groupDigits(s: string): string {
   const m = /^([+-]?)(\d+)$/.exec(s);
@@ -97,12 +127,20 @@ export function displayCell(cell: Cell, column?: ColumnInfo, maxChars = MAX_CELL
   if (cell === null) return { text: 'NULL', title: '', numeric: false, kind: 'null' };
   const numericColumn = column ? isNumericType(column.type) : false;
   if (typeof cell === 'number') {
-    const text = formatNumber(cell, column?.name);
+    const text = column && !Number.isInteger(cell) && isMoneyColumn(column.name) ? formatMoney(cell) : formatNumber(cell, column?.name);
     return { text, title: text === String(cell) ? '' : String(cell), numeric: true, kind: 'number' };
   }
   if (typeof cell === 'boolean') return { text: String(cell), title: '', numeric: false, kind: 'boolean' };
   if (typeof cell === 'string') {
+    if (column && isTimeType(column.type)) {
+      const text = formatTimeCell(cell, column.name);
+      if (text !== cell) return { text, title: cell, numeric: false, kind: 'text' };
+    }
     if (numericColumn && isNumericText(cell)) {
+      if (column && isMoneyColumn(column.name) && /[.eE]/.test(cell) && Number.isFinite(Number(cell))) {
+        const text = formatMoney(Number(cell));
+        return { text, title: cell, numeric: true, kind: 'number' };
+      }
       const integer = column && isIntegerType(column.type) && !IDENTIFIER_LIKE.test(column.name);
       const text = truncate(integer ? groupDigits(cell) : cell, maxChars);
       return { text, title: text === cell ? '' : truncate(cell, MAX_TITLE_CHARS), numeric: true, kind: 'number' };

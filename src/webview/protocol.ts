@@ -2,11 +2,33 @@
 // (results panel, sidebar chat). Imported by both sides; only types and small
 // constants, so it bundles into the browser code for free. Notebook outputs use
 // `NotebookResultPayload` under RESULT_MIME.
-import type { Attempt, ChartHint, ProviderId, SqlAuthor } from '../core/answer.js';
+import type { Answer, Attempt, ChartHint, ProviderId, SqlAuthor } from '../core/answer.js';
 import type { ColumnInfo, Timings } from '../core/engine/engine.js';
 import type { Cell } from '../core/engine/values.js';
 
 export type { Attempt, ChartHint, ProviderId, ColumnInfo, Timings, Cell };
+
+/** What an answer says beyond its rows (all optional: older answers and Run SQL have none). */
+export interface AnswerContext {
+  /** One sentence from the rows, shown above the table. */
+  summary?: string;
+  /** How the question was read; an alternative reading is a button that re-asks. */
+  assumptions?: Answer['assumptions'];
+  /** Honest limits: the period used, why 0 rows. */
+  notes?: string[];
+  /** The standalone question a follow-up resolved to. */
+  resolvedQuestion?: string;
+}
+
+/** The AnswerContext part of an Answer, only the fields present. */
+export function answerContext(a: AnswerContext): AnswerContext {
+  const out: AnswerContext = {};
+  if (a.summary) out.summary = a.summary;
+  if (a.assumptions?.length) out.assumptions = a.assumptions;
+  if (a.notes?.length) out.notes = a.notes;
+  if (a.resolvedQuestion) out.resolvedQuestion = a.resolvedQuestion;
+  return out;
+}
 
 /** Notebook output mime (custom renderer `onchain-sql-renderer`). */
 export const RESULT_MIME = 'application/vnd.onchain-sql.result+json';
@@ -24,7 +46,7 @@ export interface SortState {
 // ---------------------------------------------------------------- results panel
 
 /** Everything about a result except its rows, which the grid requests page by page. */
-export interface ResultView {
+export interface ResultView extends AnswerContext {
   question?: string;
   sql: string;
   explanation: string;
@@ -58,7 +80,9 @@ export type PanelToWebview =
   | { type: 'rowCount'; generation: number; rowCount: number; exact: boolean; truncated: boolean }
   /** The grid's data changed order: drop cached rows, re-request. */
   | { type: 'sorted'; generation: number; sort: SortState | null; rowCount: number; exact: boolean; truncated: boolean }
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; message: string }
+  /** Who answers (shown with "Set API key" / "Choose model" at the top). */
+  | { type: 'provider'; label: string };
 
 export type PanelFromWebview =
   | { type: 'ready' }
@@ -67,9 +91,17 @@ export type PanelFromWebview =
   | { type: 'sort'; sort: SortState | null }
   | { type: 'copy'; text: string; what: string }
   | { type: 'copyColumn'; column: number }
+  /** A range of cells (0-based, inclusive) whose rows the webview has not all loaded. */
+  | { type: 'copyRange'; top: number; bottom: number; left: number; right: number }
   | { type: 'copySql' }
   | { type: 'openInEditor' }
-  | { type: 'export' };
+  | { type: 'export' }
+  /** A suggestion or an alternative reading clicked: ask it. */
+  | { type: 'ask'; question: string }
+  /** "Write SQL": an untitled SQL editor with a starter query for the shown question. */
+  | { type: 'writeSql' }
+  | { type: 'setApiKey' }
+  | { type: 'chooseModel' };
 
 // ---------------------------------------------------------------- sidebar chat
 
@@ -78,7 +110,7 @@ export const CHAT_ROWS_KEPT = 50;
 /** Rows the chat's compact table shows. */
 export const CHAT_ROWS_SHOWN = 10;
 
-export interface ChatTurn {
+export interface ChatTurn extends AnswerContext {
   id: string;
   question: string;
   status: 'done' | 'error' | 'cancelled';
@@ -92,7 +124,7 @@ export interface ChatTurn {
   truncated?: boolean;
   provider?: SqlAuthor;
   model?: string;
-  error?: { code?: string; message: string };
+  error?: { code?: string; message: string; suggestions?: string[] };
   at: string;
 }
 
@@ -111,12 +143,14 @@ export type ChatFromWebview =
   | { type: 'openInPanel'; turnId: string }
   | { type: 'insertIntoNotebook'; turnId: string }
   | { type: 'copySql'; turnId: string }
-  | { type: 'setApiKey' };
+  | { type: 'writeSql'; turnId: string }
+  | { type: 'setApiKey' }
+  | { type: 'chooseModel' };
 
 // ---------------------------------------------------------------- notebook output
 
 /** Payload of RESULT_MIME outputs (written by the notebook controller). */
-export interface NotebookResultPayload {
+export interface NotebookResultPayload extends AnswerContext {
   question?: string;
   sql: string;
   columns: ColumnInfo[];

@@ -44,7 +44,7 @@ test('settings: every one described; the model default is the core\'s', () => {
 });
 
 test('views, notebook, renderer, chat participant and walkthrough are wired to real files and ids', () => {
-  assert.deepEqual(c.views.onchainSql.map((v: { id: string }) => v.id).sort(), ['onchainSql.chat', 'onchainSql.schema']);
+  assert.deepEqual(c.views.onchainSql.map((v: { id: string }) => v.id).sort(), ['onchainSql.chat', 'onchainSql.history', 'onchainSql.schema']);
   assert.equal(c.notebooks[0].type, 'onchain-sql-notebook');
   assert.deepEqual(c.notebookRenderer[0].mimeTypes, [RESULT_MIME]);
   assert.equal(c.chatParticipants[0].id, 'onchain-sql.onchain');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseChart, buildChartData, MAX_CHART_ROWS } from '../../src/webview/chartChoice.js';
+import { chooseChart, buildChartData, MAX_CHART_ROWS, orderedColumn, isRawPreview, axisChoices, shortTimeLabels } from '../../src/webview/chartChoice.js';
 
 const T = { name: 'day', type: 'TIMESTAMP' };
 const N = { name: 'tx_count', type: 'BIGINT' };
@@ -13,7 +13,9 @@ test('time + number ⇒ line, rows ordered by time', () => {
   assert.deepEqual(c, { kind: 'chart', type: 'line', x: 0, y: [1], series: null });
   assert.ok(c.kind === 'chart');
   const d = buildChartData([T, N], rows, c);
-  assert.deepEqual(d.labels, ['2026-01-01 00:00:00', '2026-01-02 00:00:00']);
+  // Day buckets read as dates; the tooltip keeps the full value.
+  assert.deepEqual(d.labels, ['2026-01-01', '2026-01-02']);
+  assert.deepEqual(d.fullLabels, ['2026-01-01 00:00:00', '2026-01-02 00:00:00']);
   assert.deepEqual(d.datasets[0].values, [3, 5]);
 });
 
@@ -83,4 +85,47 @@ test('several category columns label a bar together', () => {
   const c = chooseChart(cols, rows, null);
   assert.ok(c.kind === 'chart' && c.type === 'bar');
   assert.deepEqual(buildChartData(cols, rows, c).labels, ['uniswap 3', 'uniswap 2']);
+});
+
+test('the measure the SQL orders by is the y axis ("order by usd desc" plots usd, not n)', () => {
+  const cols = [{ name: 'project', type: 'VARCHAR' }, { name: 'n', type: 'BIGINT' }, { name: 'usd', type: 'DOUBLE' }];
+  const rows = [['uniswap', 10, 5000.5], ['curve', 20, 300.25]];
+  assert.deepEqual(chooseChart(cols, rows, null, 'SELECT project, count(*) AS n, sum(amount_usd) AS usd FROM dex.trades GROUP BY 1 ORDER BY usd DESC LIMIT 10'),
+    { kind: 'chart', type: 'bar', x: 0, y: [2], series: null });
+  // by position, quoted, qualified; without ORDER BY the first measure
+  assert.deepEqual((chooseChart(cols, rows, null, 'select project, n, usd from t order by 3 desc') as { y: number[] }).y, [2]);
+  assert.deepEqual((chooseChart(cols, rows, null, 'select * from (select project, n, usd from t order by usd) s order by "n" desc') as { y: number[] }).y, [1]);
+  assert.deepEqual((chooseChart(cols, rows, null, 'select project, n, usd from t') as { y: number[] }).y, [1]);
+  // an ORDER BY inside a subquery or a comment is not the result's order
+  assert.deepEqual((chooseChart(cols, rows, null, 'select project, n, usd from (select * from t order by usd) -- order by usd\n') as { y: number[] }).y, [1]);
+  assert.equal(orderedColumn("select a from t where s = 'order by usd'", cols), -1);
+});
+
+test('no chart for a raw preview or for base-unit amounts (amount_raw, *_wei)', () => {
+  const cols = [{ name: 'block_time', type: 'TIMESTAMP' }, { name: 'amount_raw', type: 'HUGEINT' }, { name: 'symbol', type: 'VARCHAR' }];
+  const rows = [['2026-01-01 00:00:00', '5000000000000000000000000000', 'USDC'], ['2026-01-01 00:01:00', '7', 'WETH']];
+  assert.equal(chooseChart(cols, rows, null).kind, 'none');
+  assert.equal(chooseChart(cols, rows, { type: 'line', x: 'block_time', y: ['amount_raw'] }).kind, 'none');
+  const withAmount = [...cols, { name: 'amount', type: 'DOUBLE' }];
+  const preview = chooseChart(withAmount, rows.map((r) => [...r, 1.5]), null, 'SELECT * FROM tokens.transfers LIMIT 100');
+  assert.equal(preview.kind, 'none');
+  assert.ok(isRawPreview('select * from tokens.transfers t limit 100;'));
+  assert.ok(!isRawPreview('select * from tokens.transfers where symbol = \'USDC\''));
+  assert.deepEqual(chooseChart(withAmount, rows.map((r) => [...r, 1.5]), null, 'select block_time, amount_raw, symbol, amount from tokens.transfers'),
+    { kind: 'chart', type: 'line', x: 0, y: [3], series: null });
+  assert.deepEqual(axisChoices(withAmount), { x: [0, 2, 3], y: [3], series: [2] });
+});
+
+test('axis labels are short: addresses, hours of one day, day buckets; tooltips keep the full text', () => {
+  const addr = '0x' + 'ab'.repeat(20);
+  const cols = [{ name: 'to_address', type: 'VARCHAR' }, { name: 'eth', type: 'DOUBLE' }];
+  const c = chooseChart(cols, [[addr, 1], ['0x' + 'cd'.repeat(20), 2]], null);
+  assert.ok(c.kind === 'chart');
+  const d = buildChartData(cols, [[addr, 1]], c);
+  assert.deepEqual(d.labels, ['0xabab…abab']);
+  assert.deepEqual(d.fullLabels, [addr]);
+  assert.deepEqual(shortTimeLabels(['2026-01-01 13:00:00', '2026-01-01 14:00:00']), ['13:00', '14:00']);
+  assert.deepEqual(shortTimeLabels(['2026-01-01 23:00:00', '2026-01-02 00:00:00']), ['01-01 23:00', '01-02 00:00']);
+  assert.deepEqual(shortTimeLabels(['2025-12-31', '2026-01-01']), ['2025-12-31', '2026-01-01']);
+  assert.deepEqual(shortTimeLabels(['not a time']), ['not a time']);
 });

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  displayCell, shortenHex, sanitizeText, truncate, formatNumber, cellToText, rowToTsv, groupDigits, MAX_TITLE_CHARS,
+  displayCell, shortenHex, sanitizeText, truncate, formatNumber, cellToText, rowToTsv, groupDigits, MAX_TITLE_CHARS, formatMoney, formatTimeCell,
 } from '../../src/webview/format.js';
+import { layoutSql } from '../../src/webview/sqlLayout.js';
+import { errorText } from '../../src/extension/notebook/outputs.js';
 
 const addr = '0x' + 'ab'.repeat(20);
 const hash = '0x' + '12'.repeat(32);
@@ -60,4 +62,44 @@ test('NULL, booleans and nested values', () => {
 
 test('rowToTsv keeps one line per row', () => {
   assert.equal(rowToTsv(['a\tb', 'c\nd', null, 5]), 'a b\tc d\t\t5');
+});
+
+test('money to the cent (full precision kept for copy), small prices keep their digits, day buckets without midnight', () => {
+  const usd = { name: 'volume_usd', type: 'DOUBLE' };
+  const d = displayCell(1234567.891234, usd);
+  assert.equal(d.text, '1,234,567.89');
+  assert.equal(d.title, '1234567.891234');
+  assert.equal(cellToText(1234567.891234), '1234567.891234');
+  assert.equal(displayCell(0.000012345678, { name: 'price_usd', type: 'DOUBLE' }).text, '0.00001235');
+  assert.equal(displayCell('91234.5678', { name: 'usd', type: 'DECIMAL(38,4)' }).text, '91,234.57');
+  assert.equal(formatMoney(-2.5), '-2.50');
+  // not money: six decimals as before; integers in a money column stay integers
+  assert.equal(displayCell(1.123456789, { name: 'amount', type: 'DOUBLE' }).text, '1.123457');
+  assert.equal(displayCell(12, usd).text, '12');
+  const day = displayCell('2025-06-24 00:00:00', { name: 'day', type: 'TIMESTAMP' });
+  assert.equal(day.text, '2025-06-24');
+  assert.equal(day.title, '2025-06-24 00:00:00');
+  assert.equal(formatTimeCell('2025-06-24 13:00:00', 'day'), '2025-06-24 13:00:00');
+  assert.equal(displayCell('2025-06-24 00:00:00', { name: 'block_time', type: 'TIMESTAMP' }).text, '2025-06-24 00:00:00');
+  assert.equal(formatTimeCell('2025-06-01T00:00:00.000', 'block_month'), '2025-06-01');
+});
+
+test('one-line SQL is laid out a clause a line for the editor; literals, comments and written layouts are kept', () => {
+  const sql = "SELECT date_trunc('day', block_time) AS day, sum(amount_usd) AS usd FROM dex.trades WHERE symbol = 'a FROM b, c' AND x IN (SELECT a FROM b) GROUP BY 1 ORDER BY usd DESC LIMIT 10";
+  const out = layoutSql(sql);
+  assert.equal(out.split('\n')[0], 'SELECT');
+  assert.match(out, /\n  date_trunc\('day', block_time\) AS day,\n  sum\(amount_usd\) AS usd\nFROM dex\.trades\nWHERE symbol = 'a FROM b, c' AND/);
+  assert.match(out, /\nGROUP BY 1\nORDER BY usd DESC\nLIMIT 10$/);
+  // nothing but whitespace changes
+  assert.equal(out.replace(/\s+/g, ''), sql.replace(/\s+/g, ''));
+  const written = 'SELECT a\nFROM t';
+  assert.equal(layoutSql(written), written);
+  assert.equal(layoutSql('select 1'), 'select 1');
+});
+
+test('a notebook error names its code once', () => {
+  const info = { code: 'unknown_table', message: 'Table tokens.transfer does not exist.', suggestions: ['tokens.transfers'], attempts: [] };
+  assert.equal(errorText(info, false).split('\n')[0], 'Table tokens.transfer does not exist.');
+  assert.equal((errorText(info, false).match(/unknown_table/g) ?? []).length, 0);
+  assert.match(errorText(info), /^unknown_table: Table/);
 });

@@ -6,6 +6,7 @@ import { registerNotebookCommands } from './notebook.js';
 import { registerQueryCommands } from './query.js';
 import { registerSchemaCommands } from './schema.js';
 import { registerSnapshotCommands } from './snapshot.js';
+import { registerWayForwardCommands } from './wayForward.js';
 
 export type { CommandContext } from './context.js';
 
@@ -18,5 +19,6 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     ...registerApiKeyCommands(c),
     registerClickHousePasswordCommand(c),
     ...registerNotebookCommands(c),
+    ...registerWayForwardCommands(c),
   ];
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { QUESTION_LANGUAGE } from '../notebook/format.js';
 import { NOTEBOOK_TYPE, OnchainNotebookSerializer } from '../notebook/serializer.js';
+import { addCell } from '../notebook/newCells.js';
 import { register, type CommandContext } from './context.js';
 
 function cellsFor(question: string | undefined, sql: string | undefined): vscode.NotebookCellData[] {
@@ -20,6 +21,8 @@ async function openNew(c: CommandContext, cells: vscode.NotebookCellData[]): Pro
 
 export function registerNotebookCommands(c: CommandContext): vscode.Disposable[] {
   return [
+    register(c, 'onchainSql.addQuestionCell', 'Add Question Cell', () => addCell(QUESTION_LANGUAGE)),
+    register(c, 'onchainSql.addSqlCell', 'Add SQL Cell', () => addCell('sql')),
     // Added to the agreed list for the walkthrough: opens a copy of examples/getting-started.onchain-nb.
     register(c, 'onchainSql.openExampleNotebook', 'Open Example Notebook', async () => {
       const file = path.join(c.ext.extensionPath, 'examples', 'getting-started.onchain-nb');

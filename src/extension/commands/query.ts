@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Answer } from '../../core/answer.js';
 import { ResultsPanel } from '../webviews/resultsPanel.js';
 import { register, sqlFromEditor, type CommandContext } from './context.js';
+import { recordAnswer } from '../history.js';
 
 const RECENT_KEY = 'onchainSql.recentQuestions';
 const RECENT_MAX = 20;
@@ -54,6 +55,7 @@ export function registerQueryCommands(c: CommandContext): vscode.Disposable[] {
     register(c, 'onchainSql.ask', 'Ask', async (arg?: unknown) => {
       if (typeof arg === 'string' && arg.trim()) {
         const answer = await session.ask(arg, { userAction: true });
+        recordAnswer(answer, 'command');
         await remember(c, answer.question);
         ResultsPanel.showAnswer(ext, session, answer);
         return answer;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { recordAnswer } from '../history.js';
 import type { Answer, Attempt, Turn } from '../../core/answer.js';
 import { buildHistory, type TurnSource } from '../../core/nl2sql/history.js';
 import { toOnchainSqlError } from '../../core/errors.js';
@@ -22,7 +23,8 @@ export function answerOutput(answer: Answer): vscode.NotebookCellOutput {
 export function errorOutput(e: unknown): vscode.NotebookCellOutput {
   const err = toOnchainSqlError(e);
   const attempts = (e as { attempts?: Attempt[] }).attempts ?? [];
-  const text = errorText({ code: err.code, message: err.message, suggestions: err.suggestions, attempts });
+  // The editor shows `name: message`: the code is the name, so the text does not repeat it.
+  const text = errorText({ code: err.code, message: err.message, suggestions: err.suggestions, attempts }, false);
   const error = new Error(text);
   error.name = err.code;
   // No stack: it would show extension internals instead of what to do next.
@@ -41,7 +43,8 @@ function historyBefore(cell: vscode.NotebookCell): Turn[] {
       if (!item) continue;
       try {
         const p = JSON.parse(new TextDecoder().decode(item.data)) as NotebookResultPayload;
-        turns.push({ question: c.document.getText(), sql: p.sql, columns: p.columns, rows: p.rows, rowCount: p.rowCount });
+        // A follow-up cell ("now only USDC") is remembered as the standalone question it resolved to.
+        turns.push({ question: p.resolvedQuestion ?? c.document.getText(), sql: p.sql, columns: p.columns, rows: p.rows, rowCount: p.rowCount });
       } catch { /* an output we cannot read is not history */ }
     }
   }
@@ -102,6 +105,7 @@ export class NotebookRunner implements vscode.Disposable {
       const answer = cell.document.languageId === QUESTION_LANGUAGE
         ? await this.session.ask(text, { history: historyBefore(cell), signal: abort.signal, userAction: true })
         : await this.session.runSql(text, { signal: abort.signal });
+      recordAnswer(answer, 'notebook');
       await execution.replaceOutput(answerOutput(answer));
       execution.end(true, Date.now());
     } catch (e) {

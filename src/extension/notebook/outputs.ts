@@ -6,7 +6,7 @@
  */
 import type { Answer, Attempt } from '../../core/answer.js';
 import { renderHtmlTable, escapeHtml } from '../../webview/htmlTable.js';
-import type { NotebookResultPayload } from '../../webview/protocol.js';
+import { answerContext, type NotebookResultPayload } from '../../webview/protocol.js';
 import { neutraliseInvisible, plainTable, truncate } from '../text.js';
 
 export const PAYLOAD_ROWS = 500;
@@ -22,6 +22,7 @@ export function resultPayload(answer: Answer): NotebookResultPayload {
     chart: answer.chart,
     explanation: answer.explanation,
     timings: answer.timings,
+    ...answerContext(answer),
   };
 }
 
@@ -53,9 +54,13 @@ export interface ErrorInfo {
   attempts: Attempt[];
 }
 
-/** A failed cell's error text: the code, the message, what to try, and each SQL attempt. */
-export function errorText(err: ErrorInfo): string {
-  const lines = [`${err.code}: ${neutraliseInvisible(err.message)}`];
+/**
+ * A failed cell's error text: the code, the message, what to try, and each SQL
+ * attempt. `codeShown: false` leaves the code out of the first line, for the
+ * notebook's error output, which shows the error's name (the code) before it.
+ */
+export function errorText(err: ErrorInfo, codeShown = true): string {
+  const lines = [codeShown ? `${err.code}: ${neutraliseInvisible(err.message)}` : neutraliseInvisible(err.message)];
   for (const s of err.suggestions) lines.push(`  hint: ${neutraliseInvisible(s)}`);
   err.attempts.forEach((a, i) => {
     lines.push('', `Attempt ${i + 1}${a.error ? ` (${a.error.code})` : ''}:`, truncate(neutraliseInvisible(a.sql || '(no SQL)'), 2_000));

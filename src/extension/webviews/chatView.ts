@@ -5,9 +5,11 @@ import { buildHistory } from '../../core/nl2sql/history.js';
 import { attemptsOf, toOnchainSqlError } from '../../core/errors.js';
 import type { Cell } from '../../core/engine/values.js';
 import type { Session } from '../session.js';
-import { CHAT_ROWS_KEPT, type ChatFromWebview, type ChatToWebview, type ChatTurn } from '../../webview/protocol.js';
+import { answerContext, CHAT_ROWS_KEPT, type ChatFromWebview, type ChatToWebview, type ChatTurn } from '../../webview/protocol.js';
 import { mediaRoots, webviewHtml } from './html.js';
 import { stageText } from '../progressText.js';
+import { recordAnswer } from '../history.js';
+import { checkMessage, CHAT_MESSAGES } from '../../webview/messageSchema.js';
 
 /** workspaceState key of the conversation (host-side, so it survives a window reload). */
 export const CHAT_STATE_KEY = 'onchainSql.chat.conversation';
@@ -43,7 +45,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     view.webview.options = { enableScripts: true, localResourceRoots: mediaRoots(this.ctx.extensionUri) };
     view.webview.html = webviewHtml(view.webview, this.ctx.extensionUri, 'chat', 'Onchain SQL chat');
     const subs = [
-      view.webview.onDidReceiveMessage((m: ChatFromWebview) => void this.onMessage(m)),
+      // Checked against its type's schema first: a webview's message is input, not a trusted call.
+      view.webview.onDidReceiveMessage((raw: unknown) => {
+        const checked = checkMessage(CHAT_MESSAGES, raw);
+        if (checked.ok) void this.onMessage(checked.message);
+      }),
       view.onDidChangeVisibility(() => { if (view.visible) void this.refreshProvider(); }),
     ];
     view.onDidDispose(() => {
@@ -90,14 +96,24 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
         break;
       case 'openInPanel': {
         const t = this.turns.find((x) => x.id === m.turnId);
-        if (t?.sql) await vscode.commands.executeCommand('onchainSql.openInPanel', { question: t.question, sql: t.sql });
+        if (t?.sql) await vscode.commands.executeCommand('onchainSql.openInPanel', { question: t.resolvedQuestion ?? t.question, sql: t.sql });
         break;
       }
       case 'insertIntoNotebook': {
         const t = this.turns.find((x) => x.id === m.turnId);
-        if (t) await vscode.commands.executeCommand('onchainSql.insertIntoNotebook', { question: t.question, sql: t.sql });
+        // A follow-up ("now only for USDC") goes in as the standalone question it resolved to.
+        if (t) await vscode.commands.executeCommand('onchainSql.insertIntoNotebook', { question: t.resolvedQuestion ?? t.question, sql: t.sql });
         break;
       }
+      case 'writeSql': {
+        const t = this.turns.find((x) => x.id === m.turnId);
+        await vscode.commands.executeCommand('onchainSql.writeSql', { question: t?.resolvedQuestion ?? t?.question });
+        break;
+      }
+      case 'chooseModel':
+        await vscode.commands.executeCommand('onchainSql.chooseModel');
+        await this.refreshProvider();
+        break;
       case 'copySql': {
         const t = this.turns.find((x) => x.id === m.turnId);
         if (t?.sql) {
@@ -128,6 +144,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
         userAction: true,
         onProgress: (stage, detail) => this.post({ type: 'progress', stage: stageText(stage, detail) }),
       });
+      recordAnswer(answer, 'chat');
       turn = turnFromAnswer(question, answer);
     } catch (e) {
       const err = { ...toOnchainSqlError(e).toJSON(), attempts: attemptsOf(e) };
@@ -136,7 +153,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
         id: newId(), question, at: new Date().toISOString(),
         status: err.code === 'cancelled' ? 'cancelled' : 'error',
         sql: lastSql,
-        error: { code: err.code, message: err.code === 'cancelled' ? 'Cancelled.' : (err.message ?? String(e)) },
+        error: {
+          code: err.code, message: err.code === 'cancelled' ? 'Cancelled.' : (err.message ?? String(e)),
+          ...(Array.isArray(err.suggestions) && err.suggestions.length ? { suggestions: err.suggestions.filter((x) => typeof x === 'string').slice(0, 8) } : {}),
+        },
       };
     } finally {
       if (this.abort === abort) this.abort = undefined;
@@ -149,7 +169,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
 
   /** Earlier answered turns, as follow-ups see them (the core's one history builder). */
   private history(): Turn[] {
-    return buildHistory(this.turns.filter((t) => t.status === 'done'));
+    return buildHistory(this.turns.filter((t) => t.status === 'done').map((t) => ({ ...t, question: t.resolvedQuestion ?? t.question })));
   }
 
   private async save(): Promise<void> {
@@ -186,6 +206,7 @@ export function turnFromAnswer(question: string, a: Answer): ChatTurn {
     provider: a.provider,
     model: a.model,
     at: new Date().toISOString(),
+    ...answerContext(a),
   };
 }
 

@@ -1,25 +1,22 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { attemptsOf, toOnchainSqlError } from '../../core/errors.js';
 import type { Answer, Turn } from '../../core/answer.js';
-import type { ExportFormat } from '../../core/export.js';
 import type { Session } from '../session.js';
 import { MAX_CHART_ROWS } from '../../webview/chartChoice.js';
-import type { PanelFromWebview, PanelToWebview, ResultView, SortState } from '../../webview/protocol.js';
+import { answerContext, type PanelFromWebview, type PanelToWebview, type ResultView, type SortState } from '../../webview/protocol.js';
 import { mediaRoots, webviewHtml } from './html.js';
 import { RowSource, sortedSql, type OpenCursor, type RowCount } from './rowSource.js';
+import { RowRequestQueue } from './rowRequests.js';
+import { exportShownResult } from './exportResults.js';
 import { stageText } from '../progressText.js';
+import { layoutSql } from '../../webview/sqlLayout.js';
+import { recordAnswer } from '../history.js';
+import { checkMessage, PANEL_MESSAGES } from '../../webview/messageSchema.js';
 
 /** Rows the grid can scroll through at most (Chromium's element height limit allows ~1.3M at 24 px). */
 export const PANEL_MAX_ROWS = 1_000_000;
 /** Values "Copy column" puts on the clipboard at most. */
 const COPY_COLUMN_MAX = 100_000;
-/** Row requests waiting at most; older ones are dropped (the webview asks again when they come back into view). */
-const MAX_QUEUED_REQUESTS = 6;
-
-
-type RowRequest = Extract<PanelFromWebview, { type: 'requestRows' }>;
 
 /**
  * The results panel: one webview panel, reused. It shows a question while it
@@ -42,8 +39,12 @@ export class ResultsPanel {
   private count: RowCount | undefined;
   private running: AbortController | undefined;
   private runId = 0;
-  private readonly queue: RowRequest[] = [];
-  private serving = false;
+  private readonly requests = new RowRequestQueue({
+    generation: () => this.generation,
+    source: () => this.rows,
+    knownCount: () => this.count,
+    setKnownCount: (c) => { this.count = c; },
+  }, (m) => this.post(m));
 
   private constructor(private readonly ctx: vscode.ExtensionContext, private readonly session: Session) {
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
@@ -54,9 +55,20 @@ export class ResultsPanel {
     });
     this.panel.webview.html = webviewHtml(this.panel.webview, ctx.extensionUri, 'panel', 'Onchain SQL results');
     this.disposables.push(
-      this.panel.webview.onDidReceiveMessage((m: PanelFromWebview) => this.onMessage(m)),
+      // Checked against its type's schema first: a webview's message is input, not a trusted call.
+      this.panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const checked = checkMessage(PANEL_MESSAGES, raw);
+        if (checked.ok) this.onMessage(checked.message);
+      }),
       this.panel.onDidDispose(() => this.dispose()),
+      session.onDidChangeProvider(() => void this.postProvider()),
     );
+  }
+
+  private async postProvider(): Promise<void> {
+    let label = 'Offline';
+    try { label = await this.session.providerLabel(); } catch { /* keep "Offline" */ }
+    void this.panel.webview.postMessage({ type: 'provider', label } satisfies PanelToWebview);
   }
 
   private static reveal(ctx: vscode.ExtensionContext, session: Session): ResultsPanel {
@@ -68,16 +80,16 @@ export class ResultsPanel {
   /** Asks `question` and shows progress, then the answer (or the error with every attempt). */
   static async showQuestion(ctx: vscode.ExtensionContext, session: Session, question: string, history?: Turn[]): Promise<void> {
     const p = ResultsPanel.reveal(ctx, session);
-    await p.run(question, undefined, (signal, onProgress) => session.ask(question, { history, signal, onProgress, userAction: true }));
+    await p.run(question, undefined, (signal, onProgress) => session.ask(question, { history, signal, onProgress, userAction: true }), 'panel');
   }
 
-  /** Runs SQL as written and shows the result. */
-  static async showSql(ctx: vscode.ExtensionContext, session: Session, sql: string, title?: string): Promise<void> {
+  /** Runs SQL as written and shows the result; `record: false` when it reopens a history entry. */
+  static async showSql(ctx: vscode.ExtensionContext, session: Session, sql: string, title?: string, record = true): Promise<void> {
     const p = ResultsPanel.reveal(ctx, session);
     await p.run(title, sql, async (signal) => {
       const answer = await session.runSql(sql, { signal });
       return title ? { ...answer, question: title } : answer;
-    });
+    }, record ? 'panel' : undefined);
   }
 
   static showAnswer(ctx: vscode.ExtensionContext, session: Session, answer: Answer): void {
@@ -91,50 +103,10 @@ export class ResultsPanel {
     ResultsPanel.current?.cancelRun();
   }
 
-  /** "Export Results…": asks where, then streams every row of the shown result (in its shown order) to the file. */
+  /** "Export Results…": every row of the shown result, in its shown order (exportResults.ts). */
   static async exportCurrent(session: Session): Promise<void> {
     const p = ResultsPanel.current;
-    if (!p?.answer) {
-      void vscode.window.showInformationMessage('Onchain SQL: there is no result to export yet. Ask a question or run SQL first.');
-      return;
-    }
-    const sql = sortedSql(p.answer.sql, p.sort);
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
-    const target = await vscode.window.showSaveDialog({
-      title: 'Export Results',
-      defaultUri: vscode.Uri.joinPath(base, `${fileStem(p.answer.question)}.csv`),
-      filters: { CSV: ['csv'], JSON: ['json'], Parquet: ['parquet'] },
-      saveLabel: 'Export',
-    });
-    if (!target) return;
-    let file = target.fsPath;
-    const ext = path.extname(file).slice(1).toLowerCase();
-    const format: ExportFormat = ext === 'json' ? 'json' : ext === 'parquet' ? 'parquet' : 'csv';
-    if (!['csv', 'json', 'parquet'].includes(ext)) file += '.csv';
-    const { exportResult } = await import('../../core/export.js');
-    try {
-      const summary = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Onchain SQL: exporting to ${path.basename(file)}`, cancellable: true },
-        async (progress, token) => {
-          const abort = new AbortController();
-          token.onCancellationRequested(() => abort.abort());
-          // Straight from the engine: no query timeout for a long export (Cancel stops it).
-          const engine = await session.getEngine();
-          return exportResult(engine, sql, {
-            format, file, signal: abort.signal,
-            onProgress: (n) => progress.report({ message: `${n.toLocaleString('en-US')} rows` }),
-          });
-        },
-      );
-      const more = summary.truncated ? ` (stopped at the export limit of ${summary.rows.toLocaleString('en-US')} rows)` : '';
-      const choice = await vscode.window.showInformationMessage(
-        `Exported ${summary.rows.toLocaleString('en-US')} rows to ${summary.file}${more}.`, 'Reveal in File Explorer');
-      if (choice) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(summary.file));
-    } catch (e) {
-      const err = toOnchainSqlError(e);
-      if (err.code === 'cancelled') return;
-      void vscode.window.showErrorMessage(`Onchain SQL: ${err.message ?? String(e)}`);
-    }
+    await exportShownResult(session, p?.answer, p?.sort ?? null);
   }
 
   // ------------------------------------------------------------------ running
@@ -149,7 +121,8 @@ export class ResultsPanel {
     this.running = undefined;
   }
 
-  private async run(question: string | undefined, sql: string | undefined, work: (signal: AbortSignal, onProgress: (stage: string, detail?: string) => void) => Promise<Answer>): Promise<void> {
+  /** Runs `work` and shows its answer, kept in the history under `surface` when given. */
+  private async run(question: string | undefined, sql: string | undefined, work: (signal: AbortSignal, onProgress: (stage: string, detail?: string) => void) => Promise<Answer>, surface?: string): Promise<void> {
     this.cancelRun();
     const id = ++this.runId;
     const abort = new AbortController();
@@ -160,6 +133,7 @@ export class ResultsPanel {
       const answer = await work(abort.signal, (stage, detail) => {
         if (id === this.runId) this.post({ type: 'progress', stage: stageText(stage, detail) });
       });
+      if (surface) recordAnswer(answer, surface);
       if (id !== this.runId) return;
       this.show(answer);
     } catch (e) {
@@ -183,7 +157,7 @@ export class ResultsPanel {
     this.view = undefined;
     this.count = undefined;
     this.sort = null;
-    this.queue.length = 0;
+    this.requests.clear();
   }
 
   private show(answer: Answer): void {
@@ -209,6 +183,7 @@ export class ResultsPanel {
       maxRows: PANEL_MAX_ROWS,
       timings: answer.timings,
       firstRows: answer.rows.slice(0, MAX_CHART_ROWS),
+      ...answerContext(answer),
     };
     this.post({ type: 'result', result: this.view, generation: this.generation });
     if (!complete) void this.countRows();
@@ -238,6 +213,7 @@ export class ResultsPanel {
   private onMessage(m: PanelFromWebview): void {
     switch (m.type) {
       case 'ready':
+        void this.postProvider();
         if (this.lastMessage?.type === 'result' && this.view) {
           // A (re)loaded webview: the result again, then the sort order if the user had sorted.
           this.post({ type: 'result', result: this.view, generation: this.generation });
@@ -248,7 +224,7 @@ export class ResultsPanel {
         this.cancelRun();
         break;
       case 'requestRows':
-        this.enqueue(m);
+        this.requests.add(m);
         break;
       case 'sort':
         this.applySort(m.sort);
@@ -257,7 +233,10 @@ export class ResultsPanel {
         void vscode.env.clipboard.writeText(m.text).then(() => this.post({ type: 'notice', message: `Copied ${m.what}.` }));
         break;
       case 'copyColumn':
-        void this.copyColumn(m.column);
+        void this.copyCells({ top: 0, bottom: COPY_COLUMN_MAX - 1, left: m.column, right: m.column });
+        break;
+      case 'copyRange':
+        void this.copyCells(m);
         break;
       case 'copySql':
         if (this.currentSql()) void vscode.env.clipboard.writeText(this.currentSql()!).then(() => this.post({ type: 'notice', message: 'Copied SQL.' }));
@@ -265,7 +244,8 @@ export class ResultsPanel {
       case 'openInEditor': {
         const sql = this.currentSql();
         if (sql) {
-          void vscode.workspace.openTextDocument({ language: 'sql', content: sql.trim() + '\n' })
+          // One-line model SQL laid out a clause a line; SQL with line breaks keeps its writer's layout.
+          void vscode.workspace.openTextDocument({ language: 'sql', content: layoutSql(sql) + '\n' })
             .then((doc) => vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false }));
         }
         break;
@@ -273,7 +253,26 @@ export class ResultsPanel {
       case 'export':
         void ResultsPanel.exportCurrent(this.session);
         break;
+      case 'ask':
+        void ResultsPanel.showQuestion(this.ctx, this.session, m.question);
+        break;
+      case 'writeSql':
+        void vscode.commands.executeCommand('onchainSql.writeSql', { question: this.currentQuestion() });
+        break;
+      case 'setApiKey':
+        void vscode.commands.executeCommand('onchainSql.setApiKey');
+        break;
+      case 'chooseModel':
+        void vscode.commands.executeCommand('onchainSql.chooseModel');
+        break;
     }
+  }
+
+  /** The shown question, as a follow-up resolved it when it did. */
+  private currentQuestion(): string | undefined {
+    if (this.answer) return this.answer.resolvedQuestion ?? (this.answer.question || undefined);
+    const last = this.lastMessage;
+    return last && (last.type === 'running' || last.type === 'error') ? last.question : undefined;
   }
 
   private currentSql(): string | undefined {
@@ -287,7 +286,7 @@ export class ResultsPanel {
     if (sort && (sort.column < 0 || sort.column >= this.answer.columns.length)) return;
     this.sort = sort;
     this.generation++;
-    this.queue.length = 0;
+    this.requests.clear();
     this.rows?.close();
     const complete = !this.answer.truncated;
     // Unsorted again: the answer's own rows are the prefix. Sorted: every row comes from the re-run SQL.
@@ -296,66 +295,45 @@ export class ResultsPanel {
     this.post({ type: 'sorted', generation: this.generation, sort, ...count });
   }
 
-  private enqueue(r: RowRequest): void {
-    if (r.generation !== this.generation) return this.drop(r);
-    this.queue.push(r);
-    while (this.queue.length > MAX_QUEUED_REQUESTS) this.drop(this.queue.shift()!);
-    void this.serve();
-  }
-
-  private drop(r: RowRequest): void {
-    // An empty message tells the webview to forget the request silently.
-    this.post({ type: 'rowsError', requestId: r.requestId, generation: r.generation, message: '' });
-  }
-
-  /** Serves the newest request first: while scrolling fast, what is on screen now matters most. */
-  private async serve(): Promise<void> {
-    if (this.serving) return;
-    this.serving = true;
-    try {
-      for (let r = this.queue.pop(); r; r = this.queue.pop()) {
-        const source = this.rows;
-        if (r.generation !== this.generation || !source) { this.drop(r); continue; }
-        try {
-          const rows = await source.rows(r.start, Math.min(r.count, 5000));
-          if (r.generation === this.generation) this.post({ type: 'rows', requestId: r.requestId, generation: r.generation, start: r.start, rows });
-          const known = source.known();
-          if (known.exact && r.generation === this.generation && (!this.count || this.count.rowCount !== known.rowCount)) {
-            this.count = known;
-            this.post({ type: 'rowCount', generation: r.generation, ...known });
-          }
-        } catch (e) {
-          this.post({ type: 'rowsError', requestId: r.requestId, generation: r.generation, message: `Could not read rows: ${(e as Error).message}` });
-        }
-      }
-    } finally {
-      this.serving = false;
-    }
-  }
-
-  private async copyColumn(column: number): Promise<void> {
-    if (!this.answer || column < 0 || column >= this.answer.columns.length) return;
-    const name = this.answer.columns[column].name;
+  /**
+   * Copies rows top..bottom of columns left..right (inclusive) in the shown order:
+   * one value a line for one column, tab-separated lines for several. Full values
+   * (cellToText), at most COPY_COLUMN_MAX rows.
+   */
+  private async copyCells(range: { top: number; bottom: number; left: number; right: number }): Promise<void> {
+    const answer = this.answer;
+    if (!answer) return;
+    const width = answer.columns.length;
+    const { left, right } = range;
+    const top = Math.max(0, range.top);
+    const bottom = Math.min(range.bottom, top + COPY_COLUMN_MAX - 1);
+    if (left < 0 || right >= width || left > right || bottom < top) return;
     try {
       const { cellToText } = await import('../../webview/format.js');
-      let values: string[];
+      const line = (r: Answer['rows'][number]) => r.slice(left, right + 1).map((c) => cellToText(c ?? null).replace(/[\t\r\n]+/g, ' ')).join('\t');
+      let lines: string[];
       let more = false;
-      if (!this.answer.truncated && !this.sort) {
-        values = this.answer.rows.map((r) => cellToText(r[column] ?? null));
+      if (!answer.truncated && !this.sort) {
+        lines = answer.rows.slice(top, bottom + 1).map(line);
+        more = range.bottom >= bottom && answer.rows.length > bottom + 1;
       } else {
-        const cursor = await this.session.openCursor(sortedSql(this.answer.sql, this.sort), { maxRows: COPY_COLUMN_MAX });
-        values = [];
+        const cursor = await this.session.openCursor(sortedSql(answer.sql, this.sort), { maxRows: bottom + 1 });
+        lines = [];
+        let index = 0;
         try {
-          for (let page = await cursor.next(5000); page; page = await cursor.next(5000)) for (const r of page) values.push(cellToText(r[column] ?? null));
-          more = cursor.truncated;
+          for (let page = await cursor.next(5000); page; page = await cursor.next(5000)) {
+            for (const r of page) { if (index >= top && index <= bottom) lines.push(line(r)); index++; }
+          }
+          more = cursor.truncated && range.bottom >= bottom;
         } finally {
           cursor.close();
         }
       }
-      await vscode.env.clipboard.writeText(values.map((v) => v.replace(/[\r\n]+/g, ' ')).join('\n'));
-      this.post({ type: 'notice', message: `Copied ${values.length.toLocaleString('en-US')} values of ${name}${more ? ` (the first ${COPY_COLUMN_MAX.toLocaleString('en-US')})` : ''}.` });
+      await vscode.env.clipboard.writeText(lines.join('\n'));
+      const what = left === right ? `values of ${answer.columns[left].name}` : `rows × ${right - left + 1} columns`;
+      this.post({ type: 'notice', message: `Copied ${lines.length.toLocaleString('en-US')} ${what}${more ? ` (the first ${COPY_COLUMN_MAX.toLocaleString('en-US')})` : ''}.` });
     } catch (e) {
-      this.post({ type: 'notice', message: `Could not copy the column: ${(e as Error).message}` });
+      this.post({ type: 'notice', message: `Could not copy: ${(e as Error).message}` });
     }
   }
 
@@ -370,9 +348,4 @@ export class ResultsPanel {
 function shortTitle(s: string): string {
   const one = s.replace(/\s+/g, ' ').replace(/[\u202A-\u202E\u2066-\u2069]/g, '').trim();
   return one.length > 40 ? `${one.slice(0, 39)}…` : one;
-}
-
-function fileStem(question: string): string {
-  const stem = question.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
-  return stem || 'result';
 }

@@ -26,11 +26,11 @@ class RecordingStream implements ChatStreamLike {
   }
 }
 
-async function chat(prompt: string, command?: string): Promise<{ stream: RecordingStream; result: vscode.ChatResult }> {
+async function chat(prompt: string, command?: string, model?: vscode.LanguageModelChat): Promise<{ stream: RecordingStream; result: vscode.ChatResult }> {
   const { chatHandler } = await api();
   const stream = new RecordingStream();
   const cts = new vscode.CancellationTokenSource();
-  const result = await chatHandler({ prompt, command }, { history: [] }, stream, cts.token);
+  const result = await chatHandler({ prompt, command, model }, { history: [] }, stream, cts.token);
   cts.dispose();
   return { stream, result };
 }
@@ -155,5 +155,20 @@ suite('Editor model provider (vscode.lm)', () => {
     const { session } = await api();
     const { model } = fakeModel(['{"sql": "", "explanation": "There is no NFT table in this schema."}']);
     await assert.rejects(session.ask('Which NFT sold for the most?', { model }), (e: Error & { code?: string }) => e.code === 'cannot_answer' && /NFT/.test(e.message));
+  });
+
+  test('with the Onchain SQL chat model selected, @onchain answers through the session (offline here), never by asking that model', async () => {
+    // What the Chat view passes when our contributed model is the chosen one: sending to it would ask ourselves.
+    const own = { vendor: 'onchain-sql', id: 'onchain-sql-answers', name: 'Onchain SQL', sendRequest: () => { throw new Error('the own model was asked'); } } as unknown as vscode.LanguageModelChat;
+    const { stream } = await chat('How many blocks were produced in the last 24 hours?', undefined, own);
+    assert.match(stream.text, /ethereum\.blocks/i);
+    assert.match(stream.text, /the offline translator/);
+  });
+
+  test('a refusal offers its suggestions as clickable follow-ups and a Write SQL button', async () => {
+    const { stream, result } = await chat('What is the meaning of life, the universe and everything?');
+    const meta = result.metadata as { suggestions?: string[] };
+    assert.ok(meta.suggestions && meta.suggestions.length > 0, 'no suggestions kept for follow-ups');
+    assert.ok(stream.buttons.some((b) => b.command === 'onchainSql.writeSql'), 'no Write SQL button');
   });
 });

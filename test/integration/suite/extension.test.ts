@@ -90,7 +90,9 @@ suite('Extension host', () => {
     assert.equal(cols.length, catalog.tables[0].columns.length);
     const item = tree.getTreeItem(cols[0]);
     assert.equal(item.description, catalog.tables[0].columns[0].type);
-    assert.equal(item.command?.command, 'onchainSql.insertName');
+    // A click only selects: inserting is an explicit action (context menu / inline button).
+    assert.equal(item.command, undefined);
+    assert.equal(item.contextValue, 'onchainSql.column');
     assert.ok(item.tooltip instanceof vscode.MarkdownString && item.tooltip.isTrusted !== true);
   });
 
@@ -163,5 +165,34 @@ suite('Extension host', () => {
     const cells = nb.getCells().map((c) => [c.document.languageId, c.document.getText()]);
     assert.deepEqual(cells.slice(-2), [['onchain-question', 'How many blocks?'], ['sql', 'SELECT count(*) FROM ethereum.blocks']]);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+});
+
+suite('Answer history', () => {
+  suiteSetup(async () => {
+    await setSetting('provider', 'offline');
+  });
+  suiteTeardown(async () => {
+    await setSetting('provider', undefined);
+  });
+
+  test('every answer is kept (question, SQL, provider, rows, time), searchable, and cleared on demand; no key-shaped text', async () => {
+    const { history } = await api();
+    await vscode.commands.executeCommand('onchainSql.clearHistory', 'force');
+    assert.equal(history.entries().length, 0);
+    const answer = await vscode.commands.executeCommand<Answer>('onchainSql.ask', 'How many blocks were produced in the last 24 hours?');
+    // recorded asynchronously: wait for the entry
+    for (let i = 0; i < 50 && history.entries().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const [e] = history.entries();
+    assert.equal(e.question, answer.question);
+    assert.equal(e.sql, answer.sql);
+    assert.equal(e.provider, 'offline');
+    assert.equal(e.rowCount, answer.rowCount);
+    assert.ok(Date.now() - Date.parse(e.at) < 60_000);
+    assert.equal(history.search('blocks 24').length, 1);
+    assert.equal(history.search('usdc').length, 0);
+    assert.doesNotMatch(JSON.stringify(history.entries()), /sk-ant-/);
+    assert.equal(await vscode.commands.executeCommand('onchainSql.clearHistory', 'force'), true);
+    assert.equal(history.entries().length, 0);
   });
 });

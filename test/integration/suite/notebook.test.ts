@@ -90,6 +90,8 @@ suite('Notebook', () => {
     assert.ok(err, 'no error output');
     const e = JSON.parse(new TextDecoder().decode(err.data)) as { name: string; message: string };
     assert.match(e.message, /no_such_column/);
+    // The editor shows "name: message": the code is the name and is not repeated in the message.
+    assert.ok(!e.message.startsWith(`${e.name}:`), `the code is repeated: ${e.name}: ${e.message.slice(0, 80)}`);
     assert.equal(editor.notebook.cellCount, 4);
     assert.equal(bad.document.getText(), 'SELECT no_such_column FROM ethereum.blocks');
 
@@ -131,5 +133,20 @@ suite('Notebook', () => {
     const err = cell.outputs[0]?.items.find((i) => i.mime === ERROR_MIME);
     assert.ok(err);
     assert.match(new TextDecoder().decode(err.data), /cancel|limit|refused|cross/i);
+  });
+
+  test('"+ Question" and "+ SQL" add cells of their language; a new empty code cell defaults to a question', async () => {
+    const { editor } = await openNotebook(TEXT);
+    editor.selections = [new vscode.NotebookRange(editor.notebook.cellCount - 1, editor.notebook.cellCount)];
+    const before = editor.notebook.cellCount;
+    assert.equal(await vscode.commands.executeCommand('onchainSql.addSqlCell'), true);
+    assert.equal(editor.notebook.cellAt(before).document.languageId, 'sql');
+    assert.equal(await vscode.commands.executeCommand('onchainSql.addQuestionCell'), true);
+    assert.equal(editor.notebook.cellAt(before + 1).document.languageId, 'onchain-question');
+    // A plain "+ Code" after a SQL cell: the editor copies "sql"; ours turns it into a question.
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(editor.notebook.uri, [vscode.NotebookEdit.insertCells(before + 2, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '', 'sql')])]);
+    await vscode.workspace.applyEdit(edit);
+    await waitFor('the new cell to become a question', () => editor.notebook.cellAt(before + 2).document.languageId === 'onchain-question', 10_000);
   });
 });

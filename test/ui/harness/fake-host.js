@@ -83,6 +83,7 @@
   function onPanel(msg) {
     switch (msg.type) {
       case 'ready':
+        send({ type: 'provider', label: 'Offline' });
         send({ type: 'result', result: result(), generation });
         break;
       case 'requestRows': {
@@ -99,6 +100,11 @@
         break;
       case 'copy':
         send({ type: 'notice', message: `Copied ${msg.what}.` });
+        break;
+      case 'ask':
+        // A re-asked question (a suggestion clicked): progress, then the result under that question.
+        send({ type: 'running', question: msg.question, stage: 'Writing SQL…' });
+        setTimeout(() => { generation++; send({ type: 'result', result: { ...result(), question: msg.question }, generation }); }, 100);
         break;
     }
   }

@@ -46,7 +46,7 @@ function makeWorkspace(dir: string, files: Record<string, string>): void {
 
 let signalsHooked = false;
 
-export async function openEditor(opts: { files?: Record<string, string> } = {}): Promise<Editor> {
+export async function openEditor(opts: { files?: Record<string, string>; settings?: Record<string, unknown> } = {}): Promise<Editor> {
   if (!signalsHooked) { killServersOnSignals(); signalsHooked = true; }
   const cs = await ensureCodeServer();
   const state = makeTempDir('ocs-ui');
@@ -59,6 +59,7 @@ export async function openEditor(opts: { files?: Record<string, string> } = {}):
     'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off',
     'workbench.tips.enabled': false, 'extensions.ignoreRecommendations': true, 'chat.commandCenter.enabled': false,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    ...opts.settings,
   }, null, 2));
   let server: RunningServer | undefined;
   let context: BrowserContext | undefined;
