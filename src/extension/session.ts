@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Answer, Turn } from '../core/answer.js';
@@ -183,23 +182,20 @@ export class Session implements vscode.Disposable {
     const run = vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Onchain SQL: building the ${options.scale === SAMPLE_SCALE ? '' : `scale-${options.scale} `}sample snapshot`, cancellable: true },
       async (progress, token) => {
-        const tmp = `${options.outDir}.building-${process.pid}-${Date.now()}`;
-        fs.mkdirSync(path.dirname(options.outDir), { recursive: true });
+        // The core build writes beside outDir and installs by the snapshot folder rules (out-dir.ts):
+        // it never deletes what this tool did not write, and a cancelled build changes nothing.
         const t0 = performance.now();
         const { buildSnapshot } = await loadBuildModule().catch((e: unknown) => { throw toOnchainSqlError(e); });
-        const build = buildSnapshot({ outDir: tmp, scale: options.scale, seed: options.seed ?? SAMPLE_SEED, onProgress: (m) => progress.report({ message: m }) });
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
         let manifest: Manifest;
         try {
-          manifest = await raceCancellation(build, token, () => {
-            // The build keeps running to its end; its output is then discarded.
-            build.finally(() => fs.rmSync(tmp, { recursive: true, force: true })).catch(() => undefined);
-          });
+          manifest = await buildSnapshot({ outDir: options.outDir, scale: options.scale, seed: options.seed ?? SAMPLE_SEED, signal: abort.signal, onProgress: (m) => progress.report({ message: m }) });
         } catch (e) {
-          if (!token.isCancellationRequested) fs.rmSync(tmp, { recursive: true, force: true });
-          throw e;
+          throw toOnchainSqlError(e);
+        } finally {
+          sub.dispose();
         }
-        fs.rmSync(options.outDir, { recursive: true, force: true });
-        fs.renameSync(tmp, options.outDir);
         this.output.info(`Built sample snapshot (scale ${options.scale}) in ${options.outDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
         return manifest;
       },
@@ -333,16 +329,3 @@ function expandHome(p: string): string {
   return p.startsWith('~/') ? path.join(process.env.HOME ?? '', p.slice(2)) : p;
 }
 
-function raceCancellation<T>(work: Promise<T>, token: vscode.CancellationToken, onCancel: () => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const sub = token.onCancellationRequested(() => {
-      sub.dispose();
-      onCancel();
-      reject(new OnchainSqlError('cancelled', 'Building the sample was cancelled.'));
-    });
-    work.then(
-      (v) => { sub.dispose(); if (!token.isCancellationRequested) resolve(v); },
-      (e: unknown) => { sub.dispose(); reject(toOnchainSqlError(e)); },
-    );
-  });
-}

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { catalog, qualifiedName } from '../schema/catalog.js';
 import { sqlFilePath, writeTable } from './empty.js';
+import { OnchainSqlError } from '../errors.js';
 import { checkOutDir, installSnapshot, makeWorkDir, withFileList } from './out-dir.js';
 import { MANIFEST_FILE, tableFile, type Manifest } from './layout.js';
 import { contractSelects, sampleSteps } from './sample/generate.js';
@@ -15,6 +16,8 @@ export interface BuildOptions {
   /** DuckDB worker threads for the build; default: DuckDB's own (all cores). The data does not depend on it. */
   threads?: number;
   onProgress?: (message: string) => void;
+  /** Stops the build between steps; `outDir` is then left exactly as it was. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -38,9 +41,13 @@ export async function buildSnapshot(options: BuildOptions): Promise<Manifest> {
   if (options.threads !== undefined) config.threads = String(Math.max(1, Math.trunc(options.threads)));
   const instance = await DuckDBInstance.create(':memory:', config);
   const conn = await instance.connect();
+  const stopIfCancelled = (): void => {
+    if (options.signal?.aborted) throw new OnchainSqlError('cancelled', `Building the sample was cancelled; nothing in ${outDir} was changed.`);
+  };
   try {
     let lastLabel = '';
     for (const step of sampleSteps(seed, scale)) {
+      stopIfCancelled();
       if (step.label !== lastLabel) progress(`Generating ${step.label}…`);
       lastLabel = step.label;
       await conn.run(step.sql);
@@ -51,12 +58,14 @@ export async function buildSnapshot(options: BuildOptions): Promise<Manifest> {
       const name = qualifiedName(t);
       const select = selects[name];
       if (!select) throw new Error(`buildSnapshot: no generator for ${name}`);
+      stopIfCancelled();
       progress(`Writing ${name}…`);
       await writeTable(conn, tmpDir, t, select);
       rowCounts[name] = await count(conn, `SELECT count(*) FROM read_parquet(${sqlFilePath(tableFile(tmpDir, t))})`);
     }
     const manifest = withFileList(await describe(conn, seed, scale, rowCounts), tmpDir);
     fs.writeFileSync(path.join(tmpDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    stopIfCancelled();
     installSnapshot(tmpDir, state, manifest);
     progress(`Sample snapshot written to ${outDir}`);
     return manifest;

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { findTable, type TableSpec } from '../../schema/catalog.js';
 import { writeTable } from '../empty.js';
 import { sqlString } from '../import/sql.js';
+import chainlinkFeeds from './chainlink-feeds.json';
 import dexPools from './dex-pools.json';
 import labelList from './labels.json';
 
@@ -28,6 +29,8 @@ export const TOPIC = {
   transfer: '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef',
   uniswapV2Swap: '0xd78ad95fa46c994b6551d0da85fc275fe613ce37657fb8d5e3d130840159d822',
   uniswapV3Swap: '0xc42079f94a6350d7e6235f29174924f928cc2ac818eb64fed8004e115fbcca67',
+  /** AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt), emitted by a Chainlink aggregator. */
+  chainlinkAnswerUpdated: '0x0559884fd3a460db3073b7fc896cc77986f16e378210ded43186175bf646fc5f',
 } as const;
 
 /** Mainnet tokens that anchor on-chain prices: USD stablecoins (taken as 1 USD) and WETH. */
@@ -35,7 +38,7 @@ const STABLECOINS = ['0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48', '0xdac17f958d
 const WETH = '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2';
 export const NATIVE_ETH = '0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
 
-export const PRICE_METHOD = 'On-chain only: each hour, WETH in USD is the median of stablecoin/WETH swap prices in dex.trades (USDC, USDT and DAI taken as 1 USD); any other token is the median of its swaps against WETH or a stablecoin in that hour. ETH (0xeeee…) has the WETH price. No off-chain feed.';
+export const PRICE_METHOD = 'On-chain only: each hour, WETH (and ETH, 0xeeee…) in USD is the median of the Chainlink ETH/USD answers (AnswerUpdated logs of the feed\'s aggregators, 8 decimals) in that hour, or where the snapshot has none, the median of stablecoin/WETH swap prices in dex.trades (USDC, USDT and DAI taken as 1 USD); any other token is the median of its swaps against WETH or a stablecoin in that hour.';
 
 function table(name: string): TableSpec {
   const t = findTable(name);
@@ -88,7 +91,7 @@ export async function deriveCurated(c: DuckDBConnection, dir: string, input: Der
   progress('dex.trades');
   await deriveTrades(c, input, notes);
   progress('prices.hourly');
-  await c.run(`CREATE OR REPLACE TEMP TABLE cur_prices AS ${pricesSql()}`);
+  await c.run(`CREATE OR REPLACE TEMP TABLE cur_prices AS ${pricesSql(input.logs && input.blockchain === 'ethereum')}`);
   const usd = `(SELECT contract_address, hour, price_usd FROM cur_prices)`;
 
   progress('tokens.transfers');
@@ -114,6 +117,9 @@ export async function deriveCurated(c: DuckDBConnection, dir: string, input: Der
   const unpriced = await count(c, `SELECT count(DISTINCT contract_address) FROM cur_transfers WHERE contract_address NOT IN (SELECT contract_address FROM cur_prices)`);
   const tokens = await count(c, 'SELECT count(DISTINCT contract_address) FROM cur_transfers');
   if (tokens) notes.push(`prices.hourly: ${PRICE_METHOD} ${unpriced} of ${tokens} transferred tokens have no on-chain price in this snapshot, so their amount_usd is NULL.`);
+  const wethHours = await c.runAndReadAll(`SELECT method, count(*) FROM cur_prices WHERE contract_address = '${WETH}' GROUP BY method ORDER BY method`);
+  const byMethod = wethHours.getRows().map(([m, n]) => `${Number(n)} from ${m === 'chainlink' ? 'Chainlink ETH/USD' : 'DEX swaps'}`);
+  if (byMethod.length) notes.push(`prices.hourly: WETH/ETH hours priced ${byMethod.join(', ')}.`);
   if (input.blockchain !== 'ethereum') notes.push(`The bundled token list, pool list, price anchors and labels are Ethereum mainnet's; on ${input.blockchain} symbols come from eth_call only, and prices and labels are empty.`);
   return notes;
 }
@@ -186,9 +192,32 @@ async function deriveTrades(c: DuckDBConnection, input: DeriveInput, notes: stri
   if (noTokens) notes.push(`dex.trades: ${noTokens} of ${total} trades are in pools whose two tokens could not be told (token addresses and amounts NULL).`);
 }
 
-/** Hourly on-chain prices: see PRICE_METHOD. */
-function pricesSql(): string {
+/** (aggregator, decimals, token) rows of the bundled Chainlink feeds, as SQL VALUES. */
+const FEED_ROWS = chainlinkFeeds.feeds.flatMap((f) => f.aggregators.flatMap((a) => f.tokens.map((t) => `(${sqlString(a.address)}, ${f.decimals}, ${sqlString(t)})`))).join(', ');
+
+/**
+ * Chainlink answers per token and hour: the median of AnswerUpdated answers
+ * (topic1, int256) of the bundled feeds' aggregators, scaled by their decimals.
+ * Only logs emitted by the aggregator contracts count; no other contract can
+ * emit a log at their address.
+ */
+function chainlinkSql(): string {
+  // A zero or negative answer is no price; it is left out before the median, not after.
+  return `
+    SELECT token, hour, median(usd) AS usd FROM (
+      SELECT f.token, date_trunc('hour', unix_to_timestamp(COALESCE(l.unix_time, b.unix_time))) AS hour,
+        ${int256('substr(l.topic1, 3, 64)')} / pow(10.0, f.decimals) AS usd
+      FROM stg_logs l JOIN (VALUES ${FEED_ROWS}) f(aggregator, decimals, token) ON l.contract_address = f.aggregator
+        LEFT JOIN stg_blocks b USING (block_number)
+      WHERE l.topic0 = '${TOPIC.chainlinkAnswerUpdated}' AND length(l.topic1) = 66)
+    WHERE usd > 0 AND isfinite(usd)
+    GROUP BY ALL`;
+}
+
+/** Hourly on-chain prices, each row with its method ('chainlink' or 'dex'): see PRICE_METHOD. */
+function pricesSql(withChainlink: boolean): string {
   const stable = inList(STABLECOINS);
+  const chainlink = withChainlink ? chainlinkSql() : 'SELECT NULL::VARCHAR AS token, NULL::TIMESTAMP AS hour, NULL::DOUBLE AS usd WHERE false';
   return `
     WITH legs AS (
       SELECT date_trunc('hour', block_time) AS hour, token_bought_address AS token, token_sold_address AS quote,
@@ -196,8 +225,14 @@ function pricesSql(): string {
       UNION ALL
       SELECT date_trunc('hour', block_time), token_sold_address, token_bought_address,
         token_bought_amount / token_sold_amount FROM cur_trades WHERE token_bought_amount > 0 AND token_sold_amount > 0),
-    weth AS (
+    chainlink AS (${chainlink}),
+    weth_dex AS (
       SELECT hour, median(px) AS usd FROM legs WHERE token = '${WETH}' AND quote IN (${stable}) GROUP BY hour),
+    -- The feed is preferred; DEX swaps fill only the hours it has no answer in.
+    weth AS (
+      SELECT hour, usd, 'chainlink' AS method FROM chainlink WHERE token = '${WETH}'
+      UNION ALL
+      SELECT hour, usd, 'dex' FROM weth_dex WHERE hour NOT IN (SELECT hour FROM chainlink WHERE token = '${WETH}')),
     stables AS (
       SELECT DISTINCT l.hour, s.token FROM legs l, (SELECT unnest([${stable}]) AS token) s WHERE l.token = s.token OR l.quote = s.token),
     other AS (
@@ -206,11 +241,11 @@ function pricesSql(): string {
       WHERE l.token NOT IN ('${WETH}', ${stable}) AND (l.quote IN (${stable}) OR (l.quote = '${WETH}' AND w.usd IS NOT NULL))
       GROUP BY l.hour, l.token),
     priced AS (
-      SELECT '${WETH}' AS contract_address, hour, usd FROM weth
-      UNION ALL SELECT '${NATIVE_ETH}', hour, usd FROM weth
-      UNION ALL SELECT token, hour, 1.0 FROM stables
-      UNION ALL SELECT token, hour, usd FROM other)
-    SELECT p.contract_address, CASE WHEN p.contract_address = '${NATIVE_ETH}' THEN 'ETH' ELSE m.symbol END AS symbol, p.hour, p.usd AS price_usd
+      SELECT '${WETH}' AS contract_address, hour, usd, method FROM weth
+      UNION ALL SELECT '${NATIVE_ETH}', hour, usd, method FROM weth
+      UNION ALL SELECT token, hour, 1.0, 'dex' FROM stables
+      UNION ALL SELECT token, hour, usd, 'dex' FROM other)
+    SELECT p.contract_address, CASE WHEN p.contract_address = '${NATIVE_ETH}' THEN 'ETH' ELSE m.symbol END AS symbol, p.hour, p.usd AS price_usd, p.method
     FROM priced p LEFT JOIN token_meta m ON m.contract_address = p.contract_address
     WHERE p.usd IS NOT NULL AND isfinite(p.usd)`;
 }
