@@ -95,12 +95,12 @@ export function clickhouseLines(figures: ClickHouseScaleFigures[]): string[] {
     '(engine: raw DuckDB vs chdb on the translated SQL; e2e: our DuckDB Engine vs our ClickHouseEngine over local HTTP)'];
   const head = ['query', ...figures.flatMap((f) => [`duckdb@${f.scale}`, `chdb@${f.scale}`, `engine@${f.scale}`, `e2e@${f.scale}`])];
   const rows = (figures[0]?.queries ?? []).map((q, i) => [q.id, ...figures.flatMap((f) => {
-    const x = f.queries[i]!;
+    const x = f.queries[i];
     return [fmt(x.duckdbRaw.median), fmt(x.chdbRaw.median), x.engineRatio.toFixed(2), x.endToEndRatio.toFixed(2)];
   })]);
   rows.push(['geomean', ...figures.flatMap((f) => ['', '', f.engineGeomeanRatio.toFixed(3), f.endToEndGeomeanRatio.toFixed(3)])]);
   const widths = head.map((_, c) => Math.max(...[head, ...rows].map((r) => (r[c] ?? '').length)));
-  for (const r of [head, ...rows]) lines.push(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  for (const r of [head, ...rows]) lines.push(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
   for (const f of figures) {
     const wins = f.queries.filter((q) => q.engineRatio < 1).map((q) => q.id);
     lines.push(`scale ${f.scale}: chdb faster on ${wins.length} of ${f.queries.length} (${wins.join(', ') || 'none'}); load ${(f.loadMs / 1000).toFixed(1)} s`);

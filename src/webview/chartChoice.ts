@@ -54,7 +54,7 @@ export function orderedColumn(sql: string | undefined, columns: ColumnInfo[]): n
   // The last ORDER BY at the outermost level: inner ones sit inside parentheses that close after them.
   for (let i = all.length - 1; i >= 0; i--) {
     const m = all[i];
-    const after = code.slice(m.index! + m[0].length);
+    const after = code.slice(m.index + m[0].length);
     let depth = 0;
     for (const ch of after) { if (ch === '(') depth++; else if (ch === ')') depth--; if (depth < 0) break; }
     if (depth < 0) continue;

@@ -45,7 +45,7 @@ const SQL = [
 /** CPU time a process has used, ms (Linux /proc); null once the process is gone. */
 function processCpuMs(pid: number): number | null {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     // utime and stime (fields 14 and 15 of stat, in clock ticks of 10 ms).
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {

@@ -96,7 +96,7 @@ export async function startClickHouseHttpServer(): Promise<ClickHouseHttpServer>
 
     const kill = KILL.exec(sql);
     if (kill) {
-      const target = running.get(kill[1]!);
+      const target = running.get(kill[1]);
       if (target) {
         target.record.outcome = 'killed';
         target.stream.cancel();
@@ -109,7 +109,7 @@ export async function startClickHouseHttpServer(): Promise<ClickHouseHttpServer>
     const insert = urlQuery !== null ? INSERT.exec(urlQuery) : null;
     if (insert) {
       // The body is the data (e.g. a Parquet file): hand it to the engine as a file.
-      const file = path.join(dataDir, `${queryId}.${insert[3]!.toLowerCase()}`);
+      const file = path.join(dataDir, `${queryId}.${insert[3].toLowerCase()}`);
       fs.writeFileSync(file, body);
       try {
         const columns = insert[2] ? `(${insert[2]})` : '';

@@ -69,7 +69,7 @@ export async function runAndCancel(engine: Engine, statements: readonly string[]
   const controllers = statements.map(() => new AbortController());
   let cancelledAt = Infinity;
   const runs = statements.map(async (sql, i) => {
-    const outcome = await outcomeOf(engine.query(sql, { timeoutMs: 0, signal: controllers[i]!.signal }));
+    const outcome = await outcomeOf(engine.query(sql, { timeoutMs: 0, signal: controllers[i].signal }));
     const overrunMs = performance.now() - cancelledAt;
     return { sql, outcome, elapsedMs: overrunMs, overrunMs, peakRssBytes: 0 };
   });

@@ -31,7 +31,7 @@ describe('answer words: summary, assumptions, notes, history', () => {
 
   it('summarises a ranking by its leader, a figure by itself and a series by its range', async () => {
     const ranked = await ask(engine, 'top senders', { provider: fixed("select from_address, count(*) as transfers from tokens.transfers where block_time > snapshot_time() - interval 1 day group by 1 order by 2 desc, 1 limit 3") });
-    const leader = ranked.rows[0]!;
+    const leader = ranked.rows[0];
     assert.equal(ranked.summary, `${leader[0]} had the most transfers in the last day: ${Number(leader[1]).toLocaleString('en-US')} (first of 3 rows).`);
     const single = await ask(engine, 'how many', { provider: fixed('select count(*) as transactions from ethereum.transactions') });
     assert.equal(single.summary, 'Transactions in the snapshot: 1,000.');

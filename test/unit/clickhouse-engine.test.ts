@@ -105,7 +105,7 @@ describe('ClickHouse engine over HTTP (chdb)', { timeout: 15 * 60_000 }, () => {
       ['rounding of non-tie values', 'select project, round(avg(amount_usd), 2) as usd, round(sum(token_bought_amount)) as bought from dex.trades group by 1 order by 1'],
       ['day-of-week and hour', 'select dayofweek(block_time) as dow, hour(block_time) as h, count(*) as n from ethereum.blocks group by 1, 2 order by 1, 2'],
     ];
-    const { same, misses } = await equivalence(traps.map(([id, sql]) => ({ id: id!, sql: sql! })));
+    const { same, misses } = await equivalence(traps.map(([id, sql]) => ({ id: id, sql: sql })));
     assert.deepEqual(misses, []);
     assert.equal(same, traps.length);
   });
@@ -117,7 +117,7 @@ describe('ClickHouse engine over HTTP (chdb)', { timeout: 15 * 60_000 }, () => {
     for (const c of [...load('dev-questions.jsonl'), ...load('paraphrases.jsonl')]) {
       try {
         const history = (c.history ?? []).map((h) => (typeof h === 'string' ? { question: h } : h));
-        const t = provider.translate(c.question, history as never);
+        const t = provider.translate(c.question, history);
         // The same translator fed by the ClickHouse engine writes the same SQL.
         assert.equal(chProvider.translate(c.question, history as never).sql, t.sql);
         cases.push({ id: c.id, sql: t.sql });

@@ -159,11 +159,11 @@ describe('ClickHouse engine: limits, cancel and paging over HTTP', { timeout: 5 
   test('relative time follows the server as it grows (snapshot_time() re-read)', async () => {
     const live = await ClickHouseEngine.open({ url: server.url, database: 'small' }, { snapshotTimeRefreshMs: 0 });
     try {
-      const before = (await live.query('select snapshot_time()::VARCHAR as t')).rows[0]![0];
+      const before = (await live.query('select snapshot_time()::VARCHAR as t')).rows[0][0];
       server.exec("INSERT INTO small.ethereum_blocks (block_number, block_time) SELECT max(block_number) + 1, max(block_time) + INTERVAL 1 HOUR FROM small.ethereum_blocks");
-      const afterTime = (await live.query('select snapshot_time()::VARCHAR as t')).rows[0]![0];
+      const afterTime = (await live.query('select snapshot_time()::VARCHAR as t')).rows[0][0];
       assert.equal(Date.parse(`${String(afterTime).slice(0, 19)}Z`) - Date.parse(`${String(before).slice(0, 19)}Z`), 3_600_000);
-      assert.equal((await live.query('select count(*) from ethereum.blocks where block_time > snapshot_time() - interval 1 second')).rows[0]![0], 1);
+      assert.equal((await live.query('select count(*) from ethereum.blocks where block_time > snapshot_time() - interval 1 second')).rows[0][0], 1);
     } finally {
       live.close();
     }

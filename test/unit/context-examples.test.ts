@@ -30,7 +30,7 @@ describe('context: few-shot verified examples and named labels', () => {
 
   it('retrieves the nearest verified pairs by word overlap and puts their SQL in the context', async () => {
     const near = retrieveExamples('How many USDC were burned in the last 3 days?', builtInExamples());
-    assert.equal(near[0]!.id, 'd15', 'the DAI burn example is nearest');
+    assert.equal(near[0].id, 'd15', 'the DAI burn example is nearest');
     assert.deepEqual(retrieveExamples('zzz qqq', builtInExamples()), []);
     const ctx = await buildContext(engine, 'How much USDC was burned yesterday?');
     assert.match(ctx.dynamicPart, /Verified examples \(answered correctly on this schema\):\nQ: How much DAI was burned yesterday\?\nSQL: select sum\(amount\) from tokens\.transfers where symbol = 'DAI'/);

@@ -71,7 +71,7 @@ describe('Engine limits hold in every phase', () => {
     while (!started) await new Promise((r) => setTimeout(r, 10));
     const busy = engine.workerStats().live.filter((w) => !w.idle);
     assert.equal(busy.length, 1);
-    process.kill(busy[0]!.pid!, 'SIGKILL');
+    process.kill(busy[0].pid!, 'SIGKILL');
     const err = await outcome;
     assert.ok(err instanceof OnchainSqlError, String(err));
     assert.equal(err.code, 'runtime_error');

@@ -111,7 +111,7 @@ describe('onchain-sql mcp on the sample (SDK client over stdio)', () => {
     // The text table says the same: one line per row, column types first.
     const text = textOf(r);
     assert.match(text, /^columns: day VARCHAR, txs BIGINT, failed BIGINT$/m);
-    assert.ok(text.includes(`| ${String(expected[0]![0])} | ${String(expected[0]![1])} | ${String(expected[0]![2])} |`), text);
+    assert.ok(text.includes(`| ${String(expected[0][0])} | ${String(expected[0][1])} | ${String(expected[0][2])} |`), text);
   });
 
   it('run_sql cuts at max_rows and says so', async () => {

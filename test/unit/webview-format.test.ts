@@ -88,7 +88,7 @@ test('one-line SQL is laid out a clause a line for the editor; literals, comment
   const sql = "SELECT date_trunc('day', block_time) AS day, sum(amount_usd) AS usd FROM dex.trades WHERE symbol = 'a FROM b, c' AND x IN (SELECT a FROM b) GROUP BY 1 ORDER BY usd DESC LIMIT 10";
   const out = layoutSql(sql);
   assert.equal(out.split('\n')[0], 'SELECT');
-  assert.match(out, /\n  date_trunc\('day', block_time\) AS day,\n  sum\(amount_usd\) AS usd\nFROM dex\.trades\nWHERE symbol = 'a FROM b, c' AND/);
+  assert.match(out, /\n {2}date_trunc\('day', block_time\) AS day,\n {2}sum\(amount_usd\) AS usd\nFROM dex\.trades\nWHERE symbol = 'a FROM b, c' AND/);
   assert.match(out, /\nGROUP BY 1\nORDER BY usd DESC\nLIMIT 10$/);
   // nothing but whitespace changes
   assert.equal(out.replace(/\s+/g, ''), sql.replace(/\s+/g, ''));

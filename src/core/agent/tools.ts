@@ -63,7 +63,7 @@ export function resolveTable(name: string): TableSpec {
   const exact = findTable(wanted);
   if (exact) return exact;
   const bare = catalog.tables.filter((t) => t.name === wanted);
-  if (bare.length === 1) return bare[0]!;
+  if (bare.length === 1) return bare[0];
   const near = nearestTables(wanted);
   throw new OnchainSqlError('unknown_table', `There is no table "${name.trim().slice(0, 100)}". Tables are named namespace.table.`,
     near.length ? [`nearest: ${near.join(', ')}`, `all tables: ${catalog.tables.map(qualifiedName).join(', ')}`] : [`all tables: ${catalog.tables.map(qualifiedName).join(', ')}`]);

@@ -114,9 +114,9 @@ export class WorkerProcess {
     if (!this.alive) return Promise.reject(this.goneError(null, null));
     const id = this.nextId++;
     return new Promise<Calls[K]['reply']>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: never) => void, reject, onValidated });
+      this.pending.set(id, { resolve: resolve, reject, onValidated });
       if (this.pending.size === 1) this.busy(true);
-      this.child.send({ id, op, params } as WorkerRequest);
+      this.child.send({ id, op, params });
     });
   }
 

@@ -43,7 +43,7 @@ export function retrieveExamples(question: string, library: readonly VerifiedExa
     .map((d, i) => {
       let shared = 0;
       for (const w of d) if (q.has(w)) shared += weight(w) ** 2;
-      return { e: library[i]!, i, s: shared / (norm(d) * qNorm) };
+      return { e: library[i], i, s: shared / (norm(d) * qNorm) };
     })
     .filter((x) => x.s > 0)
     .sort((a, b) => b.s - a.s || a.i - b.i)

@@ -73,7 +73,7 @@ export function chartFrom(v: unknown): ChartHint | null {
 /** Models sometimes wrap SQL in a Markdown fence even inside a tool argument. */
 export function unfence(sql: string): string {
   const m = /^\s*```(?:sql|duckdb)?\s*\n?([\s\S]*?)\n?```\s*$/i.exec(sql);
-  return (m ? m[1]! : sql).trim();
+  return (m ? m[1] : sql).trim();
 }
 
 /** submit_query's input as a reply; null when it carries no SQL string. */
@@ -133,12 +133,12 @@ export function parseModelReply(text: string): ParsedReply | null {
     if (reply) return reply;
   }
   const fence = /```[ \t]*(?:sql|duckdb)?[ \t]*\r?\n([\s\S]*?)```/i.exec(text);
-  if (fence && /^\s*(select|with|from)\b/i.test(fence[1]!)) {
+  if (fence && /^\s*(select|with|from)\b/i.test(fence[1])) {
     const explanation = text.slice(0, fence.index).concat(text.slice(fence.index + fence[0].length)).replace(/\s+/g, ' ').trim();
-    return { sql: fence[1]!.trim(), explanation, chart: null };
+    return { sql: fence[1].trim(), explanation, chart: null };
   }
   const bare = /^\s*((?:select|with)\b[\s\S]*)$/i.exec(text);
-  if (bare) return { sql: bare[1]!.trim(), explanation: '', chart: null };
+  if (bare) return { sql: bare[1].trim(), explanation: '', chart: null };
   return null;
 }
 

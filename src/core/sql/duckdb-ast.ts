@@ -134,7 +134,7 @@ function walk(root: unknown, refs: StatementRefs): void {
     const ctes = cteEntries(node);
     if (ctes.length) {
       // Each CTE sees the ones before it; the query itself sees them all.
-      for (let i = ctes.length - 1; i >= 0; i--) stack.push([ctes[i]!.query, withNames(scope, ctes.slice(0, i).map((c) => c.name))]);
+      for (let i = ctes.length - 1; i >= 0; i--) stack.push([ctes[i].query, withNames(scope, ctes.slice(0, i).map((c) => c.name))]);
       inner = withNames(scope, ctes.map((c) => c.name));
     }
     if (type === 'RECURSIVE_CTE_NODE' || type === 'CTE_NODE') inner = withNames(inner, [asciiLower(str(node.cte_name))]);

@@ -84,7 +84,7 @@ function contractScansOf(conn: DuckDBConnection): Promise<Map<string, string>> {
         if (plan.kind !== 'plan' || plan.scans.length !== 1) {
           throw new OnchainSqlError('snapshot_corrupt', `The engine's view ${qualifiedName(t)} does not plan as one scan of its file${plan.kind === 'error' ? `: ${plan.message}` : ''}.`);
         }
-        bySignature.set(signature(plan.scans[0]!), qualifiedName(t));
+        bySignature.set(signature(plan.scans[0]), qualifiedName(t));
       }
       return bySignature;
     })();

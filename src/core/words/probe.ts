@@ -23,7 +23,7 @@ export async function probeNumber(probe: Probe, sql: string): Promise<number | u
 export function tablesOf(sql: string): string[] {
   const out: string[] = [];
   for (const m of sql.matchAll(/\b(?:from|join)\s+([a-z_]+\.[a-z_0-9]+)/gi)) {
-    const t = m[1]!.toLowerCase();
+    const t = m[1].toLowerCase();
     if (!out.includes(t)) out.push(t);
   }
   return out;
@@ -33,6 +33,6 @@ export function tablesOf(sql: string): string[] {
 export function equalityFilters(sql: string): Array<{ column: string; value: string }> {
   const out: Array<{ column: string; value: string }> = [];
   const re = /(?:\b(?:upper|lower)\(\s*)?\b(?:[a-z]\w*\.)?([a-z_][a-z_0-9]*)\s*\)?\s*=\s*'((?:[^']|'')*)'/gi;
-  for (const m of sql.matchAll(re)) out.push({ column: m[1]!.toLowerCase(), value: m[2]!.replace(/''/g, "'") });
+  for (const m of sql.matchAll(re)) out.push({ column: m[1].toLowerCase(), value: m[2].replace(/''/g, "'") });
   return out;
 }

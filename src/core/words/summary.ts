@@ -29,7 +29,7 @@ export function measureWords(name: string): string {
   if (/^count_star\(\)$|^count\(\*\)$/.test(n)) return 'rows';
   const m = /^(sum|avg|median|min|max|count_distinct|distinct|count|percent|share)_(.+)$/.exec(n);
   const prefix = m ? { sum: 'total ', avg: 'average ', median: 'median ', min: 'lowest ', max: 'highest ', count_distinct: 'distinct ', distinct: 'distinct ', count: 'number of ', percent: 'percent ', share: 'share ' }[m[1] as 'sum'] : '';
-  const base = (m ? m[2]! : n)
+  const base = (m ? m[2] : n)
     .replace(/\(([^)]*)\)/g, ' $1 ')
     .replace(/_eth$/, ' (ETH)').replace(/_gwei$/, ' (gwei)').replace(/_usd$/, ' (USD)')
     .replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
@@ -48,7 +48,7 @@ export function summarize(sql: string, columns: ReadonlyArray<Pick<ColumnInfo, '
   const measureIdx = numeric.lastIndexOf(true);
   const single = rows.length === 1;
   if (single && columns.length === 1) {
-    return `${capital(measureWords(columns[0]!.name))} ${when}: ${formatFigure(rows[0]![0]!)}.`;
+    return `${capital(measureWords(columns[0].name))} ${when}: ${formatFigure(rows[0][0])}.`;
   }
   const descRank = /order by\s+(\S+)\s+desc/i.test(sql);
   const ascRank = /order by\s+(\S+)\s+asc/i.test(sql);
@@ -59,19 +59,19 @@ export function summarize(sql: string, columns: ReadonlyArray<Pick<ColumnInfo, '
     let lo = 0;
     let hi = 0;
     rows.forEach((r, i) => {
-      if (Number(r[measureIdx]) < Number(rows[lo]![measureIdx])) lo = i;
-      if (Number(r[measureIdx]) > Number(rows[hi]![measureIdx])) hi = i;
+      if (Number(r[measureIdx]) < Number(rows[lo][measureIdx])) lo = i;
+      if (Number(r[measureIdx]) > Number(rows[hi][measureIdx])) hi = i;
     });
-    const m = measureWords(columns[measureIdx]!.name);
-    return `${capital(m)} ${when} ranged from ${formatFigure(rows[lo]![measureIdx]!)} (${timeText(rows[lo]![0]!)}) to ${formatFigure(rows[hi]![measureIdx]!)} (${timeText(rows[hi]![0]!)}) over ${rows.length} periods.`;
+    const m = measureWords(columns[measureIdx].name);
+    return `${capital(m)} ${when} ranged from ${formatFigure(rows[lo][measureIdx])} (${timeText(rows[lo][0])}) to ${formatFigure(rows[hi][measureIdx])} (${timeText(rows[hi][0])}) over ${rows.length} periods.`;
   }
   if ((descRank || ascRank) && limited && measureIdx > 0 && !numeric[0]) {
-    const label = rows[0]!.slice(0, measureIdx).filter((_, i) => !numeric[i]).map((c) => (c === null ? 'NULL' : String(c))).join(' / ');
-    const m = measureWords(columns[measureIdx]!.name);
+    const label = rows[0].slice(0, measureIdx).filter((_, i) => !numeric[i]).map((c) => (c === null ? 'NULL' : String(c))).join(' / ');
+    const m = measureWords(columns[measureIdx].name);
     const most = descRank ? (m.startsWith('number of ') || !/^(total|average|median|lowest|highest|distinct|percent|share)\b/.test(m) ? 'the most' : 'the highest') : (m.startsWith('number of ') ? 'the fewest' : 'the lowest');
     const what = most === 'the most' || most === 'the fewest' ? m.replace(/^number of /, '') : m;
     const tail = rows.length > 1 ? ` (first of ${rows.length} rows)` : '';
-    return `${label} had ${most} ${what} ${when}: ${formatFigure(rows[0]![measureIdx]!)}${tail}.`;
+    return `${label} had ${most} ${what} ${when}: ${formatFigure(rows[0][measureIdx])}${tail}.`;
   }
   const n = `${rows.length.toLocaleString('en-US')}${truncated ? '+' : ''}`;
   return `${n} row${rows.length === 1 ? '' : 's'} ${when}.`;

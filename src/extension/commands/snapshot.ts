@@ -75,7 +75,7 @@ type RangeChoice = { lastBlocks?: number; since?: string; fromBlock?: number; to
 
 async function pickRange(): Promise<RangeChoice | undefined> {
   const pick = await vscode.window.showQuickPick([
-    { label: 'Last 100 blocks', range: { lastBlocks: 100 } as RangeChoice },
+    { label: 'Last 100 blocks', range: { lastBlocks: 100 } },
     { label: 'Last 1,000 blocks', range: { lastBlocks: 1000 } },
     { label: 'Last hour', range: { since: '1 hour' } },
     { label: 'Last 24 hours', range: { since: '24 hours' } },

@@ -372,7 +372,7 @@ export class ClickHouseCursor implements QueryCursor {
     if (this.cancelReason === 'cancelled') return cancelledError();
     const err = toOnchainSqlError(e);
     const code = (e as { code?: string }).code ?? /Code: (\d+)\./.exec(err.message)?.[1];
-    const message = err.message.split('\n')[0]!.replace(/\s*\(version [^)]*\)\s*$/, '');
+    const message = err.message.split('\n')[0].replace(/\s*\(version [^)]*\)\s*$/, '');
     switch (code) {
       case '159':
         return timeoutError(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);

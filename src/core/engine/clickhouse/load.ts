@@ -95,7 +95,7 @@ export async function loadSnapshot(options: LoadOptions): Promise<LoadReport> {
       if (expected !== undefined && rows[qualifiedName(t)] !== expected) {
         throw new OnchainSqlError('import_format', `${target.database}.${contractTableName(t)} holds ${rows[qualifiedName(t)]} rows after loading, but the snapshot's manifest says ${expected}.`);
       }
-      progress(`${qualifiedName(t)} → ${target.database}.${contractTableName(t)}: ${rows[qualifiedName(t)]!.toLocaleString('en-US')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      progress(`${qualifiedName(t)} → ${target.database}.${contractTableName(t)}: ${rows[qualifiedName(t)].toLocaleString('en-US')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     return { database: target.database, rows, ms: Math.round(performance.now() - started) };
   } finally {

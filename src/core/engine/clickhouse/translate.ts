@@ -46,7 +46,7 @@ export function tokenize(sql: string): Token[] {
     const m = TOKEN.exec(sql);
     if (!m) throw new OnchainSqlError('parse_error', `Cannot translate the SQL to ClickHouse: unexpected character ${JSON.stringify(sql[at])} at offset ${at}.`);
     const group = m.findIndex((g, i) => i > 0 && g !== undefined);
-    out.push({ kind: KINDS[group - 1]!, text: m[0] });
+    out.push({ kind: KINDS[group - 1], text: m[0] });
   }
   return out;
 }
@@ -95,14 +95,14 @@ class Translator {
 
   /** Index of the next non-whitespace token at or after i (t.length if none). */
   private sig(i: number): number {
-    while (i < this.t.length && this.t[i]!.kind === 'ws') i++;
+    while (i < this.t.length && this.t[i].kind === 'ws') i++;
     return i;
   }
 
   /** Index of the previous non-whitespace token before i (-1 if none). */
   private prevSig(i: number): number {
     i--;
-    while (i >= 0 && this.t[i]!.kind === 'ws') i--;
+    while (i >= 0 && this.t[i].kind === 'ws') i--;
     return i;
   }
 
@@ -114,8 +114,8 @@ class Translator {
   private close(open: number): number {
     let depth = 0;
     for (let i = open; i < this.t.length; i++) {
-      if (this.t[i]!.kind === 'lparen') depth++;
-      else if (this.t[i]!.kind === 'rparen' && --depth === 0) return i;
+      if (this.t[i].kind === 'lparen') depth++;
+      else if (this.t[i].kind === 'rparen' && --depth === 0) return i;
     }
     throw new OnchainSqlError('parse_error', 'Cannot translate the SQL to ClickHouse: unbalanced parentheses.');
   }
@@ -126,7 +126,7 @@ class Translator {
     let depth = 0;
     let start = open + 1;
     for (let i = open + 1; i < close; i++) {
-      const k = this.t[i]!.kind;
+      const k = this.t[i].kind;
       if (k === 'lparen') depth++;
       else if (k === 'rparen') depth--;
       else if (k === 'comma' && depth === 0) {
@@ -148,7 +148,7 @@ class Translator {
     let firstSelect = -1;
     let tail = -1;
     for (let i = 0; i < this.t.length; i++) {
-      const k = this.t[i]!.kind;
+      const k = this.t[i].kind;
       if (k === 'lparen') depth++;
       else if (k === 'rparen') depth--;
       if (depth !== 0 || k !== 'ident') continue;
@@ -179,7 +179,7 @@ class Translator {
 
   /** Translates the construct starting at token i; returns its text and the index after it. */
   private one(i: number, to: number): [string, number] {
-    const tok = this.t[i]!;
+    const tok = this.t[i];
     if (tok.kind === 'op' && (tok.text === '//' || tok.text === '%')) {
       // DuckDB gives NULL for x // 0 and x % 0; ClickHouse fails: divide by nullIf(divisor, 0).
       // (x / 0 is left alone: DuckDB gives NULL for integers but inf for DOUBLE, as ClickHouse does; types are not known here.)
@@ -201,10 +201,10 @@ class Translator {
     const lower = name.toLowerCase();
     const n1 = this.sig(i + 1);
     const prev = this.prevSig(i);
-    const afterDot = prev >= 0 && this.t[prev]!.kind === 'dot';
+    const afterDot = prev >= 0 && this.t[prev].kind === 'dot';
 
     // namespace.table → the ClickHouse table that holds it.
-    if (!afterDot && n1 < to && this.t[n1]!.kind === 'dot') {
+    if (!afterDot && n1 < to && this.t[n1].kind === 'dot') {
       const n2 = this.sig(n1 + 1);
       const tableTok = this.t[n2];
       if (tableTok && (tableTok.kind === 'ident' || tableTok.kind === 'qident')) {
@@ -235,7 +235,7 @@ class Translator {
    */
   private operandEnd(i: number, to: number): number {
     let at = i;
-    if (this.t[at]?.kind === 'op' && (this.t[at]!.text === '-' || this.t[at]!.text === '+')) at = this.sig(at + 1);
+    if (this.t[at]?.kind === 'op' && (this.t[at].text === '-' || this.t[at].text === '+')) at = this.sig(at + 1);
     const tok = this.t[at];
     if (!tok || at >= to) return i;
     let end: number;
@@ -262,8 +262,8 @@ class Translator {
         let depth = 0;
         let j = n;
         for (; j < this.t.length; j++) {
-          if (this.t[j]!.text === '[') depth++;
-          else if (this.t[j]!.text === ']' && --depth === 0) break;
+          if (this.t[j].text === '[') depth++;
+          else if (this.t[j].text === ']' && --depth === 0) break;
         }
         end = j + 1;
       } else break;
@@ -275,7 +275,7 @@ class Translator {
   private caseEnd(i: number): number {
     let depth = 0;
     for (let j = i; j < this.t.length; j++) {
-      if (this.t[j]!.kind !== 'ident') continue;
+      if (this.t[j].kind !== 'ident') continue;
       const w = this.lower(j);
       if (w === 'case') depth++;
       else if (w === 'end' && --depth === 0) return j;
@@ -329,7 +329,7 @@ class Translator {
   private call(lower: string, name: string, open: number): [string, number] {
     const close = this.close(open);
     const args = this.args(open, close);
-    const a = (k: number) => (args[k] ? this.argText(args[k]!) : '');
+    const a = (k: number) => (args[k] ? this.argText(args[k]) : '');
     const all = () => this.range(open + 1, close).trim();
     const after = close + 1;
     switch (lower) {
@@ -373,7 +373,7 @@ class Translator {
     let depth = 0;
     let at = -1;
     for (let i = open + 1; i < close; i++) {
-      const k = this.t[i]!.kind;
+      const k = this.t[i].kind;
       if (k === 'lparen') depth++;
       else if (k === 'rparen') depth--;
       else if (depth === 0 && k === 'ident' && this.lower(i) === 'as') at = i;

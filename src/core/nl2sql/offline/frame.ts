@@ -102,8 +102,8 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
   for (const w of words) {
     const m = /^([^/-]+)[/-]([^/-]+)$/.exec(w.text);
     if (m && !isAddress(w.text)) {
-      const a = tokenOf(m[1]!, lex);
-      const b = tokenOf(m[2]!, lex);
+      const a = tokenOf(m[1], lex);
+      const b = tokenOf(m[2], lex);
       if (a && b) {
         expanded.push({ text: `pair:${[a, b].sort().join('-')}`, raw: w.raw });
         continue;
@@ -118,7 +118,7 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
   const norm = words.map((w) => normaliseWord(w.text, lex));
   const cues: Cue[] = [];
   for (let i = 0; i < words.length;) {
-    const w = words[i]!;
+    const w = words[i];
     if (w.text.startsWith('pair:')) {
       cues.push({ kind: 'pair', value: w.text.slice(5), pos: i });
       i++;
@@ -132,8 +132,8 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
       if (found) {
         for (const c of found) {
           const [kind, value = ''] = c.split(/:(.*)/s);
-          cues.push({ kind: kind!, value, pos: i });
-          if (kind === 'noun' && words[i + len - 1]!.text !== norm[i + len - 1]) {
+          cues.push({ kind: kind, value, pos: i });
+          if (kind === 'noun' && words[i + len - 1].text !== norm[i + len - 1]) {
             frame.plural = true;
             if (!frame.pluralNouns.includes(value as Noun)) frame.pluralNouns.push(value as Noun);
           }
@@ -146,7 +146,7 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
       i += matched;
       continue;
     }
-    const n = norm[i]!;
+    const n = norm[i];
     if (/^\d+(\.\d+)?$/.test(n)) cues.push({ kind: 'number', value: n, pos: i });
     else if (/^v\d$/.test(n)) cues.push({ kind: 'version', value: n.slice(1), pos: i });
     else if (isAddress(n)) cues.push({ kind: 'address', value: n, pos: i });
@@ -192,7 +192,7 @@ function resolveGas(frame: Frame, cues: Cue[]): void {
 function applyCues(frame: Frame, cues: Cue[]): void {
   const push = <T>(list: T[], v: T) => { if (!list.includes(v)) list.push(v); };
   for (let k = 0; k < cues.length; k++) {
-    const c = cues[k]!;
+    const c = cues[k];
     switch (c.kind) {
       case 'noun': push(frame.nouns, c.value as Noun); break;
       case 'field': push(frame.fields, c.value as Field); break;
@@ -237,9 +237,9 @@ function applyCues(frame: Frame, cues: Cue[]): void {
           push(frame.nouns, next.value as Noun);
           k++;
           // "by project and version"
-          while (cues[k + 1]?.kind === 'noun' && DIMENSIONS.has(cues[k + 1]!.value as Noun) && cues[k + 1]!.pos - cues[k]!.pos <= 2) {
-            push(frame.groupBy, cues[k + 1]!.value as Noun);
-            push(frame.nouns, cues[k + 1]!.value as Noun);
+          while (cues[k + 1]?.kind === 'noun' && DIMENSIONS.has(cues[k + 1].value as Noun) && cues[k + 1].pos - cues[k].pos <= 2) {
+            push(frame.groupBy, cues[k + 1].value as Noun);
+            push(frame.nouns, cues[k + 1].value as Noun);
             k++;
           }
         } else if (next && next.kind === 'dex' && next.pos - c.pos <= 1) {
@@ -258,11 +258,11 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'cmp': {
         // "over 10 ETH", "above $1000", "more than 1 million USDC"; a comparison word without a number is filler ("over the day").
         let j = k + 1;
-        if (cues[j]?.kind === 'unit' && cues[j]!.value === 'usd') { push(frame.units, 'usd'); j++; }
+        if (cues[j]?.kind === 'unit' && cues[j].value === 'usd') { push(frame.units, 'usd'); j++; }
         const num = cues[j];
         if (num?.kind === 'number' && num.pos - c.pos <= 3) {
           let value = Number(num.value);
-          const scale = cues[j + 1]?.kind === 'unit' ? { thousand: 1e3, million: 1e6, billion: 1e9 }[cues[j + 1]!.value] : undefined;
+          const scale = cues[j + 1]?.kind === 'unit' ? { thousand: 1e3, million: 1e6, billion: 1e9 }[cues[j + 1].value] : undefined;
           if (scale) { value *= scale; j++; }
           frame.threshold = { op: c.value as '>' | '>=' | '<' | '<=', value };
           k = j;
@@ -277,7 +277,7 @@ function applyCues(frame: Frame, cues: Cue[]): void {
         if (prev?.kind === 'noun' && prev.value === 'version' && Number.isInteger(n)) {
           push(frame.versions, c.value);
         } else if ((adjacent(prev) || adjacent(next)) && Number.isInteger(n) && n > 0 && n <= 10_000) {
-          const cue = (adjacent(prev) ? prev : next)!;
+          const cue = (adjacent(prev) ? prev : next);
           const dir = (cue.kind === 'agg' || cue.kind === 'which' ? 'desc' : cue.value) as 'asc' | 'desc';
           frame.rank = { dir: frame.rank?.dir ?? dir, n };
         } else if (next?.kind === 'noun' && next.pos === c.pos + 1 && Number.isInteger(n) && n > 0 && n <= 10_000 && cues.some((x) => x.kind === 'super' || x.kind === 'rank')) {

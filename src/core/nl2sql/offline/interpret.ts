@@ -19,11 +19,11 @@ export function lit(s: string): string {
 /** Meaning rule: a token named by symbol is matched case-insensitively (upper(symbol) = 'USDC'). */
 function symbolMatch(values: string[]): string {
   const upper = [...new Set(values.map((v) => v.toUpperCase()))];
-  return upper.length === 1 ? `upper({c}symbol) = ${lit(upper[0]!)}` : `upper({c}symbol) in (${upper.map(lit).join(', ')})`;
+  return upper.length === 1 ? `upper({c}symbol) = ${lit(upper[0])}` : `upper({c}symbol) in (${upper.map(lit).join(', ')})`;
 }
 
 function inList(column: string, values: string[]): string {
-  return values.length === 1 ? `{c}${column} = ${lit(values[0]!)}` : `{c}${column} in (${values.map(lit).join(', ')})`;
+  return values.length === 1 ? `{c}${column} = ${lit(values[0])}` : `{c}${column} in (${values.map(lit).join(', ')})`;
 }
 
 const TRADE_NOUNS: Noun[] = ['trade', 'pool', 'pair', 'project', 'version', 'trader'];
@@ -226,7 +226,7 @@ function addFilters(intent: Intent, f: Frame): void {
       const one = (s: string) => side === 'bought' ? eq('token_bought_symbol', s) : side === 'sold' ? eq('token_sold_symbol', s)
         : `(${eq('token_bought_symbol', s)} or ${eq('token_sold_symbol', s)})`;
       if (dexTokens.length > 1) throw new Decline('I can compare DEX trades of one token at a time (or one pair)');
-      filters.push({ sql: one(dexTokens[0]!), words: side ? `${side} ${dexTokens[0]}` : `involving ${dexTokens[0]}` });
+      filters.push({ sql: one(dexTokens[0]), words: side ? `${side} ${dexTokens[0]}` : `involving ${dexTokens[0]}` });
     }
     if (f.categories.length || f.entities.length) throw new Decline('DEX trades are not joined to address labels offline');
     for (const a of f.addresses) {
@@ -246,7 +246,7 @@ function addFilters(intent: Intent, f: Frame): void {
     }
     if (f.entities.length && !f.dirs.length) {
       // "ETH volume on Arbitrum" may mean a chain, "Binance transactions" either side: ask rather than guess.
-      throw new Decline(`say whether you mean what ${f.entities[0]!.split(/[\s:]/)[0]} sent or received (e.g. "ETH sent by …", "USDC received by …")`);
+      throw new Decline(`say whether you mean what ${f.entities[0].split(/[\s:]/)[0]} sent or received (e.g. "ETH sent by …", "USDC received by …")`);
     }
     if (f.entities.length) {
       // "Binance", "Arbitrum": the organisation's labelled addresses, on the side the verbs say
@@ -258,7 +258,7 @@ function addFilters(intent: Intent, f: Frame): void {
       const column = f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address';
       intent.labelJoin = { column };
       const cats = f.categories;
-      if (!(f.groupBy.includes('category'))) filters.push({ sql: cats.length === 1 ? `l.category = ${lit(cats[0]!)}` : `l.category in (${cats.map(lit).join(', ')})`, words: `${column === 'to_address' ? 'received by' : 'sent from'} ${cats.join('/')}-labelled addresses` });
+      if (!(f.groupBy.includes('category'))) filters.push({ sql: cats.length === 1 ? `l.category = ${lit(cats[0])}` : `l.category in (${cats.map(lit).join(', ')})`, words: `${column === 'to_address' ? 'received by' : 'sent from'} ${cats.join('/')}-labelled addresses` });
     } else if (f.groupBy.includes('category') || f.groupBy.includes('entity')) {
       intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
     }
@@ -304,7 +304,7 @@ function thresholdFilter(table: Table, f: Frame): Filter {
     case 'transfers': {
       const single = f.tokens.filter((x) => x !== 'ETH').length === 1;
       if (!usd && !single) throw new Decline('a bound on transfer amounts needs one token, or a USD amount');
-      column = usd ? 'amount_usd' : 'amount'; unit = usd ? 'USD' : f.tokens[0]!;
+      column = usd ? 'amount_usd' : 'amount'; unit = usd ? 'USD' : f.tokens[0];
       break;
     }
     case 'trades': column = 'amount_usd'; unit = 'USD'; break;
@@ -324,9 +324,9 @@ function thresholdFilter(table: Table, f: Frame): Filter {
 function pairFilter(symbols: string[]): Filter {
   const variants = (s: string) => (s === 'ETH' || s === 'WETH' ? ['WETH', 'ETH'] : [s]);
   const pairs = new Set<string>();
-  for (const a of variants(symbols[0]!)) for (const b of variants(symbols[1]!)) pairs.add([a, b].sort().join('-'));
+  for (const a of variants(symbols[0])) for (const b of variants(symbols[1])) pairs.add([a, b].sort().join('-'));
   const list = [...pairs];
-  const sql = list.length === 1 ? `{c}token_pair = ${lit(list[0]!)}` : `{c}token_pair in (${list.map(lit).join(', ')})`;
+  const sql = list.length === 1 ? `{c}token_pair = ${lit(list[0])}` : `{c}token_pair in (${list.map(lit).join(', ')})`;
   return { sql, words: `in the ${list[0]} pair` };
 }
 
@@ -460,7 +460,7 @@ function shareMeasure(intent: Intent, f: Frame): Measure {
     const tk = f.tokens.filter((x) => x !== 'ETH');
     if (tk.length === 1 && !f.groupBy.includes('token')) conds.push({ sql: symbolMatch(tk), words: `${tk[0]} transfers` });
   }
-  if (t === 'trades' && f.projects.length === 1) conds.push({ sql: `{c}project = ${lit(f.projects[0]!)}`, words: `trades on ${f.projects[0]}` });
+  if (t === 'trades' && f.projects.length === 1) conds.push({ sql: `{c}project = ${lit(f.projects[0])}`, words: `trades on ${f.projects[0]}` });
   if (conds.length === 0 && intent.dims.length && (t === 'trades' || t === 'transfers' || t === 'transactions')) {
     // "share of DEX volume by project": each group's part of the total
     const volume = f.fields.includes('volume') || f.fields.includes('value');
@@ -468,7 +468,7 @@ function shareMeasure(intent: Intent, f: Frame): Measure {
     return { agg: 'volume_share', column: volume ? col : undefined, percent, alias: percent ? 'percent' : 'share', words: `${volume ? 'share of the total volume' : 'share of all'} ${SPECS[t].rowNoun}` };
   }
   if (conds.length !== 1) throw new Decline('share of what? Say which condition (failed, EIP-1559, contract deployments, a project, a token)');
-  const c = conds[0]!;
+  const c = conds[0];
   const volume = (t === 'trades' && (f.fields.includes('volume') || f.fields.includes('value')));
   if (volume) {
     return { agg: 'share', column: '{c}amount_usd', shareCondition: c.sql, percent, alias: percent ? 'percent' : 'share', words: `${percent ? 'percentage' : 'share'} of DEX volume ${c.words}` };

@@ -74,15 +74,15 @@ function parseDate(words: Word[], i: number): { date: DateRef; len: number } | u
   if (!w) return undefined;
   if (isIsoDate(w.text)) return { date: { iso: w.text }, len: 1 };
   const m1 = MONTHS[w.text];
-  const d1 = words[i + 1] && /^\d{1,2}$/.test(words[i + 1]!.text) ? Number(words[i + 1]!.text) : undefined;
+  const d1 = words[i + 1] && /^\d{1,2}$/.test(words[i + 1].text) ? Number(words[i + 1].text) : undefined;
   if (m1 && d1 && d1 >= 1 && d1 <= 31) {
-    const y = words[i + 2] && /^\d{4}$/.test(words[i + 2]!.text) ? words[i + 2]!.text : undefined;
+    const y = words[i + 2] && /^\d{4}$/.test(words[i + 2].text) ? words[i + 2].text : undefined;
     return y ? { date: { iso: `${y}-${pad(m1)}-${pad(d1)}` }, len: 3 } : { date: { month: m1, day: d1 }, len: 2 };
   }
   const d0 = /^\d{1,2}$/.test(w.text) ? Number(w.text) : undefined;
-  const m0 = words[i + 1] ? MONTHS[words[i + 1]!.text] : undefined;
+  const m0 = words[i + 1] ? MONTHS[words[i + 1].text] : undefined;
   if (d0 && m0 && d0 >= 1 && d0 <= 31) {
-    const y = words[i + 2] && /^\d{4}$/.test(words[i + 2]!.text) ? words[i + 2]!.text : undefined;
+    const y = words[i + 2] && /^\d{4}$/.test(words[i + 2].text) ? words[i + 2].text : undefined;
     return y ? { date: { iso: `${y}-${pad(m0)}-${pad(d0)}` }, len: 3 } : { date: { month: m0, day: d0 }, len: 2 };
   }
   return undefined;
@@ -99,7 +99,7 @@ function pad(n: number): string {
 export function extractTime(words: Word[]): TimeMatch | undefined {
   const t = (i: number) => words[i]?.text;
   for (let i = 0; i < words.length; i++) {
-    const w = t(i)!;
+    const w = t(i);
     const earlier = EARLIER.find((e) => e.words.every((x, k) => t(i + k) === x));
     if (earlier) {
       const start = t(i - 1) === 'the' ? i - 1 : i;
@@ -107,7 +107,7 @@ export function extractTime(words: Word[]): TimeMatch | undefined {
     }
     const leadStart = (k: number) => {
       let s = k;
-      while (s > 0 && LEAD.has(t(s - 1)!)) s--;
+      while (s > 0 && LEAD.has(t(s - 1))) s--;
       return s;
     };
     const range = (a: number, b: number) => Array.from({ length: b - a }, (_, k) => a + k);
@@ -124,7 +124,7 @@ export function extractTime(words: Word[]): TimeMatch | undefined {
     }
     if (count(words[i]) !== undefined && UNITS[t(i + 1) ?? ''] && t(i + 2) === 'ago') {
       // "since 3 days ago"
-      return { window: lastWindow(count(words[i])!, UNITS[t(i + 1)!]!), used: range(t(i - 1) === 'since' ? i - 1 : i, i + 3) };
+      return { window: lastWindow(count(words[i])!, UNITS[t(i + 1)]), used: range(t(i - 1) === 'since' ? i - 1 : i, i + 3) };
     }
     if (w === 'today' || (w === 'this' && t(i + 1) === 'day')) {
       const end = w === 'today' ? i + 1 : i + 2;

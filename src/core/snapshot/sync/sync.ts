@@ -205,7 +205,7 @@ async function runSync(options: SyncOptions, outDir: string, rpc: RpcClient): Pr
       for (const ds of DATASETS) {
         const rows = ds === 'tokens' ? extra.tokens : ds === 'pools' ? extra.pools : data[ds];
         const rel = rawFile(ds, a, b);
-        await writeRaw(c, work, path.join(outDir, rel), ds, rows as Array<Record<string, string | null>>);
+        await writeRaw(c, work, path.join(outDir, rel), ds, rows);
         files.add(rel);
       }
       ranges.push({ first: a, last: b });
