@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   let ms: number;
   let rowsRead: number;
   let messageBytes = 0;
-  let baseline = 0;
+  let baseline: number;
   /** DuckDB runs in the engine's worker process: its peak resident memory, bytes. */
   let workerPeak = 0;
   if (variant === 'raw-all') {

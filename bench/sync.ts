@@ -72,5 +72,5 @@ export async function benchSync(options: { runs?: number; logs?: number } = {}):
 }
 
 if (require.main === module) {
-  benchSync().then((f) => process.stdout.write(`${JSON.stringify(f, null, 2)}\n`));
+  void benchSync().then((f) => process.stdout.write(`${JSON.stringify(f, null, 2)}\n`));
 }

@@ -27,7 +27,7 @@ interface ModelInformation {
 }
 
 interface RequestMessage {
-  role: number;
+  role: vscode.LanguageModelChatMessageRole;
   content: ReadonlyArray<unknown>;
 }
 

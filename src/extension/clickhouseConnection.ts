@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { QueryEngine } from '../core/engine/protocol.js';
 import { OnchainSqlError } from '../core/errors.js';
-import { register, type CommandContext } from './commands/context.js';
 
 /**
  * The ClickHouse engine in the editor: URL, database and user are settings
@@ -41,22 +40,4 @@ export async function openClickHouseEngine(secrets: vscode.SecretStorage, s: Cli
   const password = (await secrets.get(CLICKHOUSE_PASSWORD_KEY)) ?? process.env[PASSWORD_ENV];
   const { ClickHouseEngine } = await import('../core/engine/clickhouse/engine.js');
   return ClickHouseEngine.open({ url: s.url, database: s.database, user: s.user, password });
-}
-
-export function registerClickHousePasswordCommand(c: CommandContext): vscode.Disposable {
-  // With a string argument (tests) it stores it without a prompt; an empty string clears it.
-  return register(c, 'onchainSql.setClickHousePassword', 'Set ClickHouse Password', async (arg?: unknown) => {
-    const password = typeof arg === 'string' ? arg : await vscode.window.showInputBox({
-      title: 'Onchain SQL: Set ClickHouse Password',
-      prompt: 'For the user in "onchainSql.clickhouse.user". Stored in the editor\'s secret storage only. Empty clears it.',
-      password: true,
-      ignoreFocusOut: true,
-    });
-    if (password === undefined) return false;
-    if (password) await c.ext.secrets.store(CLICKHOUSE_PASSWORD_KEY, password);
-    else await c.ext.secrets.delete(CLICKHOUSE_PASSWORD_KEY);
-    c.log.info(password ? 'A ClickHouse password was stored in secret storage.' : 'The stored ClickHouse password was removed.');
-    c.session.reopenEngine();
-    return true;
-  });
 }

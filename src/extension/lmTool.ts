@@ -59,7 +59,7 @@ class OnchainLmTool implements vscode.LanguageModelTool<ToolInput> {
       return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(out.text)]);
     } catch (e) {
       // Arguments the schema refuses: VS Code hands the message to the model.
-      throw new Error(toOnchainSqlError(e).message);
+      throw new Error(toOnchainSqlError(e).message, { cause: e });
     } finally {
       sub.dispose();
     }

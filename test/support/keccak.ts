@@ -5,7 +5,7 @@
  */
 const MASK = (1n << 64n) - 1n;
 const ROUND_CONSTANTS: bigint[] = [];
-const ROTATION: number[] = new Array(25).fill(0);
+const ROTATION: number[] = Array.from({ length: 25 }, () => 0);
 {
   // Round constants from the LFSR of the Keccak reference; rotation offsets from the (x, y) walk.
   let r = 1;
@@ -30,7 +30,7 @@ function keccakF(s: bigint[]): void {
       const d = c[(x + 4) % 5] ^ rotl(c[(x + 1) % 5], 1);
       for (let y = 0; y < 25; y += 5) s[x + y] ^= d;
     }
-    const b: bigint[] = new Array(25).fill(0n);
+    const b: bigint[] = Array.from({ length: 25 }, () => 0n);
     for (let x = 0; x < 5; x++) for (let y = 0; y < 5; y++) b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl(s[x + 5 * y], ROTATION[x + 5 * y]);
     for (let x = 0; x < 5; x++) for (let y = 0; y < 25; y += 5) s[x + y] = b[x + y] ^ (~b[(x + 1) % 5 + y] & MASK & b[(x + 2) % 5 + y]);
     s[0] ^= ROUND_CONSTANTS[round];
@@ -44,7 +44,7 @@ export function keccak256(text: string): string {
   msg.push(0x01);
   while (msg.length % rate !== 0) msg.push(0);
   msg[msg.length - 1] |= 0x80;
-  const s: bigint[] = new Array(25).fill(0n);
+  const s: bigint[] = Array.from({ length: 25 }, () => 0n);
   for (let off = 0; off < msg.length; off += rate) {
     for (let i = 0; i < rate / 8; i++) {
       let lane = 0n;

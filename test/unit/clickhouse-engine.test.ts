@@ -9,7 +9,7 @@ import { compareResults, hasTopLevelOrderBy } from '../../src/core/eval/compare.
 import type { EvalCase } from '../../src/core/eval/run.js';
 import { OfflineProvider } from '../../src/core/nl2sql/offline/index.js';
 import { buildSnapshot } from '../../src/core/snapshot/build.js';
-import { MANIFEST_FILE } from '../../src/core/snapshot/layout.js';
+import { MANIFEST_FILE, type Manifest } from '../../src/core/snapshot/layout.js';
 import { defaultSnapshotDir, packageRoot, SAMPLE_SCALE, SAMPLE_SEED } from '../../src/core/snapshot/paths.js';
 import { startClickHouseHttpServer, type ClickHouseHttpServer } from '../support/clickhouse-http-server.js';
 
@@ -51,7 +51,7 @@ describe('ClickHouse engine over HTTP (chdb)', { timeout: 15 * 60_000 }, () => {
   });
 
   test('the loaded tables hold the snapshot: the manifest facts agree', () => {
-    const local = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8'));
+    const local = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
     assert.deepEqual(ch.manifest.rowCounts, local.rowCounts);
     assert.deepEqual(ch.manifest.blockRange, local.blockRange);
     assert.equal(ch.manifest.timeRange.last, local.timeRange.last);

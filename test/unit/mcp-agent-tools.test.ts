@@ -78,6 +78,7 @@ describe('checkInput', () => {
 describe('agent text formatting', () => {
   it('makes hostile chain text inert: one line, no controls or bidi, no table breaks, cut short', () => {
     const s = cellText(HOSTILE_SYMBOL);
+    // eslint-disable-next-line no-control-regex -- the test looks for control characters
     assert.ok(!/[\u0000-\u001f\u202e]/.test(s));
     assert.match(s, /\\u202e\\u0007/);
     assert.ok(s.length <= 200);

@@ -295,7 +295,7 @@ describe('onchain-sql mcp over raw stdio', () => {
       child.stdout.on('data', (d: Buffer) => {
         buffer += d.toString('utf8');
         for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-          replies.push(JSON.parse(buffer.slice(0, i)));
+          replies.push(JSON.parse(buffer.slice(0, i)) as (typeof replies)[number]);
           buffer = buffer.slice(i + 1);
         }
       });

@@ -4,6 +4,7 @@
  * are chain data written by strangers, so every one is made inert (no line
  * breaks, no control or bidi characters, no table breaks) and cut short.
  */
+import { replaceInvisible } from '../text/invisible.js';
 import type { ColumnInfo } from '../engine/engine.js';
 import type { Cell } from '../engine/values.js';
 import type { OnchainSqlError } from '../errors.js';
@@ -13,12 +14,11 @@ import { qualifiedName } from '../schema/catalog.js';
 
 export const CELL_MAX_CHARS = 200;
 
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
 /** One cell as inert single-line text. */
 export function cellText(v: Cell): string {
   const raw = v === null ? 'NULL' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  const flat = raw.replace(/\r\n|\r|\n|\t/g, ' ').replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const flat = replaceInvisible(raw.replace(/\r\n|\r|\n|\t/g, ' '), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const cut = flat.length > CELL_MAX_CHARS ? `${flat.slice(0, CELL_MAX_CHARS - 1)}…` : flat;
   return cut.replace(/\|/g, '\\|');
 }
@@ -78,7 +78,7 @@ export interface InvocationText {
 /** What the editor shows for a call, from its checked arguments (defaults filled in). */
 export function invocationText(tool: string, args: Record<string, unknown>): InvocationText {
   if (tool === 'run_sql') {
-    const sql = String(args.sql ?? '').trim();
+    const sql = (typeof args.sql === 'string' ? args.sql : '').trim();
     const shown = sql.length > PREVIEW_CHARS ? `${sql.slice(0, PREVIEW_CHARS - 1)}…` : sql;
     return {
       progress: 'Running SQL on the snapshot…',
@@ -88,6 +88,6 @@ export function invocationText(tool: string, args: Record<string, unknown>): Inv
       },
     };
   }
-  if (tool === 'describe_table') return { progress: `Reading the columns of ${String(args.table ?? '').slice(0, 100)}…` };
+  if (tool === 'describe_table') return { progress: `Reading the columns of ${(typeof args.table === 'string' ? args.table : '').slice(0, 100)}…` };
   return { progress: `Reading ${tool.replace('_', ' ')}…` };
 }

@@ -8,6 +8,7 @@
  * Only types are imported from the engine and `ask`, so that loading this
  * module (the extension registers its tools at activation) loads no DuckDB.
  */
+import { cellToText } from '../text/cell.js';
 import type { QueryEngine as Engine } from '../engine/protocol.js';
 import { OnchainSqlError, toOnchainSqlError, type ErrorCode } from '../errors.js';
 import type { Provider } from '../nl2sql/provider.js';
@@ -143,8 +144,8 @@ const RUNNERS: Record<AgentToolName, Runner> = {
     const counts = catalog.tables.map((t) => `SELECT '${qualifiedName(t)}' AS tbl, count(*) AS n FROM ${qualifiedName(t)}`).join(' UNION ALL ');
     const r = await engine.query(`SELECT tbl, n, snapshot_time()::VARCHAR AS st FROM (${counts})`, { signal: ctx.signal, maxRows: catalog.tables.length });
     const rowCounts: Record<string, number> = {};
-    for (const [tbl, n] of r.rows) rowCounts[String(tbl)] = Number(n);
-    const snapshotTime = r.rows[0]?.[2] === null || r.rows[0]?.[2] === undefined ? null : String(r.rows[0][2]);
+    for (const [tbl, n] of r.rows) rowCounts[cellToText(tbl)] = Number(n);
+    const snapshotTime = r.rows[0]?.[2] === null || r.rows[0]?.[2] === undefined ? null : cellToText(r.rows[0][2]);
     const emptyTables = Object.entries(rowCounts).filter(([, n]) => n === 0).map(([t]) => t);
     const text = [
       `chain: ${m.chain}${m.synthetic ? ' — SYNTHETIC sample: addresses, amounts and labels are generated, not real mainnet facts' : ''}`,

@@ -1,5 +1,5 @@
 import Anthropic, { APIError, APIUserAbortError, APIConnectionError, APIConnectionTimeoutError } from '@anthropic-ai/sdk';
-import type { ChartHint, TokenUsage } from '../answer.js';
+import type { TokenUsage } from '../answer.js';
 import { OnchainSqlError } from '../errors.js';
 import { redactSecrets } from '../text/redact.js';
 import type { Generation, GenerationRequest, Provider } from './provider.js';

@@ -84,7 +84,7 @@ const preparedCalls = new WeakMap<DuckDBConnection, Map<string, { statement: Pro
 
 export async function callWithText(conn: DuckDBConnection, query: string, text: string): Promise<unknown> {
   let byQuery = preparedCalls.get(conn);
-  if (!byQuery) preparedCalls.set(conn, (byQuery = new Map()));
+  if (!byQuery) preparedCalls.set(conn, (byQuery = new Map<string, { statement: Promise<DuckDBPreparedStatement>; busy: boolean }>()));
   let entry = byQuery.get(query);
   if (!entry) byQuery.set(query, (entry = { statement: conn.prepare(query), busy: false }));
   if (entry.busy) return (await conn.runAndReadAll(query, [text])).getRows()[0]?.[0];

@@ -38,7 +38,7 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 
 export async function serializePlan(conn: DuckDBConnection, sql: string): Promise<SerializedPlan> {
   const parsed = JSON.parse(String(await callWithText(conn, SERIALIZE_PLAN, sql))) as JsonObject;
-  if (parsed.error) return { kind: 'error', errorType: String(parsed.error_type ?? ''), message: String(parsed.error_message ?? 'unknown error') };
+  if (parsed.error) return { kind: 'error', errorType: typeof parsed.error_type === 'string' ? parsed.error_type : '', message: typeof parsed.error_message === 'string' ? parsed.error_message : 'unknown error' };
   const operators: string[] = [];
   const scans: PlanScan[] = [];
   // Iterative: a plan can be as deep as the statement's expressions.
@@ -54,7 +54,7 @@ export async function serializePlan(conn: DuckDBConnection, sql: string): Promis
     if (type.startsWith('LOGICAL_')) operators.push(type);
     if (type === 'LOGICAL_GET') {
       const data = isObject(node.function_data) ? node.function_data : {};
-      scans.push({ function: String(node.name ?? ''), files: strings(data.files), columns: strings(node.names) });
+      scans.push({ function: typeof node.name === 'string' ? node.name : '', files: strings(data.files), columns: strings(node.names) });
     }
     // A subquery still inside an expression would hide its own plan: refused below as an unknown operator.
     if (node.expression_class === 'BOUND_SUBQUERY') operators.push('BOUND_SUBQUERY');

@@ -1,3 +1,4 @@
+import { cellToText } from '../text/cell.js';
 import type { ColumnInfo } from '../engine/engine.js';
 import type { Cell } from '../engine/values.js';
 import { windowOf, windowWords } from './window.js';
@@ -37,7 +38,7 @@ export function measureWords(name: string): string {
 }
 
 function timeText(v: Cell): string {
-  const s = String(v);
+  const s = cellToText(v);
   return s.endsWith(' 00:00:00') ? s.slice(0, 10) : s.replace(/:00$/, '');
 }
 
@@ -66,7 +67,7 @@ export function summarize(sql: string, columns: ReadonlyArray<Pick<ColumnInfo, '
     return `${capital(m)} ${when} ranged from ${formatFigure(rows[lo][measureIdx])} (${timeText(rows[lo][0])}) to ${formatFigure(rows[hi][measureIdx])} (${timeText(rows[hi][0])}) over ${rows.length} periods.`;
   }
   if ((descRank || ascRank) && limited && measureIdx > 0 && !numeric[0]) {
-    const label = rows[0].slice(0, measureIdx).filter((_, i) => !numeric[i]).map((c) => (c === null ? 'NULL' : String(c))).join(' / ');
+    const label = rows[0].slice(0, measureIdx).filter((_, i) => !numeric[i]).map((c) => (c === null ? 'NULL' : cellToText(c))).join(' / ');
     const m = measureWords(columns[measureIdx].name);
     const most = descRank ? (m.startsWith('number of ') || !/^(total|average|median|lowest|highest|distinct|percent|share)\b/.test(m) ? 'the most' : 'the highest') : (m.startsWith('number of ') ? 'the fewest' : 'the lowest');
     const what = most === 'the most' || most === 'the fewest' ? m.replace(/^number of /, '') : m;

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import { registerApiKeyCommands } from './apiKey.js';
-import { registerClickHousePasswordCommand } from '../clickhouseConnection.js';
+import { registerClickHousePasswordCommand } from './clickhouse.js';
 import type { CommandContext } from './context.js';
 import { registerNotebookCommands } from './notebook.js';
 import { registerQueryCommands } from './query.js';

@@ -52,5 +52,6 @@ export function toDuckDbCell(value: unknown, duckType: string): Cell {
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = toDuckDbCell(v, '');
     return out;
   }
-  return String(value);
+  // What is left: bigint, symbol, function; ClickHouse's JSON has none of them.
+  return typeof value === 'bigint' ? value.toString() : JSON.stringify(value) ?? '';
 }

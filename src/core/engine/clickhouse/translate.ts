@@ -35,7 +35,7 @@ const CONTRACT = new Map(catalog.tables.map((t) => [qualifiedName(t), t]));
 const NOT_CALLS = new Set(['in', 'exists', 'as', 'over', 'filter', 'values', 'using', 'on', 'and', 'or', 'not', 'where', 'from',
   'join', 'select', 'with', 'any', 'all', 'some', 'interval', 'partition', 'exclude', 'except', 'rows', 'range', 'between', 'is', 'then',
   'else', 'when', 'case', 'lateral', 'by', 'having', 'qualify', 'union', 'intersect', 'limit', 'offset', 'window', 'recursive', 'materialized']);
-const TOKEN = /(\s+)|(--[^\n]*|\/\*[\s\S]*?\*\/)|('(?:[^']|'')*')|("(?:[^"]|"")*")|(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)|(::|\/\/|\|\||<=|>=|<>|!=|->>|->|=>|\*\*|[-+*/%<>=!~^&|?:;\[\]{}@#$])|(\()|(\))|(,)|(\.)/y;
+const TOKEN = /(\s+)|(--[^\n]*|\/\*[\s\S]*?\*\/)|('(?:[^']|'')*')|("(?:[^"]|"")*")|(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)|(::|\/\/|\|\||<=|>=|<>|!=|->>|->|=>|\*\*|[-+*/%<>=!~^&|?:;[\]{}@#$])|(\()|(\))|(,)|(\.)/y;
 const KINDS: Kind[] = ['ws', 'comment', 'string', 'qident', 'number', 'ident', 'op', 'lparen', 'rparen', 'comma', 'dot'];
 
 export function tokenize(sql: string): Token[] {

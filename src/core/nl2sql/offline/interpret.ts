@@ -155,13 +155,13 @@ export function interpret(f: Frame): Intent {
     }
     intent.measure = measureFor(intent, f, true);
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? (!f.which && f.pluralNouns.includes(target) ? 10 : 1) };
-    return finish(intent, f);
+    return finish(intent);
   }
   if (ranking && ((intent.bucket && !intent.dims.length) || (f.cyclic && intent.dims.length === 1 && !intent.bucket)) && (f.which || f.rank || (f.superlative && !f.aggs.some((a) => a === 'min' || a === 'max' || a === 'avg' || a === 'median')))) {
     // "which day had the most transactions", "busiest hour"
     intent.measure = measureFor(intent, f, true);
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? 1 };
-    return finish(intent, f);
+    return finish(intent);
   }
   if (table === 'prices') return pricesIntent(intent, f);
   const explicitAgg = f.aggs.some((a) => a !== 'latest');
@@ -169,7 +169,7 @@ export function interpret(f: Frame): Intent {
     return rowListing(intent, f);
   }
   intent.measure = measureFor(intent, f, false);
-  return finish(intent, f);
+  return finish(intent);
 }
 
 /** Longest "last N units" window read as a period (a century); longer is a typo or a test of the tool, not a question. */
@@ -194,7 +194,7 @@ function rowNounPresent(f: Frame, table: Table): boolean {
   return Boolean(n && (f.nouns.includes(n) || f.which));
 }
 
-function finish(intent: Intent, f: Frame): Intent {
+function finish(intent: Intent): Intent {
   if (intent.table === 'erc20' && (intent.time || intent.bucket)) throw new Decline('the token list has no time column');
   return intent;
 }

@@ -29,7 +29,7 @@ export function summarizeError(e: unknown, maxLength = 600): string {
 /** Quoted values and raw lines over 120 characters keep their first 60 and last 20 characters. */
 function clipLong(line: string): string {
   const clip = (v: string) => (v.length > 120 ? `${v.slice(0, 60)}…(${v.length} characters)…${v.slice(-20)}` : v);
-  const quoted = line.replace(/'([^']{121,})'|"([^"]{121,})"/g, (m, a: string | undefined, b: string | undefined) => (a !== undefined ? `'${clip(a)}'` : `"${clip(b ?? '')}"`));
+  const quoted = line.replace(/'([^']{121,})'|"([^"]{121,})"/g, (_m, a: string | undefined, b: string | undefined) => (a !== undefined ? `'${clip(a)}'` : `"${clip(b ?? '')}"`));
   return quoted.length > 400 && !/^file = /.test(quoted) ? clip(quoted) : quoted;
 }
 
