@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { QueryEngine } from '../core/engine/protocol.js';
 import { OnchainSqlError } from '../core/errors.js';
 
