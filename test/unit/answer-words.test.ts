@@ -61,6 +61,19 @@ describe('answer words: summary, assumptions, notes, history', () => {
     assert.deepEqual(notes, ['Nothing matches in the last minute.']);
   });
 
+  it('passes on what the snapshot\'s manifest says about the tables read: why one is empty, what is approximate', async () => {
+    const manifest = {
+      rowCounts: { 'dex.trades': 0, 'tokens.transfers': 10 },
+      notes: ['dex.trades: the export held no Uniswap V2 or V3 Swap events.', 'tokens.transfers: amount_usd is NULL where a token has no on-chain price.'],
+    };
+    const empty = await answerNotes(engine, "select * from dex.trades where project = 'uniswap'", 0, undefined, manifest);
+    assert.equal(empty.length, 1);
+    assert.match(empty[0], /^dex\.trades is empty in this snapshot: .*no Uniswap V2 or V3 Swap events/);
+    const partial = await answerNotes(engine, 'select symbol, sum(amount_usd) from tokens.transfers group by 1', 3, undefined, manifest);
+    assert.deepEqual(partial.length, 1);
+    assert.match(partial[0], /amount_usd is NULL where a token has no on-chain price/);
+  });
+
   it('states the reading of "gas price" and of "this week" with the other as a question', async () => {
     const paid = await answerAssumptions(engine, 'Average gas price this week', "select avg(gas_price_gwei) from ethereum.transactions where block_time >= date_trunc('week', snapshot_time())");
     assert.deepEqual(paid.map((x) => x.alternative?.question), ['Average base fee this week', 'Average gas price in the last 7 days']);

@@ -4,6 +4,7 @@ import type { Cell } from '../engine/values.js';
 import { answerAssumptions } from './assumptions.js';
 import { answerNotes, snapshotRange } from './notes.js';
 import type { Probe } from './probe.js';
+import type { Manifest } from '../snapshot/layout.js';
 import { summarize } from './summary.js';
 
 export interface Described {
@@ -15,9 +16,9 @@ export interface Described {
 }
 
 /** The answer in words: summary, assumptions and notes (the fields `ask` adds to an Answer). */
-export async function describeAnswer(probe: Probe, a: Described): Promise<Pick<Answer, 'summary' | 'assumptions' | 'notes'>> {
+export async function describeAnswer(probe: Probe & { readonly manifest?: Pick<Manifest, 'rowCounts' | 'notes'> }, a: Described): Promise<Pick<Answer, 'summary' | 'assumptions' | 'notes'>> {
   const summary = summarize(a.sql, a.columns, a.rows, a.truncated);
   const assumptions = await answerAssumptions(probe, a.question, a.sql);
-  const notes = await answerNotes(probe, a.sql, a.rows.length, await snapshotRange(probe));
+  const notes = await answerNotes(probe, a.sql, a.rows.length, await snapshotRange(probe), probe.manifest);
   return { summary, ...(assumptions.length ? { assumptions } : {}), ...(notes.length ? { notes } : {}) };
 }

@@ -1,5 +1,7 @@
 import { equalityFilters, probeNumber, sqlLiteral, tablesOf, type Probe } from './probe.js';
 import { windowHours, windowOf, windowWords } from './window.js';
+import { coverageNotes } from '../snapshot/coverage.js';
+import type { Manifest } from '../snapshot/layout.js';
 
 /**
  * Honest limits of an answer, found by looking at the snapshot: a period longer
@@ -40,20 +42,22 @@ async function hasColumn(probe: Probe, table: string, column: string): Promise<b
   return (await probeNumber(probe, `select count(*) from (select ${column} from ${table} limit 0)`)) !== undefined;
 }
 
-export async function answerNotes(probe: Probe, sql: string, rowCount: number, range?: SnapshotRange): Promise<string[]> {
+export async function answerNotes(probe: Probe, sql: string, rowCount: number, range?: SnapshotRange, manifest?: Pick<Manifest, 'rowCounts' | 'notes'>): Promise<string[]> {
   const notes: string[] = [];
+  const tables = tablesOf(sql);
+  // What the snapshot's maker said about these tables (approximate, partial, or why one is empty).
+  const coverage = manifest ? coverageNotes(tables, manifest) : [];
   const w = windowOf(sql);
   const hours = windowHours(w);
   const span = range ? hoursBetween(range.first, range.last) : undefined;
   if (range && hours !== undefined && span !== undefined && hours > span + 1) {
     notes.push(`The snapshot holds ${days(span)} of data (${range.first} to ${range.last} UTC); "${windowWords(w).replace(/^in /, '')}" covers more than that, so the answer uses the whole snapshot.`);
   }
-  if (rowCount > 0) return notes;
-  const tables = tablesOf(sql);
+  if (rowCount > 0) return [...notes, ...coverage];
   for (const t of tables) {
     const n = await probeNumber(probe, `select count(*) from ${t}`);
     if (n === 0) {
-      notes.push(`${t} is empty in this snapshot, so nothing can match.`);
+      notes.push(coverage.find((c) => c.startsWith(`${t} is empty`)) ?? `${t} is empty in this snapshot, so nothing can match.`);
       return notes;
     }
   }
