@@ -92,6 +92,8 @@ export class ProcessPool implements EngineBackend {
   /** Workers running a statement (handed out, not yet released). */
   private readonly lent = new Set<WorkerProcess>();
   private readonly idle: WorkerProcess[] = [];
+  /** Processes forked and not yet ready: a close kills them too (a starting one would hold the caller's process open). */
+  private readonly starting = new Set<WorkerProcess>();
   private readonly waiters: Waiter[] = [];
   private spawning = 0;
   private closed = false;
@@ -152,7 +154,7 @@ export class ProcessPool implements EngineBackend {
     if (this.closed) return;
     this.closed = true;
     for (const w of this.waiters.splice(0)) w.fail(closedError());
-    for (const w of this.live) w.kill(closedError());
+    for (const w of [...this.live, ...this.starting]) w.kill(closedError());
     this.idle.length = 0;
     this.watchMemory();
   }
@@ -247,7 +249,14 @@ export class ProcessPool implements EngineBackend {
 
   private spawn(): Promise<WorkerProcess> {
     const { snapshotDir, threads, memoryLimit } = this.options;
-    return WorkerProcess.spawn({ snapshotDir, threads, memoryLimit: workerMemoryLimit(memoryLimit, this.options.size) });
+    let forked: WorkerProcess | undefined;
+    const ready = WorkerProcess.spawn({ snapshotDir, threads, memoryLimit: workerMemoryLimit(memoryLimit, this.options.size) }, (w) => {
+      forked = w;
+      this.starting.add(w);
+    });
+    const done = () => { if (forked) this.starting.delete(forked); };
+    ready.then(done, done);
+    return ready;
   }
 
   private adopt(w: WorkerProcess): void {

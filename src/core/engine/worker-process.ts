@@ -82,7 +82,8 @@ export class WorkerProcess {
     child.unref();
   }
 
-  static async spawn(init: Omit<InitParams, 'tempDir'>): Promise<WorkerProcess> {
+  /** `onForked` learns of the process before it is ready, so that a pool closing meanwhile can kill it. */
+  static async spawn(init: Omit<InitParams, 'tempDir'>, onForked?: (w: WorkerProcess) => void): Promise<WorkerProcess> {
     const script = await workerScript();
     const tempDir = makeTempDir();
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SECRET_ENV.test(k)));
@@ -92,6 +93,7 @@ export class WorkerProcess {
     const child = fork(script, [], { execArgv: [], serialization: 'json', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
     trackChild(child);
     const worker = new WorkerProcess(child, tempDir);
+    onForked?.(worker);
     try {
       await worker.call('init', { ...init, tempDir });
     } catch (e) {
