@@ -87,10 +87,9 @@ export class WorkerProcess {
     const script = await workerScript();
     const tempDir = makeTempDir();
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SECRET_ENV.test(k)));
-    // JSON, not 'advanced' (structured clone): a page is an array of small row arrays, which
-    // V8's serializer copies object by object; JSON moves a 50,000-row page ~2.5-3x faster.
-    // Cells are JSON-safe by construction (values.ts), so nothing is lost.
-    const child = fork(script, [], { execArgv: [], serialization: 'json', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
+    // Structured clone ('advanced'), not JSON: as fast for a page of rows on this channel, and the
+    // parent's memory while paging a 1,000,000-row result grew ~30 MB with it against ~55-68 MB with JSON.
+    const child = fork(script, [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
     trackChild(child);
     const worker = new WorkerProcess(child, tempDir);
     onForked?.(worker);

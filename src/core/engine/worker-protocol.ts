@@ -1,7 +1,7 @@
 /**
  * Messages between the DuckDB worker process (worker.ts) and its parent
- * (worker-process.ts), over Node's IPC channel with JSON serialization
- * (every value here is JSON-safe; cells are, by values.ts). One statement at a time per worker: the parent never sends a
+ * (worker-process.ts), over Node's IPC channel with structured-clone
+ * serialization. One statement at a time per worker: the parent never sends a
  * request before the previous reply, except `interrupt` and `end`, which are
  * one-way and may come at any time.
  */
