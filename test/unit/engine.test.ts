@@ -146,6 +146,20 @@ describe('Engine on a real snapshot', () => {
       assert.equal((await rejection(doomed.query('SELECT 1'))).code, 'snapshot_missing');
     });
 
+    it('closing the engine ends its workers, the spare still starting included', async () => {
+      const short = await Engine.open(snapshot, { connections: 1, threads: 1 });
+      // A statement takes the only worker: the spare starts at once.
+      assert.deepEqual((await short.query('SELECT 1 AS one')).rows, [[1]]);
+      const { live, starting } = short.workerStats();
+      const pids = [...live.map((w) => w.pid), ...starting].filter((p): p is number => p !== undefined);
+      assert.equal(pids.length, 2, 'the worker and its spare');
+      short.close();
+      const alive = () => pids.filter((pid) => { try { process.kill(pid, 0); return true; } catch { return false; } });
+      const until = performance.now() + 2000;
+      while (alive().length && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(alive(), [], 'a worker process outlived close()');
+    });
+
     it('closing a cursor mid-result returns its connection in a usable state', async () => {
       const small = await Engine.open(snapshot, { connections: 1, threads: 1 });
       try {

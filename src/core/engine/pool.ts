@@ -116,9 +116,10 @@ export class ProcessPool implements EngineBackend {
   }
 
   /** @internal For tests and the bench: worker processes alive and gone, their peak memory, and the peak of their sum. */
-  workers(): { live: Array<{ pid: number | undefined; peakRssBytes: number; idle: boolean }>; retired: Array<{ pid: number | undefined; peakRssBytes: number }>; peakTotalRssBytes: number } {
+  workers(): { live: Array<{ pid: number | undefined; peakRssBytes: number; idle: boolean }>; starting: Array<number | undefined>; retired: Array<{ pid: number | undefined; peakRssBytes: number }>; peakTotalRssBytes: number } {
     return {
       live: [...this.live].map((w) => ({ pid: w.pid, peakRssBytes: w.peakRssBytes, idle: this.idle.includes(w) })),
+      starting: [...this.starting].map((w) => w.pid),
       retired: [...this.retired],
       peakTotalRssBytes: this.peakTotalRssBytes,
     };
