@@ -146,6 +146,20 @@ describe('Engine on a real snapshot', () => {
       assert.equal((await rejection(doomed.query('SELECT 1'))).code, 'snapshot_missing');
     });
 
+    it('closing the engine ends its workers, the spare still starting included', async () => {
+      const short = await Engine.open(snapshot, { connections: 1, threads: 1 });
+      // A statement takes the only worker: the spare starts at once.
+      assert.deepEqual((await short.query('SELECT 1 AS one')).rows, [[1]]);
+      const { live, starting } = short.workerStats();
+      const pids = [...live.map((w) => w.pid), ...starting].filter((p): p is number => p !== undefined);
+      assert.equal(pids.length, 2, 'the worker and its spare');
+      short.close();
+      const alive = () => pids.filter((pid) => { try { process.kill(pid, 0); return true; } catch { return false; } });
+      const until = performance.now() + 2000;
+      while (alive().length && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(alive(), [], 'a worker process outlived close()');
+    });
+
     it('closing a cursor mid-result returns its connection in a usable state', async () => {
       const small = await Engine.open(snapshot, { connections: 1, threads: 1 });
       try {
@@ -305,6 +319,17 @@ describe('Engine on a real snapshot', () => {
       const r = await engine.query("SELECT NULL AS n, true AS t, TIMESTAMP '2026-01-01 00:00:12' AS ts, [1, 2] AS l, {'a': 9007199254740993::BIGINT} AS s, 'nan'::DOUBLE AS d");
       assert.deepEqual(r.rows[0], [null, true, '2026-01-01 00:00:12', [1, 2], { a: '9007199254740993' }, 'NaN']);
       JSON.stringify(r.rows);
+    });
+
+    it('carries a result of many pages across the process boundary with every cell intact', async () => {
+      // 120,000 rows: more than one worker reply (MAX_PAGE_ROWS), every kind of cell on each row.
+      const n = 120_000;
+      const r = await engine.query(`SELECT range AS i, range::HUGEINT * 100000000000000000000 AS wide, 'row ' || range AS label, range % 3 = 0 AS third, CASE WHEN range % 5 = 0 THEN NULL ELSE range / 4 END AS quarter, [range, range + 1] AS pair, {'k': range} AS rec FROM range(${n})`, { maxRows: n, timeoutMs: 0 });
+      assert.equal(r.rowCount, n);
+      assert.equal(r.truncated, false);
+      for (const i of [0, 1, 49_999, 50_000, 99_999, 100_001, n - 1]) {
+        assert.deepEqual(r.rows[i], [i, i === 0 ? 0 : `${i}00000000000000000000`, `row ${i}`, i % 3 === 0, i % 5 === 0 ? null : i / 4, [i, i + 1], { k: i }], `row ${i}`);
+      }
     });
   });
 

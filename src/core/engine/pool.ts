@@ -5,18 +5,24 @@ import { WorkerProcess } from './worker-process.js';
 import type { Calls, Op } from './worker-protocol.js';
 
 /**
- * The stated bound: a worker's resident memory stays within its DuckDB
- * memory_limit plus this margin. The margin holds the process itself (Node and
- * DuckDB's code, ~90 MB) and memory DuckDB does not count against its limit
- * (a string built while folding constants, for one).
+ * The stated bound is for the engine as a whole: the resident memory of all
+ * its worker processes together stays within the configured memory limit plus
+ * this margin, plus PROCESS_MEMORY_BYTES for each process beyond the first.
+ * The configured limit is shared: each worker's DuckDB gets memory_limit =
+ * limit / size. The margin holds memory DuckDB does not count against its
+ * limit (a string built while folding constants, for one).
  */
 export const WORKER_MEMORY_MARGIN_BYTES = 512 * 2 ** 20;
+/** What one more worker process holds before any query (Node and DuckDB's code, ~60–100 MB). */
+export const PROCESS_MEMORY_BYTES = 128 * 2 ** 20;
 /**
- * The process is killed this far below the bound: room for what it can
- * allocate between two reads of its memory (every 20 ms), so that the peak
+ * The busiest worker is killed this far below the bound: room for what it can
+ * allocate between two reads of memory (every RSS_POLL_MS), so that the peak
  * stays within the bound.
  */
 const MEMORY_POLL_SLACK_BYTES = 96 * 2 ** 20;
+/** How often the workers' resident memory is read while any runs a statement (ms). */
+const RSS_POLL_MS = 20;
 /**
  * After a stop, an interrupt has this long to end the call before the worker is
  * killed (ms); with the exit itself this keeps within protocol.ts's STOP_BOUND_MS.
@@ -49,6 +55,19 @@ export function parseMemoryLimit(limit: string): number {
   return Number(m[1]) * (unit.includes('i') ? 1024 : 1000) ** power;
 }
 
+/**
+ * The resident memory that all of an engine's worker processes stay within
+ * together: `size` statements at once and one spare, so size + 1 processes.
+ */
+export function engineMemoryBound(memoryLimit: string, size: number): number {
+  return parseMemoryLimit(memoryLimit) + WORKER_MEMORY_MARGIN_BYTES + PROCESS_MEMORY_BYTES * size;
+}
+
+/** One worker's share of the engine's memory limit, as DuckDB's memory_limit (KiB: DuckDB takes no fractions). */
+export function workerMemoryLimit(memoryLimit: string, size: number): string {
+  return `${Math.max(1, Math.floor(parseMemoryLimit(memoryLimit) / size / 1024))}KiB`;
+}
+
 export function defaultMemoryLimit(): string {
   const gb = Math.max(1, Math.floor(os.totalmem() / 2 ** 30 / 4));
   return `${Math.min(gb, 8)}GB`;
@@ -73,15 +92,20 @@ export class ProcessPool implements EngineBackend {
   /** Workers running a statement (handed out, not yet released). */
   private readonly lent = new Set<WorkerProcess>();
   private readonly idle: WorkerProcess[] = [];
+  /** Processes forked and not yet ready: a close kills them too (a starting one would hold the caller's process open). */
+  private readonly starting = new Set<WorkerProcess>();
   private readonly waiters: Waiter[] = [];
   private spawning = 0;
   private closed = false;
   /** Workers gone, newest last, with their peak memory (figures for tests and the bench). */
   private readonly retired: Array<{ pid: number | undefined; peakRssBytes: number }> = [];
   private readonly killAboveRssBytes: number;
+  private memoryWatch: NodeJS.Timeout | undefined;
+  /** Highest sum of the workers' resident memory seen by the watch, bytes. */
+  private peakTotalRssBytes = 0;
 
   private constructor(private readonly options: PoolOptions) {
-    this.killAboveRssBytes = parseMemoryLimit(options.memoryLimit) + WORKER_MEMORY_MARGIN_BYTES - MEMORY_POLL_SLACK_BYTES;
+    this.killAboveRssBytes = engineMemoryBound(options.memoryLimit, options.size) - MEMORY_POLL_SLACK_BYTES;
   }
 
   /** Starts the first worker, so that a snapshot that cannot be opened fails here. */
@@ -91,11 +115,13 @@ export class ProcessPool implements EngineBackend {
     return pool;
   }
 
-  /** @internal For tests and the bench: worker processes alive and gone, with their peak memory. */
-  workers(): { live: Array<{ pid: number | undefined; peakRssBytes: number; idle: boolean }>; retired: Array<{ pid: number | undefined; peakRssBytes: number }> } {
+  /** @internal For tests and the bench: worker processes alive and gone, their peak memory, and the peak of their sum. */
+  workers(): { live: Array<{ pid: number | undefined; peakRssBytes: number; idle: boolean }>; starting: Array<number | undefined>; retired: Array<{ pid: number | undefined; peakRssBytes: number }>; peakTotalRssBytes: number } {
     return {
       live: [...this.live].map((w) => ({ pid: w.pid, peakRssBytes: w.peakRssBytes, idle: this.idle.includes(w) })),
+      starting: [...this.starting].map((w) => w.pid),
       retired: [...this.retired],
+      peakTotalRssBytes: this.peakTotalRssBytes,
     };
   }
 
@@ -139,8 +165,9 @@ export class ProcessPool implements EngineBackend {
     if (this.closed) return;
     this.closed = true;
     for (const w of this.waiters.splice(0)) w.fail(closedError());
-    for (const w of this.live) w.kill(closedError());
+    for (const w of [...this.live, ...this.starting]) w.kill(closedError());
     this.idle.length = 0;
+    this.watchMemory();
   }
 
   /** A free worker: an idle one while fewer than `size` statements run, else the next one released or started. */
@@ -176,12 +203,41 @@ export class ProcessPool implements EngineBackend {
 
   private lend(w: WorkerProcess): void {
     this.lent.add(w);
+    this.watchMemory();
     this.keepSpare();
+  }
+
+  /** The memory watch runs while any worker runs a statement (an idle one does not grow). */
+  private watchMemory(): void {
+    const wanted = this.lent.size > 0 && !this.closed && Number.isFinite(this.killAboveRssBytes);
+    if (wanted && !this.memoryWatch) {
+      this.memoryWatch = setInterval(() => this.checkMemory(), RSS_POLL_MS);
+    } else if (!wanted && this.memoryWatch) {
+      clearInterval(this.memoryWatch);
+      this.memoryWatch = undefined;
+    }
+  }
+
+  /** Sums every worker's resident memory (idle ones hold DuckDB's caches too); over the line, the biggest busy one is killed. */
+  private checkMemory(): void {
+    let total = 0;
+    let biggest: { worker: WorkerProcess; rss: number } | undefined;
+    for (const w of this.live) {
+      const rss = w.sampleRss();
+      total += rss;
+      if (this.lent.has(w) && (!biggest || rss > biggest.rss)) biggest = { worker: w, rss };
+    }
+    this.peakTotalRssBytes = Math.max(this.peakTotalRssBytes, total);
+    if (total > this.killAboveRssBytes && biggest) {
+      const mb = (b: number) => Math.round(b / 2 ** 20);
+      biggest.worker.kill(new OnchainSqlError('resource_limit', `The query used ${mb(biggest.rss)} MB of memory, which took the engine's processes to ${mb(total)} MB, over their limit of ${mb(this.killAboveRssBytes)} MB, and was stopped. Aggregate more, add a LIMIT, or avoid building very large values.`));
+    }
   }
 
   /** @internal A worker comes back once no call on it is in flight; a dead one is dropped. */
   release(w: WorkerProcess): void {
     this.lent.delete(w);
+    this.watchMemory();
     if (!w.alive) return;
     if (this.closed) {
       w.kill(closedError());
@@ -204,7 +260,14 @@ export class ProcessPool implements EngineBackend {
 
   private spawn(): Promise<WorkerProcess> {
     const { snapshotDir, threads, memoryLimit } = this.options;
-    return WorkerProcess.spawn({ snapshotDir, threads, memoryLimit }, { killAboveRssBytes: this.killAboveRssBytes });
+    let forked: WorkerProcess | undefined;
+    const ready = WorkerProcess.spawn({ snapshotDir, threads, memoryLimit: workerMemoryLimit(memoryLimit, this.options.size) }, (w) => {
+      forked = w;
+      this.starting.add(w);
+    });
+    const done = () => { if (forked) this.starting.delete(forked); };
+    ready.then(done, done);
+    return ready;
   }
 
   private adopt(w: WorkerProcess): void {
@@ -236,39 +299,39 @@ export class ProcessPool implements EngineBackend {
   }
 
   /**
-   * Keeps one started worker idle beyond those in use (at most `size` + 1
-   * processes), on the next turn of the event loop: a statement that follows a
-   * killed one, or a burst, does not wait for a process to start.
+   * Keeps started workers ready beyond those in use, so that a statement does
+   * not wait for a process to start (~0.1 s idle, seconds on a loaded
+   * machine): one idle worker at all times, and once all but one slot are in
+   * use, one more, so that when the last slot is taken a spare is already up
+   * (at most `size` + 1 processes). One that follows a killed statement finds
+   * the spare.
    */
   private keepSpare(): void {
-    if (this.closed || this.idle.length > 0 || this.spawning > 0 || this.live.size > this.options.size) return;
-    this.spawning++;
-    setImmediate(() => {
-      if (this.closed) return void this.spawning--;
+    const { size } = this.options;
+    const wanted = Math.min(size + 1, this.lent.size + 1 + (this.lent.size >= size - 1 ? 1 : 0));
+    while (!this.closed && this.live.size + this.spawning < wanted) {
+      this.spawning++;
       this.spawn().then(
         (fresh) => { this.spawning--; this.adopt(fresh); },
         () => { this.spawning--; /* the next statement tries again and reports why */ },
       );
-    });
+    }
   }
 
   /** A worker died (killed on purpose or not): forget it; waiters and the spare get new ones. */
   private dropped(w: WorkerProcess): void {
     this.live.delete(w);
     this.lent.delete(w);
+    this.watchMemory();
     const i = this.idle.indexOf(w);
     if (i >= 0) this.idle.splice(i, 1);
     this.retired.push({ pid: w.pid, peakRssBytes: w.peakRssBytes });
     if (this.retired.length > RETIRED_KEPT) this.retired.shift();
     if (this.closed) return;
-    // Next turn of the event loop: starting a process takes a while, and other stops may be due first.
-    setImmediate(() => {
-      if (this.closed) return;
-      // Its slot is free: idle workers go to waiters first, then new ones start.
-      while (this.waiters.length && this.idle.length && this.lent.size < this.options.size) this.offer(this.idle.pop()!);
-      this.grow();
-      this.keepSpare();
-    });
+    // Its slot is free: idle workers go to waiters first, then the replacement starts at once.
+    while (this.waiters.length && this.idle.length && this.lent.size < this.options.size) this.offer(this.idle.pop()!);
+    this.grow();
+    this.keepSpare();
   }
 }
 

@@ -14,10 +14,11 @@ export interface EngineOptions {
   /** DuckDB threads per worker process; default: the machine's cores, at most 4. */
   threads?: number;
   /**
-   * Memory one worker process may use, in DuckDB's notation ('2GB', '512MiB').
-   * DuckDB gets it as its memory_limit, and the process is killed (its
-   * statement fails with `resource_limit`) once its resident memory passes the
-   * limit plus WORKER_MEMORY_MARGIN_BYTES (see pool.ts).
+   * Memory the engine may use, in DuckDB's notation ('2GB', '512MiB'), shared
+   * by its worker processes: each DuckDB gets memory_limit = limit /
+   * connections, and once all workers together pass engineMemoryBound (the
+   * limit, a margin, and each process's own size; see pool.ts) the busiest
+   * one is killed (its statement fails with `resource_limit`).
    */
   memoryLimit?: string;
   /**
