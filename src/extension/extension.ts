@@ -5,7 +5,7 @@ import { registerLanguageModelTools } from './lmTool.js';
 import { createRedactingLog } from './log.js';
 import { NotebookRunner } from './notebook/controller.js';
 import { registerNotebookSerializer } from './notebook/serializer.js';
-import { SchemaTreeProvider, SCHEMA_VIEW_ID } from './schemaTree.js';
+import { SchemaTreeProvider, SCHEMA_VIEW_ID, showEngineOnSchemaView } from './schemaTree.js';
 import { ApiKeyStore } from './secrets.js';
 import { Session } from './session.js';
 import { createSnapshotStatus } from './statusBar.js';
@@ -50,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): OnchainSqlApi {
     session,
     notebooks,
     schemaView,
+    showEngineOnSchemaView(schemaView),
     registerNotebookSerializer(),
     ...registerCommands({ ext: context, session, log, notebooks }),
     createSnapshotStatus(session),
