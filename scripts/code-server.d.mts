@@ -23,6 +23,8 @@ export function cacheRoot(): string;
 export function installEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 export function withLock<T>(name: string, fn: () => Promise<T>, options?: { pollMs?: number }): Promise<T>;
 export function readMarker(dir: string): Record<string, unknown> | undefined;
+export function writeMarker(dir: string, data: Record<string, unknown>): void;
+export function run(cmd: string, args: string[], options?: { env?: NodeJS.ProcessEnv; cwd?: string; logFile?: string; timeoutMs?: number }): void;
 export function ensureAptPackages(): void;
 export function ensureNode(): Promise<{ dir: string; bin: string }>;
 export function ensureCodeServer(): Promise<CodeServer>;

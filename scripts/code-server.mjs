@@ -28,7 +28,7 @@ export function cacheRoot() {
 const say = (m) => process.stderr.write(`[code-server] ${m}\n`);
 
 /** Runs a command to completion, streaming its output to `logFile` (and stderr when verbose). Throws on failure. */
-function run(cmd, args, { env = process.env, cwd, logFile, timeoutMs = 20 * 60_000 } = {}) {
+export function run(cmd, args, { env = process.env, cwd, logFile, timeoutMs = 20 * 60_000 } = {}) {
   const out = logFile ? fs.openSync(logFile, 'a') : 'inherit';
   const r = spawnSync(cmd, args, { env, cwd, stdio: ['ignore', out, out], timeout: timeoutMs, killSignal: 'SIGKILL' });
   if (logFile) fs.closeSync(out);
@@ -47,7 +47,7 @@ export function readMarker(dir) {
   try { return JSON.parse(fs.readFileSync(path.join(dir, MARKER), 'utf8')); } catch { return undefined; }
 }
 
-function writeMarker(dir, data) {
+export function writeMarker(dir, data) {
   fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ ...data, installedAt: new Date().toISOString() }, null, 2));
 }
 

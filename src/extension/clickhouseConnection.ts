@@ -1,6 +1,8 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { QueryEngine } from '../core/engine/protocol.js';
+import { displayUrl } from '../core/engine/clickhouse/connection.js';
 import { OnchainSqlError } from '../core/errors.js';
+import { SECTION } from './settings.js';
 
 /**
  * The ClickHouse engine in the editor: URL, database and user are settings
@@ -24,6 +26,27 @@ export function readClickHouseSettings(c: vscode.WorkspaceConfiguration): ClickH
     database: (c.get<string>('clickhouse.database', 'onchain') ?? '').trim() || 'onchain',
     user: (c.get<string>('clickhouse.user', 'default') ?? '').trim() || 'default',
   };
+}
+
+/** The ClickHouse connection when onchainSql.engine is "clickhouse"; undefined for the local snapshot (DuckDB). */
+export function chosenClickHouse(c: vscode.WorkspaceConfiguration): ClickHouseConnectionSettings | undefined {
+  return c.get<string>('engine', 'duckdb') === 'clickhouse' ? readClickHouseSettings(c) : undefined;
+}
+
+/** "ClickHouse onchain @ http://host:8123" — never the credentials a URL may carry. */
+export function clickhouseLabel(s: ClickHouseConnectionSettings): string {
+  return `ClickHouse ${s.database} @ ${s.url ? displayUrl(s.url) : '(no URL set)'}`;
+}
+
+/** The ClickHouse connection's label when onchainSql.engine is "clickhouse", else undefined (the local snapshot answers). */
+export function clickhouseEngineLabel(): string | undefined {
+  const s = chosenClickHouse(vscode.workspace.getConfiguration(SECTION));
+  return s && clickhouseLabel(s);
+}
+
+/** Whether a configuration change can switch the engine (local snapshot ⇄ ClickHouse, or the connection). */
+export function affectsEngine(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(`${SECTION}.engine`) || e.affectsConfiguration(`${SECTION}.clickhouse`);
 }
 
 /** Identifies one connection: the engine is reopened when any part changes. */

@@ -9,7 +9,7 @@ import { createRedactingLog } from './log.js';
 import { NotebookRunner } from './notebook/controller.js';
 import { registerNotebookSerializer } from './notebook/serializer.js';
 import { defaultNewCellsToQuestions } from './notebook/newCells.js';
-import { SchemaTreeProvider, SCHEMA_VIEW_ID } from './schemaTree.js';
+import { SchemaTreeProvider, SCHEMA_VIEW_ID, showEngineOnSchemaView } from './schemaTree.js';
 import { ApiKeyStore } from './secrets.js';
 import { Session } from './session.js';
 import { createSnapshotStatus } from './statusBar.js';
@@ -59,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): OnchainSqlApi {
     session,
     notebooks,
     schemaView,
+    showEngineOnSchemaView(schemaView),
     registerNotebookSerializer(),
     defaultNewCellsToQuestions(),
     ...registerCommands({ ext: context, session, log, notebooks }),

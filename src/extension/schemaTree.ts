@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { catalog, qualifiedName, type ColumnSpec, type TableSpec } from '../core/schema/catalog.js';
+import { affectsEngine, clickhouseEngineLabel } from './clickhouseConnection.js';
 import { escapeMarkdownInline } from './text.js';
 
 /** Node kinds of the Schema view: namespace → table → column. All from the catalog; no DuckDB needed. */
@@ -89,4 +90,11 @@ export async function insertName(arg: unknown): Promise<void> {
   await editor.edit((b) => {
     for (const sel of editor.selections) b.replace(sel, text);
   });
+}
+
+/** The Schema view's description names the ClickHouse server when it, not the local snapshot, answers. */
+export function showEngineOnSchemaView(view: vscode.TreeView<SchemaNode>): vscode.Disposable {
+  const update = () => { view.description = clickhouseEngineLabel(); };
+  update();
+  return vscode.workspace.onDidChangeConfiguration((e) => { if (affectsEngine(e)) update(); });
 }

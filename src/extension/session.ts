@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Answer, Turn } from '../core/answer.js';
 import type { QueryCursor as Cursor, QueryEngine as Engine } from '../core/engine/protocol.js';
-import { connectionKey, openClickHouseEngine, readClickHouseSettings } from './clickhouseConnection.js';
+import { affectsEngine, chosenClickHouse, connectionKey, openClickHouseEngine } from './clickhouseConnection.js';
 import { OnchainSqlError, toOnchainSqlError } from '../core/errors.js';
 import type { Provider } from '../core/nl2sql/provider.js';
 import type { Manifest } from '../core/snapshot/layout.js';
@@ -79,7 +79,7 @@ export class Session implements vscode.Disposable {
       ...(typeof vscode.lm?.onDidChangeChatModels === 'function' ? [vscode.lm.onDidChangeChatModels(() => this.providerChanged.fire())] : []),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.snapshotPath`)) this.snapshotSettingChanged();
-        if (e.affectsConfiguration(`${SECTION}.engine`) || e.affectsConfiguration(`${SECTION}.clickhouse`)) this.reopenEngine();
+        if (affectsEngine(e)) this.reopenEngine();
         if (e.affectsConfiguration(`${SECTION}.provider`) || e.affectsConfiguration(`${SECTION}.model`)) this.providerChanged.fire();
       }),
     );
@@ -110,8 +110,7 @@ export class Session implements vscode.Disposable {
     if (this.disposed) return Promise.reject(new OnchainSqlError('snapshot_missing', 'Onchain SQL has been shut down.'));
     const target = this.activeSnapshot();
     // The ClickHouse engine (onchainSql.engine) is keyed by its connection, the local one by its folder.
-    const config = vscode.workspace.getConfiguration(SECTION);
-    const clickhouse = config.get<string>('engine', 'duckdb') === 'clickhouse' ? readClickHouseSettings(config) : undefined;
+    const clickhouse = chosenClickHouse(vscode.workspace.getConfiguration(SECTION));
     const key = clickhouse ? connectionKey(clickhouse) : target.dir;
     if (this.engine && this.engineDir === key) return this.engine;
     this.closeEngine();

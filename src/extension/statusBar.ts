@@ -1,16 +1,29 @@
 import * as vscode from 'vscode';
+import { affectsEngine, clickhouseEngineLabel } from './clickhouseConnection.js';
 import type { Session } from './session.js';
+import { SECTION } from './settings.js';
 
-/** "$(database) sample (synthetic)" or the folder, chain and block range; click ⇒ Choose Snapshot. */
+/**
+ * "$(database) sample (synthetic)" or the folder, chain and block range; click ⇒ Choose Snapshot.
+ * With the ClickHouse engine: "$(server) ClickHouse db @ host" instead (the snapshot is not used); click ⇒ the engine setting.
+ */
 export function createSnapshotStatus(session: Session): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('onchainSql.snapshot', vscode.StatusBarAlignment.Left, 10);
   item.name = 'Onchain SQL Snapshot';
-  item.command = 'onchainSql.chooseSnapshot';
   const update = async () => {
+    const provider = await session.providerLabel().catch(() => 'unknown');
+    const clickhouse = clickhouseEngineLabel();
+    if (clickhouse) {
+      item.text = `$(server) ${clickhouse}`;
+      item.command = { command: 'workbench.action.openSettings', title: 'Engine settings', arguments: [`${SECTION}.engine`] };
+      item.tooltip = `Onchain SQL engine: ${clickhouse}\nQuestions run on this ClickHouse server, not on a local snapshot.\nAnswers by: ${provider}\n\nClick to change the engine (onchainSql.engine).`;
+      item.accessibilityInformation = { label: `Onchain SQL engine ${clickhouse}. Answers by ${provider}. Change the engine.`, role: 'button' };
+      item.show();
+      return;
+    }
+    item.command = 'onchainSql.chooseSnapshot';
     const s = session.activeSnapshot();
     item.text = `$(database) ${s.label}`;
-    const provider = await session.providerLabel().catch(() => 'unknown');
-    // Plain text, not a MarkdownString: its escaping (&nbsp;) reached the screen reader's label.
     const lines = [`Onchain SQL snapshot: ${s.dir}`];
     if (s.manifest) {
       lines.push(`Chain: ${s.manifest.chain}${s.manifest.synthetic ? ' (synthetic sample)' : ''}`);
@@ -29,7 +42,7 @@ export function createSnapshotStatus(session: Session): vscode.Disposable {
     session.onDidChangeSnapshot(() => void update()),
     session.onDidChangeProvider(() => void update()),
     // A switch to a folder without a manifest fires no snapshot event; show it anyway.
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('onchainSql.snapshotPath')) void update(); }),
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(`${SECTION}.snapshotPath`) || affectsEngine(e)) void update(); }),
   ];
   return new vscode.Disposable(() => {
     for (const s of subs) s.dispose();

@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { Session, type ChdbQueryStream } from 'chdb';
+import { chdb, type ChdbQueryStream } from './chdb.js';
 
 /**
  * A ClickHouse HTTP interface of the tests' own: node:http on 127.0.0.1 that
@@ -57,6 +57,7 @@ function dropLines(bytes: Uint8Array, lines: number): Uint8Array {
 }
 
 export async function startClickHouseHttpServer(): Promise<ClickHouseHttpServer> {
+  const { Session } = await chdb();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sql-chdb-'));
   const session = new Session(path.join(dataDir, 'db'));
   const received: ReceivedQuery[] = [];
