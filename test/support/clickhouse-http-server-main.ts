@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   print({ url: server.url });
   let seen = reported;
   const timer = setInterval(() => {
-    for (; seen < server.received.length; seen++) print({ received: server.received[seen]!.sql });
+    for (; seen < server.received.length; seen++) print({ received: server.received[seen].sql });
   }, 50);
   const stop = () => {
     clearInterval(timer);

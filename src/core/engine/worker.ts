@@ -204,7 +204,7 @@ function appendCells(chunk: DuckDBDataChunk, from: number, out: Cell[][]): void 
   for (let r = from; r < chunk.rowCount; r++) out.push(new Array<Cell>(width));
   for (let c = 0; c < width; c++) {
     const vector = chunk.getColumnVector(c);
-    for (let r = from; r < chunk.rowCount; r++) out[start + r - from]![c] = toCell(vector.getItem(r));
+    for (let r = from; r < chunk.rowCount; r++) out[start + r - from][c] = toCell(vector.getItem(r));
   }
 }
 

@@ -63,11 +63,11 @@ suite('ClickHouse engine in the editor', () => {
     for (const [i, q] of QUESTIONS.entries()) {
       const before = received.length;
       const remote = await ask(q);
-      assert.ok(local[i]!.rowCount > 0, `DuckDB answered "${q}" with no rows`);
-      assert.equal(remote.sql, local[i]!.sql, 'the same DuckDB SQL is generated and validated on both engines');
+      assert.ok(local[i].rowCount > 0, `DuckDB answered "${q}" with no rows`);
+      assert.equal(remote.sql, local[i].sql, 'the same DuckDB SQL is generated and validated on both engines');
       // The eval's execution comparison (order matters only under a top-level ORDER BY).
-      const cmp = compareResults(local[i]!, remote, hasTopLevelOrderBy(remote.sql));
-      assert.ok(cmp.match && remote.rowCount === local[i]!.rowCount, `"${q}": ${cmp.reason ?? ''} (DuckDB ${local[i]!.rowCount} rows, ClickHouse ${remote.rowCount})`);
+      const cmp = compareResults(local[i], remote, hasTopLevelOrderBy(remote.sql));
+      assert.ok(cmp.match && remote.rowCount === local[i].rowCount, `"${q}": ${cmp.reason ?? ''} (DuckDB ${local[i].rowCount} rows, ClickHouse ${remote.rowCount})`);
       // Proof the server answered: it received a statement over the loaded tables.
       await new Promise((r) => setTimeout(r, 200));
       assert.ok(received.slice(before).some((sql) => sql.includes('`itest`.')), `the ClickHouse server received no query for "${q}"`);
