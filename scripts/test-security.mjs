@@ -14,8 +14,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
 /** In category order; each file flushes its figures to the tally file. */
-const FILES = ['guard', 'injection', 'renderers', 'bad-input', 'load', 'secrets'].map((f) => `test/security/${f}.test.ts`);
-const CATEGORIES = ['guard corpus', 'prompt injection', 'hostile data in renderers', 'bad input', 'load and faults', 'resource limits', 'secrets'];
+const FILES = ['guard', 'injection', 'renderers', 'bad-input', 'importer', 'load', 'secrets'].map((f) => `test/security/${f}.test.ts`);
+const CATEGORIES = ['guard corpus', 'prompt injection', 'hostile data in renderers', 'bad input', 'importer', 'load and faults', 'resource limits', 'secrets'];
 
 const tallyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-security-')), 'tally.jsonl');
 const started = Date.now();

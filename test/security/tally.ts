@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
  * without it (a file run on its own) figures are only printed.
  */
 
-export type Category = 'guard corpus' | 'prompt injection' | 'hostile data in renderers' | 'bad input' | 'load and faults' | 'resource limits' | 'secrets';
+export type Category = 'guard corpus' | 'prompt injection' | 'hostile data in renderers' | 'bad input' | 'importer' | 'load and faults' | 'resource limits' | 'secrets';
 
 export interface Tally {
   category: Category;
