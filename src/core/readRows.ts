@@ -1,4 +1,6 @@
 import type { Cell } from './engine/values.js';
+import type { QueryResult, Timings } from './engine/types.js';
+import type { ColumnInfo } from './columnTypes.js';
 import { OnchainSqlError } from './errors.js';
 
 /** What reading a whole result needs of a cursor (the engine's Cursor). */
@@ -24,4 +26,14 @@ export async function readAllRows(cursor: PageReader, maxRows: number, signal?: 
   }
   cursor.finish();
   return rows;
+}
+
+/** A cursor read whole into a QueryResult, then closed: what every engine's `query` is. */
+export async function queryResult(cursor: PageReader & { readonly sql: string; readonly columns: ColumnInfo[]; timings(): Timings; close(): void }, maxRows: number, signal?: AbortSignal): Promise<QueryResult> {
+  try {
+    const rows = await readAllRows(cursor, maxRows, signal);
+    return { sql: cursor.sql, columns: cursor.columns, rows, rowCount: rows.length, truncated: cursor.truncated, timings: cursor.timings() };
+  } finally {
+    cursor.close();
+  }
 }

@@ -1,3 +1,4 @@
+import { queryResult } from '../readRows.js';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Manifest } from '../snapshot/layout.js';
@@ -7,7 +8,6 @@ import { checkTableFiles, readManifest } from './manifest.js';
 import { ProcessPool, closedError, defaultMemoryLimit } from './pool.js';
 import type { CheckedStatement, ParquetExport } from './protocol.js';
 import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, type EngineOptions, type QueryResult, type RunOptions } from './types.js';
-import type { Cell } from './values.js';
 
 export { Cursor } from './cursor.js';
 export { readManifest } from './manifest.js';
@@ -105,21 +105,9 @@ export class Engine {
 
   /** Validates and runs one statement, collecting at most `maxRows` rows. */
   async query(sql: string, options: RunOptions = {}): Promise<QueryResult> {
-    const cursor = await this.openCursor(sql, options);
-    try {
-      const rows: Cell[][] = [];
-      for (;;) {
-        const page = await cursor.next(Math.max(1, (options.maxRows ?? DEFAULT_MAX_ROWS) - rows.length));
-        if (!page) break;
-        for (const r of page) rows.push(r);
-        if (cursor.truncated) break;
-      }
-      cursor.finish();
-      return { sql: cursor.sql, columns: cursor.columns, rows, rowCount: rows.length, truncated: cursor.truncated, timings: cursor.timings() };
-    } finally {
-      cursor.close();
-    }
+    return queryResult(await this.openCursor(sql, options), options.maxRows ?? DEFAULT_MAX_ROWS);
   }
+
 
   /**
    * Validates and starts one statement, returning a cursor that reads pages on

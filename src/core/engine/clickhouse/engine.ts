@@ -1,3 +1,4 @@
+import { queryResult } from '../../readRows.js';
 import { randomUUID } from 'node:crypto';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings, type Row } from '@clickhouse/client';
 import { catalog } from '../../schema/catalog.js';
@@ -107,21 +108,9 @@ export class ClickHouseEngine implements QueryEngine {
   }
 
   async query(sql: string, options: RunOptions = {}): Promise<QueryResult> {
-    const cursor = await this.openCursor(sql, options);
-    try {
-      const rows: Cell[][] = [];
-      for (;;) {
-        const page = await cursor.next(Math.max(1, (options.maxRows ?? DEFAULT_MAX_ROWS) - rows.length));
-        if (!page) break;
-        for (const r of page) rows.push(r);
-        if (cursor.truncated) break;
-      }
-      cursor.finish();
-      return { sql: cursor.sql, columns: cursor.columns, rows, rowCount: rows.length, truncated: cursor.truncated, timings: cursor.timings() };
-    } finally {
-      cursor.close();
-    }
+    return queryResult(await this.openCursor(sql, options), options.maxRows ?? DEFAULT_MAX_ROWS);
   }
+
 
   async openCursor(sql: string, options: RunOptions = {}): Promise<ClickHouseCursor> {
     if (this.closed) throw closedError();
