@@ -1,3 +1,4 @@
+import { StatementClock } from './clock.js';
 import { OnchainSqlError, toOnchainSqlError } from '../errors.js';
 import type { EngineBackend, RunningStatement } from './protocol.js';
 import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, type ColumnInfo, type RunOptions, type Timings } from './types.js';
@@ -10,9 +11,6 @@ export function cancelledError(): OnchainSqlError {
   return new OnchainSqlError('cancelled', 'The query was cancelled.');
 }
 
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
-}
 
 /**
  * The time a statement may keep the engine working, spent only while a call
@@ -70,16 +68,15 @@ export class Cursor {
   private readonly onAbort = () => this.cancel();
   /** The backend has a slot for this statement (it is no longer waiting behind others). */
   private slotted = false;
-  private validateMs = 0;
-  private executeStarted = 0;
-  private executeMs = 0;
+  private readonly clock: StatementClock;
 
   constructor(
     private readonly backend: EngineBackend,
     private readonly options: RunOptions,
-    private readonly started: number,
+    started: number,
     private readonly onClosed: (c: Cursor) => void,
   ) {
+    this.clock = new StatementClock(started);
     this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     this.budget = new Budget(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => this.cancel('timeout'));
   }
@@ -94,7 +91,7 @@ export class Cursor {
         sql,
         prefetch: Math.min(this.maxRows + 1, PREFETCH_ROWS),
         onValidated: (checked) => {
-          this.executeStarted = performance.now();
+          this.clock.startExecution();
           try { this.options.onValidated?.(checked.sql); } catch { /* a progress callback never breaks a query */ }
         },
       }, this.stop.signal, () => {
@@ -114,8 +111,8 @@ export class Cursor {
     }
     this.sql = statement.sql;
     this.columns = statement.columns;
-    this.validateMs = statement.validateMs;
-    this.executeStarted ||= performance.now();
+    this.clock.validateMs = statement.validateMs;
+    this.clock.startExecution();
     this.take(statement.first.rows, statement.first.done);
   }
 
@@ -146,12 +143,11 @@ export class Cursor {
 
   /** Marks execution finished for timing purposes. */
   finish(): void {
-    if (!this.executeMs && this.executeStarted) this.executeMs = performance.now() - this.executeStarted;
+    this.clock.finish();
   }
 
   timings(): Timings {
-    this.finish();
-    return { validateMs: round(this.validateMs), executeMs: round(this.executeMs), totalMs: round(performance.now() - this.started) };
+    return this.clock.timings();
   }
 
   close(): void {

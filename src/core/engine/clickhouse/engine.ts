@@ -1,3 +1,4 @@
+import { StatementClock } from '../clock.js';
 import { queryResult } from '../../readRows.js';
 import { randomUUID } from 'node:crypto';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings, type Row } from '@clickhouse/client';
@@ -203,8 +204,7 @@ export class ClickHouseCursor implements QueryCursor {
   private closed = false;
   private cancelReason: 'cancelled' | 'timeout' | null = null;
   private timer: NodeJS.Timeout | undefined;
-  private executeStarted = 0;
-  private executeMs = 0;
+  private readonly clock: StatementClock;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly onAbort = () => this.cancel();
 
@@ -215,9 +215,12 @@ export class ClickHouseCursor implements QueryCursor {
     readonly clickhouseSql: string,
     readonly columns: ColumnInfo[],
     private readonly options: RunOptions,
-    private readonly started: number,
-    private readonly validateMs: number,
-  ) {}
+    started: number,
+    validateMs: number,
+  ) {
+    this.clock = new StatementClock(started);
+    this.clock.validateMs = validateMs;
+  }
 
   private get maxRows(): number {
     return this.options.maxRows ?? DEFAULT_MAX_ROWS;
@@ -228,7 +231,7 @@ export class ClickHouseCursor implements QueryCursor {
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (timeoutMs > 0) this.timer = setTimeout(() => this.cancel('timeout'), timeoutMs);
-    this.executeStarted = performance.now();
+    this.clock.startExecution();
     try {
       const result = await this.engine.client.query({
         query: this.clickhouseSql,
@@ -332,12 +335,11 @@ export class ClickHouseCursor implements QueryCursor {
   }
 
   finish(): void {
-    if (!this.executeMs && this.executeStarted) this.executeMs = performance.now() - this.executeStarted;
+    this.clock.finish();
   }
 
   timings(): Timings {
-    this.finish();
-    return { validateMs: round(this.validateMs), executeMs: round(this.executeMs), totalMs: round(performance.now() - this.started) };
+    return this.clock.timings();
   }
 
   close(): void {
@@ -429,9 +431,6 @@ async function describeServer(client: ClickHouseClient, target: ClickHouseTarget
   return { manifest, snapshotTime: lastTime };
 }
 
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
-}
 
 function closedError(): OnchainSqlError {
   return new OnchainSqlError('snapshot_missing', 'The ClickHouse connection has been closed.');

@@ -1,0 +1,28 @@
+import type { Timings } from './types.js';
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+/** A statement's timings: checking, then execution until `finish` (or until now, if not finished). */
+export class StatementClock {
+  validateMs = 0;
+  private executeStarted = 0;
+  private executeMs = 0;
+
+  constructor(private readonly started: number) {}
+
+  /** Execution starts (the first call counts; later ones keep it). */
+  startExecution(): void {
+    this.executeStarted ||= performance.now();
+  }
+
+  finish(): void {
+    if (!this.executeMs && this.executeStarted) this.executeMs = performance.now() - this.executeStarted;
+  }
+
+  timings(): Timings {
+    this.finish();
+    return { validateMs: round(this.validateMs), executeMs: round(this.executeMs), totalMs: round(performance.now() - this.started) };
+  }
+}
