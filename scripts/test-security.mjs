@@ -68,7 +68,7 @@ console.log(`${pad('total', 30)} | ${lpad(total.tried, 12)} | ${lpad(total.handl
 for (const r of rows) {
   for (const p of r.parts.filter((part) => part.limits)) {
     const l = p.limits;
-    console.log(`${r.n}. ${r.category}: ${r.handled} of ${r.tried} statements stopped within the limit; worst overrun ${l.worstOverrunMs} ms (bound ${l.boundMs} ms); peak worker memory ${l.peakRssMb} MB vs limit ${l.limitMb} MB + margin ${l.marginMb} MB`);
+    console.log(`${r.n}. ${r.category}: ${r.handled} of ${r.tried} statements stopped within the limit; worst overrun ${l.worstOverrunMs} ms (bound ${l.boundMs} ms); peak memory of the engine's workers together ${l.peakRssMb} MB vs limit ${l.limitMb} MB + margin ${l.marginMb} MB`);
   }
 }
 console.log('\ndetail:');

@@ -13,7 +13,7 @@ import { makeChainSnapshot } from '../unit/ask-snapshot.js';
 import { NOTEBOOK_CELLS } from './kill-child.js';
 import { changedFiles, fileHashes, ROOT } from './support.js';
 import { Counter } from './tally.js';
-import { WORKER_MEMORY_MARGIN_BYTES, parseMemoryLimit } from '../../src/core/engine/pool.js';
+import { engineMemoryBound, parseMemoryLimit } from '../../src/core/engine/pool.js';
 import { RUNAWAY_STATEMENTS, peakRss, runAndCancel, runToTimeout, type LimitRun } from '../support/runaway.js';
 
 // Category 5: load and faults. Concurrency through one engine, cancellation that frees
@@ -235,11 +235,13 @@ describe('security 5: load and faults', () => {
 });
 
 // Category: resource limits. The statements that once ran far past their limits (issue 11),
-// each stopped within 1 s past its timeout or cancel, with the worker's memory within its limit.
+// each stopped within 1 s past its timeout or cancel, with the engine's memory (all workers) within its bound.
 describe('security: resource limits', () => {
   const TIMEOUT_MS = 1000;
   const BOUND_MS = 1000;
   const LIMIT = '1GB';
+  const CONNECTIONS = 3;
+  const BOUND_BYTES = engineMemoryBound(LIMIT, CONNECTIONS);
   let dir: string;
   let engine: Engine;
   const counter = new Counter('resource limits', 'runaway statements (timeout 1 s; one over memory; 3 cancelled at 0.3 s)');
@@ -247,11 +249,11 @@ describe('security: resource limits', () => {
 
   before(async () => {
     dir = await makeChainSnapshot();
-    engine = await Engine.open(dir, { connections: 3, threads: 2, memoryLimit: LIMIT });
+    engine = await Engine.open(dir, { connections: CONNECTIONS, threads: 2, memoryLimit: LIMIT });
   });
   after(() => {
     const mb = (b: number) => Math.round(b / 2 ** 20);
-    counter.limits = { worstOverrunMs: Math.round(worstOverrunMs), boundMs: BOUND_MS, peakRssMb: mb(peakRss(engine)), limitMb: mb(parseMemoryLimit(LIMIT)), marginMb: mb(WORKER_MEMORY_MARGIN_BYTES) };
+    counter.limits = { worstOverrunMs: Math.round(worstOverrunMs), boundMs: BOUND_MS, peakRssMb: mb(peakRss(engine)), limitMb: mb(parseMemoryLimit(LIMIT)), marginMb: mb(BOUND_BYTES - parseMemoryLimit(LIMIT)) };
     counter.flush();
     engine?.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -259,7 +261,7 @@ describe('security: resource limits', () => {
 
   const withinLimits = (r: LimitRun, expected: string[]) => {
     worstOverrunMs = Math.max(worstOverrunMs, r.overrunMs);
-    const ok = expected.includes(r.outcome) && r.overrunMs < BOUND_MS && r.peakRssBytes <= parseMemoryLimit(LIMIT) + WORKER_MEMORY_MARGIN_BYTES;
+    const ok = expected.includes(r.outcome) && r.overrunMs < BOUND_MS && r.peakRssBytes <= BOUND_BYTES;
     counter.check(ok, r.outcome.startsWith('crash') ? `${r.sql}: ${r.outcome}` : undefined);
     if (!ok) counter.notes.push(`${r.sql}: ${r.outcome}, ${Math.round(r.overrunMs)} ms past the limit`);
     return ok;
@@ -272,7 +274,7 @@ describe('security: resource limits', () => {
     });
   }
 
-  it("a statement over the memory limit is stopped as resource_limit, the worker's peak within the limit + margin", async () => {
+  it("a statement over the memory limit is stopped as resource_limit, the workers' peak within the engine's bound", async () => {
     // A long timeout: memory, not time, must stop it.
     const r = await runToTimeout(engine, "SELECT length(repeat('abcd',1000000000))", 120_000);
     assert.ok(withinLimits(r, ['resource_limit']), `${r.outcome}, peak ${Math.round(r.peakRssBytes / 2 ** 20)} MB`);

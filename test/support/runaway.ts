@@ -39,9 +39,10 @@ export async function warmWorker(engine: Engine, n = 1, withinMs = 60_000): Prom
   }
 }
 
+/** The engine's peak memory: all its worker processes together (the bound holds for the engine as a whole). */
 export function peakRss(engine: Engine): number {
-  const { live, retired } = engine.workerStats();
-  return Math.max(0, ...live.map((w) => w.peakRssBytes), ...retired.map((w) => w.peakRssBytes));
+  const { live, retired, peakTotalRssBytes } = engine.workerStats();
+  return Math.max(peakTotalRssBytes, ...live.map((w) => w.peakRssBytes), ...retired.map((w) => w.peakRssBytes));
 }
 
 async function outcomeOf(p: Promise<unknown>): Promise<string> {
