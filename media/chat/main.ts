@@ -7,11 +7,11 @@ import '../styles/chat.css';
 import type { ChatFromWebview, ChatToWebview, ChatTurn } from '../../src/webview/protocol.js';
 import { CHAT_ROWS_SHOWN } from '../../src/webview/protocol.js';
 import { displayLabel, formatCount } from '../../src/webview/format.js';
-import { h, clear, button, hostApi } from '../shared/dom.js';
-import { highlightSql } from '../shared/sqlHighlight.js';
-import { compactTable } from '../shared/compactTable.js';
-import { ChartView } from '../shared/chartView.js';
-import { answerContextSection, suggestionList, wayForwardActions } from '../shared/wayForward.js';
+import { h, clear, button, hostApi } from '../common/dom.js';
+import { highlightSql } from '../common/sqlHighlight.js';
+import { compactTable } from '../common/compactTable.js';
+import { ChartView } from '../common/chartView.js';
+import { answerContextSection, suggestionList, wayForwardActions } from '../common/wayForward.js';
 
 const host = hostApi<ChatFromWebview>();
 const root = document.getElementById('root') ?? document.body;

@@ -6,12 +6,12 @@ import '../styles/panel.css';
 import type { PanelFromWebview, PanelToWebview, ResultView, SortState } from '../../src/webview/protocol.js';
 import type { Attempt } from '../../src/core/answer.js';
 import { displayLabel, formatCount, formatMs } from '../../src/webview/format.js';
-import { h, clear, button, hostApi } from '../shared/dom.js';
-import { highlightSql } from '../shared/sqlHighlight.js';
-import { ChartView } from '../shared/chartView.js';
-import { Grid } from '../shared/grid.js';
-import { PageCache } from '../shared/pageCache.js';
-import { answerContextSection, suggestionList, wayForwardActions } from '../shared/wayForward.js';
+import { h, clear, button, hostApi } from '../common/dom.js';
+import { highlightSql } from '../common/sqlHighlight.js';
+import { ChartView } from '../common/chartView.js';
+import { Grid } from '../common/grid.js';
+import { PageCache } from '../common/pageCache.js';
+import { answerContextSection, suggestionList, wayForwardActions } from '../common/wayForward.js';
 
 const host = hostApi<PanelFromWebview>();
 const root = document.getElementById('root') ?? document.body;

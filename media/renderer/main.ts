@@ -13,11 +13,11 @@ import baseCss from '../styles/base.css';
 import rendererCss from '../styles/renderer.css';
 import type { NotebookResultPayload } from '../../src/webview/protocol.js';
 import { displayLabel, formatCount, formatMs } from '../../src/webview/format.js';
-import { h } from '../shared/dom.js';
-import { compactTable } from '../shared/compactTable.js';
-import { answerContextSection } from '../shared/wayForward.js';
-import { ChartView } from '../shared/chartView.js';
-import { highlightSql } from '../shared/sqlHighlight.js';
+import { h } from '../common/dom.js';
+import { compactTable } from '../common/compactTable.js';
+import { answerContextSection } from '../common/wayForward.js';
+import { ChartView } from '../common/chartView.js';
+import { highlightSql } from '../common/sqlHighlight.js';
 
 const ROWS_SHOWN = 500;
 let sheet: CSSStyleSheet | undefined;

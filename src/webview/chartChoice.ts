@@ -1,6 +1,6 @@
 // Chooses how to chart a result from its shape and the answer's hint, and shapes
 // the rows into chart data. DOM-free, so the choice is unit-tested in plain Node;
-// media/shared/chart.ts draws what this returns.
+// media/common/chart.ts draws what this returns.
 import type { ChartHint } from '../core/answer.js';
 import type { ColumnInfo } from '../core/engine/engine.js';
 import type { Cell } from '../core/engine/values.js';
