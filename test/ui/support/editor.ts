@@ -100,15 +100,16 @@ export async function openEditor(opts: { files?: Record<string, string>; setting
           await page.keyboard.press('Escape');
           await page.keyboard.press('F1');
           const input = page.locator('.quick-input-widget .quick-input-box input');
-          await input.waitFor({ timeout: 10_000 });
-          await input.fill(`>${title}`);
           const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
           try {
+            // A palette that closed or went inert under a notification or dialog: retried below, not waited on.
+            await input.waitFor({ timeout: 10_000 });
+            await input.fill(`>${title}`, { timeout: 5_000 });
             await row.waitFor({ timeout: 3_000 });
             await input.press('Enter');
             return;
           } catch {
-            if (Date.now() > deadline) throw new Error(`command "${title}" never appeared in the palette`);
+            if (Date.now() > deadline) throw new Error(`command "${title}" could not be run from the palette`);
             await page.keyboard.press('Escape');
             await sleep(2_000); // the extension host may still be starting
           }
