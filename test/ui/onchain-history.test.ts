@@ -12,7 +12,19 @@ after(async () => { await editor?.close(); });
 
 const QUESTION = 'How many blocks were produced in the last 24 hours?';
 
-test('a refusal in the panel offers suggestions that re-ask; the answer is kept in History and reopens with one click', { timeout: 600_000 }, async () => {
+test('a refusal in the panel offers suggestions that re-ask; the answer is kept in History and reopens with one click', { timeout: 900_000 }, async () => {
+  // One more try, loudly, when the workbench went inert under a passing notification on a loaded
+  // machine (seen on cold CI-like runs): every assertion is made again in full on the second try.
+  try {
+    await historyFlow();
+  } catch (e) {
+    console.warn(`!!! history flow failed once, retrying from a closed palette: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    for (let i = 0; i < 3; i++) await editor.page.keyboard.press('Escape');
+    await historyFlow();
+  }
+});
+
+async function historyFlow(): Promise<void> {
   await editor.step('history', async () => {
     await editor.runCommand('Onchain SQL: Ask a Question');
     await editor.answerInput('What is the meaning of life, the universe and everything?');
@@ -43,7 +55,7 @@ test('a refusal in the panel offers suggestions that re-ask; the answer is kept 
     await editor.shot('code-server-history-reopened');
     assert.deepEqual(editor.dialogs, []);
   });
-});
+}
 
 test('without Copilot the sidebar chat is the way in: a question gets an answer with its SQL and the way forward', { timeout: 600_000 }, async () => {
   // The editor's Chat view cannot reach @onchain here (its model menu offers only "Sign in to use
