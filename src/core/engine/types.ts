@@ -3,12 +3,10 @@
  * the worker process and the statement guard (src/core/sql), which must not
  * import the engine itself.
  */
+import type { ColumnInfo } from '../columnTypes.js';
 import type { Cell } from './values.js';
 
-export interface ColumnInfo {
-  name: string;
-  type: string;
-}
+export type { ColumnInfo };
 
 export interface EngineOptions {
   /** DuckDB threads per worker process; default: the machine's cores, at most 4. */
