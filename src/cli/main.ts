@@ -56,7 +56,6 @@ export async function main(argv: string[]): Promise<number> {
 if (require.main === module) {
   const argv = process.argv.slice(2);
   // Ctrl-C or a kill still removes the engine's spill folders and worker processes.
-  // `snapshot sync` stops gracefully on its own (it finishes the range it writes).
-  if (!(argv[0] === 'snapshot' && argv[1] === 'sync')) exitOnSignals();
+  exitOnSignals();
   void main(argv).then((code) => { process.exitCode = code; });
 }

@@ -52,8 +52,13 @@ const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130
 /**
  * For a command-line run: SIGINT, SIGTERM and SIGHUP end the process through
  * process.exit (with the shell's 128+signal code), so the exit hook above runs.
+ * A command with its own handler for a signal handles it instead (see above).
  * Not for the extension host, whose signals belong to the editor.
  */
 export function exitOnSignals(): void {
-  for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) process.once(signal as NodeJS.Signals, () => process.exit(code));
+  for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
+    // A command that stops gracefully on its own (snapshot sync) listens too: then it decides;
+    // a second signal, once its handler is gone, ends the process here.
+    process.on(signal as NodeJS.Signals, () => { if (process.listenerCount(signal) === 1) process.exit(code); });
+  }
 }
