@@ -9,6 +9,7 @@ import { createRedactingLog } from './log.js';
 import { NotebookRunner } from './notebook/controller.js';
 import { registerNotebookSerializer } from './notebook/serializer.js';
 import { defaultNewCellsToQuestions } from './notebook/newCells.js';
+import { registerWaysForwardItems } from './notebook/cellActions.js';
 import { SchemaTreeProvider, SCHEMA_VIEW_ID, showEngineOnSchemaView } from './schemaTree.js';
 import { ApiKeyStore } from './secrets.js';
 import { Session } from './session.js';
@@ -62,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): OnchainSqlApi {
     showEngineOnSchemaView(schemaView),
     registerNotebookSerializer(),
     defaultNewCellsToQuestions(),
+    registerWaysForwardItems(),
     ...registerCommands({ ext: context, session, log, notebooks }),
     history,
     historyView,
