@@ -5,6 +5,7 @@ import { registerCommands } from './commands/index.js';
 import { registerLanguageModelTools } from './lmTool.js';
 import { registerHistoryCommands } from './commands/history.js';
 import { AnswerHistory, HistoryTreeProvider, setAnswerHistory } from './history.js';
+import { snapshotStamp } from './historySnapshot.js';
 import { createRedactingLog } from './log.js';
 import { NotebookRunner } from './notebook/controller.js';
 import { registerNotebookSerializer } from './notebook/serializer.js';
@@ -48,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): OnchainSqlApi {
   const session = new Session(context, log, keys);
   const notebooks = new NotebookRunner(session);
   const schemaView = vscode.window.createTreeView(SCHEMA_VIEW_ID, { treeDataProvider: new SchemaTreeProvider(), showCollapseAll: true });
-  const history = new AnswerHistory(context.workspaceState, () => keys.knownValues());
+  const history = new AnswerHistory(context.workspaceState, () => keys.knownValues(), () => snapshotStamp(session.activeSnapshot()));
   setAnswerHistory(history);
   const historyView = vscode.window.createTreeView('onchainSql.history', { treeDataProvider: new HistoryTreeProvider(history) });
   const chatHandler = createChatHandler(session);
