@@ -5,7 +5,7 @@
 import type { ChartHint } from '../../src/core/answer.js';
 import type { ColumnInfo } from '../../src/core/engine/engine.js';
 import type { Cell } from '../../src/core/engine/values.js';
-import { chooseChart, buildChartData, axisChoices, MAX_CHART_ROWS, type ChartChoice, type ViewType } from '../../src/webview/chartChoice.js';
+import { chooseChart, buildChartData, axisPickerOptions, repickAxes, chartDescription, MAX_CHART_ROWS, type ChartAxes, type ChartChoice, type ViewType } from '../../src/webview/chartChoice.js';
 import { displayCell, displayLabel, formatCount } from '../../src/webview/format.js';
 import { ChartHandle } from './chart.js';
 import { h, clear } from './dom.js';
@@ -23,13 +23,14 @@ export interface ChartViewOptions {
   onViewChange?: (view: ViewType) => void;
 }
 
-type Chosen = Extract<ChartChoice, { kind: 'chart' }>;
-
 export class ChartView {
   readonly element: HTMLElement;
   private handle: ChartHandle | undefined;
   private readonly choice: ChartChoice;
-  private chosen: Chosen | undefined;
+  private chosen: ChartAxes | undefined;
+  private readonly pickers: Partial<Record<'x' | 'y' | 'series', HTMLSelectElement>> = {};
+  /** Says what the chart shows after the user changes it (the canvas is an image to screen readers). */
+  private readonly caption = h('p', { class: 'visually-hidden chart-caption', 'aria-live': 'polite' });
   private view: ViewType = 'line';
   private readonly body: HTMLElement;
 
@@ -60,51 +61,54 @@ export class ChartView {
     }
     select.addEventListener('change', () => {
       const v = select.value as ViewType;
-      this.show(v);
+      this.show(v, true);
       options.onViewChange?.(v);
     });
-    const toolbar = h('div', { class: 'chart-toolbar' });
-    if (!options.compact) toolbar.append(...this.axisPickers());
-    toolbar.append(h('label', {}, 'Chart ', select));
-    this.element.append(toolbar, this.body);
+    const toolbar = h('div', { class: 'chart-toolbar', role: 'group', 'aria-label': 'Chart options' });
+    toolbar.append(...this.axisPickers(), h('label', {}, 'Chart ', select));
+    this.element.append(toolbar, this.body, this.caption);
     this.show(this.choice.type);
   }
 
-  /** X, Y and Series pickers over the columns that can play each part. */
+  /**
+   * X, Y and Series pickers over the columns that can play each part (the panel,
+   * the sidebar chat and notebooks alike). Native selects: keyboard and screen
+   * readers work as everywhere in the editor; each has its own accessible name.
+   */
   private axisPickers(): HTMLElement[] {
     const cols = this.options.columns;
-    const choices = axisChoices(cols);
-    const picker = (label: string, cls: string, indices: number[], selected: number | null, none: boolean, onPick: (i: number | null) => void): HTMLElement => {
-      const sel = h('select', { class: `chart-${cls}`, 'aria-label': `Chart ${label}` });
-      if (none) sel.append(h('option', { value: '' }, '(none)'));
-      for (const i of indices) {
+    const c = this.chosen!;
+    const options = axisPickerOptions(cols, c);
+    const picker = (label: string, part: 'x' | 'y' | 'series', name: string, selected: number | null, onPick: (i: number | null) => void): HTMLElement => {
+      const sel = h('select', { class: `chart-${part}`, 'aria-label': `Chart ${name}` });
+      if (part === 'series') sel.append(h('option', { value: '' }, '(none)'));
+      for (const i of options[part]) {
         const o = h('option', { value: String(i) }, displayLabel(cols[i].name, 40));
         if (i === selected) o.selected = true;
         sel.append(o);
       }
-      if (selected === null && none) sel.value = '';
+      if (selected === null) sel.value = '';
       sel.addEventListener('change', () => onPick(sel.value === '' ? null : Number(sel.value)));
-      return h('label', {}, `${label} `, sel);
+      this.pickers[part] = sel;
+      return h('label', { title: `Chart ${name}` }, `${label} `, sel);
     };
-    const c = this.chosen!;
-    const ys = choices.y.includes(c.y[0]) ? choices.y : [c.y[0], ...choices.y];
     return [
-      picker('X', 'x', choices.x.includes(c.x) ? choices.x : [c.x, ...choices.x], c.x, false, (i) => this.repick({ x: i ?? c.x })),
-      picker('Y', 'y', ys, c.y[0], false, (i) => this.repick({ y: i === null ? this.chosen!.y : [i] })),
-      picker('Series', 'series', choices.series, c.series, true, (i) => this.repick({ series: i })),
+      picker('X', 'x', 'x axis', c.x, (i) => { if (i !== null) this.repick({ x: i }); }),
+      picker('Y', 'y', 'measure (y axis)', c.y[0], (i) => { if (i !== null) this.repick({ y: i }); }),
+      picker('Series', 'series', 'series (one line or bar per value)', c.series, (i) => this.repick({ series: i })),
     ];
   }
 
-  private repick(change: Partial<Pick<Chosen, 'x' | 'y' | 'series'>>): void {
+  private repick(change: Parameters<typeof repickAxes>[1]): void {
     if (!this.chosen) return;
-    const next = { ...this.chosen, ...change };
-    if (next.series === next.x) next.series = null;
-    this.chosen = next;
-    this.show(this.view);
+    this.chosen = repickAxes(this.chosen, change);
+    // A series dropped because it now repeats an axis shows as "(none)".
+    if (this.pickers.series && this.chosen.series === null) this.pickers.series.value = '';
+    this.show(this.view, true);
   }
 
-  /** Draws the chart as `view`, or hides it for 'table'. */
-  show(view: ViewType): void {
+  /** Draws the chart as `view`, or hides it for 'table'; `announce` when the user changed it. */
+  show(view: ViewType, announce = false): void {
     if (!this.chosen) return;
     this.view = view;
     this.handle?.destroy();
@@ -112,11 +116,14 @@ export class ChartView {
     clear(this.body);
     if (view === 'table') {
       this.body.classList.add('hidden');
+      if (announce) this.caption.textContent = 'Chart hidden; the table shows the rows.';
       return;
     }
     this.body.classList.remove('hidden');
     const data = buildChartData(this.options.columns, this.options.rows, this.chosen, view);
-    const canvas = h('canvas', { role: 'img', 'aria-label': `${view} chart of ${data.yLabel} by ${data.xLabel}` });
+    const description = chartDescription(data);
+    const canvas = h('canvas', { role: 'img', 'aria-label': description });
+    if (announce) this.caption.textContent = `Showing a ${description}.`;
     this.body.append(h('div', { class: 'chart-canvas' }, canvas));
     const total = Math.max(this.options.totalRows ?? 0, this.options.rows.length);
     if (data.rowsUsed < total) {

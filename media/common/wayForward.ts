@@ -14,7 +14,8 @@ export function answerContextSection(ctx: AnswerContext, ask: ((question: string
     const line = h('p', { class: 'assumption small' }, h('span', { class: 'muted' }, 'Read as: '), h('bdi', {}, displayLabel(a.text, 400)));
     const alt = a.alternative;
     if (alt && ask) line.append(' ', button(displayLabel(alt.label, 120), () => ask(alt.question), { class: 'link suggestion', title: displayLabel(`Ask: ${alt.question}`, 300) }));
-    else if (alt) line.append(h('span', { class: 'muted' }, ` (or: ${displayLabel(alt.question, 300)})`));
+    // Notebook outputs: the cell's status bar carries the one-click item (src/extension/notebook/cellActions.ts).
+    else if (alt) line.append(h('span', { class: 'muted' }, ` (or: ${displayLabel(alt.question, 300)}; one click in the cell's status bar)`));
     parts.push(line);
   }
   if (ctx.notes?.length) {

@@ -5,10 +5,12 @@ import { registerCommands } from './commands/index.js';
 import { registerLanguageModelTools } from './lmTool.js';
 import { registerHistoryCommands } from './commands/history.js';
 import { AnswerHistory, HistoryTreeProvider, setAnswerHistory } from './history.js';
+import { snapshotStamp } from './historySnapshot.js';
 import { createRedactingLog } from './log.js';
 import { NotebookRunner } from './notebook/controller.js';
 import { registerNotebookSerializer } from './notebook/serializer.js';
 import { defaultNewCellsToQuestions } from './notebook/newCells.js';
+import { registerWaysForwardItems } from './notebook/cellActions.js';
 import { SchemaTreeProvider, SCHEMA_VIEW_ID, showEngineOnSchemaView } from './schemaTree.js';
 import { ApiKeyStore } from './secrets.js';
 import { Session } from './session.js';
@@ -47,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): OnchainSqlApi {
   const session = new Session(context, log, keys);
   const notebooks = new NotebookRunner(session);
   const schemaView = vscode.window.createTreeView(SCHEMA_VIEW_ID, { treeDataProvider: new SchemaTreeProvider(), showCollapseAll: true });
-  const history = new AnswerHistory(context.workspaceState, () => keys.knownValues());
+  const history = new AnswerHistory(context.workspaceState, () => keys.knownValues(), () => snapshotStamp(session.activeSnapshot()));
   setAnswerHistory(history);
   const historyView = vscode.window.createTreeView('onchainSql.history', { treeDataProvider: new HistoryTreeProvider(history) });
   const chatHandler = createChatHandler(session);
@@ -62,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): OnchainSqlApi {
     showEngineOnSchemaView(schemaView),
     registerNotebookSerializer(),
     defaultNewCellsToQuestions(),
+    registerWaysForwardItems(),
     ...registerCommands({ ext: context, session, log, notebooks }),
     history,
     historyView,

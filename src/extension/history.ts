@@ -7,6 +7,7 @@ import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Answer, SqlAuthor } from '../core/answer.js';
 import { redactSecrets as redact } from '../core/text/redact.js';
+import { isSnapshotStamp, type SnapshotStamp } from './historySnapshot.js';
 
 export const HISTORY_KEY = 'onchainSql.history';
 /** Entries kept at most (newest first); each is small (SQL ≤ 20,000 chars). */
@@ -29,6 +30,8 @@ export interface HistoryEntry {
   at: string;
   /** Where it was asked: panel, chat, @onchain, notebook. */
   surface: string;
+  /** The snapshot it ran on (absent in entries kept before this was recorded). */
+  snapshot?: SnapshotStamp;
 }
 
 /** The text an entry is searched and reopened by. */
@@ -49,7 +52,12 @@ export class AnswerHistory implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly state: vscode.Memento, private readonly secrets: () => readonly string[] = () => []) {
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly secrets: () => readonly string[] = () => [],
+    /** The snapshot answers run on now (stamped on each entry, so a reopen can say when it changed). */
+    private readonly snapshot: () => SnapshotStamp | undefined = () => undefined,
+  ) {
     if (this.entries().length) void vscode.commands.executeCommand('setContext', ANSWERED_CONTEXT, true);
   }
 
@@ -73,6 +81,9 @@ export class AnswerHistory implements vscode.Disposable {
       at: new Date().toISOString(),
       surface,
     };
+    let stamp: SnapshotStamp | undefined;
+    try { stamp = this.snapshot(); } catch { /* an unreadable manifest: the entry is kept without a stamp */ }
+    if (isSnapshotStamp(stamp)) entry.snapshot = stamp;
     await this.state.update(HISTORY_KEY, [entry, ...this.entries()].slice(0, HISTORY_MAX));
     void vscode.commands.executeCommand('setContext', ANSWERED_CONTEXT, true);
     this.changed.fire();
@@ -145,7 +156,8 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryEntry
     const item = new vscode.TreeItem(entryTitle(e), vscode.TreeItemCollapsibleState.None);
     item.id = e.id;
     item.description = entryDescription(e);
-    const tip = [entryTitle(e), e.resolvedQuestion ? `Asked as: ${e.question}` : '', '', e.sql].filter((l, i) => l || i === 2).join('\n');
+    const tip = [entryTitle(e), e.resolvedQuestion ? `Asked as: ${e.question}` : '', isSnapshotStamp(e.snapshot) ? `Snapshot: ${e.snapshot.label}` : '', '', e.sql]
+      .filter((l, i) => l || i === 3).join('\n');
     item.tooltip = tip;
     item.iconPath = new vscode.ThemeIcon(e.provider === 'user' ? 'database' : 'comment-discussion');
     item.contextValue = 'onchainSql.historyEntry';

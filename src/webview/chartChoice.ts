@@ -126,6 +126,41 @@ export function axisChoices(columns: ColumnInfo[]): { x: number[]; y: number[]; 
   };
 }
 
+export type ChartAxes = Extract<ChartChoice, { kind: 'chart' }>;
+
+/**
+ * What each picker (X, Y, Series) offers for a drawn chart: the columns that can
+ * play the part, with the current pick first where the rules would leave it out
+ * (a hint from the model may name any column), so the picker always shows it.
+ */
+export function axisPickerOptions(columns: ColumnInfo[], chosen: ChartAxes): { x: number[]; y: number[]; series: number[] } {
+  const choices = axisChoices(columns);
+  const withPick = (list: number[], pick: number | null | undefined) => (pick === null || pick === undefined || list.includes(pick) ? list : [pick, ...list]);
+  return { x: withPick(choices.x, chosen.x), y: withPick(choices.y, chosen.y[0]), series: withPick(choices.series, chosen.series) };
+}
+
+/**
+ * The chart after the user picks an axis: picking y draws that one measure;
+ * a series that is now the x or the measure is dropped (it would split the
+ * chart by its own axis).
+ */
+export function repickAxes(chosen: ChartAxes, change: { x?: number; y?: number; series?: number | null }): ChartAxes {
+  const next: ChartAxes = {
+    ...chosen,
+    ...(change.x !== undefined ? { x: change.x } : {}),
+    ...(change.y !== undefined ? { y: [change.y] } : {}),
+    ...(change.series !== undefined ? { series: change.series } : {}),
+  };
+  if (next.series !== null && (next.series === next.x || next.y.includes(next.series))) next.series = null;
+  return next;
+}
+
+/** The chart in words, for screen readers: "bar chart of usd by project, one series per symbol". */
+export function chartDescription(data: ChartData): string {
+  const series = data.seriesLabel ? `, one series per ${data.seriesLabel}` : '';
+  return `${data.type} chart of ${data.yLabel} by ${data.xLabel}${series}`;
+}
+
 function isLongForm(rows: Cell[][], x: number, series: number): boolean {
   const sample = rows.slice(0, MAX_CHART_ROWS);
   const xs = new Set(sample.map((r) => cellToText(r[x])));
@@ -149,6 +184,8 @@ export interface ChartData {
   /** The same labels in full, for tooltips. */
   fullLabels: string[];
   datasets: ChartDataset[];
+  /** The column the datasets are split by, when there is one. */
+  seriesLabel?: string;
   /** Rows used (≤ MAX_CHART_ROWS). */
   rowsUsed: number;
 }
@@ -235,7 +272,7 @@ export function buildChartData(
       bySeries.get(s)!.set(li, toNumber(r[yi]));
     }
     const datasets = [...bySeries].map(([label, m]) => ({ label: shortenHex(label), values: labels.map((_, i) => m.get(i) ?? null) }));
-    return { ...base, ...axisLabels(labels, xCol), datasets };
+    return { ...base, seriesLabel: displayLabel(columns[choice.series].name, 80), ...axisLabels(labels, xCol), datasets };
   }
   // Several category columns (project, version) name a bar together: "uniswap 3", not "uniswap" twice.
   const labelCols = roleOf(xCol) === 'category'

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseChart, buildChartData, MAX_CHART_ROWS, orderedColumn, isRawPreview, axisChoices, shortTimeLabels } from '../../src/webview/chartChoice.js';
+import { chooseChart, buildChartData, MAX_CHART_ROWS, orderedColumn, isRawPreview, axisChoices, shortTimeLabels, axisPickerOptions, repickAxes, chartDescription } from '../../src/webview/chartChoice.js';
 
 const T = { name: 'day', type: 'TIMESTAMP' };
 const N = { name: 'tx_count', type: 'BIGINT' };
@@ -128,4 +128,32 @@ test('axis labels are short: addresses, hours of one day, day buckets; tooltips 
   assert.deepEqual(shortTimeLabels(['2026-01-01 23:00:00', '2026-01-02 00:00:00']), ['01-01 23:00', '01-02 00:00']);
   assert.deepEqual(shortTimeLabels(['2025-12-31', '2026-01-01']), ['2025-12-31', '2026-01-01']);
   assert.deepEqual(shortTimeLabels(['not a time']), ['not a time']);
+});
+
+test('pickers: the options for each part keep the current pick; a pick redraws that measure; series never repeats an axis', () => {
+  const cols = [{ name: 'day', type: 'DATE' }, C, N, { name: 'usd', type: 'DOUBLE' }, { name: 'block_number', type: 'BIGINT' }];
+  const rows = [['2026-01-01', 'WETH', 1, 10.5, 7], ['2026-01-01', 'USDC', 2, 20, 8], ['2026-01-02', 'WETH', 3, 30, 9]];
+  const c = chooseChart(cols, rows, null, 'select day, symbol, tx_count, usd, block_number from t order by usd desc');
+  assert.deepEqual(c, { kind: 'chart', type: 'line', x: 0, y: [3], series: 1 });
+  assert.ok(c.kind === 'chart');
+  assert.deepEqual(axisPickerOptions(cols, c), { x: [0, 1, 2, 3, 4], y: [2, 3], series: [1] });
+  // A hint may chart an identifier; the Y picker still shows it.
+  const hinted = chooseChart(cols, rows, { type: 'line', x: 'day', y: ['block_number'] });
+  assert.ok(hinted.kind === 'chart');
+  assert.deepEqual(axisPickerOptions(cols, hinted).y, [4, 2, 3]);
+
+  const byCount = repickAxes(c, { y: 2 });
+  assert.deepEqual(byCount, { kind: 'chart', type: 'line', x: 0, y: [2], series: 1 });
+  const d = buildChartData(cols, rows, byCount);
+  assert.equal(d.yLabel, 'tx_count');
+  assert.deepEqual(d.datasets.map((s) => [s.label, s.values]), [['WETH', [1, 3]], ['USDC', [2, null]]]);
+  assert.equal(chartDescription(d), 'line chart of tx_count by day, one series per symbol');
+  // The series as x: the series goes (it would split bars by their own label).
+  const bySymbol = repickAxes(c, { x: 1 });
+  assert.equal(bySymbol.series, null);
+  assert.equal(chartDescription(buildChartData(cols, rows, bySymbol, 'bar')), 'bar chart of usd by symbol');
+  assert.equal(repickAxes(c, { series: null }).series, null);
+  assert.equal(repickAxes(repickAxes(c, { series: null }), { series: 1 }).series, 1);
+  // The input choice is not mutated.
+  assert.deepEqual(c.y, [3]);
 });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { entryDescription, entryTitle, type AnswerHistory, type HistoryEntry } from '../history.js';
+import { reopenNote, snapshotStamp } from '../historySnapshot.js';
 import { ResultsPanel } from '../webviews/resultsPanel.js';
 import { register, type CommandContext } from './context.js';
 
@@ -14,8 +15,10 @@ function isEntry(v: unknown): v is HistoryEntry {
 /** Search, reopen and clear the answer history (src/extension/history.ts). */
 export function registerHistoryCommands(c: CommandContext, history: AnswerHistory): vscode.Disposable[] {
   const reopen = async (e: HistoryEntry) => {
-    // The rows are not kept: the SQL runs again on the snapshot, under the question it answered.
-    await ResultsPanel.showSql(c.ext, c.session, e.sql, entryTitle(e), false);
+    // The rows are not kept: the SQL runs again on the snapshot, under the question it answered;
+    // the panel says so when that snapshot is not the one the question was first asked on.
+    const note = reopenNote(e, snapshotStamp(c.session.activeSnapshot()));
+    await ResultsPanel.showSql(c.ext, c.session, e.sql, entryTitle(e), false, note ? [note] : []);
   };
   return [
     register(c, 'onchainSql.reopenHistory', 'Reopen Answer', async (arg?: unknown) => {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { QUESTION_LANGUAGE } from '../notebook/format.js';
 import { NOTEBOOK_TYPE, OnchainNotebookSerializer } from '../notebook/serializer.js';
 import { addCell } from '../notebook/newCells.js';
+import { ASK_IN_NEW_CELL_COMMAND, askInNewCell, isAskInNewCellArgs } from '../notebook/cellActions.js';
 import { register, type CommandContext } from './context.js';
 
 function cellsFor(question: string | undefined, sql: string | undefined): vscode.NotebookCellData[] {
@@ -23,6 +24,11 @@ export function registerNotebookCommands(c: CommandContext): vscode.Disposable[]
   return [
     register(c, 'onchainSql.addQuestionCell', 'Add Question Cell', () => addCell(QUESTION_LANGUAGE)),
     register(c, 'onchainSql.addSqlCell', 'Add SQL Cell', () => addCell('sql')),
+    // From a question cell's status bar (an alternative reading, a suggested question): not in the palette.
+    register(c, ASK_IN_NEW_CELL_COMMAND, 'Ask in a New Cell', async (arg?: unknown) => {
+      if (!isAskInNewCellArgs(arg)) throw new Error('Ask in a New Cell needs { notebook, cell, question }.');
+      return askInNewCell(arg);
+    }),
     // Added to the agreed list for the walkthrough: opens a copy of examples/getting-started.onchain-nb.
     register(c, 'onchainSql.openExampleNotebook', 'Open Example Notebook', async () => {
       const file = path.join(c.ext.extensionPath, 'examples', 'getting-started.onchain-nb');

@@ -3,10 +3,11 @@ import { recordAnswer } from '../history.js';
 import type { Answer, Attempt, Turn } from '../../core/answer.js';
 import { buildHistory, type TurnSource } from '../../core/nl2sql/history.js';
 import { toOnchainSqlError } from '../../core/errors.js';
-import { RESULT_MIME, type NotebookResultPayload } from '../../webview/protocol.js';
+import { RESULT_MIME } from '../../webview/protocol.js';
 import type { Session } from '../session.js';
 import { QUESTION_LANGUAGE } from './format.js';
-import { errorText, resultHtml, resultPayload, resultText } from './outputs.js';
+import { errorText, readResultPayload, resultHtml, resultPayload, resultText } from './outputs.js';
+import { suggestionsMetadata } from './alternatives.js';
 import { NOTEBOOK_TYPE } from './serializer.js';
 
 export const CONTROLLER_ID = 'onchain-sql-controller';
@@ -29,7 +30,8 @@ export function errorOutput(e: unknown): vscode.NotebookCellOutput {
   error.name = err.code;
   // No stack: it would show extension internals instead of what to do next.
   error.stack = undefined;
-  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(error)]);
+  // A refusal's suggested questions ride along in the metadata: the cell's status bar offers them (cellActions.ts).
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(error)], suggestionsMetadata(err.code, err.suggestions));
 }
 
 /** Earlier question cells with results, as conversation turns (so "now only USDC" works in a notebook). */
@@ -40,12 +42,11 @@ function historyBefore(cell: vscode.NotebookCell): Turn[] {
     if (c.kind !== vscode.NotebookCellKind.Code || c.document.languageId !== QUESTION_LANGUAGE) continue;
     for (const o of c.outputs) {
       const item = o.items.find((i) => i.mime === RESULT_MIME);
-      if (!item) continue;
-      try {
-        const p = JSON.parse(new TextDecoder().decode(item.data)) as NotebookResultPayload;
-        // A follow-up cell ("now only USDC") is remembered as the standalone question it resolved to.
-        turns.push({ question: p.resolvedQuestion ?? c.document.getText(), sql: p.sql, columns: p.columns, rows: p.rows, rowCount: p.rowCount });
-      } catch { /* an output we cannot read is not history */ }
+      // An output we cannot read is not history.
+      const p = item && readResultPayload(item.data);
+      if (!p) continue;
+      // A follow-up cell ("now only USDC") is remembered as the standalone question it resolved to.
+      turns.push({ question: p.resolvedQuestion ?? c.document.getText(), sql: p.sql, columns: p.columns, rows: p.rows, rowCount: p.rowCount });
     }
   }
   return buildHistory(turns);

@@ -26,6 +26,16 @@ export function resultPayload(answer: Answer): NotebookResultPayload {
   };
 }
 
+/** A RESULT_MIME output item's payload, or undefined when it cannot be read (an output we did not write). */
+export function readResultPayload(data: Uint8Array): NotebookResultPayload | undefined {
+  try {
+    const p = JSON.parse(new TextDecoder().decode(data)) as NotebookResultPayload;
+    return p && typeof p === 'object' && typeof p.sql === 'string' ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function rowsNote(answer: Answer): string {
   return `${answer.rowCount}${answer.truncated ? '+' : ''} row${answer.rowCount === 1 ? '' : 's'} in ${answer.timings.totalMs.toFixed(0)} ms`;
 }

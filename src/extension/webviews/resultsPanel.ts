@@ -83,12 +83,16 @@ export class ResultsPanel {
     await p.run(question, undefined, (signal, onProgress) => session.ask(question, { history, signal, onProgress, userAction: true }), 'panel');
   }
 
-  /** Runs SQL as written and shows the result; `record: false` when it reopens a history entry. */
-  static async showSql(ctx: vscode.ExtensionContext, session: Session, sql: string, title?: string, record = true): Promise<void> {
+  /**
+   * Runs SQL as written and shows the result; `record: false` when it reopens a
+   * history entry, with `notes` to show first (e.g. it re-ran on another snapshot).
+   */
+  static async showSql(ctx: vscode.ExtensionContext, session: Session, sql: string, title?: string, record = true, notes: string[] = []): Promise<void> {
     const p = ResultsPanel.reveal(ctx, session);
     await p.run(title, sql, async (signal) => {
       const answer = await session.runSql(sql, { signal });
-      return title ? { ...answer, question: title } : answer;
+      const noted = notes.length ? { ...answer, notes: [...notes, ...(answer.notes ?? [])] } : answer;
+      return title ? { ...noted, question: title } : noted;
     }, record ? 'panel' : undefined);
   }
 
