@@ -265,6 +265,10 @@ export class ResultsPanel {
       case 'chooseModel':
         void vscode.commands.executeCommand('onchainSql.chooseModel');
         break;
+      case 'saveExample':
+        // Only an answer that ran is shown as a result; the command validates its SQL again.
+        if (this.answer?.question) void vscode.commands.executeCommand('onchainSql.saveAnswerAsExample', { question: this.answer.question, resolvedQuestion: this.answer.resolvedQuestion, sql: this.answer.sql });
+        break;
     }
   }
 
