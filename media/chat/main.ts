@@ -116,6 +116,8 @@ function renderTurn(t: ChatTurn): { el: HTMLElement; chart?: ChartView } {
       button('Insert into Notebook', () => host.post({ type: 'insertIntoNotebook', turnId: t.id }), { class: 'secondary' }),
       button('Copy SQL', () => host.post({ type: 'copySql', turnId: t.id }), { class: 'secondary' }),
     );
+    // Only an answer that ran can become an example (an error turn keeps its last SQL too).
+    if (t.status === 'done') actions.append(button('Save as example', () => host.post({ type: 'saveExample', turnId: t.id }), { class: 'secondary', title: 'Keep this question and its SQL as an example for this workspace' }));
   }
   if (actions.childElementCount) answer.append(actions);
   return { el, chart };

@@ -72,14 +72,16 @@ function renderRunning(question: string | undefined, sql: string | undefined, st
   announce(stage);
 }
 
-function sqlSection(sql: string): HTMLElement {
+/** The SQL with its actions; `answered` adds "Save as example" (an answer to a question that ran). */
+function sqlSection(sql: string, answered = false): HTMLElement {
   const code = h('code');
   highlightSql(code, sql);
   return h('section', { class: 'sql', 'aria-label': 'SQL' },
     h('div', { class: 'section-head' }, h('h2', {}, 'SQL'),
       h('div', { class: 'actions' },
         button('Copy SQL', () => host.post({ type: 'copySql' })),
-        button('Open in Editor', () => host.post({ type: 'openInEditor' }), { class: 'secondary' }))),
+        button('Open in Editor', () => host.post({ type: 'openInEditor' }), { class: 'secondary' }),
+        answered ? button('Save as example', () => host.post({ type: 'saveExample' }), { class: 'secondary', id: 'save-example', title: 'Keep this question and its SQL as an example for this workspace: similar questions are answered the same way' }) : null)),
     h('pre', {}, code));
 }
 
@@ -153,7 +155,7 @@ function renderResult(r: ResultView, generation: number): void {
   }
   const attempts = attemptsSection(r.attempts);
   if (attempts) root.append(attempts);
-  root.append(sqlSection(r.sql));
+  root.append(sqlSection(r.sql, !!r.question));
 
   chart = new ChartView({ columns: r.columns, rows: r.firstRows, hint: r.chart, sql: r.sql, totalRows: r.rowCount });
   root.append(chart.element);

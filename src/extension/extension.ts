@@ -4,6 +4,7 @@ import { createChatHandler, registerChatParticipant, type OnchainChatHandler } f
 import { registerCommands } from './commands/index.js';
 import { registerLanguageModelTools } from './lmTool.js';
 import { registerHistoryCommands } from './commands/history.js';
+import { registerExampleCommands } from './commands/examples.js';
 import { AnswerHistory, HistoryTreeProvider, setAnswerHistory } from './history.js';
 import { snapshotStamp } from './historySnapshot.js';
 import { createRedactingLog } from './log.js';
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): OnchainSqlApi {
     history,
     historyView,
     ...registerHistoryCommands({ ext: context, session, log, notebooks }, history),
+    ...registerExampleCommands({ ext: context, session, log, notebooks }, history),
     new vscode.Disposable(() => setAnswerHistory(undefined)),
     createSnapshotStatus(session),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context, session), { webviewOptions: { retainContextWhenHidden: true } }),

@@ -19,6 +19,7 @@ import { tryReadManifest } from '../core/snapshot/manifest.js';
 import { isSnapshotFolder, snapshotLabel } from './snapshotFolder.js';
 import { analyseSql, explainStructure, schemaSummary } from '../core/sql/structure.js';
 import { truncate } from './text.js';
+import { SavedExamples } from './savedExamples.js';
 
 export interface SessionAskOptions {
   history?: Turn[];
@@ -57,6 +58,8 @@ export interface Explanation {
  */
 export class Session implements vscode.Disposable {
   readonly keys: ApiKeyStore;
+  /** Answers the user saved as examples in this workspace (few-shot pairs for every ask). */
+  readonly examples: SavedExamples;
   private engine: Promise<Engine> | undefined;
   private engineDir: string | undefined;
   private building: Promise<Manifest> | undefined;
@@ -71,9 +74,11 @@ export class Session implements vscode.Disposable {
   constructor(readonly context: vscode.ExtensionContext, readonly output: vscode.LogOutputChannel, keys?: ApiKeyStore) {
     this.keys = keys ?? new ApiKeyStore(context.secrets);
     if (!keys) this.disposables.push(this.keys);
+    this.examples = new SavedExamples(context);
     this.disposables.push(
       this.snapshotChanged,
       this.providerChanged,
+      this.examples,
       this.keys.onDidChange(() => this.providerChanged.fire()),
       // Chat models come and go (Copilot signs in late, or not at all in code-server).
       ...(typeof vscode.lm?.onDidChangeChatModels === 'function' ? [vscode.lm.onDidChangeChatModels(() => this.providerChanged.fire())] : []),
@@ -261,6 +266,7 @@ export class Session implements vscode.Disposable {
         timeoutMs: s.timeoutMs,
         signal: opts.signal,
         onProgress: (stage, detail) => opts.onProgress?.(stage, detail),
+        examples: this.examples.library(),
       });
       this.output.info(`Answered by ${answer.provider}${answer.model ? ` (${answer.model})` : ''}: ${answer.rowCount}${answer.truncated ? '+' : ''} rows, ${answer.attempts.length} attempt(s), ${answer.timings.totalMs.toFixed(0)} ms`);
       return answer;

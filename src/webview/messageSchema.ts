@@ -65,6 +65,7 @@ export const PANEL_MESSAGES: MessageSchemas<PanelFromWebview> = {
   writeSql: {},
   setApiKey: {},
   chooseModel: {},
+  saveExample: {},
 };
 
 export const CHAT_MESSAGES: MessageSchemas<ChatFromWebview> = {
@@ -78,4 +79,5 @@ export const CHAT_MESSAGES: MessageSchemas<ChatFromWebview> = {
   writeSql: { turnId: 'text' },
   setApiKey: {},
   chooseModel: {},
+  saveExample: { turnId: 'text' },
 };

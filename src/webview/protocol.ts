@@ -101,7 +101,9 @@ export type PanelFromWebview =
   /** "Write SQL": an untitled SQL editor with a starter query for the shown question. */
   | { type: 'writeSql' }
   | { type: 'setApiKey' }
-  | { type: 'chooseModel' };
+  | { type: 'chooseModel' }
+  /** "Save as example": the shown answer's question and SQL become a few-shot pair for this workspace. */
+  | { type: 'saveExample' };
 
 // ---------------------------------------------------------------- sidebar chat
 
@@ -145,7 +147,8 @@ export type ChatFromWebview =
   | { type: 'copySql'; turnId: string }
   | { type: 'writeSql'; turnId: string }
   | { type: 'setApiKey' }
-  | { type: 'chooseModel' };
+  | { type: 'chooseModel' }
+  | { type: 'saveExample'; turnId: string };
 
 // ---------------------------------------------------------------- notebook output
 

@@ -54,7 +54,7 @@ describe('answer words: summary, assumptions, notes, history', () => {
     const sym = await ask(engine, 'NOPE transfers', { provider: fixed("select count(*) as n, 1 as k from tokens.transfers where symbol = 'NOPE' group by 2") });
     assert.equal(sym.rowCount, 0);
     assert.deepEqual(sym.notes, ["No row of tokens.transfers has symbol = 'NOPE': that filter alone empties the result."]);
-    assert.equal(sym.summary, 'No rows match in this snapshot.');
+    assert.equal(sym.summary, 'No NOPE transfers in this snapshot.');
     const trades = await ask(engine, 'uniswap trades', { provider: fixed("select * from dex.trades where project = 'uniswap'") });
     assert.deepEqual(trades.notes, ['dex.trades is empty in this snapshot, so nothing can match.']);
     const notes = await answerNotes(engine, "select * from tokens.transfers where symbol = 'USDC' and block_time > snapshot_time() - interval 1 minute and amount > 1e12", 0);

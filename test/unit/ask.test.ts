@@ -247,7 +247,7 @@ describe('ask: context → generate → validate → repair → execute', () => 
     server.script(toolReply({ sql: 'SELECT count(*) AS blocks FROM ethereum.blocks WHERE block_number > 1050', explanation: 'Counts blocks after 1050.', standalone_question: 'How many blocks are there after block 1050?' }));
     const a = await ask(engine, 'and after 1050?', { provider: claude(), history: [{ question: 'How many blocks are there?', sql: 'SELECT count(*) FROM ethereum.blocks' }] });
     assert.equal(a.resolvedQuestion, 'How many blocks are there after block 1050?');
-    assert.equal(a.summary, 'Blocks in the snapshot: 49.');
+    assert.equal(a.summary, 'Blocks with block number over 1,050 in the snapshot: 49.');
     const body = server.requests.at(-1)!.body as { tools: Array<{ name: string; input_schema: { properties: Record<string, unknown> } }> };
     assert.ok('standalone_question' in body.tools.find((t) => t.name === 'submit_query')!.input_schema.properties);
     server.script(toolReply({ sql: 'SELECT 1 AS one', explanation: 'one', standalone_question: 'ignored without history' }));

@@ -84,9 +84,23 @@ export function saveExample(file: string, example: VerifiedExample): VerifiedExa
   }
   const kept = loadSavedExamples(file).filter((e) => e.question.trim().toLowerCase() !== question.toLowerCase());
   const next = [...kept, { question, sql }].slice(-MAX_SAVED);
+  writeExamples(file, next);
+  return next;
+}
+
+/** Replaces the file whole (a temporary file renamed over it: a crash leaves the old list). */
+function writeExamples(file: string, examples: readonly VerifiedExample[]): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, next.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  fs.writeFileSync(tmp, examples.map((e) => JSON.stringify({ question: e.question, sql: e.sql })).join('\n') + (examples.length ? '\n' : ''));
   fs.renameSync(tmp, file);
+}
+
+/** Removes the saved example for `question` (compared as saveExample compares); returns what is left. */
+export function removeExample(file: string, question: string): VerifiedExample[] {
+  const key = question.trim().toLowerCase();
+  const before = loadSavedExamples(file);
+  const next = before.filter((e) => e.question.trim().toLowerCase() !== key);
+  if (next.length !== before.length) writeExamples(file, next);
   return next;
 }

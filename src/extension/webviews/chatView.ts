@@ -126,6 +126,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
         await vscode.commands.executeCommand('onchainSql.setApiKey');
         await this.refreshProvider();
         break;
+      case 'saveExample': {
+        const t = this.turns.find((x) => x.id === m.turnId);
+        if (t?.status === 'done' && t.sql) await vscode.commands.executeCommand('onchainSql.saveAnswerAsExample', { question: t.question, resolvedQuestion: t.resolvedQuestion, sql: t.sql });
+        break;
+      }
     }
   }
 

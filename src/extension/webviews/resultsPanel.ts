@@ -269,6 +269,13 @@ export class ResultsPanel {
       case 'chooseModel':
         void vscode.commands.executeCommand('onchainSql.chooseModel');
         break;
+      case 'saveExample':
+        // Only an answer that ran is shown as a result; the command validates its SQL again.
+        if (this.answer?.question) {
+          void vscode.commands.executeCommand('onchainSql.saveAnswerAsExample', { question: this.answer.question, resolvedQuestion: this.answer.resolvedQuestion, sql: this.answer.sql })
+            .then((saved) => { if (saved) this.post({ type: 'notice', message: 'Saved as an example for this workspace.' }); });
+        }
+        break;
     }
   }
 
