@@ -147,7 +147,7 @@ export class ProcessPool implements EngineBackend {
     const worker = await this.acquire(stop);
     try {
       onSlot?.();
-      return await stoppable(worker, stop, () => worker.call(op, params) as Promise<Calls[K]['reply']>);
+      return await stoppable(worker, stop, () => worker.call(op, params));
     } finally {
       this.release(worker);
     }

@@ -163,8 +163,9 @@ function forEachNode(root: JsonObject, visit: (n: JsonObject) => void): void {
   const stack: unknown[] = [root];
   while (stack.length) {
     const n = stack.pop();
-    if (Array.isArray(n)) stack.push(...n);
-    else if (isObject(n)) {
+    if (Array.isArray(n)) {
+      for (const item of n as unknown[]) stack.push(item);
+    } else if (isObject(n)) {
       visit(n);
       for (const v of Object.values(n)) if (typeof v === 'object' && v !== null) stack.push(v);
     }
