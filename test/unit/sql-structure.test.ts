@@ -140,7 +140,7 @@ describe('statement structure from DuckDB\'s parse tree', () => {
     await assert.rejects(structure('DROP TABLE ethereum.blocks'), (e: unknown) => e instanceof OnchainSqlError && e.code === 'forbidden_statement');
     await assert.rejects(structure('SELECT 1; SELECT 2'), (e: unknown) => e instanceof OnchainSqlError && e.code === 'multiple_statements');
     const bad = await explainSql('SELECT count(* FROM ethereum.blocks', (sql) => describeStatement(conn, sql));
-    assert.match(bad.markdown, /^- \*\*Cannot be explained\*\*: DuckDB does not read this as one query, and it would be refused if run: `.*syntax error/i);
+    assert.match(bad.markdown, /^- \*\*Not explained\*\*: DuckDB does not parse this as one SELECT query, so it would be refused if run: `.*syntax error/i);
     assert.deepEqual(bad.tables, []);
     // Anything else (the engine gone, a cancel) is not an explanation: it is thrown.
     await assert.rejects(explainSql('SELECT 1', () => Promise.reject(new OnchainSqlError('cancelled', 'stop'))), /stop/);

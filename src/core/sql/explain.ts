@@ -26,7 +26,7 @@ export async function explainSql(sql: string, describe: (sql: string) => Promise
   } catch (e) {
     const err = toOnchainSqlError(e);
     if (!isValidationCode(err.code)) throw err;
-    return { markdown: `- **Cannot be explained**: DuckDB does not read this as one query, and it would be refused if run: ${code(err.message)}`, tables: [] };
+    return { markdown: `- **Not explained**: DuckDB does not parse this as one SELECT query, so it would be refused if run: ${code(err.message)}`, tables: [] };
   }
 }
 

@@ -64,30 +64,44 @@ export async function describeStatement(conn: DuckDBConnection, input: string): 
 export function readStructure({ sql, node, refs }: ParsedStatement): SqlStructure {
   const offsets = new TextOffsets(sql);
   const root = isObject(node) ? node : {};
-  const s: SqlStructure = {
+  const modifiers = Array.isArray(root.modifiers) ? root.modifiers.filter(isObject) : [];
+  const bodies = clauseBodies(sql, clauseAnchors(root, modifiers, offsets));
+  return {
     ...tablesOf(refs),
-    ctes: [],
-    distinct: false,
-    aggregates: [],
-    windowFunctions: [],
-    joins: 0,
-    usesSnapshotTime: false,
-    intervals: [],
+    ...treeFacts(root, sql, offsets),
+    setOperation: root.type === 'SET_OPERATION_NODE' ? `${str(root.setop_type).replace(/_/g, ' ')}${root.setop_all === true ? ' ALL' : ''}` : undefined,
+    distinct: modifiers.some((m) => m.type === 'DISTINCT_MODIFIER'),
+    columns: bodies.select,
+    filters: bodies.where,
+    groupBy: bodies['group by'],
+    having: bodies.having,
+    qualify: bodies.qualify,
+    orderBy: bodies['order by'],
+    limit: bodies.limit,
+    offset: bodies.offset,
   };
+}
+
+type TreeFacts = Pick<SqlStructure, 'ctes' | 'aggregates' | 'windowFunctions' | 'joins' | 'usesSnapshotTime' | 'intervals'>;
+
+/** What the whole tree holds, CTEs and subqueries included; lists in the order they are written. */
+function treeFacts(root: JsonObject, sql: string, offsets: TextOffsets): TreeFacts {
+  const ctes: Array<[number, string]> = [];
   const aggregates: Array<[number, string]> = [];
   const windows: Array<[number, string]> = [];
   const intervals: Array<[number, string]> = [];
-  const ctes: Array<[number, string]> = [];
+  let joins = 0;
+  let usesSnapshotTime = false;
   forEachNode(root, (n) => {
     const at = offsets.charIndex(n.query_location) ?? Infinity;
     if (isObject(n.cte_map) && Array.isArray(n.cte_map.map)) {
-      for (const e of n.cte_map.map.filter(isObject)) ctes.push([firstLocation(e.value, offsets) ?? at, str(e.key)]);
+      for (const e of n.cte_map.map.filter(isObject)) ctes.push([firstLocation(e.value, offsets) ?? Infinity, str(e.key)]);
     }
-    if (n.type === 'JOIN') s.joins++;
+    if (n.type === 'JOIN') joins++;
     const name = asciiLower(str(n.function_name));
     if (n.class === 'FUNCTION') {
       if (isAggregateFunction(name)) aggregates.push([at, name === 'count_star' ? 'count(*)' : `${name}()`]);
-      if (name === 'snapshot_time') s.usesSnapshotTime = true;
+      if (name === 'snapshot_time') usesSnapshotTime = true;
       const written = INTERVAL_FUNCTIONS.has(name) ? intervalAt(sql, at) : undefined;
       if (written) intervals.push([at, written]);
     } else if (n.class === 'WINDOW' && name) {
@@ -98,17 +112,13 @@ export function readStructure({ sql, node, refs }: ParsedStatement): SqlStructur
       if (typeof value === 'string') intervals.push([at, value]);
     }
   });
-  s.aggregates = inTextOrder(aggregates);
-  s.windowFunctions = inTextOrder(windows);
-  s.intervals = inTextOrder(intervals);
-  s.ctes = inTextOrder(ctes);
+  return { ctes: inTextOrder(ctes), aggregates: inTextOrder(aggregates), windowFunctions: inTextOrder(windows), joins, usesSnapshotTime, intervals: inTextOrder(intervals) };
+}
 
-  const modifiers = Array.isArray(root.modifiers) ? root.modifiers.filter(isObject) : [];
-  s.distinct = modifiers.some((m) => m.type === 'DISTINCT_MODIFIER');
+/** The outermost query's clauses as DuckDB parsed them; a set operation's branches are not its own clauses. */
+function clauseAnchors(root: JsonObject, modifiers: JsonObject[], offsets: TextOffsets): Anchors {
   const anchors: Anchors = {};
-  if (root.type === 'SET_OPERATION_NODE') {
-    s.setOperation = `${str(root.setop_type).replace(/_/g, ' ')}${root.setop_all === true ? ' ALL' : ''}`;
-  } else {
+  if (root.type !== 'SET_OPERATION_NODE') {
     anchors.select = firstLocation(root.select_list, offsets);
     anchors.from = firstLocation(root.from_table, offsets);
     anchors.where = firstLocation(root.where_clause, offsets);
@@ -124,16 +134,7 @@ export function readStructure({ sql, node, refs }: ParsedStatement): SqlStructur
       anchors.offset = firstLocation(m.offset, offsets);
     }
   }
-  const bodies = clauseBodies(sql, anchors);
-  s.columns = bodies.select;
-  s.filters = bodies.where;
-  s.groupBy = bodies['group by'];
-  s.having = bodies.having;
-  s.qualify = bodies.qualify;
-  s.orderBy = bodies['order by'];
-  s.limit = bodies.limit;
-  s.offset = bodies.offset;
-  return s;
+  return anchors;
 }
 
 function tablesOf(refs: StatementRefs): Pick<SqlStructure, 'tables' | 'otherTables'> {
