@@ -18,16 +18,14 @@ const node = {
   logLevel: 'warning',
 };
 /**
- * Libraries reached only on first use (the Claude provider; node-sql-parser,
- * which only describes refused statements; the MCP SDK with zod and ajv, which
- * only `onchain-sql mcp` runs) ship as their own files in dist/vendor/, so that
+ * Libraries reached only on first use (the Claude provider; the MCP SDK with
+ * zod and ajv, which only `onchain-sql mcp` runs) ship as their own files in dist/vendor/, so that
  * loading the extension or the CLI does not parse ~700 KB it may never run.
  * Bundles that use this plugin sit in dist/, next to dist/vendor/. Several
  * entry points of one package may share a file (one copy of its dependencies).
  */
 const vendor = {
   '@anthropic-ai/sdk': 'anthropic',
-  'node-sql-parser/build/postgresql': 'sql-parser',
   '@modelcontextprotocol/sdk/server/index.js': 'mcp-sdk',
   '@modelcontextprotocol/sdk/server/stdio.js': 'mcp-sdk',
   '@modelcontextprotocol/sdk/types.js': 'mcp-sdk',

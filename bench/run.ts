@@ -249,7 +249,7 @@ async function bundledFirstAnswerChild(): Promise<string> {
   await esbuild.build({
     entryPoints: { 'first-answer-child': path.join(ROOT, 'bench', 'first-answer-child.ts'), 'engine-worker': path.join(ROOT, 'src', 'core', 'engine', 'worker.ts') },
     outdir, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true,
-    external: ['@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*', '@anthropic-ai/sdk', 'node-sql-parser', 'esbuild'], logLevel: 'warning',
+    external: ['@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*', '@anthropic-ai/sdk', 'esbuild'], logLevel: 'warning',
   });
   return path.join(outdir, 'first-answer-child.js');
 }

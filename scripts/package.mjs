@@ -95,7 +95,7 @@ step(`vsce package --target ${target}`, process.execPath, [
 const names = zipEntries(out);
 const has = (suffix) => names.some((n) => n.endsWith(suffix));
 const problems = [];
-for (const need of ['extension/dist/extension.js', 'extension/dist/engine-worker.js', 'extension/dist/vendor/anthropic.js', 'extension/dist/vendor/sql-parser.js', 'extension/dist/vendor/mcp-sdk.js', 'extension/docs/chain-schema.md', 'extension/schemas/chain.json', 'extension/sample-snapshot/manifest.json',
+for (const need of ['extension/dist/extension.js', 'extension/dist/engine-worker.js', 'extension/dist/vendor/anthropic.js', 'extension/dist/vendor/mcp-sdk.js', 'extension/docs/chain-schema.md', 'extension/schemas/chain.json', 'extension/sample-snapshot/manifest.json',
   `extension/node_modules/${bindingPkg}/duckdb.node`, 'extension/node_modules/@duckdb/node-api/package.json', 'extension/LICENSE.txt']) {
   if (!names.includes(need) && !(need.endsWith('LICENSE.txt') && has('extension/LICENSE'))) problems.push(`missing ${need}`);
 }

@@ -17,7 +17,7 @@ import { ApiKeyStore } from './secrets.js';
 import { readSettings, SECTION, type Settings } from './settings.js';
 import { tryReadManifest } from '../core/snapshot/manifest.js';
 import { isSnapshotFolder, snapshotLabel } from './snapshotFolder.js';
-import { analyseSql, explainStructure, schemaSummary } from '../core/sql/structure.js';
+import { explainSql, schemaSummary } from '../core/sql/explain.js';
 import { truncate } from './text.js';
 import { SavedExamples } from './savedExamples.js';
 
@@ -301,16 +301,18 @@ export class Session implements vscode.Disposable {
 
   /**
    * Explains SQL in plain words: the editor model when one is given or may be
-   * picked, else a deterministic structural reading (tables, filters, grouping).
+   * picked, else a deterministic structural reading (tables, filters, grouping)
+   * from DuckDB's parse tree, which the engine reads.
    */
   async explain(sql: string, opts: Pick<SessionAskOptions, 'model' | 'userAction' | 'signal'> = {}): Promise<Explanation> {
-    const structure = explainStructure(sql);
+    const engine = await this.getEngine();
+    const { markdown: structure, tables } = await explainSql(sql, (text) => engine.describeStatement(text, { signal: opts.signal }));
     const s = this.config();
     if (s.provider !== 'offline' && s.provider !== 'claude') {
       const model = opts.model ?? (opts.userAction ? await selectEditorModel() : undefined);
       if (model) {
         try {
-          const { text } = await sendToModel(model, buildExplainPrompt(sql, schemaSummary(analyseSql(sql).tables)), opts.signal);
+          const { text } = await sendToModel(model, buildExplainPrompt(sql, schemaSummary(tables)), opts.signal);
           if (text.trim()) return { markdown: `${text.trim()}\n\n---\n_Explained by ${lmModelName(model)}. Structure:_\n\n${structure}`, source: 'model' };
         } catch (e) {
           const err = toOnchainSqlError(e);

@@ -1,4 +1,3 @@
-import type * as NodeSqlParser from 'node-sql-parser';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -8,7 +7,7 @@ import { errorReply, sqlReply, startAnthropicServer, type AnthropicTestServer } 
 import { makeChainSnapshot } from './ask-snapshot.js';
 
 /**
- * The shipped bundles, not the sources: the Anthropic SDK and node-sql-parser
+ * The shipped bundles, not the sources: the Anthropic SDK and the MCP SDK
  * live in dist/vendor/ so that loading the extension stays light, and the
  * bundles must still reach them (the source-level tests cannot see a broken split).
  */
@@ -32,21 +31,14 @@ describe('the shipped bundles', () => {
   });
 
   it('the extension and the CLI load the heavy libraries from dist/vendor/, not from their own text', () => {
-    // The statement guard (and with it node-sql-parser) runs in the engine's worker process.
-    for (const [bundle, vendored] of [['extension.js', 'anthropic'], ['cli.js', 'anthropic'], ['engine-worker.js', 'sql-parser']] as const) {
+    for (const bundle of ['extension.js', 'cli.js']) {
       const text = fs.readFileSync(dist(bundle), 'utf8');
-      assert.match(text, new RegExp(`require\\("\\./vendor/${vendored}\\.js"\\)`), bundle);
-      // Both libraries' own source text stays out (the SDK's version header, the parser's grammar).
+      assert.match(text, /require\("\.\/vendor\/anthropic\.js"\)/, bundle);
+      // The SDK's own source text (its version header) stays out.
       assert.doesNotMatch(text, /anthropic-version/, bundle);
-      assert.doesNotMatch(text, /peg\$SyntaxError/, bundle);
     }
-  });
-
-  it('dist/vendor/sql-parser.js is the PostgreSQL build of node-sql-parser', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the built file as CommonJS, as the extension host does
-    const { Parser } = require(dist('vendor/sql-parser.js')) as typeof NodeSqlParser;
-    const ast = new Parser().astify('CREATE VIEW v AS SELECT 1', { database: 'postgresql' });
-    assert.equal((Array.isArray(ast) ? ast[0] : ast)?.type, 'create');
+    // The engine's worker (the statement guard, DuckDB's parser) needs no vendored library at all.
+    assert.doesNotMatch(fs.readFileSync(dist('engine-worker.js'), 'utf8'), /require\("\.\/vendor\//);
   });
 
   const cli = (args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {

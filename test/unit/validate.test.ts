@@ -14,7 +14,6 @@ import { OnchainSqlError } from '../../src/core/errors.js';
 import { MAX_SQL_LENGTH } from '../../src/core/sql/validate.js';
 import { blankNonCode, leadingKeywords, maxParenDepth, oddCharacters, unquotedHexLiterals } from '../../src/core/sql/sql-text.js';
 import { statementName, statementNames } from '../../src/core/sql/statement-guard.js';
-import { describeWithSqlParser } from '../../src/core/sql/sqlparser-ast.js';
 import { editDistance, nearestColumns, nearestTables } from '../../src/core/sql/suggest.js';
 import { findTable } from '../../src/core/schema/catalog.js';
 import { makeTinySnapshot } from '../support/tiny-snapshot.js';
@@ -91,16 +90,6 @@ describe('suggest: nearest real names', () => {
     assert.equal(nearestColumns('from', [tx])[0], 'from_address');
     assert.equal(nearestColumns('gas_price', [tx])[0], 'gas_price_gwei');
     assert.equal(nearestColumns('timestamp', [blocks])[0], 'block_time');
-  });
-});
-
-describe('node-sql-parser is a second opinion, never a gate', () => {
-  it('describes what it can parse', () => {
-    assert.deepEqual(describeWithSqlParser('CREATE VIEW v AS SELECT 1')?.statements, ['create view']);
-  });
-  it('cannot parse much DuckDB SQL, which must still validate', () => {
-    assert.equal(describeWithSqlParser('FROM ethereum.blocks SELECT block_number'), null);
-    assert.equal(describeWithSqlParser('SELECT * EXCLUDE (block_hash) FROM ethereum.blocks'), null);
   });
 });
 

@@ -7,6 +7,7 @@ import { Budget, Cursor, cancelledError } from './cursor.js';
 import { checkTableFiles, readManifest } from './manifest.js';
 import { ProcessPool, closedError, defaultMemoryLimit } from './pool.js';
 import type { CheckedStatement, ParquetExport } from './protocol.js';
+import type { SqlStructure } from '../sql/structure.js';
 import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, type EngineOptions, type QueryResult, type RunOptions } from './types.js';
 
 export { Cursor } from './cursor.js';
@@ -69,6 +70,15 @@ export class Engine {
   async validate(sql: string, options: Pick<RunOptions, 'timeoutMs' | 'signal'> = {}): Promise<ValidatedStatement> {
     const checked = await this.bounded('Checking the statement', options, (stop, onSlot) => this.backend.validate(sql, stop, onSlot));
     return { ...checked, prepared: { destroySync: () => undefined } };
+  }
+
+  /**
+   * What a statement does, from DuckDB's parse tree (structure.ts): parsed as
+   * the guard parses it, never bound or run. SQL that DuckDB does not read as
+   * one query is refused with the guard's error. Bounded like `validate`.
+   */
+  describeStatement(sql: string, options: Pick<RunOptions, 'timeoutMs' | 'signal'> = {}): Promise<SqlStructure> {
+    return this.bounded('Reading the statement', options, (stop, onSlot) => this.backend.describeStatement(sql, stop, onSlot));
   }
 
   /**

@@ -3,6 +3,7 @@ import { OnchainSqlError } from '../errors.js';
 import type { CheckedStatement, EngineBackend, Page, ParquetExport, RunningStatement, SkipResult, StartRequest } from './protocol.js';
 import { WorkerProcess } from './worker-process.js';
 import type { Calls, Op } from './worker-protocol.js';
+import type { SqlStructure } from '../sql/structure.js';
 
 /**
  * The stated bound is for the engine as a whole: the resident memory of all
@@ -129,21 +130,24 @@ export class ProcessPool implements EngineBackend {
     return this.killAboveRssBytes;
   }
 
-  async validate(sql: string, stop: AbortSignal, onSlot?: () => void): Promise<CheckedStatement> {
-    const worker = await this.acquire(stop);
-    try {
-      onSlot?.();
-      return await stoppable(worker, stop, () => worker.call('validate', { sql }));
-    } finally {
-      this.release(worker);
-    }
+  validate(sql: string, stop: AbortSignal, onSlot?: () => void): Promise<CheckedStatement> {
+    return this.callOnce('validate', { sql }, stop, onSlot);
   }
 
-  async exportParquet(sql: string, maxRows: number, stop: AbortSignal, onSlot?: () => void): Promise<ParquetExport> {
+  describeStatement(sql: string, stop: AbortSignal, onSlot?: () => void): Promise<SqlStructure> {
+    return this.callOnce('describeStatement', { sql }, stop, onSlot);
+  }
+
+  exportParquet(sql: string, maxRows: number, stop: AbortSignal, onSlot?: () => void): Promise<ParquetExport> {
+    return this.callOnce('exportParquet', { sql, maxRows }, stop, onSlot);
+  }
+
+  /** One call on a free worker, which is handed back when the call settles. */
+  private async callOnce<K extends 'validate' | 'describeStatement' | 'exportParquet'>(op: K, params: Calls[K]['params'], stop: AbortSignal, onSlot?: () => void): Promise<Calls[K]['reply']> {
     const worker = await this.acquire(stop);
     try {
       onSlot?.();
-      return await stoppable(worker, stop, () => worker.call('exportParquet', { sql, maxRows }));
+      return await stoppable(worker, stop, () => worker.call(op, params));
     } finally {
       this.release(worker);
     }

@@ -17,6 +17,7 @@
  * - Rows are JSON-safe cells (values.ts), converted on the backend's side.
  */
 import type { Manifest } from '../snapshot/layout.js';
+import type { SqlStructure } from '../sql/structure.js';
 import type { ColumnInfo, QueryResult, RunOptions, Timings } from './types.js';
 import type { Cell } from './values.js';
 
@@ -77,6 +78,12 @@ export interface ParquetExport {
 export interface EngineBackend {
   /** Waits for a free slot and checks a statement without running it. */
   validate(sql: string, stop: AbortSignal, onSlot?: () => void): Promise<CheckedStatement>;
+  /**
+   * Waits for a free slot and reads a statement's structure from DuckDB's parse
+   * tree (the guard's parse layers only: nothing is bound or run); a statement
+   * the parser refuses is refused with the guard's error.
+   */
+  describeStatement(sql: string, stop: AbortSignal, onSlot?: () => void): Promise<SqlStructure>;
   /** Waits for a free slot, checks the statement and starts it. */
   start(request: StartRequest, stop: AbortSignal, onSlot?: () => void): Promise<RunningStatement>;
   /** Waits for a free slot, checks the statement and writes at most `maxRows` of its rows as Parquet, types kept. */
@@ -98,6 +105,8 @@ export interface QueryEngine {
   readonly manifest: Manifest;
   /** Checks a statement without running it (the one validator: DuckDB's binder against the contract). */
   validate(sql: string): Promise<{ sql: string; columns: ColumnInfo[] }>;
+  /** What a statement does, from DuckDB's parse tree ("Explain SQL"); refused with the guard's error where DuckDB does not read it as one query. */
+  describeStatement(sql: string, options?: Pick<RunOptions, 'signal'>): Promise<SqlStructure>;
   /** Validates and runs one statement, collecting at most `maxRows` rows. */
   query(sql: string, options?: RunOptions): Promise<QueryResult>;
   /** Validates and starts one statement; rows are read page by page. */

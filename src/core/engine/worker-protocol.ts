@@ -6,6 +6,7 @@
  * one-way and may come at any time.
  */
 import type { ErrorCode } from '../errors.js';
+import type { SqlStructure } from '../sql/structure.js';
 import type { CheckedStatement, Page, ParquetExport, SkipResult } from './protocol.js';
 
 export interface InitParams {
@@ -19,6 +20,7 @@ export interface InitParams {
 export interface Calls {
   init: { params: InitParams; reply: { pid: number } };
   validate: { params: { sql: string }; reply: CheckedStatement };
+  describeStatement: { params: { sql: string }; reply: SqlStructure };
   start: { params: { sql: string; prefetch: number }; reply: CheckedStatement & { validateMs: number; first: Page } };
   fetch: { params: { n: number }; reply: Page };
   skip: { params: { n: number }; reply: SkipResult };

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
 import { OnchainSqlError, toOnchainSqlError } from '../errors.js';
 import { validateSql, type ValidatedSql } from '../sql/validate.js';
+import { describeStatement, type SqlStructure } from '../sql/structure.js';
 import { snapshotFileError } from './file-errors.js';
 import { readManifest } from './manifest.js';
 import type { Page, ParquetExport, SkipResult } from './protocol.js';
@@ -49,6 +50,11 @@ class Worker {
     const v = await this.native(() => validateSql(this.connection(), sql));
     try { v.prepared.destroySync(); } catch { /* already gone */ }
     return { sql: v.sql, columns: v.columns };
+  }
+
+  /** The statement's structure from DuckDB's parse tree: parsed as the guard parses it, never bound or run. */
+  describeStatement(sql: string): Promise<SqlStructure> {
+    return this.native(() => describeStatement(this.connection(), sql));
   }
 
   async start(sql: string, prefetch: number, onValidated: (v: ValidatedSql) => void): Promise<Calls['start']['reply']> {
@@ -252,6 +258,7 @@ function serve(worker: Worker, m: Extract<WorkerRequest, { id: number }>, onVali
   switch (m.op) {
     case 'init': return worker.init(m.params);
     case 'validate': return worker.validate(m.params.sql);
+    case 'describeStatement': return worker.describeStatement(m.params.sql);
     case 'start': return worker.start(m.params.sql, m.params.prefetch, onValidated);
     case 'fetch': return worker.fetch(m.params.n);
     case 'skip': return worker.skip(m.params.n);

@@ -30,7 +30,8 @@ export interface StatementRefs {
 }
 
 export type SerializedSql =
-  | { kind: 'select'; statementCount: number; refs: StatementRefs }
+  /** `node`: the first statement's tree as DuckDB serialized it (read by structure.ts). */
+  | { kind: 'select'; statementCount: number; refs: StatementRefs; node: unknown }
   | { kind: 'not_select'; message: string }
   | { kind: 'parse_error'; message: string };
 
@@ -41,13 +42,13 @@ interface SerializeResult {
   statements?: Array<{ node: unknown }>;
 }
 
-type JsonObject = { [key: string]: unknown };
+export type JsonObject = { [key: string]: unknown };
 
-function isObject(v: unknown): v is JsonObject {
+export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function str(v: unknown): string {
+export function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
@@ -67,7 +68,7 @@ export async function serializeSql(conn: DuckDBConnection, sql: string): Promise
   const statements = parsed.statements ?? [];
   const refs: StatementRefs = { tables: [], functions: [], hasShowRef: false };
   for (const s of statements) walk(s.node, refs);
-  return { kind: 'select', statementCount: statements.length, refs };
+  return { kind: 'select', statementCount: statements.length, refs, node: statements[0]?.node };
 }
 
 const SERIALIZE = 'SELECT json_serialize_sql($1::VARCHAR)';

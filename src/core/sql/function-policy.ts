@@ -43,6 +43,11 @@ export function isAllowedFunction(name: string, position: CallPosition): boolean
   return families.some((f) => f.positions.some((p) => ACCEPTS[position].includes(p)));
 }
 
+/** A function the allow-list holds as an aggregate (sum, count_star, string_agg, …). */
+export function isAggregateFunction(name: string): boolean {
+  return (LISTED.get(asciiLower(name)) ?? []).some((f) => f.positions.includes('aggregate'));
+}
+
 /** Refuses a call to a function that the allow-list does not hold for this position. */
 export function checkFunction(name: string, position: CallPosition): void {
   if (isAllowedFunction(name, position)) return;

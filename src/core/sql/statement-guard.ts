@@ -13,7 +13,7 @@ const OBJECT_KINDS = new Set(['TABLE', 'VIEW', 'MACRO', 'FUNCTION', 'SEQUENCE', 
 const WRITE_VERBS = ['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'SELECT', 'COPY'];
 
 /** e.g. "CREATE TABLE", "DROP VIEW", "INSERT", "FORCE INSTALL", "EXPORT DATABASE". */
-export function statementName(sql: string, parserType?: string): string {
+export function statementName(sql: string): string {
   const words = leadingKeywords(sql, 12);
   const first = words[0] ?? '';
   switch (first) {
@@ -39,15 +39,14 @@ export function statementName(sql: string, parserType?: string): string {
     case 'WITH': {
       // The verb after the CTE list: `WITH x AS (…) INSERT INTO …`.
       const verb = topLevelWords(sql).find((w) => WRITE_VERBS.includes(w));
-      if (verb && verb !== 'SELECT') return verb;
-      return parserType ? parserType.toUpperCase() : 'WITH';
+      return verb && verb !== 'SELECT' ? verb : 'WITH';
     }
     case 'PIVOT':
     case 'UNPIVOT':
       return first;
     default:
       if (first) return first === 'DESC' ? 'DESCRIBE' : first;
-      return parserType ? parserType.toUpperCase() : 'this statement';
+      return 'this statement';
   }
 }
 

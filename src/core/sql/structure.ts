@@ -1,189 +1,287 @@
-/**
- * A deterministic, model-free reading of a SELECT: which tables it reads, how
- * it filters, groups, aggregates, orders and limits. Used by "Explain SQL" when
- * no model is available. A light tokenizer, not a parser: it must never reject
- * valid DuckDB SQL, only describe what it can see.
- */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { catalog, qualifiedName } from '../schema/catalog.js';
+import { isObject, str, type JsonObject, type StatementRefs } from './duckdb-ast.js';
+import { isAggregateFunction } from './function-policy.js';
+import { asciiLower, blankNonCode } from './sql-text.js';
+import { parseStatement, type ParsedStatement } from './validate.js';
 
-interface Token {
-  text: string;
-  kind: 'word' | 'string' | 'quoted' | 'punct' | 'open' | 'close';
-  depth: number;
-  start: number;
-  end: number;
-}
-
-function tokenize(sql: string): Token[] {
-  const tokens: Token[] = [];
-  let depth = 0;
-  let i = 0;
-  while (i < sql.length) {
-    const c = sql[i];
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === '-' && sql[i + 1] === '-') { while (i < sql.length && sql[i] !== '\n') i++; continue; }
-    if (c === '/' && sql[i + 1] === '*') { const e = sql.indexOf('*/', i + 2); i = e < 0 ? sql.length : e + 2; continue; }
-    const start = i;
-    if (c === "'" || c === '"') {
-      i++;
-      while (i < sql.length) {
-        if (sql[i] === c && sql[i + 1] === c) { i += 2; continue; }
-        if (sql[i] === c) { i++; break; }
-        i++;
-      }
-      tokens.push({ text: sql.slice(start, i), kind: c === "'" ? 'string' : 'quoted', depth, start, end: i });
-      continue;
-    }
-    if (/[A-Za-z_0-9]/.test(c)) {
-      while (i < sql.length && /[A-Za-z_0-9$]/.test(sql[i])) i++;
-      tokens.push({ text: sql.slice(start, i), kind: 'word', depth, start, end: i });
-      continue;
-    }
-    if (c === '(') { tokens.push({ text: c, kind: 'open', depth, start, end: i + 1 }); depth++; i++; continue; }
-    if (c === ')') { depth = Math.max(0, depth - 1); tokens.push({ text: c, kind: 'close', depth, start, end: i + 1 }); i++; continue; }
-    tokens.push({ text: c, kind: 'punct', depth, start, end: i + 1 });
-    i++;
-  }
-  return tokens;
-}
-
-const CLAUSES = ['select', 'from', 'where', 'group by', 'having', 'qualify', 'order by', 'limit', 'window'] as const;
-type Clause = (typeof CLAUSES)[number];
-
-const AGGREGATES = new Set(['count', 'sum', 'avg', 'mean', 'median', 'min', 'max', 'quantile', 'quantile_cont', 'quantile_disc', 'approx_count_distinct', 'stddev', 'arg_max', 'arg_min', 'count_if', 'sum_no_overflow', 'list', 'string_agg', 'any_value', 'first', 'last', 'mode', 'variance']);
-
+/**
+ * What a query does, read from DuckDB's own parse tree (the json_serialize_sql
+ * tree the guard checks, see validate.ts `parseStatement`): the contract tables
+ * it reads, its CTEs, joins, aggregates, and the clauses of the outermost query.
+ * DuckDB rewrites expressions as it parses (INTERVAL 7 DAY becomes
+ * to_days(CAST(trunc(…) AS INTEGER))), so a clause is shown as the user wrote it:
+ * cut out of the original text at the offsets DuckDB reports, never rendered
+ * back from the tree.
+ */
 export interface SqlStructure {
+  /** Contract tables read (namespace.table), in the order they are named; CTEs excluded. */
   tables: string[];
+  /** Other table names that are not CTEs in scope (the guard refuses them), as written. */
+  otherTables: string[];
+  /** CTE names, outermost first. */
   ctes: string[];
-  columns: string;
+  /** 'UNION ALL', 'EXCEPT', …: the outermost query combines several; its own clauses are then not described. */
+  setOperation?: string;
+  distinct: boolean;
+  columns?: string;
   filters?: string;
   groupBy?: string;
   having?: string;
+  qualify?: string;
   orderBy?: string;
   limit?: string;
+  offset?: string;
+  /** Aggregate calls as `name()` (`count(*)` for count_star), in the order they are written. */
   aggregates: string[];
+  /** Functions called with OVER (…), as `name()`. */
+  windowFunctions: string[];
   joins: number;
   usesSnapshotTime: boolean;
+  /** Interval lengths as written: `7 day`, `24 hours`. */
   intervals: string[];
 }
 
-function squash(s: string, max = 300): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+type Clause = 'select' | 'from' | 'where' | 'group by' | 'having' | 'qualify' | 'window' | 'order by' | 'limit' | 'offset';
+
+/** Where a clause of the outermost query is, per DuckDB: a location inside its body, or present without one (GROUP BY ALL). */
+type Anchors = Partial<Record<Clause, number | 'present'>>;
+
+const CONTRACT_TABLES = new Set(catalog.tables.map(qualifiedName));
+/** DuckDB's rewrite of `INTERVAL n unit` (to_days(n) …). */
+const INTERVAL_FUNCTIONS = new Set(['to_centuries', 'to_decades', 'to_years', 'to_quarters', 'to_months', 'to_weeks', 'to_days', 'to_hours', 'to_minutes', 'to_seconds', 'to_milliseconds', 'to_microseconds']);
+
+/**
+ * Parses `input` as the guard does (validate.ts `parseStatement`: text checks,
+ * first word, json_serialize_sql; nothing bound or run) and reads its
+ * structure. SQL that DuckDB does not read as one SELECT is refused with the
+ * guard's error.
+ */
+export async function describeStatement(conn: DuckDBConnection, input: string): Promise<SqlStructure> {
+  return readStructure(await parseStatement(conn, input));
 }
 
-export function analyseSql(sql: string): SqlStructure {
-  const tokens = tokenize(sql);
-  const lower = (t: Token | undefined) => t?.text.toLowerCase();
-  const known = new Set(catalog.tables.map(qualifiedName));
-  const tables: string[] = [];
-  const ctes: string[] = [];
-  let joins = 0;
-  const aggregates = new Set<string>();
-  const intervals: string[] = [];
-  let usesSnapshotTime = false;
-
-  // The outermost SELECT is the one at the lowest depth after any WITH list.
-  const topDepth = Math.min(...tokens.filter((t) => lower(t) === 'select').map((t) => t.depth), Infinity);
-  let lastTopSelect = -1;
-  tokens.forEach((t, i) => { if (lower(t) === 'select' && t.depth === topDepth) lastTopSelect = i; });
-
-  const clauseStarts: Array<{ clause: Clause; index: number; bodyStart: number }> = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    const w = lower(t);
-    if (t.kind !== 'word') continue;
-    if ((w === 'from' || w === 'join') && tokens[i + 1]) {
-      if (w === 'join') joins++;
-      const a = tokens[i + 1], dot = tokens[i + 2], b = tokens[i + 3];
-      if (a.kind === 'word' && dot?.text === '.' && b?.kind === 'word') {
-        const name = `${a.text}.${b.text}`.toLowerCase();
-        if (known.has(name) && !tables.includes(name)) tables.push(name);
-      }
-    }
-    if (w === 'as' && tokens[i + 1]?.kind === 'open' && tokens[i - 1]?.kind === 'word' && t.depth === topDepth && i < lastTopSelect) {
-      const name = tokens[i - 1].text;
-      if (!ctes.includes(name)) ctes.push(name);
-    }
-    if (tokens[i + 1]?.kind === 'open' && w && AGGREGATES.has(w)) aggregates.add(w);
-    if (w === 'snapshot_time') usesSnapshotTime = true;
-    if (w === 'interval') {
-      const next = tokens[i + 1], unit = tokens[i + 2];
-      if (next?.kind === 'string') intervals.push(next.text.slice(1, -1));
-      else if (next?.kind === 'word' && unit?.kind === 'word') intervals.push(`${next.text} ${unit.text.toLowerCase()}`);
-    }
-    if (t.depth !== topDepth || i < lastTopSelect) continue;
-    const two = `${w} ${lower(tokens[i + 1])}`;
-    if (two === 'group by' || two === 'order by') clauseStarts.push({ clause: two, index: i, bodyStart: i + 2 });
-    else if ((CLAUSES as readonly string[]).includes(w!) && w !== 'group' && w !== 'order') clauseStarts.push({ clause: w as Clause, index: i, bodyStart: i + 1 });
-  }
-
-  const body = (clause: Clause): string | undefined => {
-    const k = clauseStarts.findIndex((c) => c.clause === clause);
-    if (k < 0) return undefined;
-    const from = tokens[clauseStarts[k].bodyStart];
-    if (!from) return undefined;
-    // End at the last token before the next clause, so trailing comments are left out.
-    let last = (clauseStarts[k + 1]?.index ?? tokens.length) - 1;
-    if (tokens[last]?.text === ';') last--;
-    if (last < clauseStarts[k].bodyStart) return undefined;
-    return squash(sql.slice(from.start, tokens[last].end));
-  };
-
+export function readStructure({ sql, node, refs }: ParsedStatement): SqlStructure {
+  const offsets = new TextOffsets(sql);
+  const root = isObject(node) ? node : {};
+  const modifiers = Array.isArray(root.modifiers) ? root.modifiers.filter(isObject) : [];
+  const bodies = clauseBodies(sql, clauseAnchors(root, modifiers, offsets));
   return {
-    tables,
-    ctes,
-    columns: body('select') ?? '',
-    filters: body('where'),
-    groupBy: body('group by'),
-    having: body('having'),
-    orderBy: body('order by'),
-    limit: body('limit'),
-    aggregates: [...aggregates],
-    joins,
-    usesSnapshotTime,
-    intervals,
+    ...tablesOf(refs),
+    ...treeFacts(root, sql, offsets),
+    setOperation: root.type === 'SET_OPERATION_NODE' ? `${str(root.setop_type).replace(/_/g, ' ')}${root.setop_all === true ? ' ALL' : ''}` : undefined,
+    distinct: modifiers.some((m) => m.type === 'DISTINCT_MODIFIER'),
+    columns: bodies.select,
+    filters: bodies.where,
+    groupBy: bodies['group by'],
+    having: bodies.having,
+    qualify: bodies.qualify,
+    orderBy: bodies['order by'],
+    limit: bodies.limit,
+    offset: bodies.offset,
   };
 }
 
-function code(s: string): string {
-  return `\`${s.replace(/`/g, "'")}\``;
+type TreeFacts = Pick<SqlStructure, 'ctes' | 'aggregates' | 'windowFunctions' | 'joins' | 'usesSnapshotTime' | 'intervals'>;
+
+/** What the whole tree holds, CTEs and subqueries included; lists in the order they are written. */
+function treeFacts(root: JsonObject, sql: string, offsets: TextOffsets): TreeFacts {
+  const ctes: Array<[number, string]> = [];
+  const aggregates: Array<[number, string]> = [];
+  const windows: Array<[number, string]> = [];
+  const intervals: Array<[number, string]> = [];
+  let joins = 0;
+  let usesSnapshotTime = false;
+  forEachNode(root, (n) => {
+    const at = offsets.charIndex(n.query_location) ?? Infinity;
+    if (isObject(n.cte_map) && Array.isArray(n.cte_map.map)) {
+      for (const e of n.cte_map.map.filter(isObject)) ctes.push([firstLocation(e.value, offsets) ?? Infinity, str(e.key)]);
+    }
+    if (n.type === 'JOIN') joins++;
+    const name = asciiLower(str(n.function_name));
+    if (n.class === 'FUNCTION') {
+      if (isAggregateFunction(name)) aggregates.push([at, name === 'count_star' ? 'count(*)' : `${name}()`]);
+      if (name === 'snapshot_time') usesSnapshotTime = true;
+      const written = INTERVAL_FUNCTIONS.has(name) ? intervalAt(sql, at) : undefined;
+      if (written) intervals.push([at, written]);
+    } else if (n.class === 'WINDOW' && name) {
+      windows.push([at, `${name}()`]);
+    } else if (n.class === 'CAST' && isObject(n.cast_type) && n.cast_type.id === 'INTERVAL' && isObject(n.child) && isObject(n.child.value)) {
+      // INTERVAL '7 days': the literal's own text.
+      const value = n.child.value.value;
+      if (typeof value === 'string') intervals.push([at, value]);
+    }
+  });
+  return { ctes: inTextOrder(ctes), aggregates: inTextOrder(aggregates), windowFunctions: inTextOrder(windows), joins, usesSnapshotTime, intervals: inTextOrder(intervals) };
 }
 
-/** A Markdown explanation of a statement's structure (values quoted as code, never as live Markdown). */
-export function explainStructure(sql: string): string {
-  const s = analyseSql(sql);
-  const lines: string[] = [];
-  const describe = (q: string) => {
-    const t = catalog.tables.find((x) => qualifiedName(x) === q);
-    const first = t?.description.split(/(?<=\.)\s/)[0] ?? '';
-    return first ? `${code(q)}: ${first}` : code(q);
-  };
-  if (s.tables.length) {
-    lines.push(`- **Reads** ${s.tables.length === 1 ? 'one table' : `${s.tables.length} tables`}${s.joins ? ` (${s.joins} join${s.joins > 1 ? 's' : ''})` : ''}:`);
-    for (const t of s.tables) lines.push(`  - ${describe(t)}`);
-  } else {
-    lines.push('- **Reads** no table of the snapshot directly.');
+/** The outermost query's clauses as DuckDB parsed them; a set operation's branches are not its own clauses. */
+function clauseAnchors(root: JsonObject, modifiers: JsonObject[], offsets: TextOffsets): Anchors {
+  const anchors: Anchors = {};
+  if (root.type !== 'SET_OPERATION_NODE') {
+    anchors.select = firstLocation(root.select_list, offsets);
+    anchors.from = firstLocation(root.from_table, offsets);
+    anchors.where = firstLocation(root.where_clause, offsets);
+    const grouped = Array.isArray(root.group_expressions) && root.group_expressions.length > 0;
+    anchors['group by'] = grouped ? firstLocation(root.group_expressions, offsets) : root.aggregate_handling === 'FORCE_AGGREGATES' ? 'present' : undefined;
+    anchors.having = firstLocation(root.having, offsets);
+    anchors.qualify = firstLocation(root.qualify, offsets);
   }
-  if (s.ctes.length) lines.push(`- **Builds intermediate results** first: ${s.ctes.map(code).join(', ')}.`);
-  if (s.columns) lines.push(`- **Returns** ${code(s.columns)}.`);
-  if (s.aggregates.length) lines.push(`- **Aggregates** with ${s.aggregates.map((a) => code(`${a}()`)).join(', ')}.`);
-  if (s.filters) lines.push(`- **Keeps rows where** ${code(s.filters)}.`);
-  if (s.usesSnapshotTime) {
-    const window = s.intervals.length ? ` (window: ${s.intervals.map(code).join(', ')})` : '';
-    lines.push(`- **Time** is relative to ${code('snapshot_time()')}, the newest block in the snapshot, not the wall clock${window}.`);
+  for (const m of modifiers) {
+    if (m.type === 'ORDER_MODIFIER') anchors['order by'] = firstLocation(m.orders, offsets);
+    if (m.type === 'LIMIT_MODIFIER' || m.type === 'LIMIT_PERCENT_MODIFIER') {
+      anchors.limit = firstLocation(m.limit, offsets);
+      anchors.offset = firstLocation(m.offset, offsets);
+    }
   }
-  if (s.groupBy) lines.push(`- **Groups by** ${code(s.groupBy)}.`);
-  if (s.having) lines.push(`- **Keeps groups where** ${code(s.having)}.`);
-  if (s.orderBy) lines.push(`- **Orders by** ${code(s.orderBy)}.`);
-  if (s.limit) lines.push(`- **Returns at most** ${code(s.limit)} rows.`);
-  return lines.join('\n');
+  return anchors;
 }
 
-/** Compact schema text for the given tables (all tables when none): names, types, descriptions. */
-export function schemaSummary(tables: string[]): string {
-  const chosen = catalog.tables.filter((t) => tables.length === 0 || tables.includes(qualifiedName(t)));
-  return chosen
-    .map((t) => [`TABLE ${qualifiedName(t)}: ${t.description}`, ...t.columns.map((c) => `  ${c.name} ${c.type}: ${c.description}${c.unit ? ` [${c.unit}]` : ''}`)].join('\n'))
-    .join('\n\n');
+function tablesOf(refs: StatementRefs): Pick<SqlStructure, 'tables' | 'otherTables'> {
+  const tables = new Set<string>();
+  const otherTables = new Set<string>();
+  for (const t of refs.tables) {
+    const name = `${asciiLower(t.schema)}.${asciiLower(t.table)}`;
+    if ((!t.catalog || asciiLower(t.catalog) === 'memory') && CONTRACT_TABLES.has(name)) tables.add(name);
+    else otherTables.add([t.catalog, t.schema, t.table].filter(Boolean).join('.'));
+  }
+  return { tables: [...tables], otherTables: [...otherTables] };
+}
+
+function inTextOrder(found: Array<[number, string]>): string[] {
+  return [...new Set(found.sort((a, b) => a[0] - b[0]).map(([, text]) => text))];
+}
+
+/** `7 day` from the text DuckDB points at for `INTERVAL 7 DAY` (the amount), when it reads that way. */
+function intervalAt(sql: string, at: number): string | undefined {
+  if (!Number.isFinite(at)) return undefined;
+  const m = /^([0-9]+(?:\.[0-9]+)?|'(?:[^']|'')*')\s+([A-Za-z]+)/.exec(sql.slice(at, at + 200));
+  return m ? `${m[1].replace(/^'|'$/g, '')} ${m[2].toLowerCase()}` : undefined;
+}
+
+/** Every object of the tree, depth first; iterative, so that a deep tree cannot overflow the stack. */
+function forEachNode(root: JsonObject, visit: (n: JsonObject) => void): void {
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const n = stack.pop();
+    if (Array.isArray(n)) {
+      for (const item of n as unknown[]) stack.push(item);
+    } else if (isObject(n)) {
+      visit(n);
+      for (const v of Object.values(n)) if (typeof v === 'object' && v !== null) stack.push(v);
+    }
+  }
+}
+
+/** The smallest valid location in a subtree: a point inside the clause's body (its first expression). */
+function firstLocation(subtree: unknown, offsets: TextOffsets): number | undefined {
+  let first: number | undefined;
+  if (!isObject(subtree) && !Array.isArray(subtree)) return undefined;
+  forEachNode({ subtree }, (n) => {
+    const at = offsets.charIndex(n.query_location);
+    if (at !== undefined && (first === undefined || at < first)) first = at;
+  });
+  return first;
+}
+
+/**
+ * DuckDB reports `query_location` in UTF-8 bytes (and 2^64-1 where it has
+ * none); JavaScript strings index UTF-16 code units. Maps one to the other.
+ */
+class TextOffsets {
+  private readonly byteToChar: Uint32Array;
+
+  constructor(sql: string) {
+    this.byteToChar = new Uint32Array(Buffer.byteLength(sql, 'utf8') + 1);
+    let byte = 0;
+    for (let i = 0; i < sql.length;) {
+      const cp = sql.codePointAt(i)!;
+      const bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      this.byteToChar.fill(i, byte, byte + bytes);
+      byte += bytes;
+      i += cp > 0xffff ? 2 : 1;
+    }
+    this.byteToChar[byte] = sql.length;
+  }
+
+  charIndex(location: unknown): number | undefined {
+    return typeof location === 'number' && location >= 0 && location < this.byteToChar.length ? this.byteToChar[location] : undefined;
+  }
+}
+
+interface Keyword {
+  clause: Clause;
+  start: number;
+  end: number;
+  depth: number;
+}
+
+/** Clause keywords and brackets in the code view (strings, quoted names and comments blanked). */
+const KEYWORD_OR_BRACKET = /(?<![\p{L}\p{N}_$])(select|from|where|group\s+by|having|qualify|window|order\s+by|limit|offset)(?![\p{L}\p{N}_$])|[()[\]{}]/giu;
+
+/** Every clause keyword with its bracket depth, and the depth at each character. */
+function scanKeywords(code: string): { keywords: Keyword[]; depthAt: Int32Array } {
+  const keywords: Keyword[] = [];
+  const depthAt = new Int32Array(code.length + 1);
+  let depth = 0;
+  let filled = 0;
+  for (const m of code.matchAll(KEYWORD_OR_BRACKET)) {
+    depthAt.fill(depth, filled, m.index);
+    filled = m.index;
+    const word = m[1];
+    if (!word) {
+      depth = Math.max(0, depth + ('([{'.includes(m[0]) ? 1 : -1));
+      continue;
+    }
+    // `a IS [NOT] DISTINCT FROM b` is an operator, not a clause.
+    if (/^from$/i.test(word) && /distinct\s+$/i.test(code.slice(Math.max(0, m.index - 40), m.index))) continue;
+    keywords.push({ clause: word.toLowerCase().replace(/\s+/, ' ') as Clause, start: m.index, end: m.index + word.length, depth });
+  }
+  depthAt.fill(depth, filled);
+  return { keywords, depthAt };
+}
+
+/**
+ * The text of each clause of the outermost query. DuckDB's locations say which
+ * clauses exist and point inside each body; the keyword before that point, at
+ * a bracket depth no deeper than it, is the clause's own (a keyword inside a
+ * subquery or FILTER (WHERE …) sits deeper). All of the query's clause
+ * keywords are at that one depth, so a body runs to the next of them (or to
+ * the end of the query), and a keyword nested deeper never cuts it short.
+ */
+function clauseBodies(sql: string, anchors: Anchors): Partial<Record<Clause, string>> {
+  const code = blankNonCode(sql);
+  const { keywords, depthAt } = scanKeywords(code);
+  let level: { depth: number; start: number } | undefined;
+  for (const [clause, at] of Object.entries(anchors) as Array<[Clause, number | 'present' | undefined]>) {
+    if (typeof at !== 'number') continue;
+    const own = keywords.filter((k) => k.clause === clause && k.end <= at && k.depth <= depthAt[at]).pop();
+    if (own && (!level || own.depth < level.depth || (own.depth === level.depth && own.start < level.start))) level = { depth: own.depth, start: own.start };
+  }
+  if (!level) return {};
+  const { depth, start } = level;
+  let end = start;
+  while (end < code.length && depthAt[end] >= depth) end++;
+  const own = keywords.filter((k) => k.depth === depth && k.start >= start && k.start < end);
+  const bodies: Partial<Record<Clause, string>> = {};
+  own.forEach((k, i) => {
+    const at = anchors[k.clause];
+    if (at === undefined || bodies[k.clause] !== undefined) return;
+    const bodyEnd = own[i + 1]?.start ?? end;
+    // A location outside the body means the text was not read right: say nothing rather than guess.
+    if (typeof at === 'number' && (at < k.end || at >= bodyEnd)) return;
+    const text = trimmed(sql, code, k.end, bodyEnd);
+    if (text) bodies[k.clause] = text;
+  });
+  return bodies;
+}
+
+/** sql[from, to) without surrounding whitespace, comments and semicolons, on one line, at most `max` characters. */
+function trimmed(sql: string, code: string, from: number, to: number, max = 300): string {
+  let a = from;
+  let b = to;
+  while (a < b && /\s/.test(code[a])) a++;
+  while (b > a && /[\s;]/.test(code[b - 1])) b--;
+  const one = sql.slice(a, b).replace(/\s+/g, ' ');
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }

@@ -5,7 +5,6 @@ import type { ColumnInfo } from '../columnTypes.js';
 import { catalog, findTable, qualifiedName, type TableSpec } from '../schema/catalog.js';
 import { serializeSql, type StatementRefs, type TableRef } from './duckdb-ast.js';
 import { forbiddenStatementMessage, statementName, statementNames } from './statement-guard.js';
-import { describeWithSqlParser } from './sqlparser-ast.js';
 import { asciiLower, blankNonCode, leadingKeywords, maxParenDepth, oddCharacters, unquotedHexLiterals } from './sql-text.js';
 import { nearestColumns, nearestTables } from './suggest.js';
 import { checkFunction } from './function-policy.js';
@@ -41,14 +40,11 @@ const NAMESPACE_LIST = [...new Set(catalog.tables.map((t) => `${t.namespace}.*`)
  *  6. DuckDB's logical plan (json_serialize_plan, bound, not optimised): every scan
  *     one of the contract views as the engine defined them, or an allowed generator;
  *  7. DuckDB's binder (prepare), only for a statement that passed all of the above.
- * node-sql-parser only names refused statements more precisely; it never refuses.
  * EXPLAIN, DESCRIBE, SHOW and SUMMARIZE are refused (run the SELECT itself).
  */
 export async function validateSql(conn: DuckDBConnection, input: string): Promise<ValidatedSql> {
-  const sql = normalise(input);
-  checkText(sql);
-  checkLeadingKeyword(sql);
-  const refs = await checkParseTree(conn, sql);
+  const { sql, refs } = await parseStatement(conn, input);
+  checkRefs(sql, refs);
   checkLiterals(sql);
   const extracted = await checkStatementCount(conn, sql);
   await checkPlan(conn, sql, extracted, refs);
@@ -139,7 +135,25 @@ function multipleStatements(count: number, names: string[]): OnchainSqlError {
   return new OnchainSqlError('multiple_statements', `Expected exactly one statement, found ${count}${listed}. Send one SELECT at a time, without a second statement after a semicolon.`);
 }
 
-async function checkParseTree(conn: DuckDBConnection, sql: string): Promise<StatementRefs> {
+/** One SELECT as DuckDB parsed it: the text as it runs, its parse tree, and what the tree names. */
+export interface ParsedStatement {
+  /** Trimmed, without trailing semicolons: the text DuckDB's offsets in `node` refer to. */
+  sql: string;
+  /** The statement's tree from json_serialize_sql. */
+  node: unknown;
+  refs: StatementRefs;
+}
+
+/**
+ * The guard's first three layers (text, first word, DuckDB's parse tree):
+ * exactly one SELECT that DuckDB parses, or the guard's own refusal. Nothing
+ * is bound or run. Also what "Explain SQL" reads (structure.ts), so an
+ * explanation describes the statement exactly as the guard sees it.
+ */
+export async function parseStatement(conn: DuckDBConnection, input: string): Promise<ParsedStatement> {
+  const sql = normalise(input);
+  checkText(sql);
+  checkLeadingKeyword(sql);
   const tree = await serializeSql(conn, sql);
   if (tree.kind === 'parse_error') throw parseError(sql, tree.message);
   if (tree.kind === 'not_select') {
@@ -147,17 +161,17 @@ async function checkParseTree(conn: DuckDBConnection, sql: string): Promise<Stat
     // expand a hidden second statement (e.g. a PRAGMA), so the statements are named from the text.
     const names = statementNames(sql);
     if (names.length > 1) throw multipleStatements(names.length, names);
-    let name = statementName(sql);
-    // Only when the leading words leave the verb open (a WITH that ends in something other than a write verb):
-    // node-sql-parser, if it can parse the statement, names it.
-    if (name === 'WITH') name = statementName(sql, describeWithSqlParser(sql)?.statements[0]);
-    throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(name));
+    throw new OnchainSqlError('forbidden_statement', forbiddenStatementMessage(statementName(sql)));
   }
   if (tree.statementCount !== 1) {
     const names = statementNames(sql);
     throw multipleStatements(tree.statementCount, names.length === tree.statementCount ? names : []);
   }
-  const { refs } = tree;
+  return { sql, node: tree.node, refs: tree.refs };
+}
+
+/** What the parse tree names: no DESCRIBE/SHOW, only allowed functions, only contract tables (or CTEs in scope). */
+function checkRefs(sql: string, refs: StatementRefs): void {
   if (refs.hasShowRef) {
     // DESCRIBE / SHOW / SUMMARIZE, possibly nested in a subquery: name the one written.
     const word = blankNonCode(sql).match(/\b(DESCRIBE|DESC|SHOW|SUMMARIZE)\b/i)?.[1]?.toUpperCase();
@@ -165,7 +179,6 @@ async function checkParseTree(conn: DuckDBConnection, sql: string): Promise<Stat
   }
   for (const fn of refs.functions) checkFunction(fn.name, fn.position);
   for (const t of refs.tables) checkTable(t);
-  return refs;
 }
 
 function looksLikePath(name: string): boolean {

@@ -7,6 +7,7 @@ import type { Manifest } from '../../snapshot/layout.js';
 import { OnchainSqlError, toOnchainSqlError } from '../../errors.js';
 import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, type ColumnInfo, type QueryResult, type RunOptions, type Timings } from '../engine.js';
 import type { QueryCursor, QueryEngine } from '../protocol.js';
+import type { SqlStructure } from '../../sql/structure.js';
 import type { Cell } from '../values.js';
 import { toDuckDbCell } from './cells.js';
 import { checkTarget, contractTableName, displayUrl, qualifiedTable, type ClickHouseTarget } from './connection.js';
@@ -98,6 +99,11 @@ export class ClickHouseEngine implements QueryEngine {
     const v = await this.validator.validate(sql);
     this.translate(v.sql);
     return { sql: v.sql, columns: v.columns };
+  }
+
+  describeStatement(sql: string, options: Pick<RunOptions, 'signal'> = {}): Promise<SqlStructure> {
+    if (this.closed) return Promise.reject(closedError());
+    return this.validator.describeStatement(sql, options);
   }
 
   /** The ClickHouse SQL a validated DuckDB statement runs as. */

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Engine, type ColumnInfo } from '../engine.js';
+import { Engine, type ColumnInfo, type RunOptions } from '../engine.js';
+import type { SqlStructure } from '../../sql/structure.js';
 import { writeMissingTablesEmpty } from '../../snapshot/empty.js';
 import { MANIFEST_FILE, type Manifest } from '../../snapshot/layout.js';
 
@@ -41,6 +42,11 @@ export class ContractValidator {
     const v = await this.engine.validate(sql);
     try { v.prepared.destroySync(); } catch { /* already gone */ }
     return { sql: v.sql, columns: v.columns };
+  }
+
+  /** The statement's structure from DuckDB's parse tree (the DuckDB dialect the user writes, whatever runs it). */
+  describeStatement(sql: string, options: Pick<RunOptions, 'signal'> = {}): Promise<SqlStructure> {
+    return this.engine.describeStatement(sql, options);
   }
 
   close(): void {
