@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Answer } from '../../../src/core/answer.js';
 import { CANNOT_ANSWER, SUBMIT_QUERY } from '../../../src/core/nl2sql/modelReply.js';
+import { firstForeignModel, isOwnModel } from '../../../src/extension/chatModelProvider.js';
 import { api, setSetting, waitFor } from './helpers.js';
 
 const TEST_MODEL_EXTENSION = 'onchain-sql-test.lm-test-model';
@@ -82,11 +83,31 @@ suite('Editor model through tool calling (a scripted vscode.lm provider)', () =>
 
   test('the editor lists the scripted model beside our own; the editor model chosen is the scripted one, never ours', async () => {
     const models = await vscode.lm.selectChatModels();
-    const vendors = models.map((m) => m.vendor);
-    assert.ok(vendors.includes(TEST_VENDOR), `selectChatModels without Copilot: ${JSON.stringify(vendors)}`);
-    assert.ok(vendors.includes('onchain-sql'), `our own chat model is listed too, so the exclusion is exercised: ${JSON.stringify(vendors)}`);
+    const scripted = models.find((m) => m.vendor === TEST_VENDOR);
+    const own = models.find(isOwnModel);
+    assert.ok(scripted, `selectChatModels without Copilot: ${JSON.stringify(models.map((m) => m.vendor))}`);
+    assert.ok(own, `our own chat model is listed too: ${JSON.stringify(models.map((m) => m.vendor))}`);
+    // The editor's order changes from call to call (seen both ways): check both orders with the real model objects.
+    assert.equal(firstForeignModel([own, scripted]), scripted);
+    assert.equal(firstForeignModel([scripted, own]), scripted);
+    assert.equal(firstForeignModel([own]), undefined, 'our own model alone is no editor model');
     const { session } = await api();
     assert.equal(await session.providerLabel(), `Editor model (${TEST_MODEL_NAME})`);
+  });
+
+  test('@onchain with the scripted model picked in the Chat view answers through its submit_query call', async () => {
+    const [picked] = await vscode.lm.selectChatModels({ vendor: TEST_VENDOR });
+    assert.ok(picked);
+    model.reset([submit(gold.sql, 'Average gas price per day.')]);
+    const { chatHandler } = await api();
+    const parts: string[] = [];
+    const stream = { markdown: (v: string | vscode.MarkdownString) => { parts.push(typeof v === 'string' ? v : v.value); }, button: () => {}, progress: () => {} };
+    const cts = new vscode.CancellationTokenSource();
+    const result = await chatHandler({ prompt: gold.question, model: picked }, { history: [] }, stream, cts.token);
+    cts.dispose();
+    assert.equal(model.requests()[0].toolMode, vscode.LanguageModelChatToolMode.Required);
+    assert.equal((result.metadata as { sql?: string }).sql?.replace(/\s+/g, ' ').trim(), gold.sql);
+    assert.ok(parts.join('\n').includes(TEST_MODEL_NAME), 'the answer names the model that wrote it');
   });
 
   test('a dev question: the request carries toolMode Required and submit_query with its schema; the tool call\'s SQL gives the gold rows', async () => {
