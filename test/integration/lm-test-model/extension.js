@@ -74,10 +74,22 @@ const provider = {
 };
 
 function activate(context) {
-  context.subscriptions.push(vscode.lm.registerLanguageModelChatProvider(VENDOR, provider));
+  /** @type {import('vscode').Disposable | undefined} */
+  let registration;
+  const unregister = () => { registration?.dispose(); registration = undefined; };
+  context.subscriptions.push({ dispose: unregister });
   return {
     vendor: VENDOR,
     modelId: MODEL.id,
+    /**
+     * Offers the model to the editor. Only while a suite needs it: with a model listed, every
+     * other suite's ask under the default provider setting would go to this script instead.
+     */
+    register() {
+      registration ??= vscode.lm.registerLanguageModelChatProvider(VENDOR, provider);
+    },
+    /** Withdraws the model again. */
+    unregister,
     /** Replaces the replies still to come and forgets the recorded requests. */
     reset(steps) { script = steps.slice(); requests.length = 0; },
     /** What the model received so far, oldest first. */

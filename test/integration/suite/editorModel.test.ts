@@ -33,6 +33,8 @@ interface RecordedRequest {
 /** What lm-test-model/extension.js returns from activate. */
 interface ScriptedModel {
   vendor: string;
+  register(): void;
+  unregister(): void;
   reset(steps: Step[]): void;
   requests(): RecordedRequest[];
   pending(): number;
@@ -64,8 +66,19 @@ async function askRecorded(question: string, signal?: AbortSignal): Promise<{ an
   }
 }
 
+async function waitForModels(ok: (vendors: string[]) => boolean, what: string): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const vendors = (await vscode.lm.selectChatModels()).map((m) => m.vendor);
+    if (ok(vendors)) return;
+    if (Date.now() - t0 > 10_000) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(vendors)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 suite('Editor model through tool calling (a scripted vscode.lm provider)', () => {
   let model: ScriptedModel;
+  let registered = false;
   const gold = devQuestion('d06');
 
   suiteSetup(async () => {
@@ -73,12 +86,19 @@ suite('Editor model through tool calling (a scripted vscode.lm provider)', () =>
     const ext = vscode.extensions.getExtension<ScriptedModel>(TEST_MODEL_EXTENSION);
     assert.ok(ext, `${TEST_MODEL_EXTENSION} is not loaded: run-code-server.mjs passes test/integration/lm-test-model as a second extensionDevelopmentPath`);
     model = await ext.activate();
+    model.register();
+    registered = true;
+    await waitForModels((vendors) => vendors.includes(TEST_VENDOR), 'the scripted model to be listed');
     await setSetting('provider', 'vscode-lm');
   });
   setup(() => model.reset([]));
   teardown(() => assert.equal(model.pending(), 0, 'a scripted reply was left unused: the extension asked the model fewer times than expected'));
   suiteTeardown(async () => {
     await setSetting('provider', undefined);
+    if (!registered) return;
+    model.unregister();
+    // The suites after this one see the editor as it was: no foreign model.
+    await waitForModels((vendors) => !vendors.includes(TEST_VENDOR), 'the scripted model to be withdrawn');
   });
 
   test('the editor lists the scripted model beside our own; the editor model chosen is the scripted one, never ours', async () => {
