@@ -160,6 +160,7 @@ export async function ask(engine: Engine, question: string, options: AskOptions)
         },
         ...(usage ? { usage } : {}),
         ...words,
+        ...(generation.notes?.length ? { notes: [...generation.notes, ...(words.notes ?? [])] } : {}),
         ...(history.length && generation.resolvedQuestion ? { resolvedQuestion: generation.resolvedQuestion } : {}),
       };
     } catch (e) {

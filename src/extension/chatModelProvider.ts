@@ -45,6 +45,11 @@ export function isOwnModel(model: { vendor?: string } | undefined): boolean {
   return model?.vendor === MODEL_VENDOR;
 }
 
+/** The editor's model for Onchain SQL: the first one offered that is not ours (ours would ask itself). */
+export function firstForeignModel<T extends { vendor?: string }>(models: readonly T[]): T | undefined {
+  return models.find((m) => !isOwnModel(m));
+}
+
 function text(m: RequestMessage | string): string {
   if (typeof m === 'string') return m;
   return m.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : typeof (p as { value?: unknown }).value === 'string' ? (p as { value: string }).value : '')).join('');

@@ -97,6 +97,7 @@ export class LmProvider implements Provider {
   async generate(request: GenerationRequest): Promise<Generation> {
     const model = lmModelName(this.model);
     const withTools = toolModeAvailable() && !this.toolsRejected;
+    const notes: string[] = [];
     let reply: ModelReply;
     try {
       reply = await sendToModel(this.model, buildSingleMessagePrompt(request, withTools), request.signal, undefined, withTools ? [SUBMIT_QUERY, CANNOT_ANSWER] : undefined);
@@ -104,6 +105,7 @@ export class LmProvider implements Provider {
       if (!withTools || (e instanceof OnchainSqlError && e.code === 'cancelled')) throw e;
       // Some editor models accept no tools: ask once more for a JSON reply, and remember.
       this.toolsRejected = true;
+      notes.push(`${model} did not take the request with tools (${truncate(neutraliseInvisible(e instanceof Error ? e.message : String(e)), 200)}); it was asked for a JSON reply instead.`);
       reply = await sendToModel(this.model, buildSingleMessagePrompt(request, false), request.signal);
     }
     if (reply.toolCall?.name === CANNOT_ANSWER.name) {
@@ -111,7 +113,8 @@ export class LmProvider implements Provider {
       throw new OnchainSqlError('cannot_answer', `${model} says this cannot be answered from the snapshot: ${truncate(neutraliseInvisible(refusal.reason ?? 'no reason given'), 400)}`, refusal.suggestions.map((x) => truncate(neutraliseInvisible(x), 200)));
     }
     // The tool call first; scraping JSON or SQL from text only when the model wrote no call.
-    const parsed: ParsedReply | null = (reply.toolCall?.name === SUBMIT_QUERY.name ? replyFromToolInput(reply.toolCall.input) : null) ?? parseModelReply(reply.text);
+    const fromTool = reply.toolCall?.name === SUBMIT_QUERY.name ? replyFromToolInput(reply.toolCall.input) : null;
+    const parsed: ParsedReply | null = fromTool ?? parseModelReply(reply.text);
     if (!parsed) {
       const reason = cannotAnswerReason(reply.text);
       if (reason) throw new OnchainSqlError('cannot_answer', `${model} says this cannot be answered from the snapshot: ${truncate(neutraliseInvisible(reason), 400)}`, ['Look at the Schema view for what the tables hold, or rephrase the question.']);
@@ -119,6 +122,8 @@ export class LmProvider implements Provider {
       const shown = truncate(neutraliseInvisible(reply.text.trim()), 400) || (reply.toolCall ? `a call to ${reply.toolCall.name} without SQL` : '(an empty reply)');
       throw new ModelOutputError(`${model} did not return SQL. It replied: ${shown}`, reply.text.trim().slice(0, 2_000), undefined, model);
     }
-    return { ...parsed, model };
+    // Say when the SQL was read from text: that reading is a fallback, less exact than a tool call.
+    if (!fromTool && !notes.length) notes.push(withTools ? `${model} answered in text instead of calling ${SUBMIT_QUERY.name}; the SQL was read from its reply.` : `The SQL was read from ${model}'s text reply (no tool calling).`);
+    return { ...parsed, model, notes };
   }
 }

@@ -8,7 +8,7 @@ import { OnchainSqlError } from '../core/errors.js';
 import type { Provider } from '../core/nl2sql/provider.js';
 import { createProvider } from '../core/nl2sql/providers.js';
 import { LmProvider, lmModelName } from './lmProvider.js';
-import { isOwnModel } from './chatModelProvider.js';
+import { firstForeignModel } from './chatModelProvider.js';
 import type { Settings } from './settings.js';
 
 /** What one request may bring: the Chat view's model, and whether the user acted (consent to pick a model). */
@@ -70,8 +70,7 @@ export async function selectEditorModel(): Promise<vscode.LanguageModelChat | un
   try {
     if (!vscode.lm?.selectChatModels) return undefined;
     // Never our own chat model (chatModelProvider.ts): it answers through this session, so it would ask itself.
-    const models = await vscode.lm.selectChatModels();
-    return models.find((m) => !isOwnModel(m));
+    return firstForeignModel(await vscode.lm.selectChatModels());
   } catch {
     return undefined;
   }

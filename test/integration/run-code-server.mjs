@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format, parseArgs } from 'node:util';
 import {
-  REPO_ROOT, ensureCodeServer, ensureSampleSnapshot, isCI, killServersOnSignals, launchBrowser, makeTempDir, removeDir, startCodeServer,
+  REPO_ROOT, ensureCodeServer, ensureSampleSnapshot, installVsix, isCI, killServersOnSignals, launchBrowser, makeTempDir, removeDir, startCodeServer,
 } from '../../scripts/code-server.mjs';
 
 const RESULT_MARKER = 'ONCHAIN_SQL_MOCHA_RESULT'; // printed by test/integration/index.ts
@@ -34,6 +34,23 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 function result(passed, failed, skipped, code) {
   console.log(`RESULT integration passed=${passed} failed=${failed} skipped=${skipped}`);
   process.exitCode = code;
+}
+
+/**
+ * Installs the scripted editor language model (test/integration/lm-test-model, test only) into
+ * this run's extensions dir, beside the extension under development. It cannot be a second
+ * extensionDevelopmentPath: the web workbench reads the payload into a Map, so only the last
+ * extensionDevelopmentPath survives (code-server 4.139).
+ */
+function installTestModel(cs, state) {
+  const source = path.join(extDir, 'test', 'integration', 'lm-test-model');
+  if (!fs.existsSync(path.join(source, 'package.json'))) return;
+  const vsix = path.join(state, 'lm-test-model.vsix');
+  const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const p = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix],
+    { cwd: source, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  if (p.status !== 0) throw new Error(`packaging ${source} failed (${p.status ?? p.error?.message}):\n${p.stdout}\n${p.stderr}`);
+  installVsix(cs, vsix, { extensionsDir: path.join(state, 'extensions'), stateDir: state });
 }
 
 function loud(lines) {
@@ -89,6 +106,7 @@ async function main() {
   const consoleLogFile = path.join(REPO_ROOT, 'test-results', 'integration-console.log');
   const consoleLog = fs.createWriteStream(consoleLogFile);
   try {
+    installTestModel(cs, state);
     server = await startCodeServer(cs, { folder: workspace, stateDir: state, smokeTestDriver: true });
     console.log(`code-server ${cs.version} at ${server.url} (${elapsed()})`);
     context = await launchBrowser(path.join(state, 'chromium'));

@@ -48,7 +48,8 @@ fs.cpSync(path.join(root, 'test', 'integration', 'workspace'), workspace, { recu
 try {
   const code = await runTests({
     vscodeExecutablePath,
-    extensionDevelopmentPath: root,
+    // Desktop VS Code takes several: ours first (the tests' own), then the scripted editor model (test only).
+    extensionDevelopmentPath: [root, path.join(root, 'test', 'integration', 'lm-test-model')],
     extensionTestsPath: path.join(root, 'out', 'test', 'index.js'),
     launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
   });

@@ -19,6 +19,8 @@ export interface Generation {
   usage?: TokenUsage;
   /** For a follow-up: the question it resolved to, on its own. */
   resolvedQuestion?: string;
+  /** How the reply was read when not the intended way (e.g. SQL scraped from text, no tool call): shown with the answer. */
+  notes?: string[];
 }
 
 /** Claude, the editor's model (vscode.lm, wired in the extension layer), or the offline translator. */
