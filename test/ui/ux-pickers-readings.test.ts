@@ -1,8 +1,9 @@
 // UI in code-server: the sidebar chat's chart has the panel's X / Y / Series
 // pickers, and picking another measure redraws the chart with it (asserted on
 // the chart's accessible description, not pixels); in a notebook, an answer's
-// alternative reading is a one-click item in the question cell's status bar
-// that asks it in a new cell below, which runs and answers with the other reading.
+// alternative reading, and a refusal's suggested question, are one-click items
+// in the question cell's status bar that ask them in a new cell below, which
+// runs and answers.
 import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Frame } from 'playwright-core';
@@ -11,10 +12,11 @@ import { openEditor, type Editor } from './support/editor.js';
 // Offline: the reading "gas price = price transactions paid", with "Use the block base fee" as the other.
 const GAS_QUESTION = 'Daily average gas price in gwei this week';
 const BASE_FEE_QUESTION = 'Daily average base fee in gwei this week';
-const NOTEBOOK = `<!-- onchain-sql-notebook v1 -->\n\n\`\`\`question\n${GAS_QUESTION}\n\`\`\`\n`;
+const notebookOf = (question: string) => `<!-- onchain-sql-notebook v1 -->\n\n\`\`\`question\n${question}\n\`\`\`\n`;
+const REFUSED = 'What is the meaning of life, the universe and everything?';
 
 let editor: Editor;
-before(async () => { editor = await openEditor({ files: { 'readings.onchain-nb': NOTEBOOK } }); }, { timeout: 300_000 });
+before(async () => { editor = await openEditor({ files: { 'readings.onchain-nb': notebookOf(GAS_QUESTION), 'refused.onchain-nb': notebookOf(REFUSED) } }); }, { timeout: 300_000 });
 after(async () => { await editor?.close(); });
 
 const chartLabel = (frame: Frame) => frame.locator('.turn.done .chart-view canvas').last().getAttribute('aria-label');
@@ -91,6 +93,32 @@ test('a notebook answer\'s other reading is one click in the cell status bar: a 
     const output = await editor.frameWith('select.chart-y option:checked:text-matches("base_fee", "i")', 120_000);
     assert.ok(await output.locator('code', { hasText: 'base_fee_per_gas_gwei' }).count() >= 1, 'the re-asked answer\'s SQL does not read the base fee');
     await editor.shot('notebook-alternative-answered');
+    assert.deepEqual(editor.dialogs, []);
+  });
+});
+
+test('a refused notebook question\'s suggestions are one click too: the suggested question answers in a new cell below', { timeout: 600_000 }, async () => {
+  await editor.step('notebook-refusal-suggestion', async () => {
+    const { page } = editor;
+    await editor.openFile('refused.onchain-nb');
+    const editorPane = page.locator('.notebook-editor', { has: page.locator('.view-lines', { hasText: 'meaning of life' }) }).first();
+    const rows = editorPane.locator('.code-cell-row');
+    await rows.first().waitFor({ state: 'visible', timeout: 120_000 });
+    await editor.runCommand('Notebook: Run All');
+    await rows.first().locator('.codicon-notebook-state-error').waitFor({ state: 'attached', timeout: 180_000 });
+    const items = rows.first().locator('.cell-status-item:has(.codicon-lightbulb)');
+    await items.first().waitFor({ state: 'visible', timeout: 60_000 });
+    assert.ok(await items.count() >= 2, 'a refusal offers its suggested questions');
+    const label = (await items.first().innerText()).trim().replace(/…$/, '');
+    await editor.shot('notebook-refusal-suggestions');
+    await items.first().click();
+    await rows.nth(1).waitFor({ state: 'visible', timeout: 60_000 });
+    const asked = (await rows.nth(1).locator('.view-lines').innerText()).replace(/\u00a0/g, ' ').trim();
+    assert.ok(label.length > 10 && asked.startsWith(label), `the new cell asks "${asked}", the item said "${label}"`);
+    await rows.nth(1).locator('.codicon-notebook-state-success').waitFor({ state: 'attached', timeout: 180_000 });
+    // The refused cell keeps its question.
+    assert.equal((await rows.nth(0).locator('.view-lines').innerText()).replace(/\u00a0/g, ' ').trim(), REFUSED);
+    await editor.shot('notebook-refusal-answered');
     assert.deepEqual(editor.dialogs, []);
   });
 });
