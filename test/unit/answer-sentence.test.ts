@@ -77,10 +77,11 @@ describe('the answer sentence names its measure, filters and window (sample snap
     assert.equal(list.summary, '7 rows of failed transactions in the snapshot.');
   });
 
-  it('reads top-level conditions only; joins and windows say nothing; an unknown condition is quoted', () => {
+  it('reads top-level conditions only; joins and windows say nothing; an unknown condition is quoted', async () => {
+    const scopeOf = async (sql: string) => answerScope(await engine.describeStatement(sql), sql);
     assert.deepEqual(conjuncts("a = 'x and y' and (b or c and d) and e between 1 and 2 and f"), ["a = 'x and y'", '(b or c and d)', 'e between 1 and 2', 'f']);
-    const s = answerScope("select count(*) from ethereum.transactions t join ethereum.blocks b on t.block_number = b.block_number where t.to_address = b.miner and t.gas_used <= 21000 and t.block_time > snapshot_time() - interval 1 day and t.nonce % 2 = 1");
+    const s = await scopeOf("select count(*) from ethereum.transactions t join ethereum.blocks b on t.block_number = b.block_number where t.to_address = b.miner and t.gas_used <= 21000 and t.block_time > snapshot_time() - interval 1 day and t.nonce % 2 = 1");
     assert.deepEqual(s, { noun: 'transactions', before: [], after: ['with gas used at most 21,000', 'where t.nonce % 2 = 1'] });
-    assert.deepEqual(answerScope('select count(*) from some_view where x is null'), { noun: undefined, before: [], after: ['with no x'] });
+    assert.deepEqual(await scopeOf('select count(*) from some_view where x is null'), { noun: undefined, before: [], after: ['with no x'] });
   });
 });

@@ -1,4 +1,4 @@
-import { analyseSql } from '../sql/structure.js';
+import type { SqlStructure } from '../sql/structure.js';
 import words from './filter-words.json';
 
 /**
@@ -84,8 +84,10 @@ function unsaid(condition: string): boolean {
   return !/'|\b\d/.test(condition) && !/\b(null|true|false|not)\b/i.test(condition) && /[<>=]/.test(condition);
 }
 
-export function answerScope(sql: string): AnswerScope {
-  const s = analyseSql(sql);
+/** `structure` is DuckDB's reading of `sql` (engine.describeStatement); without it nothing is said. */
+export function answerScope(structure: Pick<SqlStructure, 'tables' | 'filters'> | undefined, sql: string): AnswerScope {
+  if (!structure) return { before: [], after: [] };
+  const s = structure;
   const noun = s.tables.length ? ENTITIES[s.tables[0]] : undefined;
   const before: string[] = [];
   const after: string[] = [];

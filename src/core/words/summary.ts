@@ -2,6 +2,7 @@ import { cellToText } from '../text/cell.js';
 import type { ColumnInfo } from '../engine/engine.js';
 import type { Cell } from '../engine/values.js';
 import { answerScope, scopeWords, type AnswerScope } from './filters.js';
+import type { SqlStructure } from '../sql/structure.js';
 import { windowOf, windowWords } from './window.js';
 
 /**
@@ -70,9 +71,10 @@ function measurePhrase(sql: string, name: string, scope: AnswerScope): { phrase:
   return { phrase: `${m} of ${scopeWords(scope)}`, counted: false };
 }
 
-export function summarize(sql: string, columns: ReadonlyArray<Pick<ColumnInfo, 'name' | 'type'>>, rows: ReadonlyArray<ReadonlyArray<Cell>>, truncated = false): string {
+export function summarize(sql: string, columns: ReadonlyArray<Pick<ColumnInfo, 'name' | 'type'>>, rows: ReadonlyArray<ReadonlyArray<Cell>>, truncated = false,
+  structure?: Pick<SqlStructure, 'tables' | 'filters'>): string {
   const when = windowWords(windowOf(sql));
-  const scope = answerScope(sql);
+  const scope = answerScope(structure, sql);
   if (rows.length === 0) {
     const what = scope.noun ? `No ${scopeWords(scope)}` : 'No rows match';
     return `${what} ${when === 'in the snapshot' ? 'in this snapshot' : when}.`;
