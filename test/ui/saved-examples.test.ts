@@ -1,6 +1,7 @@
 // UI in code-server: an answer in the results panel is saved as an example with
-// the keyboard ("Save as example"), is kept in this workspace's storage, and is
-// listed (then deleted) by "Onchain SQL: Manage Saved Examples".
+// the keyboard ("Save as example"), is kept in this workspace's storage; saved
+// again from the sidebar chat it replaces the pair; "Onchain SQL: Manage Saved
+// Examples" lists it and deletes it.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,7 +21,7 @@ function findFiles(dir: string, name: string): string[] {
   });
 }
 
-test('Save as example on a panel answer; Manage Saved Examples lists it and deletes it', { timeout: 900_000 }, async () => {
+test('Save as example in the panel and the chat; Manage Saved Examples lists it once and deletes it', { timeout: 900_000 }, async () => {
   await editor.step('saved-examples', async () => {
     await editor.runCommand('Onchain SQL: Ask a Question');
     await editor.answerInput(QUESTION);
@@ -50,9 +51,26 @@ test('Save as example on a panel answer; Manage Saved Examples lists it and dele
     assert.equal(saved[0].question, QUESTION);
     assert.match(saved[0].sql, /not success/);
 
+    // The same question saved again from the sidebar chat replaces the pair, not adds one.
+    await editor.runCommand('View: Show Onchain SQL');
+    const chat = await editor.frameWith('textarea', 120_000);
+    await chat.locator('textarea').fill(QUESTION);
+    await chat.locator('textarea').press('Enter');
+    const turn = chat.locator('.turn.done', { hasText: QUESTION }).last();
+    await turn.waitFor({ state: 'visible', timeout: 180_000 });
+    const before = fs.statSync(files[0]).mtimeMs;
+    await turn.locator('button', { hasText: 'Save as example' }).click();
+    const deadline = Date.now() + 60_000;
+    while (fs.statSync(files[0]).mtimeMs === before) {
+      assert.ok(Date.now() < deadline, 'the chat\'s Save as example wrote the file within 60 s');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(fs.readFileSync(files[0], 'utf8').trim().split('\n').length, 1, 'one pair for the question');
+
     await editor.runCommand('Onchain SQL: Manage Saved Examples');
     const row = editor.page.locator('.quick-input-list .monaco-list-row', { hasText: QUESTION }).first();
     await row.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(await editor.page.locator('.quick-input-list .monaco-list-row').count(), 1);
     await editor.shot('code-server-manage-saved-examples');
     await row.hover();
     await row.locator('.action-label[aria-label="Delete Example"], .action-label[title="Delete Example"]').first().click();

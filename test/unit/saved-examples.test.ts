@@ -85,6 +85,17 @@ describe('saved examples: the loop from "Save as example" to the next similar qu
     removeExample(file, question);
   });
 
+  it('the commands are contributed, and History items offer Save Answer as Example', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
+      contributes: { commands: { command: string; title: string }[]; menus: Record<string, { command: string; when?: string }[]> };
+    };
+    const titles = new Map(pkg.contributes.commands.map((c) => [c.command, c.title]));
+    assert.equal(titles.get('onchainSql.saveAnswerAsExample'), 'Save Answer as Example');
+    assert.equal(titles.get('onchainSql.manageSavedExamples'), 'Manage Saved Examples');
+    const item = pkg.contributes.menus['view/item/context'].find((m) => m.command === 'onchainSql.saveAnswerAsExample');
+    assert.equal(item?.when, 'view == onchainSql.history && viewItem == onchainSql.historyEntry');
+  });
+
   it('the webviews ask to save by reference only: the panel its shown answer, the chat a turn id', () => {
     assert.equal(checkMessage(PANEL_MESSAGES, { type: 'saveExample' }).ok, true);
     const smuggled = checkMessage(PANEL_MESSAGES, { type: 'saveExample', sql: 'select 1' });
