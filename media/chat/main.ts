@@ -4,8 +4,9 @@
 // (Enter sends, Shift+Enter new line), starter questions when empty, the
 // answering provider with a one-click "Set API key". State lives on the host.
 import '../styles/chat.css';
-import type { ChatFromWebview, ChatToWebview, ChatTurn } from '../../src/webview/protocol.js';
-import { CHAT_ROWS_SHOWN } from '../../src/webview/protocol.js';
+import type { ChatFromWebview, ChatReply, ChatToWebview, ChatTurn } from '../../src/webview/protocol.js';
+import { CHAT_REPLIES, CHAT_ROWS_SHOWN } from '../../src/webview/protocol.js';
+import { RequestCorrelator, RequestEndedError } from '../../src/webview/requests.js';
 import { displayLabel, formatCount } from '../../src/webview/format.js';
 import { h, clear, button, hostApi } from '../common/dom.js';
 import { highlightSql } from '../common/sqlHighlight.js';
@@ -14,6 +15,8 @@ import { ChartView } from '../common/chartView.js';
 import { answerContextSection, suggestionList, wayForwardActions } from '../common/wayForward.js';
 
 const host = hostApi<ChatFromWebview>();
+/** Requests that expect a reply (Copy SQL), matched to it by id. */
+const requests = new RequestCorrelator<ChatFromWebview, ChatReply, typeof CHAT_REPLIES>((m) => host.post(m), CHAT_REPLIES, { timeoutMs: 30_000 });
 const root = document.getElementById('root') ?? document.body;
 
 const STARTERS = [
@@ -61,6 +64,20 @@ input.addEventListener('keydown', (e) => {
     submit();
   }
 });
+
+function showToast(message: string): void {
+  toast.textContent = displayLabel(message, 200);
+  toast.classList.add('visible');
+  setTimeout(() => toast.classList.remove('visible'), 1500);
+}
+
+/** Asks the host to copy a turn's SQL; its reply (or why none came) is the toast. */
+function copySql(turnId: string): void {
+  requests.request({ type: 'copySql', turnId }).reply.then(
+    (r) => showToast(r.message),
+    (e: unknown) => { if (e instanceof RequestEndedError && e.reason === 'timeout') showToast('The copy did not finish.'); },
+  );
+}
 
 function renderStarters(): void {
   clear(empty);
@@ -114,7 +131,7 @@ function renderTurn(t: ChatTurn): { el: HTMLElement; chart?: ChartView } {
     actions.append(
       button('Open in Panel', () => host.post({ type: 'openInPanel', turnId: t.id }), { class: 'secondary' }),
       button('Insert into Notebook', () => host.post({ type: 'insertIntoNotebook', turnId: t.id }), { class: 'secondary' }),
-      button('Copy SQL', () => host.post({ type: 'copySql', turnId: t.id }), { class: 'secondary' }),
+      button('Copy SQL', () => copySql(t.id), { class: 'secondary' }),
     );
     // Only an answer that ran can become an example (an error turn keeps its last SQL too).
     if (t.status === 'done') actions.append(button('Save as example', () => host.post({ type: 'saveExample', turnId: t.id }), { class: 'secondary', title: 'Keep this question and its SQL as an example for this workspace' }));
@@ -179,9 +196,10 @@ window.addEventListener('message', (event: MessageEvent<ChatToWebview>) => {
       setProvider(m.label);
       break;
     case 'notice':
-      toast.textContent = displayLabel(m.message, 200);
-      toast.classList.add('visible');
-      setTimeout(() => toast.classList.remove('visible'), 1500);
+      showToast(m.message);
+      break;
+    case 'copied':
+      requests.settle(m);
       break;
     case 'focusInput':
       input.focus();

@@ -1,24 +1,35 @@
 // The webview side of paging: rows live in fixed-size pages fetched from the
 // host on demand, at most `maxPages` kept (least recently used dropped), so
-// scrolling through a million rows keeps the webview's memory flat.
+// scrolling through a million rows keeps the webview's memory flat. Requests
+// and their replies are matched by the panel's RequestCorrelator (requests.ts).
 import type { Cell } from '../../src/core/engine/values.js';
-import { PAGE_SIZE } from '../../src/webview/protocol.js';
+import { PAGE_SIZE, type PanelToWebview } from '../../src/webview/protocol.js';
+import type { Sent } from '../../src/webview/requests.js';
 
 export interface RowRequest {
-  requestId: number;
   generation: number;
   start: number;
   count: number;
+}
+export type RowReply = Extract<PanelToWebview, { type: 'rows' | 'rowsError' }>;
+
+/** How the cache reaches the host: a row request with its pending reply, and its cancellation. */
+export interface RowChannel {
+  request(r: RowRequest): Sent<RowReply>;
+  cancel(requestId: number): void;
+  /** Rows arrived: redraw. */
+  onRows(): void;
+  /** A request failed with a message to show (a dropped request has none). */
+  onError(message: string): void;
 }
 
 export class PageCache {
   private pages = new Map<number, Cell[][]>();
   private pending = new Map<number, number>(); // page → requestId
-  private nextId = 1;
   generation = 0;
 
   constructor(
-    private readonly request: (r: RowRequest) => void,
+    private readonly channel: RowChannel,
     private rowCount: number,
     private readonly maxPages = 250,
     readonly pageSize = PAGE_SIZE,
@@ -29,6 +40,8 @@ export class PageCache {
     this.generation = generation;
     this.rowCount = rowCount;
     this.pages.clear();
+    // What the waiting requests asked for is gone: their replies are not wanted.
+    for (const id of new Set(this.pending.values())) this.channel.cancel(id);
     this.pending.clear();
     for (let p = 0; p * this.pageSize < firstRows.length; p++) {
       const rows = firstRows.slice(p * this.pageSize, (p + 1) * this.pageSize);
@@ -58,10 +71,10 @@ export class PageCache {
     let runStart = -1;
     const flush = (upTo: number) => {
       if (runStart < 0) return;
-      const requestId = this.nextId++;
-      for (let p = runStart; p < upTo; p++) this.pending.set(p, requestId);
       const s = runStart * this.pageSize;
-      this.request({ requestId, generation: this.generation, start: s, count: Math.min(upTo * this.pageSize, this.rowCount) - s });
+      const { requestId, reply } = this.channel.request({ generation: this.generation, start: s, count: Math.min(upTo * this.pageSize, this.rowCount) - s });
+      for (let p = runStart; p < upTo; p++) this.pending.set(p, requestId);
+      reply.then((r) => this.answer(requestId, r), () => this.fail(requestId));
       runStart = -1;
     };
     for (let p = first; p <= last; p++) {
@@ -90,7 +103,17 @@ export class PageCache {
     return true;
   }
 
-  /** A failed request: forget it so the rows can be asked for again. */
+  private answer(requestId: number, r: RowReply): void {
+    if (r.type === 'rows') {
+      if (this.receive(r.generation, r.start, r.rows)) this.channel.onRows();
+      return;
+    }
+    // Forget the request so the next scroll asks again (no retry loop from here).
+    this.fail(requestId);
+    if (r.message && r.generation === this.generation) this.channel.onError(r.message);
+  }
+
+  /** A failed or ended request: forget it so the rows can be asked for again. */
   fail(requestId: number): void {
     for (const [p, id] of this.pending) if (id === requestId) this.pending.delete(p);
   }

@@ -11,10 +11,14 @@ import { highlightSql } from '../common/sqlHighlight.js';
 import { ChartView } from '../common/chartView.js';
 import { Grid } from '../common/grid.js';
 import { PageCache } from '../common/pageCache.js';
+import { PANEL_REPLIES, type PanelReply } from '../../src/webview/protocol.js';
+import { RequestCorrelator, RequestEndedError, type Unsent } from '../../src/webview/requests.js';
 import { answerContextSection, suggestionList, wayForwardActions } from '../common/wayForward.js';
 
 const host = hostApi<PanelFromWebview>();
 const root = document.getElementById('root') ?? document.body;
+/** Requests that expect a reply (rows, copies), matched to it by id. A row request unanswered after 2 min is asked again on the next scroll. */
+const requests = new RequestCorrelator<PanelFromWebview, PanelReply, typeof PANEL_REPLIES>((m) => host.post(m), PANEL_REPLIES, { timeoutMs: 120_000 });
 
 let grid: Grid | undefined;
 let chart: ChartView | undefined;
@@ -79,7 +83,7 @@ function sqlSection(sql: string, answered = false): HTMLElement {
   return h('section', { class: 'sql', 'aria-label': 'SQL' },
     h('div', { class: 'section-head' }, h('h2', {}, 'SQL'),
       h('div', { class: 'actions' },
-        button('Copy SQL', () => host.post({ type: 'copySql' })),
+        button('Copy SQL', () => copy({ type: 'copySql' })),
         button('Open in Editor', () => host.post({ type: 'openInEditor' }), { class: 'secondary' }),
         answered ? button('Save as example', () => host.post({ type: 'saveExample' }), { class: 'secondary', id: 'save-example', title: 'Keep this question and its SQL as an example for this workspace: similar questions are answered the same way' }) : null)),
     h('pre', {}, code));
@@ -160,7 +164,12 @@ function renderResult(r: ResultView, generation: number): void {
   chart = new ChartView({ columns: r.columns, rows: r.firstRows, hint: r.chart, sql: r.sql, totalRows: r.rowCount });
   root.append(chart.element);
 
-  cache = new PageCache((req) => host.post({ type: 'requestRows', ...req }), r.rowCount);
+  cache = new PageCache({
+    request: (req) => requests.request({ type: 'requestRows', ...req }),
+    cancel: (id) => requests.cancel(id),
+    onRows: () => grid?.refresh(),
+    onError: (message) => showToast(displayLabel(message, 300)),
+  }, r.rowCount);
   cache.reset(generation, r.rowCount, r.firstRows);
   const c = cache;
   grid = new Grid({
@@ -169,9 +178,9 @@ function renderResult(r: ResultView, generation: number): void {
     getRow: (i) => c.get(i),
     requestRange: (s, e) => c.ensure(s, e),
     onSort: (sort: SortState | null) => host.post({ type: 'sort', sort }),
-    onCopy: (text, what) => host.post({ type: 'copy', text, what }),
-    onCopyColumn: (column) => host.post({ type: 'copyColumn', column }),
-    onCopyRange: (range) => host.post({ type: 'copyRange', ...range }),
+    onCopy: (text, what) => copy({ type: 'copy', text, what }),
+    onCopyColumn: (column) => copy({ type: 'copyColumn', column }),
+    onCopyRange: (range) => copy({ type: 'copyRange', ...range }),
     label: r.question ? `Result of: ${displayLabel(r.question, 200)}` : 'Query result',
     sampleRows: r.firstRows,
   });
@@ -184,6 +193,14 @@ function renderResult(r: ResultView, generation: number): void {
     button('Export…', () => host.post({ type: 'export' }), { class: 'secondary', title: 'Export every row as CSV, JSON or Parquet' }));
   root.append(h('section', { class: 'results', 'aria-label': 'Rows' }, toolbar, g.element));
   announce(`Answer ready: ${rowCountText(r)}.`);
+}
+
+/** Asks the host to copy; its reply (or why none came) is shown as a toast. */
+function copy(request: Unsent<PanelFromWebview, 'copy' | 'copyColumn' | 'copyRange' | 'copySql'>): void {
+  requests.request(request).reply.then(
+    (r) => showToast(displayLabel(r.message, 300)),
+    (e: unknown) => { if (e instanceof RequestEndedError && e.reason === 'timeout') showToast('The copy did not finish.'); },
+  );
 }
 
 function updateCount(rowCount: number, exact: boolean, truncated: boolean): void {
@@ -214,14 +231,9 @@ window.addEventListener('message', (event: MessageEvent<PanelToWebview>) => {
       renderError(msg);
       break;
     case 'rows':
-      if (cache?.receive(msg.generation, msg.start, msg.rows)) grid?.refresh();
-      break;
     case 'rowsError':
-      if (cache && msg.generation === cache.generation) {
-        // Forget the request so the next scroll asks again (no retry loop from here).
-        cache.fail(msg.requestId);
-        showToast(displayLabel(msg.message, 300));
-      }
+    case 'copied':
+      requests.settle(msg);
       break;
     case 'rowCount':
       if (cache && msg.generation === cache.generation) updateCount(msg.rowCount, msg.exact, msg.truncated);

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { OnchainSqlError, toOnchainSqlError } from '../core/errors.js';
+import { signalExitCode } from '../core/engine/cleanup.js';
+import { errnoCode, errorMessage, OnchainSqlError, toOnchainSqlError } from '../core/errors.js';
 import { syncSnapshot } from '../core/snapshot/sync/sync.js';
 import { formatTable } from './format.js';
 
@@ -33,6 +34,14 @@ function int(raw: string | undefined, name: string): number | undefined {
 /** `onchain-sql snapshot sync …`; returns the exit code. */
 export async function snapshotSyncCommand(argv: string[]): Promise<number> {
   let json = argv.includes('--json');
+  // The signal that stopped the sync, if one did: the exit code says which (130 SIGINT, 143 SIGTERM).
+  let stoppedBy: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    stoppedBy = signal;
+    if (!json) process.stderr.write(`Stopping (${signal}); the blocks synced so far are kept. Run the same command again to continue.\n`);
+    abort.abort();
+  };
+  const abort = new AbortController();
   try {
     const { values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
     json = values.json;
@@ -46,11 +55,6 @@ export async function snapshotSyncCommand(argv: string[]): Promise<number> {
     const outDir = path.resolve(values.out);
     // Ctrl-C or SIGTERM stops between requests: the ranges already written stay, the work folder is removed,
     // and the next run continues from there.
-    const abort = new AbortController();
-    const stop = () => {
-      if (!json) process.stderr.write('Stopping; the blocks synced so far are kept. Run the same command again to continue.\n');
-      abort.abort();
-    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const result = await syncSnapshot({
@@ -63,8 +67,6 @@ export async function snapshotSyncCommand(argv: string[]): Promise<number> {
         process.stderr.write(`${p.message}${rate}\n`);
       },
     });
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
     const m = result.manifest;
     if (json) {
       process.stdout.write(`${JSON.stringify(m)}\n`);
@@ -81,15 +83,19 @@ export async function snapshotSyncCommand(argv: string[]): Promise<number> {
     ].join('\n') + '\n');
     return 0;
   } catch (e) {
-    const usage = (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS') || (e instanceof OnchainSqlError && e.code === 'usage');
-    const err = (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS') ? new OnchainSqlError('usage', (e as Error).message)
-      : (e as Error).name === 'AbortError' ? new OnchainSqlError('cancelled', 'Sync stopped; the blocks synced so far are kept. Run the same command again to continue.')
+    const parseError = errnoCode(e)?.startsWith('ERR_PARSE_ARGS') ?? false;
+    const usage = parseError || (e instanceof OnchainSqlError && e.code === 'usage');
+    const err = parseError ? new OnchainSqlError('usage', errorMessage(e))
+      : abort.signal.aborted || (e instanceof Error && e.name === 'AbortError') ? new OnchainSqlError('cancelled', `Sync stopped${stoppedBy ? ` by ${stoppedBy}` : ''} before it finished; the blocks synced so far are kept. Run the same command again to continue.`)
       : toOnchainSqlError(e);
     if (json) process.stdout.write(`${JSON.stringify({ error: err.toJSON() })}\n`);
     else {
       process.stderr.write(`error (${err.code}): ${err.message}\n`);
       if (usage) process.stderr.write(`\n${SYNC_USAGE}`);
     }
-    return usage ? 2 : err.code === 'cancelled' ? 130 : 1;
+    return usage ? 2 : err.code === 'cancelled' ? signalExitCode(stoppedBy ?? 'SIGINT') : 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   }
 }

@@ -6,7 +6,7 @@ import { registerLanguageModelTools } from './lmTool.js';
 import { registerHistoryCommands } from './commands/history.js';
 import { registerExampleCommands } from './commands/examples.js';
 import { AnswerHistory, HistoryTreeProvider, setAnswerHistory } from './history.js';
-import { snapshotStamp } from './historySnapshot.js';
+import { snapshotStamp } from '../core/snapshotStamp.js';
 import { createRedactingLog } from './log.js';
 import { NotebookRunner } from './notebook/controller.js';
 import { registerNotebookSerializer } from './notebook/serializer.js';

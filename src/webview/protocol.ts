@@ -5,6 +5,7 @@
 import type { Answer, Attempt, ChartHint, ProviderId, SqlAuthor } from '../core/answer.js';
 import type { ColumnInfo, Timings } from '../core/engine/engine.js';
 import type { Cell } from '../core/engine/values.js';
+import type { ReplyTable } from './requests.js';
 
 export type { Attempt, ChartHint, ProviderId, ColumnInfo, Timings, Cell };
 
@@ -81,6 +82,8 @@ export type PanelToWebview =
   /** The grid's data changed order: drop cached rows, re-request. */
   | { type: 'sorted'; generation: number; sort: SortState | null; rowCount: number; exact: boolean; truncated: boolean }
   | { type: 'notice'; message: string }
+  /** The reply to a copy request: what was copied, or why not. */
+  | { type: 'copied'; requestId: number; message: string }
   /** Who answers (shown with "Set API key" / "Choose model" at the top). */
   | { type: 'provider'; label: string };
 
@@ -89,11 +92,11 @@ export type PanelFromWebview =
   | { type: 'cancel' }
   | { type: 'requestRows'; requestId: number; generation: number; start: number; count: number }
   | { type: 'sort'; sort: SortState | null }
-  | { type: 'copy'; text: string; what: string }
-  | { type: 'copyColumn'; column: number }
+  | { type: 'copy'; requestId: number; text: string; what: string }
+  | { type: 'copyColumn'; requestId: number; column: number }
   /** A range of cells (0-based, inclusive) whose rows the webview has not all loaded. */
-  | { type: 'copyRange'; top: number; bottom: number; left: number; right: number }
-  | { type: 'copySql' }
+  | { type: 'copyRange'; requestId: number; top: number; bottom: number; left: number; right: number }
+  | { type: 'copySql'; requestId: number }
   | { type: 'openInEditor' }
   | { type: 'export' }
   /** A suggestion or an alternative reading clicked: ask it. */
@@ -104,6 +107,17 @@ export type PanelFromWebview =
   | { type: 'chooseModel' }
   /** "Save as example": the shown answer's question and SQL become a few-shot pair for this workspace. */
   | { type: 'saveExample' };
+
+/** Panel messages that answer a request (they carry its `requestId`). */
+export type PanelReply = Extract<PanelToWebview, { requestId: number }>;
+/** Which replies answer which panel request (requests.ts checks a reply against it). */
+export const PANEL_REPLIES = {
+  requestRows: ['rows', 'rowsError'],
+  copy: ['copied'],
+  copyColumn: ['copied'],
+  copyRange: ['copied'],
+  copySql: ['copied'],
+} as const satisfies ReplyTable<PanelFromWebview, PanelReply>;
 
 // ---------------------------------------------------------------- sidebar chat
 
@@ -135,6 +149,8 @@ export type ChatToWebview =
   | { type: 'progress'; stage: string }
   | { type: 'provider'; label: string }
   | { type: 'notice'; message: string }
+  /** The reply to a copy request. */
+  | { type: 'copied'; requestId: number; message: string }
   | { type: 'focusInput' };
 
 export type ChatFromWebview =
@@ -144,11 +160,15 @@ export type ChatFromWebview =
   | { type: 'newConversation' }
   | { type: 'openInPanel'; turnId: string }
   | { type: 'insertIntoNotebook'; turnId: string }
-  | { type: 'copySql'; turnId: string }
+  | { type: 'copySql'; requestId: number; turnId: string }
   | { type: 'writeSql'; turnId: string }
   | { type: 'setApiKey' }
   | { type: 'chooseModel' }
   | { type: 'saveExample'; turnId: string };
+
+export type ChatReply = Extract<ChatToWebview, { requestId: number }>;
+/** Which replies answer which chat request. */
+export const CHAT_REPLIES = { copySql: ['copied'] } as const satisfies ReplyTable<ChatFromWebview, ChatReply>;
 
 // ---------------------------------------------------------------- notebook output
 

@@ -220,7 +220,7 @@ test('grid: Shift+Arrow and Shift+Click select a range, Ctrl+C copies it as TSV,
   assert.equal(await page.locator('[role="gridcell"][aria-selected="true"]').count(), 6);
   await page.keyboard.press('Control+c');
   const copies = async () => (await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string; text?: string }> }).__posted)).filter((m) => m.type === 'copy' || m.type === 'copyRange');
-  let last = (await copies()).pop() as { type: string; text: string };
+  const last = (await copies()).pop() as { type: string; text: string };
   assert.equal(last.type, 'copy');
   const lines = last.text.split('\n');
   assert.equal(lines.length, 3);
@@ -239,8 +239,10 @@ test('grid: Shift+Arrow and Shift+Click select a range, Ctrl+C copies it as TSV,
   assert.equal(await page.locator('[role="grid"]').getAttribute('data-selection'), '100000x7');
   assert.equal(await page.evaluate(() => String(window.getSelection() ?? '').length), 0);
   await page.keyboard.press('Control+c');
-  last = (await copies()).pop() as { type: string; text: string };
-  assert.deepEqual(last, { type: 'copyRange', top: 0, bottom: 99_999, left: 0, right: 6 });
+  const range = (await copies()).pop() as { type: string; requestId?: unknown };
+  // A request the host answers by its id (src/webview/requests.ts).
+  assert.equal(typeof range.requestId, 'number');
+  assert.deepEqual({ ...range, requestId: undefined }, { type: 'copyRange', requestId: undefined, top: 0, bottom: 99_999, left: 0, right: 6 });
   await page.screenshot({ path: path.join(SHOTS, 'panel-grid-range-light.png') });
   assert.deepEqual(errors, []);
   await page.close();

@@ -49,6 +49,11 @@ export function trackChild(child: ChildProcess): void {
 
 const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
+/** The shell's exit code for a run ended by `signal` (128 + its number), for commands that stop on a signal themselves. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return SIGNAL_EXIT_CODES[signal] ?? 130;
+}
+
 /**
  * For a command-line run: SIGINT, SIGTERM and SIGHUP end the process through
  * process.exit (with the shell's 128+signal code), so the exit hook above runs.

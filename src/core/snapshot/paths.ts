@@ -26,3 +26,8 @@ export function defaultSnapshotDir(): string {
     return path.join(os.homedir(), '.cache', 'onchain-sql', 'sample-snapshot');
   }
 }
+
+/** A snapshot folder as a user wrote it (settings, flags): `~/` is the home folder, relative paths are from the working folder. */
+export function resolveSnapshotPath(written: string): string {
+  return path.resolve(written.startsWith('~/') ? path.join(os.homedir(), written.slice(2)) : written);
+}

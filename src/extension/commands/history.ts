@@ -1,15 +1,12 @@
 import * as vscode from 'vscode';
-import { entryDescription, entryTitle, type AnswerHistory, type HistoryEntry } from '../history.js';
-import { reopenNote, snapshotStamp } from '../historySnapshot.js';
+import { entryDescription, entryTitle, isHistoryEntry, type HistoryEntry } from '../../core/answerHistory.js';
+import type { AnswerHistory } from '../history.js';
+import { reopenNote, snapshotStamp } from '../../core/snapshotStamp.js';
 import { ResultsPanel } from '../webviews/resultsPanel.js';
 import { register, type CommandContext } from './context.js';
 
 interface EntryItem extends vscode.QuickPickItem {
   entry: HistoryEntry;
-}
-
-function isEntry(v: unknown): v is HistoryEntry {
-  return !!v && typeof v === 'object' && typeof (v as HistoryEntry).sql === 'string' && typeof (v as HistoryEntry).question === 'string';
 }
 
 /** Search, reopen and clear the answer history (src/extension/history.ts). */
@@ -22,7 +19,7 @@ export function registerHistoryCommands(c: CommandContext, history: AnswerHistor
   };
   return [
     register(c, 'onchainSql.reopenHistory', 'Reopen Answer', async (arg?: unknown) => {
-      if (isEntry(arg)) await reopen(arg);
+      if (isHistoryEntry(arg)) await reopen(arg);
     }),
     register(c, 'onchainSql.showHistory', 'Search History', async () => {
       const entries = history.entries();
@@ -33,7 +30,7 @@ export function registerHistoryCommands(c: CommandContext, history: AnswerHistor
       const items: EntryItem[] = entries.map((entry) => ({
         entry,
         label: entryTitle(entry),
-        description: entryDescription(entry),
+        description: entryDescription(entry, Date.now()),
         detail: entry.sql.replace(/\s+/g, ' ').slice(0, 200),
       }));
       const pick = await vscode.window.showQuickPick(items, {

@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Answer, Turn } from '../../core/answer.js';
 import { buildHistory } from '../../core/nl2sql/history.js';
-import { attemptsOf, toOnchainSqlError } from '../../core/errors.js';
+import { attemptsOf, errorMessage, toOnchainSqlError } from '../../core/errors.js';
 import type { Cell } from '../../core/engine/values.js';
 import type { Session } from '../session.js';
 import { answerContext, CHAT_ROWS_KEPT, type ChatFromWebview, type ChatToWebview, type ChatTurn } from '../../webview/protocol.js';
@@ -116,10 +116,17 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
         break;
       case 'copySql': {
         const t = this.turns.find((x) => x.id === m.turnId);
+        // Always answered: the webview waits for the reply to its request.
+        let message = 'Nothing to copy: that answer has no SQL.';
         if (t?.sql) {
-          await vscode.env.clipboard.writeText(t.sql);
-          this.post({ type: 'notice', message: 'Copied SQL.' });
+          try {
+            await vscode.env.clipboard.writeText(t.sql);
+            message = 'Copied SQL.';
+          } catch (e) {
+            message = `Could not copy: ${errorMessage(e)}`;
+          }
         }
+        this.post({ type: 'copied', requestId: m.requestId, message });
         break;
       }
       case 'setApiKey':

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { attemptsOf, toOnchainSqlError } from '../../core/errors.js';
+import { attemptsOf, errorMessage, toOnchainSqlError } from '../../core/errors.js';
 import type { Answer, Turn } from '../../core/answer.js';
 import type { Session } from '../session.js';
 import { MAX_CHART_ROWS } from '../../webview/chartChoice.js';
@@ -234,16 +234,16 @@ export class ResultsPanel {
         this.applySort(m.sort);
         break;
       case 'copy':
-        void vscode.env.clipboard.writeText(m.text).then(() => this.post({ type: 'notice', message: `Copied ${m.what}.` }));
+        void this.copyText(m.text, m.what, m.requestId);
         break;
       case 'copyColumn':
-        void this.copyCells({ top: 0, bottom: COPY_COLUMN_MAX - 1, left: m.column, right: m.column });
+        void this.copyCells({ top: 0, bottom: COPY_COLUMN_MAX - 1, left: m.column, right: m.column }, m.requestId);
         break;
       case 'copyRange':
-        void this.copyCells(m);
+        void this.copyCells(m, m.requestId);
         break;
       case 'copySql':
-        if (this.currentSql()) void vscode.env.clipboard.writeText(this.currentSql()!).then(() => this.post({ type: 'notice', message: 'Copied SQL.' }));
+        void this.copyText(this.currentSql() ?? '', 'SQL', m.requestId);
         break;
       case 'openInEditor': {
         const sql = this.currentSql();
@@ -306,19 +306,30 @@ export class ResultsPanel {
     this.post({ type: 'sorted', generation: this.generation, sort, ...count });
   }
 
+  /** Puts `text` on the clipboard and answers copy request `requestId` with what was copied. */
+  private async copyText(text: string, what: string, requestId: number): Promise<void> {
+    let message = `Copied ${what}.`;
+    if (!text) message = `Nothing to copy: no ${what}.`;
+    else {
+      try { await vscode.env.clipboard.writeText(text); } catch (e) { message = `Could not copy: ${errorMessage(e)}`; }
+    }
+    this.post({ type: 'copied', requestId, message });
+  }
+
   /**
    * Copies rows top..bottom of columns left..right (inclusive) in the shown order:
    * one value a line for one column, tab-separated lines for several. Full values
    * (cellToText), at most COPY_COLUMN_MAX rows.
    */
-  private async copyCells(range: { top: number; bottom: number; left: number; right: number }): Promise<void> {
+  private async copyCells(range: { top: number; bottom: number; left: number; right: number }, requestId: number): Promise<void> {
+    const reply = (message: string) => this.post({ type: 'copied', requestId, message });
     const answer = this.answer;
-    if (!answer) return;
+    if (!answer) return reply('Nothing to copy: no result is shown.');
     const width = answer.columns.length;
     const { left, right } = range;
     const top = Math.max(0, range.top);
     const bottom = Math.min(range.bottom, top + COPY_COLUMN_MAX - 1);
-    if (left < 0 || right >= width || left > right || bottom < top) return;
+    if (left < 0 || right >= width || left > right || bottom < top) return reply('Nothing to copy: the cells are outside the result.');
     try {
       const { cellToText } = await import('../../webview/format.js');
       const line = (r: Answer['rows'][number]) => r.slice(left, right + 1).map((c) => cellToText(c ?? null).replace(/[\t\r\n]+/g, ' ')).join('\t');
@@ -342,9 +353,9 @@ export class ResultsPanel {
       }
       await vscode.env.clipboard.writeText(lines.join('\n'));
       const what = left === right ? `values of ${answer.columns[left].name}` : `rows × ${right - left + 1} columns`;
-      this.post({ type: 'notice', message: `Copied ${lines.length.toLocaleString('en-US')} ${what}${more ? ` (the first ${COPY_COLUMN_MAX.toLocaleString('en-US')})` : ''}.` });
+      reply(`Copied ${lines.length.toLocaleString('en-US')} ${what}${more ? ` (the first ${COPY_COLUMN_MAX.toLocaleString('en-US')})` : ''}.`);
     } catch (e) {
-      this.post({ type: 'notice', message: `Could not copy: ${(e as Error).message}` });
+      reply(`Could not copy: ${errorMessage(e)}`);
     }
   }
 

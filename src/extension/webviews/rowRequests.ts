@@ -1,8 +1,11 @@
-// The grid's row requests, answered from the current RowSource: a request is a
-// reply waiting to happen, matched by its requestId and the generation (row
-// order) it was made for. Newest first (while scrolling fast, what is on screen
-// now matters most); at most MAX_QUEUED waiting, older ones dropped (the webview
-// asks again when they come back into view). No `vscode` import.
+// The host's side of the grid's row requests, answered from the current
+// RowSource: every request gets exactly one reply carrying its requestId (rows,
+// or rowsError; an empty message for a dropped one), which the webview's
+// RequestCorrelator (src/webview/requests.ts) matches to its pending request.
+// Served only for the generation (row order) it was made for; newest first
+// (while scrolling fast, what is on screen now matters most); at most
+// MAX_QUEUED waiting, older ones dropped (the webview asks again when they come
+// back into view). No `vscode` import.
 import type { Cell } from '../../core/engine/values.js';
 import type { PanelFromWebview, PanelToWebview } from '../../webview/protocol.js';
 import type { RowCount, RowSource } from './rowSource.js';

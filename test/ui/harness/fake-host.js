@@ -98,8 +98,14 @@
         generation++;
         send({ type: 'sorted', generation, sort, rowCount: N, exact: true, truncated: false });
         break;
+      // Copies are requests: the reply repeats the request's id.
       case 'copy':
-        send({ type: 'notice', message: `Copied ${msg.what}.` });
+        send({ type: 'copied', requestId: msg.requestId, message: `Copied ${msg.what}.` });
+        break;
+      case 'copyColumn':
+      case 'copyRange':
+      case 'copySql':
+        send({ type: 'copied', requestId: msg.requestId, message: `Copied (${msg.type}).` });
         break;
       case 'ask':
         // A re-asked question (a suggestion clicked): progress, then the result under that question.

@@ -4,7 +4,7 @@
  * in plain Node). A snapshot is the same when its folder, its creation time and
  * its last block are: a sync that appends blocks in place changes the last one.
  */
-import type { Manifest } from '../core/snapshot/layout.js';
+import type { Manifest } from './snapshot/layout.js';
 
 export interface SnapshotStamp {
   /** The snapshot folder. */

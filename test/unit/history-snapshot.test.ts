@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Manifest } from '../../src/core/snapshot/layout.js';
-import { askedAt, reopenNote, sameSnapshot, snapshotStamp } from '../../src/extension/historySnapshot.js';
+import { askedAt, reopenNote, sameSnapshot, snapshotStamp } from '../../src/core/snapshotStamp.js';
 
 const manifest = (createdAt: string, last: number, lastTime: string): Manifest => ({
   chain: 'ethereum', schemaVersion: 1, synthetic: true, source: 'sample',
