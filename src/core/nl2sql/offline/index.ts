@@ -152,6 +152,13 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
     m.nouns = [...prev.nouns.filter((n) => !prev.groupBy.includes(n)), ...cur.groupBy];
   }
   if (cur.rank) m.rank = { dir: cur.rank.dir, n: cur.rank.n ?? prev.rank?.n };
+  if (cur.limit !== undefined) {
+    // "show 20": a new limit only for an answer that ranks something
+    if (prev.rank || prev.superlative || prev.which) m.rank = { dir: prev.rank?.dir ?? prev.superlative ?? 'desc', n: cur.limit };
+    else m.unknown = [...m.unknown, String(cur.limit)];
+  }
+  // "by USD volume instead", "the fees instead": a new measure replaces a count, not just adds to it
+  if (!cur.aggs.length && (cur.fields.length || cur.units.includes('usd'))) m.aggs = prev.aggs.filter((a) => a !== 'count' && a !== 'distinct');
   if (cur.aggs.length) m.aggs = cur.aggs;
   if (cur.fields.length) m.fields = cur.fields;
   if (cur.conds.length) m.conds = cur.conds;

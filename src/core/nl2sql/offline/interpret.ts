@@ -69,6 +69,8 @@ const SPECS = (tables as unknown as { tables: Record<Table, TableSpec> }).tables
 /** Noun → table → the column it groups by (tables.json). */
 const DIMENSION_TABLE = (tables as unknown as { dimensions: Partial<Record<Noun, Partial<Record<Table, Dimension>>>> }).dimensions;
 const CONDITIONS = (tables as unknown as { conditions: Record<string, Filter> }).conditions;
+/** "hour of the day", "day of the week" → the dimensions that group by it (tables.json). */
+const CYCLIC = (tables as unknown as { cyclic: Record<NonNullable<Frame['cyclic']>, Dimension[]> }).cyclic;
 
 /** The column a dimension noun means in a table (address direction from the question's verbs). */
 function dimension(noun: Noun, table: Table, f: Frame): Dimension {
@@ -134,12 +136,7 @@ export function interpret(f: Frame): Intent {
   if (f.versus && !f.rank && !f.which && !f.superlative) {
     for (const n of f.nouns) if (DIMENSIONS.has(n) && f.pluralNouns.includes(n) && !f.groupBy.includes(n)) pushDim(intent, dimension(n, table, f));
   }
-  if (f.cyclic) {
-    const col = `{c}${spec.timeColumn}`;
-    intent.dims.unshift(f.cyclic === 'hour_of_day'
-      ? { expr: `hour(${col})`, alias: 'hour_of_day', words: 'hour of the day (UTC)' }
-      : { expr: `isodow(${col})`, alias: 'day_of_week', words: 'day of the week (1 = Monday)' });
-  }
+  if (f.cyclic) intent.dims.unshift(...CYCLIC[f.cyclic].map((d) => ({ ...d, expr: d.expr.replace('{time}', `{c}${spec.timeColumn}`) })));
 
   if (intent.dims.some((d) => d.expr.startsWith('l.')) && !intent.labelJoin) {
     intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
@@ -157,7 +154,7 @@ export function interpret(f: Frame): Intent {
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? (!f.which && f.pluralNouns.includes(target) ? 10 : 1) };
     return finish(intent);
   }
-  if (ranking && ((intent.bucket && !intent.dims.length) || (f.cyclic && intent.dims.length === 1 && !intent.bucket)) && (f.which || f.rank || (f.superlative && !f.aggs.some((a) => a === 'min' || a === 'max' || a === 'avg' || a === 'median')))) {
+  if (ranking && ((intent.bucket && !intent.dims.length) || (f.cyclic && intent.dims.length === CYCLIC[f.cyclic].length && !intent.bucket)) && (f.which || f.rank || (f.superlative && !f.aggs.some((a) => a === 'min' || a === 'max' || a === 'avg' || a === 'median')))) {
     // "which day had the most transactions", "busiest hour"
     intent.measure = measureFor(intent, f, true);
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? 1 };
