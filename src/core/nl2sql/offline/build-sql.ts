@@ -8,7 +8,8 @@ export interface Built {
   chart: ChartHint | null;
 }
 
-function measureSql(m: Measure, q: (s: string) => string): string {
+/** `partition`: a time bucket's expression, so that in a series each group's share is of its own bucket's total. */
+function measureSql(m: Measure, q: (s: string) => string, partition = ''): string {
   const col = m.column ? q(m.column) : '';
   let expr: string;
   switch (m.agg) {
@@ -19,7 +20,11 @@ function measureSql(m: Measure, q: (s: string) => string): string {
         ? `sum(case when ${q(m.shareCondition!)} then ${col} else 0 end) / sum(${col})`
         : `avg(case when ${q(m.shareCondition!)} then 1.0 else 0.0 end)`;
       break;
-    case 'volume_share': expr = m.column ? `sum(${col}) / sum(sum(${col})) over ()` : 'count(*) / sum(count(*)) over ()'; break;
+    case 'volume_share': {
+      const over = partition ? `over (partition by ${partition})` : 'over ()';
+      expr = m.column ? `sum(${col}) / sum(sum(${col})) ${over}` : `count(*) / sum(count(*)) ${over}`;
+      break;
+    }
     case 'raw': expr = col; break;
     default: expr = `${m.agg}(${col})`;
   }
@@ -74,7 +79,7 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
   if (intent.bucket) select.push(`date_trunc('${intent.bucket}', ${timeCol}) as ${intent.bucket}`);
   for (const d of intent.dims) select.push(q(d.expr).replace(/^t\./, '') === d.alias && !joined ? d.alias : `${q(d.expr)} as ${d.alias}`);
   const keys = select.length;
-  select.push(`${measureSql(m, q)} as ${m.alias}`);
+  select.push(`${measureSql(m, q, intent.bucket && intent.dims.length ? `date_trunc('${intent.bucket}', ${timeCol})` : '')} as ${m.alias}`);
   const groupSql = keys ? ` group by ${range(keys).join(', ')}` : '';
   const order = orderKeys(intent).join(', ');
   let orderSql = '';

@@ -91,6 +91,8 @@ function tokenOf(word: string, lex: Lexicon): string | undefined {
 const FOLLOW_UP_START = /^\s*(now|and|what about|how about|same|but|instead|make it|change it|switch|only|just|then|also|ok|okay|what if)\b/i;
 /** "what share of all transactions is that?": a question that ends by pointing back at the previous answer. */
 const POINTS_BACK = /\b(is|are|was|were|does|do)\s+(that|those|this|these|it)\s*[?.!]*\s*$/i;
+/** "rank them by volume", "break it down by project": a pronoun standing for the previous answer. */
+const PRONOUN = /\b(them|those|these|it)\b/i;
 
 /** Row nouns an event word written in the plural counts ("USDT burns", "deposits to Binance"). */
 const EVENT_KINDS = new Set(['cond:mint', 'cond:burn', 'dir:to', 'dir:from']);
@@ -145,6 +147,8 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
         for (const c of found) {
           const [kind, value = ''] = c.split(/:(.*)/s);
           cues.push({ kind: kind, value, pos: i });
+          // "top DEXes": the plural of "DEX" ranks several projects
+          if (kind === 'dex' && len === 1 && words[i].text !== norm[i] && !frame.pluralNouns.includes('project')) frame.pluralNouns.push('project');
           if (kind === 'noun' && words[i + len - 1].text !== norm[i + len - 1]) {
             frame.plural = true;
             if (!frame.pluralNouns.includes(value as Noun)) frame.pluralNouns.push(value as Noun);
@@ -176,7 +180,7 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
     } else frame.unknown.push(w.raw);
     i++;
   }
-  if (FOLLOW_UP_START.test(question) || POINTS_BACK.test(question) || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
+  if (FOLLOW_UP_START.test(question) || POINTS_BACK.test(question) || PRONOUN.test(question) || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
   applyCues(frame, negated(cues, lex));
   resolveGas(frame, cues);
   namedPair(frame);
@@ -184,16 +188,17 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
 }
 
 /**
- * "swaps on the USDC-WETH pair": a pair named by its tokens is a filter, so "pair" is not a
- * dimension to count or rank; two tokens and the word "pair" name one too.
+ * "swaps on the USDC-WETH pair", "trades in the WETH/USDC pool": a pair named by its tokens is a
+ * filter, so "pair" or "pool" is not a dimension to count or rank; two tokens and the word name one too.
  */
 function namedPair(frame: Frame): void {
-  if (!frame.nouns.includes('pair') || frame.groupBy.includes('pair') || frame.rank || frame.which || frame.superlative) return;
+  const noun = (['pair', 'pool'] as const).find((n) => frame.nouns.includes(n) && !frame.groupBy.includes(n));
+  if (!noun || frame.rank || frame.which || frame.superlative || frame.addresses.length) return;
   if (!frame.pair && frame.tokens.length === 2) frame.pair = [...frame.tokens].sort().join('-');
   if (!frame.pair) return;
   if (frame.tokens.every((t) => frame.pair!.split('-').includes(t))) frame.tokens = [];
-  frame.nouns = frame.nouns.filter((n) => n !== 'pair');
-  frame.pluralNouns = frame.pluralNouns.filter((n) => n !== 'pair');
+  frame.nouns = frame.nouns.filter((n) => n !== noun);
+  frame.pluralNouns = frame.pluralNouns.filter((n) => n !== noun);
 }
 
 /** "not failed", "with no method call": a negation turns the next condition into its opposite. */

@@ -94,7 +94,7 @@ export function rankTarget(f: Frame): Noun | undefined {
   if (candidate) return candidate;
   if (f.categories.length && (f.which || f.rank)) return 'entity';
   // "which DEX had the highest volume", "top DEXes": the project
-  if (f.dex && (f.which || f.rank) && !f.projects.length) return 'project';
+  if (f.dex && (f.which || f.rank) && !f.projects.length && !f.bucket && !f.cyclic) return 'project';
   return undefined;
 }
 

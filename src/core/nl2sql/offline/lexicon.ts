@@ -115,7 +115,8 @@ export function buildLexicon(extraSymbols: Iterable<string> = [], labels: Iterab
 /** Singular form when that form is a known word ("transactions" → "transaction", "addresses" → "address"). */
 export function normaliseWord(word: string, lex: Lexicon): string {
   const candidates: string[] = [];
-  if (word.length < 4) return word;
+  // A filler word keeps its form ("mined" is not "min").
+  if (word.length < 4 || lex.stopwords.has(word)) return word;
   if (word.endsWith('ies')) candidates.push(word.slice(0, -3) + 'y');
   if (word.endsWith('es')) candidates.push(word.slice(0, -2));
   if (word.endsWith('s')) candidates.push(word.slice(0, -1));
