@@ -125,6 +125,7 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
   words = expanded;
 
   const norm = words.map((w) => normaliseWord(w.text, lex));
+  const mixedCase = /[a-z]/.test(question);
   const cues: Cue[] = [];
   for (let i = 0; i < words.length;) {
     const w = words[i];
@@ -170,8 +171,8 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
     if (/^\d+(\.\d+)?$/.test(n)) cues.push({ kind: 'number', value: n, pos: i });
     else if (/^v\d$/.test(n)) cues.push({ kind: 'version', value: n.slice(1), pos: i });
     else if (isAddress(n)) cues.push({ kind: 'address', value: n, pos: i });
-    else if (/^[A-Z0-9$]{2,}$/.test(w.raw) && /[A-Z]/.test(w.raw) && lex.symbols.has(w.text) && !lex.majorSymbols.has(w.raw)) {
-      // A ticker written in capitals ("PEOPLE") is the token even when the lowercase word is filler.
+    else if (mixedCase && /^[A-Z0-9$]{2,}$/.test(w.raw) && /[A-Z]/.test(w.raw) && lex.symbols.has(w.text)) {
+      // A ticker written in capitals ("PEOPLE") is the token even when the lowercase word is filler (not in an all-caps question).
       cues.push({ kind: 'token', value: lex.symbols.get(w.text)!, pos: i });
     } else if (lex.stopwords.has(n) || lex.followupWords.has(n)) {
       // filler

@@ -73,6 +73,8 @@ export function buildLexicon(extraSymbols: Iterable<string> = [], labels: Iterab
 
   const vocabulary = new Set<string>();
   for (const p of phrases.keys()) for (const w of p.split(' ')) vocabulary.add(w);
+  // Filler words may still be tickers written in capitals ("PEOPLE"); phrase words never are.
+  const phraseWords = new Set(vocabulary);
   for (const w of data.stopwords) vocabulary.add(w);
   for (const w of data.followupWords) for (const x of w.split(' ')) vocabulary.add(x);
 
@@ -81,7 +83,7 @@ export function buildLexicon(extraSymbols: Iterable<string> = [], labels: Iterab
     // Symbols are attacker-controlled text: only plain ticker-like ones become matchable words.
     if (!/^\$?[A-Za-z0-9][A-Za-z0-9.+-]{0,14}$/.test(s)) return;
     const lower = s.toLowerCase();
-    if (vocabulary.has(lower) || /^\d+$/.test(lower)) return;
+    if (phraseWords.has(lower) || data.followupWords.includes(lower) || /^\d+$/.test(lower)) return;
     if (!symbols.has(lower)) symbols.set(lower, s);
   };
   for (const t of (tokenList as { tokens: Array<{ symbol: string }> }).tokens) consider(t.symbol);
