@@ -190,3 +190,10 @@ describe('on a real snapshot', () => {
 test('an all-caps question does not read its filler words as tickers', () => {
   assert.equal(sql('HOW MANY TRANSACTIONS IN ALL TIME'), sql('how many transactions in all time'));
 });
+
+test('follow-ups: a time grouping replaces the other kind; "the count" counts the transfers of an amount question', () => {
+  assert.match(sql('by weekday instead', ['Daily transaction count']), /^select dayname\(block_time\) as weekday, isodow\(block_time\) as day_of_week, count\(\*\)/);
+  assert.match(sql('per hour instead', ['Transactions by day of week']), /^select date_trunc\('hour', block_time\) as hour, count\(\*\) as transactions from ethereum\.transactions group by 1 order by 1$/);
+  assert.match(sql('what about the count?', ['How much USDT was transferred today']), /^select count\(\*\) as transfers from tokens\.transfers where upper\(symbol\) = 'USDT'/);
+  assert.match(sql('rank by amount in USD', ['Top 5 tokens by transfers today']), /^select symbol, sum\(amount_usd\) .* limit 5$/);
+});

@@ -145,8 +145,11 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.categories.length) m.categories = cur.categories;
   if (cur.addresses.length) m.addresses = cur.addresses;
   if (cur.entities.length) m.entities = cur.entities;
-  if (cur.bucket) m.bucket = cur.bucket;
-  if (cur.cyclic) m.cyclic = cur.cyclic;
+  // A time grouping replaces the other kind: "by weekday instead" after "daily", "per hour" after "by day of week".
+  if (cur.bucket || cur.cyclic) {
+    m.bucket = cur.bucket;
+    m.cyclic = cur.cyclic;
+  }
   if (cur.groupBy.length) {
     m.groupBy = cur.groupBy;
     m.nouns = [...prev.nouns.filter((n) => !prev.groupBy.includes(n)), ...cur.groupBy];
@@ -160,6 +163,8 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   // "by USD volume instead", "the fees instead": a new measure replaces a count, not just adds to it
   if (!cur.aggs.length && (cur.fields.length || cur.units.includes('usd'))) m.aggs = prev.aggs.filter((a) => a !== 'count' && a !== 'distinct');
   if (cur.aggs.length) m.aggs = cur.aggs;
+  // "what about the count?" after "how much USDT moved": a count of the transfers, not "how many USDT"
+  if (cur.aggs.includes('count') && !cur.nouns.length && !cur.tokens.length && prev.tokens.length && !prev.nouns.length && !m.fields.length) m.nouns = ['transfer'];
   if (cur.fields.length) m.fields = cur.fields;
   if (cur.conds.length) m.conds = cur.conds;
   if (cur.units.length) m.units = cur.units;
