@@ -197,3 +197,11 @@ test('follow-ups: a time grouping replaces the other kind; "the count" counts th
   assert.match(sql('what about the count?', ['How much USDT was transferred today']), /^select count\(\*\) as transfers from tokens\.transfers where upper\(symbol\) = 'USDT'/);
   assert.match(sql('rank by amount in USD', ['Top 5 tokens by transfers today']), /^select symbol, sum\(amount_usd\) .* limit 5$/);
 });
+
+test('"what share … went to <label>": the labelled side is the share\'s condition; the token and ETH rules stay filters', () => {
+  assert.equal(sql('what share of ETH transferred today went to Binance'),
+    "select sum(case when to_address in (select address from labels.addresses where name in ('Binance 14')) then value_eth else 0 end) / sum(value_eth) as share from ethereum.transactions where success and block_time >= date_trunc('day', snapshot_time())");
+  assert.match(sql('what fraction of USDC volume flowed into exchanges this week'), /^select sum\(case when to_address in \(select address from labels\.addresses where category = 'cex'\) then amount else 0 end\) \/ sum\(amount\) as share from tokens\.transfers where upper\(symbol\) = 'USDC'/);
+  assert.match(sql('what % of USDT transfers came out of Binance yesterday'), /^select 100\.0 \* avg\(case when from_address in \(select address from labels\.addresses where name in \('Binance 14'\)\) then 1\.0 else 0\.0 end\) as percent from tokens\.transfers where upper\(symbol\) = 'USDT'/);
+  assert.match(sql('what share of it went to exchanges?', ['Total ETH sent yesterday']), /then value_eth else 0 end\) \/ sum\(value_eth\) as share from ethereum\.transactions where success and /);
+});
