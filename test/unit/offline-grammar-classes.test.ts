@@ -205,3 +205,10 @@ test('"what share … went to <label>": the labelled side is the share\'s condit
   assert.match(sql('what % of USDT transfers came out of Binance yesterday'), /^select 100\.0 \* avg\(case when from_address in \(select address from labels\.addresses where name in \('Binance 14'\)\) then 1\.0 else 0\.0 end\) as percent from tokens\.transfers where upper\(symbol\) = 'USDT'/);
   assert.match(sql('what share of it went to exchanges?', ['Total ETH sent yesterday']), /then value_eth else 0 end\) \/ sum\(value_eth\) as share from ethereum\.transactions where success and /);
 });
+
+test('follow-ups: a count replaces the measured field; row nouns keep the ranked dimension; "ones" points back', () => {
+  assert.match(sql('how about the number of transfers', ['Daily USDC volume']), /^select date_trunc\('day', block_time\) as day, count\(\*\) as transfers from tokens\.transfers where upper\(symbol\) = 'USDC'/);
+  assert.match(sql('by number of transactions instead', ['Top 10 ETH senders today']), /^select from_address, count\(\*\) as transactions .* limit 10$/);
+  assert.match(sql('by transfer count instead', ['Top 10 USDC receivers']), /^select to_address, count\(\*\) as transfers/);
+  assert.match(sql('excluding failed ones', ['Daily transaction count this week']), /^select date_trunc\('day', block_time\) as day, count\(\*\) as transactions from ethereum\.transactions where success and block_time >= date_trunc\('week'/);
+});

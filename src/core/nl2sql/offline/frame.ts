@@ -92,7 +92,7 @@ const FOLLOW_UP_START = /^\s*(now|and|what about|how about|same|but|instead|make
 /** "what share of all transactions is that?": a question that ends by pointing back at the previous answer. */
 const POINTS_BACK = /\b(is|are|was|were|does|do)\s+(that|those|this|these|it)\s*[?.!]*\s*$/i;
 /** "rank them by volume", "break it down by project": a pronoun standing for the previous answer. */
-const PRONOUN = /\b(them|those|these|it)\b/i;
+const PRONOUN = /\b(them|those|these|it|ones)\b/i;
 
 /** Row nouns an event word written in the plural counts ("USDT burns", "deposits to Binance"). */
 const EVENT_KINDS = new Set(['cond:mint', 'cond:burn', 'dir:to', 'dir:from']);
