@@ -212,3 +212,11 @@ test('follow-ups: a count replaces the measured field; row nouns keep the ranked
   assert.match(sql('by transfer count instead', ['Top 10 USDC receivers']), /^select to_address, count\(\*\) as transfers/);
   assert.match(sql('excluding failed ones', ['Daily transaction count this week']), /^select date_trunc\('day', block_time\) as day, count\(\*\) as transactions from ethereum\.transactions where success and block_time >= date_trunc\('week'/);
 });
+
+test('a named weekday is the most recent such day: "on Monday", "last Tuesday", "between Monday and Wednesday"', () => {
+  const monday = "(date_trunc('day', snapshot_time()) - to_days(CAST((isodow(snapshot_time()) - 1 + 7) % 7 AS INTEGER)))";
+  assert.ok(sql('transactions on Monday').endsWith(`where block_time >= ${monday} and block_time < ${monday} + interval 1 day`));
+  assert.match(sql('DEX volume last Tuesday'), /isodow\(snapshot_time\(\)\) - 2 \+ 7\) % 7 AS INTEGER\)\)\) \+ interval 1 day$/);
+  assert.match(sql('USDC transfers between Monday and Wednesday'), /- 1 \+ 7\) .* < .* - 3 \+ 7\) % 7 AS INTEGER\)\)\) \+ interval 1 day$/);
+  assert.ok(sql('and on Monday?', ['How many blocks today?']).startsWith(`select count(*) as blocks from ethereum.blocks where block_time >= ${monday}`));
+});

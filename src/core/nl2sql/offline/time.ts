@@ -38,7 +38,7 @@ export function shiftWindow(prev: TimeWindow | undefined, days: number): TimeWin
  * before the snapshot's last day (0 = that day, 1 = yesterday), or the latest day of the
  * month numbered N on or before the snapshot's last day ("since the 25th").
  */
-export type DateRef = { iso: string } | { month: number; day: number } | { daysAgo: number } | { dayOfMonth: number };
+export type DateRef = { iso: string } | { month: number; day: number } | { daysAgo: number } | { dayOfMonth: number } | { weekday: number };
 
 const UNITS: Record<string, 'minute' | 'hour' | 'day' | 'week' | 'month'> = {
   minute: 'minute', minutes: 'minute', min: 'minute', mins: 'minute',
@@ -80,6 +80,9 @@ const AFTER_DAY_OF_MONTH = new Set(['and', 'to', 'until', 'till', 'through', 'by
 function relativeDay(words: Word[], i: number): { date: DateRef; len: number } | undefined {
   const t = (k: number) => words[k]?.text;
   if (t(i) === 'yesterday') return { date: { daysAgo: 1 }, len: 1 };
+  // "Monday", "last Tuesday": the most recent one on or before the snapshot's last day
+  const wdAt = t(i) === 'last' || t(i) === 'past' || t(i) === 'this' ? i + 1 : i;
+  if (WEEKDAYS[t(wdAt) ?? '']) return { date: { weekday: WEEKDAYS[t(wdAt) ?? ''] }, len: wdAt + 1 - i };
   if (t(i) === 'today') return { date: { daysAgo: 0 }, len: 1 };
   const at = t(i) === 'the' ? i + 1 : i;
   if (t(at) === 'day' && t(at + 1) === 'before' && t(at + 2) === 'yesterday') return { date: { daysAgo: 2 }, len: at + 3 - i };
@@ -204,9 +207,10 @@ export function extractTime(words: Word[]): TimeMatch | undefined {
       const d = anchoredDate(words, i + 1);
       if (d) return { window: { kind: 'before', date: d.date }, used: range(i, i + 1 + d.len) };
     }
-    if (w === 'on') {
-      const dm = dayOfMonth(words, i + 1);
-      if (dm) return { window: { kind: 'day', date: dm.date }, used: range(i, i + 1 + dm.len) };
+    if (w === 'on' || (LAST.has(w) && WEEKDAYS[t(i + 1) ?? ''])) {
+      // "on the 3rd", "on Monday", "last Tuesday"
+      const dm = w === 'on' ? dayOfMonth(words, i + 1) ?? relativeDay(words, i + 1) : relativeDay(words, i);
+      if (dm) return { window: { kind: 'day', date: dm.date }, used: range(i, (w === 'on' ? i + 1 : i) + dm.len) };
     }
     const d = parseDate(words, i);
     if (d) return { window: { kind: 'day', date: d.date }, used: range(leadStart(i), i + d.len) };
@@ -239,6 +243,7 @@ function lastWindow(n: number, unit: 'minute' | 'hour' | 'day' | 'week' | 'month
 function dateExpr(d: DateRef): string {
   if ('iso' in d) return `TIMESTAMP '${d.iso}'`;
   if ('daysAgo' in d) return d.daysAgo ? `date_trunc('day', snapshot_time()) - interval ${d.daysAgo} day` : "date_trunc('day', snapshot_time())";
+  if ('weekday' in d) return `(date_trunc('day', snapshot_time()) - to_days(CAST((isodow(snapshot_time()) - ${d.weekday} + 7) % 7 AS INTEGER)))`;
   if ('dayOfMonth' in d) {
     // The latest such day on or before the snapshot's last day: this month's, or else last month's.
     const month = "date_trunc('month', snapshot_time())";
@@ -274,6 +279,7 @@ const MONTH_NAMES = ['', 'January', 'February', 'March', 'April', 'May', 'June',
 function dateWords(d: DateRef): string {
   if ('iso' in d) return d.iso;
   if ('daysAgo' in d) return d.daysAgo === 0 ? "the start of the snapshot's last day" : d.daysAgo === 1 ? "the start of the day before the snapshot's last day" : `the start of the day ${d.daysAgo} days before the snapshot's last day`;
+  if ('weekday' in d) return `${WEEKDAY_NAMES[d.weekday]} (the latest on or before the snapshot's last day)`;
   if ('dayOfMonth' in d) return `the ${ordinal(d.dayOfMonth)} (the latest on or before the snapshot's last day)`;
   return `${MONTH_NAMES[d.month]} ${d.day}`;
 }
