@@ -220,3 +220,7 @@ test('a named weekday is the most recent such day: "on Monday", "last Tuesday", 
   assert.match(sql('USDC transfers between Monday and Wednesday'), /- 1 \+ 7\) .* < .* - 3 \+ 7\) % 7 AS INTEGER\)\)\) \+ interval 1 day$/);
   assert.ok(sql('and on Monday?', ['How many blocks today?']).startsWith(`select count(*) as blocks from ethereum.blocks where block_time >= ${monday}`));
 });
+
+test('a pronoun in a question that names its own rows does not inherit the previous question', () => {
+  assert.match(sql('Which tokens were transferred the most today, and rank them by count', ['Daily DEX volume']), /^select symbol, count\(\*\) as transfers from tokens\.transfers/);
+});

@@ -181,10 +181,12 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
     } else frame.unknown.push(w.raw);
     i++;
   }
-  if (FOLLOW_UP_START.test(question) || POINTS_BACK.test(question) || PRONOUN.test(question) || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
+  if (FOLLOW_UP_START.test(question) || POINTS_BACK.test(question) || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
   applyCues(frame, negated(cues, lex));
   resolveGas(frame, cues);
   namedPair(frame);
+  // A pronoun refers back only when the question names no rows of its own ("rank them by volume", not "tokens that moved it").
+  if (PRONOUN.test(question) && frame.nouns.every((n) => frame.groupBy.includes(n))) frame.followup = true;
   return frame;
 }
 
