@@ -8,7 +8,8 @@ export interface Built {
   chart: ChartHint | null;
 }
 
-function measureSql(m: Measure, q: (s: string) => string): string {
+/** `partition`: a time bucket's expression, so that in a series each group's share is of its own bucket's total. */
+function measureSql(m: Measure, q: (s: string) => string, partition = ''): string {
   const col = m.column ? q(m.column) : '';
   let expr: string;
   switch (m.agg) {
@@ -19,7 +20,11 @@ function measureSql(m: Measure, q: (s: string) => string): string {
         ? `sum(case when ${q(m.shareCondition!)} then ${col} else 0 end) / sum(${col})`
         : `avg(case when ${q(m.shareCondition!)} then 1.0 else 0.0 end)`;
       break;
-    case 'volume_share': expr = m.column ? `sum(${col}) / sum(sum(${col})) over ()` : 'count(*) / sum(count(*)) over ()'; break;
+    case 'volume_share': {
+      const over = partition ? `over (partition by ${partition})` : 'over ()';
+      expr = m.column ? `sum(${col}) / sum(sum(${col})) ${over}` : `count(*) / sum(count(*)) ${over}`;
+      break;
+    }
     case 'raw': expr = col; break;
     default: expr = `${m.agg}(${col})`;
   }
@@ -74,12 +79,13 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
   if (intent.bucket) select.push(`date_trunc('${intent.bucket}', ${timeCol}) as ${intent.bucket}`);
   for (const d of intent.dims) select.push(q(d.expr).replace(/^t\./, '') === d.alias && !joined ? d.alias : `${q(d.expr)} as ${d.alias}`);
   const keys = select.length;
-  select.push(`${measureSql(m, q)} as ${m.alias}`);
+  select.push(`${measureSql(m, q, intent.bucket && intent.dims.length ? `date_trunc('${intent.bucket}', ${timeCol})` : '')} as ${m.alias}`);
   const groupSql = keys ? ` group by ${range(keys).join(', ')}` : '';
+  const order = orderKeys(intent).join(', ');
   let orderSql = '';
   // Ties are broken by the group keys so that the same question always returns the same rows.
-  if (intent.rank) orderSql = ` order by ${keys + 1} ${intent.rank.dir}, ${range(keys).join(', ')} limit ${intent.rank.n}`;
-  else if (keys) orderSql = ` order by ${range(keys).join(', ')}`;
+  if (intent.rank) orderSql = ` order by ${keys + 1} ${intent.rank.dir}, ${order} limit ${intent.rank.n}`;
+  else if (keys) orderSql = ` order by ${order}`;
   let sql = `select ${select.join(', ')} from ${from}${whereSql}${groupSql}${orderSql}`;
   if (m.outer && intent.bucket && !intent.dims.length) {
     sql = `select ${m.outer}(${m.alias}) as ${m.outer}_${m.alias}_per_${intent.bucket} from (select date_trunc('${intent.bucket}', ${timeCol}) as ${intent.bucket}, ${measureSql(m, q)} as ${m.alias} from ${from}${whereSql} group by 1)`;
@@ -90,13 +96,14 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
     };
   }
 
-  const groups = [intent.bucket ? `per ${intent.bucket}` : '', ...intent.dims.map((d) => `per ${d.words}`)].filter(Boolean).join(' and ');
+  const shown = intent.dims.filter((d) => !d.orders);
+  const groups = [intent.bucket ? `per ${intent.bucket}` : '', ...shown.map((d) => `per ${d.words}`)].filter(Boolean).join(' and ');
   const rankWords = intent.rank ? `; keeps the ${intent.rank.n === 1 ? 'one' : `${intent.rank.n}`} with the ${intent.rank.dir === 'desc' ? 'highest' : 'lowest'} value` : '';
   const explanation = `${verb(m, intent.subject)}${scope}${groups ? ` ${groups}` : ''} ${timeWords}${rankWords}.`;
   let chart: ChartHint | null = null;
-  if (intent.bucket && !intent.rank) chart = { type: 'line', x: intent.bucket, y: [m.alias], ...(intent.dims[0] ? { series: intent.dims[0].alias } : {}) };
+  if (intent.bucket && !intent.rank) chart = { type: 'line', x: intent.bucket, y: [m.alias], ...(shown[0] ? { series: shown[0].alias } : {}) };
   else if (intent.bucket) chart = { type: 'bar', x: intent.bucket, y: [m.alias] };
-  else if (intent.dims.length) chart = { type: 'bar', x: intent.dims[0].alias, y: [m.alias], ...(intent.dims[1] ? { series: intent.dims[1].alias } : {}) };
+  else if (shown.length) chart = { type: 'bar', x: shown[0].alias, y: [m.alias], ...(shown[1] ? { series: shown[1].alias } : {}) };
   return { sql, explanation, chart };
 }
 
@@ -119,6 +126,18 @@ function verb(m: Measure, subject: string): string {
 
 function singular(s: string): string {
   return s.replace(/s$/, '').replace(/s (in|of)\b/, ' $1');
+}
+
+/** The select positions to sort groups by: a dimension with a sort key (weekday name → isodow) sorts by that key. */
+function orderKeys(intent: Intent): number[] {
+  const first = intent.bucket ? 2 : 1;
+  const keys = intent.bucket ? [1] : [];
+  intent.dims.forEach((d, i) => {
+    if (d.orders) return;
+    const key = intent.dims.findIndex((x) => x.orders === d.alias);
+    keys.push(first + (key >= 0 ? key : i));
+  });
+  return keys;
 }
 
 function range(n: number): number[] {

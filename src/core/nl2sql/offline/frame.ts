@@ -44,6 +44,8 @@ export interface Frame {
   /** Dimensions introduced by "by"/"per". */
   groupBy: Noun[];
   rank?: { dir: 'asc' | 'desc'; n?: number };
+  /** A bare number and nothing else ("show 20"): a new limit for the ranking a follow-up refines. */
+  limit?: number;
   /** "over 10 ETH", "below 20 gwei": a bound on the measured amount. */
   threshold?: { op: '>' | '>=' | '<' | '<='; value: number };
   superlative?: 'asc' | 'desc';
@@ -87,6 +89,13 @@ function tokenOf(word: string, lex: Lexicon): string | undefined {
 }
 
 const FOLLOW_UP_START = /^\s*(now|and|what about|how about|same|but|instead|make it|change it|switch|only|just|then|also|ok|okay|what if)\b/i;
+/** "what share of all transactions is that?": a question that ends by pointing back at the previous answer. */
+const POINTS_BACK = /\b(is|are|was|were|does|do)\s+(that|those|this|these|it)\s*[?.!]*\s*$/i;
+/** "rank them by volume", "break it down by project": a pronoun standing for the previous answer. */
+const PRONOUN = /\b(them|those|these|it|ones)\b/i;
+
+/** Row nouns an event word written in the plural counts ("USDT burns", "deposits to Binance"). */
+const EVENT_KINDS = new Set(['cond:mint', 'cond:burn', 'dir:to', 'dir:from']);
 
 export function lexQuestion(question: string, lex: Lexicon): Frame {
   let words: Word[] = tokenize(question);
@@ -116,6 +125,7 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
   words = expanded;
 
   const norm = words.map((w) => normaliseWord(w.text, lex));
+  const mixedCase = /[a-z]/.test(question);
   const cues: Cue[] = [];
   for (let i = 0; i < words.length;) {
     const w = words[i];
@@ -123,6 +133,11 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
       cues.push({ kind: 'pair', value: w.text.slice(5), pos: i });
       i++;
       continue;
+    }
+    // "the amount instead of the count": what follows "instead of" is what the follow-up replaces
+    if (norm[i] === 'instead' && norm[i + 1] === 'of') {
+      frame.followup = true;
+      break;
     }
     let matched = 0;
     for (let len = Math.min(lex.maxPhraseWords, words.length - i); len >= 1; len--) {
@@ -133,10 +148,16 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
         for (const c of found) {
           const [kind, value = ''] = c.split(/:(.*)/s);
           cues.push({ kind: kind, value, pos: i });
+          // "top DEXes": the plural of "DEX" ranks several projects
+          if (kind === 'dex' && len === 1 && words[i].text !== norm[i] && !frame.pluralNouns.includes('project')) frame.pluralNouns.push('project');
           if (kind === 'noun' && words[i + len - 1].text !== norm[i + len - 1]) {
             frame.plural = true;
             if (!frame.pluralNouns.includes(value as Noun)) frame.pluralNouns.push(value as Noun);
           }
+        }
+        // "burns", "mints", "deposits", "withdrawals": events written as a plural noun are rows to count, not amounts
+        if (len === 1 && words[i].text.endsWith('s') && !norm[i].endsWith('s') && !found.some((c) => c.startsWith('noun:') || c.startsWith('field:')) && found.some((c) => EVENT_KINDS.has(c))) {
+          cues.push({ kind: 'noun', value: 'transfer', pos: i });
         }
         matched = len;
         break;
@@ -150,17 +171,37 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
     if (/^\d+(\.\d+)?$/.test(n)) cues.push({ kind: 'number', value: n, pos: i });
     else if (/^v\d$/.test(n)) cues.push({ kind: 'version', value: n.slice(1), pos: i });
     else if (isAddress(n)) cues.push({ kind: 'address', value: n, pos: i });
-    else if (lex.stopwords.has(n) || lex.followupWords.has(n)) {
+    else if (mixedCase && /^[A-Z0-9$]{2,}$/.test(w.raw) && /[A-Z]/.test(w.raw) && lex.symbols.has(w.text)) {
+      // A ticker written in capitals ("PEOPLE") is the token even when the lowercase word is filler (not in an all-caps question).
+      cues.push({ kind: 'token', value: lex.symbols.get(w.text)!, pos: i });
+    } else if (lex.stopwords.has(n) || lex.followupWords.has(n)) {
       // filler
     } else if (lex.symbols.has(w.text) || lex.symbols.has(w.text.replace(/s$/, ''))) {
       cues.push({ kind: 'token', value: lex.symbols.get(w.text) ?? lex.symbols.get(w.text.replace(/s$/, ''))!, pos: i });
     } else frame.unknown.push(w.raw);
     i++;
   }
-  if (FOLLOW_UP_START.test(question) || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
+  if (FOLLOW_UP_START.test(question) || POINTS_BACK.test(question) || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
   applyCues(frame, negated(cues, lex));
   resolveGas(frame, cues);
+  namedPair(frame);
+  // A pronoun refers back only when the question names no rows of its own ("rank them by volume", not "tokens that moved it").
+  if (PRONOUN.test(question) && frame.nouns.every((n) => frame.groupBy.includes(n))) frame.followup = true;
   return frame;
+}
+
+/**
+ * "swaps on the USDC-WETH pair", "trades in the WETH/USDC pool": a pair named by its tokens is a
+ * filter, so "pair" or "pool" is not a dimension to count or rank; two tokens and the word name one too.
+ */
+function namedPair(frame: Frame): void {
+  const noun = (['pair', 'pool'] as const).find((n) => frame.nouns.includes(n) && !frame.groupBy.includes(n));
+  if (!noun || frame.rank || frame.which || frame.superlative || frame.addresses.length) return;
+  if (!frame.pair && frame.tokens.length === 2) frame.pair = [...frame.tokens].sort().join('-');
+  if (!frame.pair) return;
+  if (frame.tokens.every((t) => frame.pair!.split('-').includes(t))) frame.tokens = [];
+  frame.nouns = frame.nouns.filter((n) => n !== noun);
+  frame.pluralNouns = frame.pluralNouns.filter((n) => n !== noun);
 }
 
 /** "not failed", "with no method call": a negation turns the next condition into its opposite. */
@@ -283,6 +324,9 @@ function applyCues(frame: Frame, cues: Cue[]): void {
         } else if (next?.kind === 'noun' && next.pos === c.pos + 1 && Number.isInteger(n) && n > 0 && n <= 10_000 && cues.some((x) => x.kind === 'super' || x.kind === 'rank')) {
           // "the 10 addresses that sent the most": a count before the ranked noun
           frame.rank = { dir: frame.rank?.dir ?? 'desc', n };
+        } else if (cues.every((x) => x === c || x.kind === 'filler') && Number.isInteger(n) && n > 0 && n <= 10_000) {
+          // "show 20", "20 please": only a number; a follow-up reads it as the new limit
+          frame.limit = n;
         } else {
           frame.unknown.push(c.value);
         }

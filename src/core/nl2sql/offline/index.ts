@@ -2,7 +2,7 @@ import type { Turn } from '../../answer.js';
 import { OnchainSqlError } from '../../errors.js';
 import type { Generation, GenerationRequest, Provider } from '../provider.js';
 import { buildSql } from './build-sql.js';
-import { lexQuestion, type Frame } from './frame.js';
+import { DIMENSIONS, lexQuestion, type Frame } from './frame.js';
 import type { Intent } from './intent.js';
 import { Decline, interpret, rankTarget } from './interpret.js';
 import { shiftWindow } from './time.js';
@@ -145,14 +145,28 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.categories.length) m.categories = cur.categories;
   if (cur.addresses.length) m.addresses = cur.addresses;
   if (cur.entities.length) m.entities = cur.entities;
-  if (cur.bucket) m.bucket = cur.bucket;
-  if (cur.cyclic) m.cyclic = cur.cyclic;
+  // A time grouping replaces the other kind: "by weekday instead" after "daily", "per hour" after "by day of week".
+  if (cur.bucket || cur.cyclic) {
+    m.bucket = cur.bucket;
+    m.cyclic = cur.cyclic;
+  }
   if (cur.groupBy.length) {
     m.groupBy = cur.groupBy;
     m.nouns = [...prev.nouns.filter((n) => !prev.groupBy.includes(n)), ...cur.groupBy];
   }
   if (cur.rank) m.rank = { dir: cur.rank.dir, n: cur.rank.n ?? prev.rank?.n };
+  if (cur.limit !== undefined) {
+    // "show 20": a new limit only for an answer that ranks something
+    if (prev.rank || prev.superlative || prev.which) m.rank = { dir: prev.rank?.dir ?? prev.superlative ?? 'desc', n: cur.limit };
+    else m.unknown = [...m.unknown, String(cur.limit)];
+  }
+  // "by USD volume instead", "the fees instead": a new measure replaces a count, not just adds to it
+  if (!cur.aggs.length && (cur.fields.length || cur.units.includes('usd'))) m.aggs = prev.aggs.filter((a) => a !== 'count' && a !== 'distinct');
   if (cur.aggs.length) m.aggs = cur.aggs;
+  // "how about the number of transfers" after "daily USDC volume": a count replaces the measured field
+  if (cur.aggs.includes('count') && !cur.fields.length && !m.threshold) m.fields = [];
+  // "what about the count?" after "how much USDT moved": a count of the transfers, not "how many USDT"
+  if (cur.aggs.includes('count') && !cur.nouns.length && !cur.tokens.length && prev.tokens.length && !prev.nouns.length && !m.fields.length) m.nouns = ['transfer'];
   if (cur.fields.length) m.fields = cur.fields;
   if (cur.conds.length) m.conds = cur.conds;
   if (cur.units.length) m.units = cur.units;
@@ -161,6 +175,8 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.verbs.length) m.verbs = [...new Set([...prev.verbs, ...cur.verbs])];
   const newNouns = cur.nouns.filter((n) => !cur.groupBy.includes(n));
   if (newNouns.length) m.nouns = [...new Set([...m.nouns.filter((n) => m.groupBy.includes(n)), ...newNouns])];
+  // "by number of transactions instead" after "top ETH senders": rows named anew, the ranked senders stay
+  if (m.keepTarget && newNouns.length && !newNouns.some((n) => DIMENSIONS.has(n)) && !m.nouns.includes(m.keepTarget)) m.nouns.push(m.keepTarget);
   m.dex = prev.dex || cur.dex;
   m.superlative = cur.superlative ?? prev.superlative;
   m.which = prev.which || cur.which;

@@ -24,6 +24,8 @@ export interface Dimension {
   expr: string;
   alias: string;
   words: string;
+  /** This column is only the sort key of the dimension with this alias (isodow for a weekday name). */
+  orders?: string;
 }
 
 export type Aggregate = 'count' | 'sum' | 'avg' | 'median' | 'min' | 'max' | 'count_distinct' | 'share' | 'volume_share' | 'raw';

@@ -1,5 +1,6 @@
 import { DIMENSIONS, type Field, type Frame, type Noun } from './frame.js';
 import type { Aggregate, Dimension, Filter, Intent, Measure, Table } from './intent.js';
+import { labelShare, labelShareWanted } from './label-share.js';
 import tables from './tables.json';
 
 /** Thrown when the frame does not determine one answer; carries why, for the message and suggestions. */
@@ -69,6 +70,8 @@ const SPECS = (tables as unknown as { tables: Record<Table, TableSpec> }).tables
 /** Noun → table → the column it groups by (tables.json). */
 const DIMENSION_TABLE = (tables as unknown as { dimensions: Partial<Record<Noun, Partial<Record<Table, Dimension>>>> }).dimensions;
 const CONDITIONS = (tables as unknown as { conditions: Record<string, Filter> }).conditions;
+/** "hour of the day", "day of the week" → the dimensions that group by it (tables.json). */
+const CYCLIC = (tables as unknown as { cyclic: Record<NonNullable<Frame['cyclic']>, Dimension[]> }).cyclic;
 
 /** The column a dimension noun means in a table (address direction from the question's verbs). */
 function dimension(noun: Noun, table: Table, f: Frame): Dimension {
@@ -92,7 +95,7 @@ export function rankTarget(f: Frame): Noun | undefined {
   if (candidate) return candidate;
   if (f.categories.length && (f.which || f.rank)) return 'entity';
   // "which DEX had the highest volume", "top DEXes": the project
-  if (f.dex && (f.which || f.rank) && !f.projects.length) return 'project';
+  if (f.dex && (f.which || f.rank) && !f.projects.length && !f.bucket && !f.cyclic) return 'project';
   return undefined;
 }
 
@@ -134,12 +137,7 @@ export function interpret(f: Frame): Intent {
   if (f.versus && !f.rank && !f.which && !f.superlative) {
     for (const n of f.nouns) if (DIMENSIONS.has(n) && f.pluralNouns.includes(n) && !f.groupBy.includes(n)) pushDim(intent, dimension(n, table, f));
   }
-  if (f.cyclic) {
-    const col = `{c}${spec.timeColumn}`;
-    intent.dims.unshift(f.cyclic === 'hour_of_day'
-      ? { expr: `hour(${col})`, alias: 'hour_of_day', words: 'hour of the day (UTC)' }
-      : { expr: `isodow(${col})`, alias: 'day_of_week', words: 'day of the week (1 = Monday)' });
-  }
+  if (f.cyclic) intent.dims.unshift(...CYCLIC[f.cyclic].map((d) => ({ ...d, expr: d.expr.replace('{time}', `{c}${spec.timeColumn}`) })));
 
   if (intent.dims.some((d) => d.expr.startsWith('l.')) && !intent.labelJoin) {
     intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
@@ -157,7 +155,7 @@ export function interpret(f: Frame): Intent {
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? (!f.which && f.pluralNouns.includes(target) ? 10 : 1) };
     return finish(intent);
   }
-  if (ranking && ((intent.bucket && !intent.dims.length) || (f.cyclic && intent.dims.length === 1 && !intent.bucket)) && (f.which || f.rank || (f.superlative && !f.aggs.some((a) => a === 'min' || a === 'max' || a === 'avg' || a === 'median')))) {
+  if (ranking && ((intent.bucket && !intent.dims.length) || (f.cyclic && intent.dims.length === CYCLIC[f.cyclic].length && !intent.bucket)) && (f.which || f.rank || (f.superlative && !f.aggs.some((a) => a === 'min' || a === 'max' || a === 'avg' || a === 'median')))) {
     // "which day had the most transactions", "busiest hour"
     intent.measure = measureFor(intent, f, true);
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? 1 };
@@ -205,7 +203,7 @@ function addFilters(intent: Intent, f: Frame): void {
   const erc20Tokens = f.tokens.filter((x) => x !== 'ETH');
   if (t === 'transfers') {
     if (f.tokens.includes('ETH')) throw new Decline('ether is not an ERC-20 token: ask about ETH transactions, or about WETH transfers');
-    if (erc20Tokens.length && !(f.aggs.includes('share') || f.aggs.includes('percent'))) filters.push({ sql: symbolMatch(erc20Tokens), words: erc20Tokens.join(' and ') });
+    if (erc20Tokens.length && (!(f.aggs.includes('share') || f.aggs.includes('percent')) || labelShareWanted(f))) filters.push({ sql: symbolMatch(erc20Tokens), words: erc20Tokens.join(' and ') });
     if (f.conds.includes('mint')) filters.push({ sql: `{c}from_address = ${lit(ZERO_ADDRESS)}`, words: 'mints (sent from the zero address)' });
     if (f.conds.includes('burn')) filters.push({ sql: `{c}to_address = ${lit(ZERO_ADDRESS)}`, words: 'burns (sent to the zero address)' });
   }
@@ -244,17 +242,19 @@ function addFilters(intent: Intent, f: Frame): void {
       const dir = f.dirs.includes('from') ? 'from' : 'to';
       filters.push({ sql: `{c}${dir}_address = ${lit(ZERO_ADDRESS)}`, words: dir === 'to' ? 'burns (sent to the zero address)' : 'mints (sent from the zero address)' });
     }
+    // A share of what a label received is measured, not filtered (label-share.ts).
+    const byLabel = labelShareWanted(f);
     if (f.entities.length && !f.dirs.length) {
       // "ETH volume on Arbitrum" may mean a chain, "Binance transactions" either side: ask rather than guess.
       throw new Decline(`say whether you mean what ${f.entities[0].split(/[\s:]/)[0]} sent or received (e.g. "ETH sent by …", "USDC received by …")`);
     }
-    if (f.entities.length) {
+    if (f.entities.length && !byLabel) {
       // "Binance", "Arbitrum": the organisation's labelled addresses, on the side the verbs say
       const column = f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address';
       intent.labelJoin = { column };
       filters.push({ sql: `l.name in (${f.entities.map(lit).join(', ')})`, words: `${column === 'to_address' ? 'received by' : 'sent from'} ${f.entities.join(', ')}` });
     }
-    if (f.categories.length) {
+    if (f.categories.length && !byLabel) {
       const column = f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address';
       intent.labelJoin = { column };
       const cats = f.categories;
@@ -278,7 +278,7 @@ function addFilters(intent: Intent, f: Frame): void {
     }
     // Meaning rule: ETH that moves counts successful transactions only (a failed one moved nothing).
     const movesEth = (ethNamed || f.fields.some((x) => x === 'value' || x === 'volume' || x === 'size')) && movement;
-    if (movesEth && !f.conds.some((c) => c === 'failed' || c === 'success') && !shareConditionSource(f)) {
+    if (movesEth && !f.conds.some((c) => c === 'failed' || c === 'success') && (!shareConditionSource(f) || labelShareWanted(f))) {
       filters.unshift({ sql: '{c}success', words: 'successful' });
     }
   }
@@ -452,6 +452,8 @@ function aggWords(a: Aggregate): string {
 }
 
 function shareMeasure(intent: Intent, f: Frame): Measure {
+  const byLabel = labelShare(intent.table, f);
+  if (byLabel) return byLabel;
   const percent = f.aggs.includes('percent');
   const t = intent.table;
   const conds: Array<{ sql: string; words: string }> = [];

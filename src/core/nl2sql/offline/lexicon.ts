@@ -73,6 +73,8 @@ export function buildLexicon(extraSymbols: Iterable<string> = [], labels: Iterab
 
   const vocabulary = new Set<string>();
   for (const p of phrases.keys()) for (const w of p.split(' ')) vocabulary.add(w);
+  // Filler words may still be tickers written in capitals ("PEOPLE"); phrase words never are.
+  const phraseWords = new Set(vocabulary);
   for (const w of data.stopwords) vocabulary.add(w);
   for (const w of data.followupWords) for (const x of w.split(' ')) vocabulary.add(x);
 
@@ -81,7 +83,7 @@ export function buildLexicon(extraSymbols: Iterable<string> = [], labels: Iterab
     // Symbols are attacker-controlled text: only plain ticker-like ones become matchable words.
     if (!/^\$?[A-Za-z0-9][A-Za-z0-9.+-]{0,14}$/.test(s)) return;
     const lower = s.toLowerCase();
-    if (vocabulary.has(lower) || /^\d+$/.test(lower)) return;
+    if (phraseWords.has(lower) || data.followupWords.includes(lower) || /^\d+$/.test(lower)) return;
     if (!symbols.has(lower)) symbols.set(lower, s);
   };
   for (const t of (tokenList as { tokens: Array<{ symbol: string }> }).tokens) consider(t.symbol);
@@ -115,7 +117,8 @@ export function buildLexicon(extraSymbols: Iterable<string> = [], labels: Iterab
 /** Singular form when that form is a known word ("transactions" → "transaction", "addresses" → "address"). */
 export function normaliseWord(word: string, lex: Lexicon): string {
   const candidates: string[] = [];
-  if (word.length < 4) return word;
+  // A filler word keeps its form ("mined" is not "min").
+  if (word.length < 4 || lex.stopwords.has(word)) return word;
   if (word.endsWith('ies')) candidates.push(word.slice(0, -3) + 'y');
   if (word.endsWith('es')) candidates.push(word.slice(0, -2));
   if (word.endsWith('s')) candidates.push(word.slice(0, -1));

@@ -33,8 +33,12 @@ export function shiftWindow(prev: TimeWindow | undefined, days: number): TimeWin
   return undefined;
 }
 
-/** A calendar day: a full ISO date, or a month and day in the snapshot's year. */
-export type DateRef = { iso: string } | { month: number; day: number };
+/**
+ * A calendar day: a full ISO date, a month and day in the snapshot's year, a day N days
+ * before the snapshot's last day (0 = that day, 1 = yesterday), or the latest day of the
+ * month numbered N on or before the snapshot's last day ("since the 25th").
+ */
+export type DateRef = { iso: string } | { month: number; day: number } | { daysAgo: number } | { dayOfMonth: number } | { weekday: number };
 
 const UNITS: Record<string, 'minute' | 'hour' | 'day' | 'week' | 'month'> = {
   minute: 'minute', minutes: 'minute', min: 'minute', mins: 'minute',
@@ -69,6 +73,40 @@ function count(w: Word | undefined): number | undefined {
   return undefined;
 }
 
+/** Words that may follow a bare day of the month ("since the 25th", "since the 3rd of this month"). */
+const AFTER_DAY_OF_MONTH = new Set(['and', 'to', 'until', 'till', 'through', 'by', 'per', 'in', 'on', 'for', 'with', 'of']);
+
+/** Days that are named relative to the snapshot's last day: "yesterday", "the day before yesterday", "today". */
+function relativeDay(words: Word[], i: number): { date: DateRef; len: number } | undefined {
+  const t = (k: number) => words[k]?.text;
+  if (t(i) === 'yesterday') return { date: { daysAgo: 1 }, len: 1 };
+  // "Monday", "last Tuesday": the most recent one on or before the snapshot's last day
+  const wdAt = t(i) === 'last' || t(i) === 'past' || t(i) === 'this' ? i + 1 : i;
+  if (WEEKDAYS[t(wdAt) ?? '']) return { date: { weekday: WEEKDAYS[t(wdAt) ?? ''] }, len: wdAt + 1 - i };
+  if (t(i) === 'today') return { date: { daysAgo: 0 }, len: 1 };
+  const at = t(i) === 'the' ? i + 1 : i;
+  if (t(at) === 'day' && t(at + 1) === 'before' && t(at + 2) === 'yesterday') return { date: { daysAgo: 2 }, len: at + 3 - i };
+  return undefined;
+}
+
+/** "the 25th" after since/before/on/between: a day of the month (the ordinal suffix is gone by now). */
+function dayOfMonth(words: Word[], i: number): { date: DateRef; len: number } | undefined {
+  const at = words[i]?.text === 'the' ? i + 1 : i;
+  const n = /^\d{1,2}$/.test(words[at]?.text ?? '') ? Number(words[at].text) : 0;
+  if (n < 1 || n > 31) return undefined;
+  const next = words[at + 1]?.text;
+  if (next !== undefined && !AFTER_DAY_OF_MONTH.has(next)) return undefined;
+  // "the 3rd of this month": the month words say nothing more
+  const ofMonth = next === 'of' && (words[at + 2]?.text === 'this' || words[at + 2]?.text === 'the') && words[at + 3]?.text === 'month';
+  if (next === 'of' && !ofMonth) return undefined;
+  return { date: { dayOfMonth: n }, len: at + 1 - i + (ofMonth ? 3 : 0) };
+}
+
+/** A date after a word that anchors one (since, before, on, between): also relative days and days of the month. */
+function anchoredDate(words: Word[], i: number): { date: DateRef; len: number } | undefined {
+  return parseDate(words, i) ?? relativeDay(words, i) ?? dayOfMonth(words, i);
+}
+
 function parseDate(words: Word[], i: number): { date: DateRef; len: number } | undefined {
   const w = words[i];
   if (!w) return undefined;
@@ -100,6 +138,10 @@ export function extractTime(words: Word[]): TimeMatch | undefined {
   const t = (i: number) => words[i]?.text;
   for (let i = 0; i < words.length; i++) {
     const w = t(i);
+    if (w === 'day' && t(i + 1) === 'before' && t(i + 2) === 'yesterday') {
+      const from = t(i - 1) === 'the' ? i - 1 : i;
+      return { window: { kind: 'daysAgo', n: 2 }, used: Array.from({ length: i + 3 - from }, (_, k) => from + k) };
+    }
     const earlier = EARLIER.find((e) => e.words.every((x, k) => t(i + k) === x));
     if (earlier) {
       const start = t(i - 1) === 'the' ? i - 1 : i;
@@ -114,7 +156,8 @@ export function extractTime(words: Word[]): TimeMatch | undefined {
 
     if (LAST.has(w)) {
       const n = count(words[i + 1]);
-      const unitAt = n !== undefined ? i + 2 : i + 1;
+      // "the last couple of days"
+      const unitAt = n !== undefined ? (t(i + 2) === 'of' && UNITS[t(i + 3) ?? ''] ? i + 3 : i + 2) : i + 1;
       const unit = UNITS[t(unitAt) ?? ''];
       if (unit) return { window: lastWindow(n ?? 1, unit), used: range(leadStart(i), unitAt + 1) };
     }
@@ -137,28 +180,37 @@ export function extractTime(words: Word[]): TimeMatch | undefined {
     if (w === 'week' && t(i + 1) === 'to' && t(i + 2) === 'date') return { window: { kind: 'thisWeek' }, used: range(leadStart(i), i + 3) };
     if (w === 'this' && t(i + 1) === 'month') return { window: { kind: 'thisMonth' }, used: range(leadStart(i), i + 2) };
     if (w === 'since' || w === 'after' || w === 'from') {
-      const wd = WEEKDAYS[t(i + 1) ?? ''];
-      if (wd && w !== 'from') return { window: wd === 1 ? { kind: 'thisWeek' } : { kind: 'sinceWeekday', isodow: wd }, used: range(i, i + 2) };
-      const d = parseDate(words, i + 1);
+      // "since Monday", "since last Monday": the most recent one on or before the snapshot's last day
+      const wdAt = t(i + 1) === 'last' || t(i + 1) === 'this' || t(i + 1) === 'past' ? i + 2 : i + 1;
+      const wd = WEEKDAYS[t(wdAt) ?? ''];
+      if (wd && w !== 'from') return { window: wd === 1 ? { kind: 'thisWeek' } : { kind: 'sinceWeekday', isodow: wd }, used: range(i, wdAt + 1) };
+      const start = startOf(words, i + 1);
+      if (start && w !== 'from') return { window: start.window, used: range(i, i + 1 + start.len) };
+      const d = anchoredDate(words, i + 1);
       if (d) {
         const j = i + 1 + d.len;
-        if ((t(j) === 'to' || t(j) === 'until' || t(j) === 'through' || t(j) === 'and') && parseDate(words, j + 1)) {
-          const d2 = parseDate(words, j + 1)!;
+        if ((t(j) === 'to' || t(j) === 'until' || t(j) === 'through' || t(j) === 'and') && anchoredDate(words, j + 1)) {
+          const d2 = anchoredDate(words, j + 1)!;
           return { window: { kind: 'between', from: d.date, to: d2.date }, used: range(i, j + 1 + d2.len) };
         }
         if (w !== 'from') return { window: { kind: 'since', date: d.date }, used: range(i, j) };
       }
     }
     if (w === 'between') {
-      const d = parseDate(words, i + 1);
+      const d = anchoredDate(words, i + 1);
       if (d && t(i + 1 + d.len) === 'and') {
-        const d2 = parseDate(words, i + 2 + d.len);
+        const d2 = anchoredDate(words, i + 2 + d.len);
         if (d2) return { window: { kind: 'between', from: d.date, to: d2.date }, used: range(i, i + 2 + d.len + d2.len) };
       }
     }
     if (w === 'before' || w === 'until') {
-      const d = parseDate(words, i + 1);
+      const d = anchoredDate(words, i + 1);
       if (d) return { window: { kind: 'before', date: d.date }, used: range(i, i + 1 + d.len) };
+    }
+    if (w === 'on' || (LAST.has(w) && WEEKDAYS[t(i + 1) ?? ''])) {
+      // "on the 3rd", "on Monday", "last Tuesday"
+      const dm = w === 'on' ? dayOfMonth(words, i + 1) ?? relativeDay(words, i + 1) : relativeDay(words, i);
+      if (dm) return { window: { kind: 'day', date: dm.date }, used: range(i, (w === 'on' ? i + 1 : i) + dm.len) };
     }
     const d = parseDate(words, i);
     if (d) return { window: { kind: 'day', date: d.date }, used: range(leadStart(i), i + d.len) };
@@ -169,13 +221,35 @@ export function extractTime(words: Word[]): TimeMatch | undefined {
   return undefined;
 }
 
+/** "the start of the day", "the beginning of this week", "this morning": the start of a calendar period. */
+function startOf(words: Word[], i: number): { window: TimeWindow; len: number } | undefined {
+  const t = (k: number) => words[k]?.text;
+  if (t(i) === 'this' && t(i + 1) === 'morning') return { window: { kind: 'today' }, len: 2 };
+  let k = t(i) === 'the' ? i + 1 : i;
+  if (t(k) !== 'start' && t(k) !== 'beginning') return undefined;
+  k++;
+  if (t(k) !== 'of') return undefined;
+  k++;
+  if (t(k) === 'the' || t(k) === 'this') k++;
+  const period = t(k) === 'today' || t(k) === 'day' ? 'today' : t(k) === 'week' ? 'thisWeek' : t(k) === 'month' ? 'thisMonth' : undefined;
+  return period ? { window: { kind: period }, len: k + 1 - i } : undefined;
+}
+
 function lastWindow(n: number, unit: 'minute' | 'hour' | 'day' | 'week' | 'month'): TimeWindow {
   // Weeks as days, as the reference answers write them ("interval 7 day").
   return unit === 'week' ? { kind: 'last', n: n * 7, unit: 'day' } : { kind: 'last', n, unit };
 }
 
 function dateExpr(d: DateRef): string {
-  return 'iso' in d ? `TIMESTAMP '${d.iso}'` : `make_date(year(snapshot_time()), ${d.month}, ${d.day})::TIMESTAMP`;
+  if ('iso' in d) return `TIMESTAMP '${d.iso}'`;
+  if ('daysAgo' in d) return d.daysAgo ? `date_trunc('day', snapshot_time()) - interval ${d.daysAgo} day` : "date_trunc('day', snapshot_time())";
+  if ('weekday' in d) return `(date_trunc('day', snapshot_time()) - to_days(CAST((isodow(snapshot_time()) - ${d.weekday} + 7) % 7 AS INTEGER)))`;
+  if ('dayOfMonth' in d) {
+    // The latest such day on or before the snapshot's last day: this month's, or else last month's.
+    const month = "date_trunc('month', snapshot_time())";
+    return `(${month} - (CASE WHEN day(snapshot_time()) >= ${d.dayOfMonth} THEN interval 0 month ELSE interval 1 month END) + interval ${d.dayOfMonth - 1} day)`;
+  }
+  return `make_date(year(snapshot_time()), ${d.month}, ${d.day})::TIMESTAMP`;
 }
 
 /** The WHERE condition for a window over column `col`, or null for all data. */
@@ -203,7 +277,16 @@ const WEEKDAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday
 const MONTH_NAMES = ['', 'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 function dateWords(d: DateRef): string {
-  return 'iso' in d ? d.iso : `${MONTH_NAMES[d.month]} ${d.day}`;
+  if ('iso' in d) return d.iso;
+  if ('daysAgo' in d) return d.daysAgo === 0 ? "the start of the snapshot's last day" : d.daysAgo === 1 ? "the start of the day before the snapshot's last day" : `the start of the day ${d.daysAgo} days before the snapshot's last day`;
+  if ('weekday' in d) return `${WEEKDAY_NAMES[d.weekday]} (the latest on or before the snapshot's last day)`;
+  if ('dayOfMonth' in d) return `the ${ordinal(d.dayOfMonth)} (the latest on or before the snapshot's last day)`;
+  return `${MONTH_NAMES[d.month]} ${d.day}`;
+}
+
+function ordinal(n: number): string {
+  const suffix = n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th';
+  return `${n}${suffix}`;
 }
 
 /** Plain words for the explanation; `lastDay` is the snapshot's newest day when known. */
