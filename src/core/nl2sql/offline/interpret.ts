@@ -36,7 +36,7 @@ function has<T>(list: readonly T[], ...values: T[]): boolean {
 const OPTIONAL_SLOTS = { time: undefined, pair: undefined, bucket: undefined, cyclic: undefined, rank: undefined, threshold: undefined, superlative: undefined, keepTarget: undefined };
 
 /** The question's slots for the rules: its frame plus facts derived from it. */
-function frameFacts(f: Frame, more: Facts = {}): Facts {
+export function frameFacts(f: Frame, more: Facts = {}): Facts {
   const erc20Tokens = f.tokens.filter((t) => t !== 'ETH');
   return { ...OPTIONAL_SLOTS, ...f, erc20Tokens, oneErc20Token: erc20Tokens.length === 1, ...more };
 }

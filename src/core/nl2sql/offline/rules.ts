@@ -66,3 +66,11 @@ export function fill(template: string, facts: Facts): string {
     return String(index === undefined ? v : (v as unknown[])[Number(index)]);
   });
 }
+
+/** Every slot a condition names, nested ones included (to check the data against the slots the translator provides). */
+export function slotNames(when: When): string[] {
+  return [
+    ...Object.keys(when.has ?? {}), ...Object.keys(when.lacks ?? {}), ...Object.keys(when.only ?? {}), ...(when.set ?? []), ...(when.unset ?? []),
+    ...(when.any ?? []).flatMap(slotNames), ...(when.not ? slotNames(when.not) : []),
+  ];
+}
