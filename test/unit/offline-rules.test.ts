@@ -48,8 +48,8 @@ describe('offline rules (rules.ts over rules.json and tables.json)', () => {
   it('every rule in the data names only slots the translator provides', () => {
     const all = [...whens(rules), ...whens(tables)];
     assert.ok(all.length >= 25, `the data holds the rules, got ${all.length}`);
-    // The facts interpret.ts adds for the rules that need them (measure, listing, decline rules).
-    const known = frameFacts(emptyFrame(), { table: 'transactions', rowNoun: 'transactions', agg: undefined, ranking: false, labelJoin: undefined, field: undefined });
+    // The facts interpret.ts adds for the rules that need them (measure, listing, decline and bucket rules).
+    const known = frameFacts(emptyFrame(), { table: 'transactions', rowNoun: 'transactions', agg: undefined, ranking: false, labelJoin: undefined, field: undefined, timeKind: undefined, timeUnit: undefined });
     for (const w of all) for (const name of slotNames(w)) assert.ok(name in known, `unknown slot "${name}" in ${JSON.stringify(w)}`);
     assert.deepEqual(slotNames({ has: { nouns: [] }, any: [{ unset: ['rank'] }], not: { set: ['which'] } }), ['nouns', 'rank', 'which']);
   });

@@ -1,4 +1,4 @@
-import { DIMENSIONS, type AggWord, type Field, type Frame, type Noun } from './frame.js';
+import { DIMENSIONS, type AggWord, type Cond, type Field, type Frame, type Noun } from './frame.js';
 import type { Aggregate, Dimension, Filter, Intent, Measure, Table } from './intent.js';
 import tables from './tables.json';
 import rules from './rules.json';
@@ -10,8 +10,6 @@ export class Decline extends Error {
     super(reason);
   }
 }
-
-export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 
 /** A SQL string literal; symbols and other text from the data are attacker-controlled. */
 export function lit(s: string): string {
@@ -72,6 +70,9 @@ const SPECS = (tables as unknown as { tables: Record<Table, TableSpec> }).tables
 /** Noun → table → the column it groups by (tables.json). */
 const DIMENSION_TABLE = (tables as unknown as { dimensions: Partial<Record<Noun, Partial<Record<Table, Dimension>>>> }).dimensions;
 const CONDITIONS = (tables as unknown as { conditions: Record<string, Filter> }).conditions;
+/** Mints and burns: transfers from and to the zero address (also what "the zero address" means with a direction). */
+const TRANSFER_CONDITIONS = (tables as unknown as { transferConditions: Record<'mint' | 'burn', Filter> }).transferConditions;
+const AUTO_BUCKET_RULES = rules.autoBucket as unknown as ReadonlyArray<{ when?: When; bucket: Intent['bucket'] }>;
 
 /** The column a dimension noun means in a table (address direction from the question's verbs). */
 function dimension(noun: Noun, table: Table, f: Frame): Dimension {
@@ -122,7 +123,10 @@ export function interpret(f: Frame): Intent {
   }
   const intent: Intent = { table, subject: spec.rowNoun, filters: [], dims: [], time: f.time, timeColumn: spec.timeColumn };
   if (f.bucket && f.bucket !== 'auto') intent.bucket = f.bucket;
-  if (f.bucket === 'auto') intent.bucket = f.time?.kind === 'last' && f.time.unit !== 'day' && f.time.unit !== 'month' ? 'hour' : f.time?.kind === 'today' || f.time?.kind === 'yesterday' || f.time?.kind === 'day' ? 'hour' : 'day';
+  if (f.bucket === 'auto') {
+    const timeFacts = { timeKind: f.time?.kind, timeUnit: f.time?.kind === 'last' ? f.time.unit : undefined };
+    intent.bucket = firstRule(AUTO_BUCKET_RULES, frameFacts(f, timeFacts))!.bucket;
+  }
 
   addFilters(intent, f);
   if (f.threshold) intent.filters.push(thresholdFilter(table, f));
@@ -208,8 +212,7 @@ function addFilters(intent: Intent, f: Frame): void {
   if (t === 'transfers') {
     if (f.tokens.includes('ETH')) throw new Decline('ether is not an ERC-20 token: ask about ETH transactions, or about WETH transfers');
     if (erc20Tokens.length && !(f.aggs.includes('share') || f.aggs.includes('percent'))) filters.push({ sql: symbolMatch(erc20Tokens), words: erc20Tokens.join(' and ') });
-    if (f.conds.includes('mint')) filters.push({ sql: `{c}from_address = ${lit(ZERO_ADDRESS)}`, words: 'mints (sent from the zero address)' });
-    if (f.conds.includes('burn')) filters.push({ sql: `{c}to_address = ${lit(ZERO_ADDRESS)}`, words: 'burns (sent to the zero address)' });
+    for (const [c, filter] of Object.entries(TRANSFER_CONDITIONS)) if (f.conds.includes(c as Cond)) filters.push({ ...filter });
   }
   if (t === 'prices') {
     if (f.tokens.length) filters.push({ sql: symbolMatch(f.tokens), words: f.tokens.join(' and ') });
@@ -243,8 +246,7 @@ function addFilters(intent: Intent, f: Frame): void {
         : { sql: `({c}from_address = ${lit(a)} or {c}to_address = ${lit(a)})`, words: `involving ${a}` });
     }
     if (f.nouns.includes('zeroaddress') && !(t === 'transfers' && f.conds.some((c) => c === 'mint' || c === 'burn'))) {
-      const dir = f.dirs.includes('from') ? 'from' : 'to';
-      filters.push({ sql: `{c}${dir}_address = ${lit(ZERO_ADDRESS)}`, words: dir === 'to' ? 'burns (sent to the zero address)' : 'mints (sent from the zero address)' });
+      filters.push({ ...TRANSFER_CONDITIONS[f.dirs.includes('from') ? 'mint' : 'burn'] });
     }
     if (f.entities.length && !f.dirs.length) {
       // "ETH volume on Arbitrum" may mean a chain, "Binance transactions" either side: ask rather than guess.
