@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,7 +10,8 @@ import { OnchainSqlError } from '../../src/core/errors.js';
 import { exportResult } from '../../src/core/export.js';
 import { ClaudeProvider, type ClaudeOptions } from '../../src/core/nl2sql/claude.js';
 import { OfflineProvider } from '../../src/core/nl2sql/offline/index.js';
-import { errorReply, sqlReply, startAnthropicServer, textReply, type AnthropicTestServer, type Scripted } from '../support/anthropic-server.js';
+import { errorReply, sqlReply, textReply, type Scripted } from '../support/anthropic-server.js';
+import { snapshotSuite } from '../support/snapshot-suite.js';
 import { makeTinySnapshot } from '../support/tiny-snapshot.js';
 import { changedFiles, fileHashes, refusal, ROOT } from './support.js';
 import { Counter } from './tally.js';
@@ -22,11 +23,8 @@ const KEY = 'sk-ant-sec-BADINPUT-1111-not-a-real-key';
 const FAST_RETRY = { 'retry-after-ms': '5' };
 
 describe('security 4: bad input', () => {
-  let server: AnthropicTestServer;
-  let snapshot: string;
-  let engine: Engine;
-  let scratch: string;
-  const claude = (o: ClaudeOptions = {}) => new ClaudeProvider({ apiKey: KEY, baseURL: server.baseURL, maxRetries: 0, timeoutMs: 5_000, ...o });
+  const live = snapshotSuite({ snapshot: () => makeTinySnapshot(), scratchPrefix: 'onchain-sec-bad-', engine: { connections: 2, threads: 1 }, server: true, onDone: () => { for (const c of Object.values(counters)) c.flush(); } });
+  const claude = (o: ClaudeOptions = {}) => new ClaudeProvider({ apiKey: KEY, baseURL: live.server.baseURL, maxRetries: 0, timeoutMs: 5_000, ...o });
   const counters = {
     questions: new Counter('bad input', 'questions'),
     replies: new Counter('bad input', 'model replies'),
@@ -35,23 +33,10 @@ describe('security 4: bad input', () => {
     exports: new Counter('bad input', 'export targets'),
   };
 
-  before(async () => {
-    server = await startAnthropicServer();
-    snapshot = await makeTinySnapshot();
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sec-bad-'));
-    engine = await Engine.open(snapshot, { connections: 2, threads: 1 });
-  });
-  after(async () => {
-    for (const c of Object.values(counters)) c.flush();
-    await server.close();
-    engine?.close();
-    fs.rmSync(snapshot, { recursive: true, force: true });
-    fs.rmSync(scratch, { recursive: true, force: true });
-  });
 
   it('questions: empty, whitespace, 20,000 chars, other languages, emoji, SQL — answered or refused specifically', async () => {
-    const offline = await OfflineProvider.forEngine(engine);
-    const hashes = fileHashes(snapshot);
+    const offline = await OfflineProvider.forEngine(live.engine);
+    const hashes = fileHashes(live.dir);
     const cases: Array<{ q: string; expect: (r: unknown) => boolean }> = [
       { q: '', expect: (r) => r instanceof OnchainSqlError && r.code === 'empty_question' },
       { q: ' \n\t\u00a0 ', expect: (r) => r instanceof OnchainSqlError && r.code === 'empty_question' },
@@ -66,20 +51,20 @@ describe('security 4: bad input', () => {
     const problems: string[] = [];
     for (const c of cases) {
       let r: unknown;
-      try { r = await ask(engine, c.q, { provider: offline }); } catch (e) { r = e; }
+      try { r = await ask(live.engine, c.q, { provider: offline }); } catch (e) { r = e; }
       if (!counters.questions.check(c.expect(r), r instanceof OnchainSqlError || (r && typeof r === 'object' && 'rows' in r) ? undefined : `crash: ${String(r)}`)) {
         problems.push(`${JSON.stringify(c.q.slice(0, 40))}: ${r instanceof Error ? `${(r as OnchainSqlError).code}: ${r.message}` : JSON.stringify(r).slice(0, 200)}`);
       }
     }
     // Claude gets the same questions: the refusals come before any request is sent.
-    const sent = server.requests.length;
+    const sent = live.server.requests.length;
     for (const q of ['', '   ', 'x'.repeat(20_000)]) {
-      const r = await refusal(ask(engine, q, { provider: claude() }));
+      const r = await refusal(ask(live.engine, q, { provider: claude() }));
       counters.questions.check(r instanceof OnchainSqlError && ['empty_question', 'too_long'].includes(r.code));
     }
-    assert.equal(server.requests.length, sent, 'nothing was sent for an empty or overlong question');
+    assert.equal(live.server.requests.length, sent, 'nothing was sent for an empty or overlong question');
     assert.deepEqual(problems, []);
-    assert.deepEqual(changedFiles(hashes, fileHashes(snapshot)), []);
+    assert.deepEqual(changedFiles(hashes, fileHashes(live.dir)), []);
     assert.ok(!fs.existsSync('/tmp/stolen.csv') && !fs.existsSync('/tmp/x.db'));
   });
 
@@ -97,9 +82,9 @@ describe('security 4: bad input', () => {
     ];
     const problems: string[] = [];
     for (const c of cases) {
-      server.script(c.reply);
+      live.server.script(c.reply);
       let r: OnchainSqlError | string | { rows: unknown[][] };
-      try { r = await ask(engine, 'How many blocks are there?', { provider: claude(), maxRepairs: 0 }); } catch (e) { r = e instanceof OnchainSqlError ? e : `crash: ${String(e)}`; }
+      try { r = await ask(live.engine, 'How many blocks are there?', { provider: claude(), maxRepairs: 0 }); } catch (e) { r = e instanceof OnchainSqlError ? e : `crash: ${String(e)}`; }
       if (!counters.replies.check(c.expect(r), typeof r === 'string' ? r : undefined)) problems.push(`${c.name}: ${r instanceof OnchainSqlError ? `${r.code}: ${r.message}` : JSON.stringify(r).slice(0, 200)}`);
     }
     assert.deepEqual(problems, []);
@@ -119,19 +104,19 @@ describe('security 4: bad input', () => {
     ];
     const problems: string[] = [];
     for (const c of cases) {
-      if (c.reply) server.script(c.reply);
-      const r = await refusal(ask(engine, 'How many blocks are there?', { provider: claude(c.options), maxRepairs: 2 }));
+      if (c.reply) live.server.script(c.reply);
+      const r = await refusal(ask(live.engine, 'How many blocks are there?', { provider: claude(c.options), maxRepairs: 2 }));
       const ok = r instanceof AskError && r.code === c.code && c.message.test(r.message) && !r.message.includes(KEY) && r.attempts.length === 0;
       if (!counters.api.check(ok, typeof r === 'string' ? `${c.name}: ${r}` : undefined)) problems.push(`${c.name}: ${typeof r === 'string' ? r : `${r.code}: ${r.message}`}`);
     }
     assert.deepEqual(problems, []);
-    assert.equal(server.pending(), 0);
+    assert.equal(live.server.pending(), 0);
   });
 
   it('snapshots: corrupt, truncated, missing, wrong-schema files and a deleted folder give snapshot_corrupt/snapshot_missing', async () => {
     const copy = () => {
-      const d = fs.mkdtempSync(path.join(scratch, 'snap-'));
-      fs.cpSync(snapshot, d, { recursive: true });
+      const d = fs.mkdtempSync(path.join(live.scratch, 'snap-'));
+      fs.cpSync(live.dir, d, { recursive: true });
       return d;
     };
     const blocks = (d: string) => path.join(d, 'ethereum', 'blocks.parquet');
@@ -158,7 +143,7 @@ describe('security 4: bad input', () => {
     d = copy();
     fs.writeFileSync(path.join(d, 'manifest.json'), '{"chain": "ethereum", ');
     await expectOpen('corrupt manifest', d, 'snapshot_corrupt', /not valid JSON/);
-    await expectOpen('missing folder', path.join(scratch, 'no-such-snapshot'), 'snapshot_missing', /No snapshot folder/);
+    await expectOpen('missing folder', path.join(live.scratch, 'no-such-snapshot'), 'snapshot_missing', /No snapshot folder/);
     d = copy();
     fs.copyFileSync(path.join(d, 'ethereum', 'transactions.parquet'), blocks(d));
     await expectOpen('wrong schema', d, 'snapshot_corrupt', /blocks\.parquet cannot be read as ethereum\.blocks/);
@@ -192,10 +177,10 @@ describe('security 4: bad input', () => {
     // Permission denied (/sys refuses new files even to root) and a folder that does not exist, in-process.
     for (const [name, file, message] of [
       ['permission denied', '/sys/onchain-sec-export.csv', /permission denied\. Choose another folder|read-only\. Choose another folder/],
-      ['missing folder', path.join(scratch, 'nope', 'out.csv'), /the folder does not exist\. Choose another folder/],
-      ['a folder', scratch, /that name is a folder\. Choose a file name/],
+      ['missing folder', path.join(live.scratch, 'nope', 'out.csv'), /the folder does not exist\. Choose another folder/],
+      ['a folder', live.scratch, /that name is a folder\. Choose a file name/],
     ] as const) {
-      const r = await refusal(exportResult(engine, 'SELECT * FROM ethereum.blocks', { format: 'csv', file }));
+      const r = await refusal(exportResult(live.engine, 'SELECT * FROM ethereum.blocks', { format: 'csv', file }));
       const ok = r instanceof OnchainSqlError && r.code === 'export_failed' && message.test(r.message);
       if (!counters.exports.check(ok, typeof r === 'string' && r.startsWith('crashed') ? r : undefined)) problems.push(`${name}: ${typeof r === 'string' ? r : `${r.code}: ${r.message}`}`);
     }
@@ -212,7 +197,7 @@ describe('security 4: bad input', () => {
       const full = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sec-full-'));
       try {
         const script = `mount -t tmpfs -o ro,size=64k tmpfs "$1" && mount -t tmpfs -o size=16k tmpfs "$2" && exec "$3" --import tsx "$4" "$5" "$1" "$2"`;
-        const r = spawnSync('unshare', ['-rm', 'sh', '-c', script, 'sh', ro, full, process.execPath, path.join(__dirname, 'fs-fault-child.ts'), snapshot], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+        const r = spawnSync('unshare', ['-rm', 'sh', '-c', script, 'sh', ro, full, process.execPath, path.join(__dirname, 'fs-fault-child.ts'), live.dir], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
         assert.equal(r.status, 0, r.stderr);
         const outcomes = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Array<{ target: string; format: string; code: string; message: string; leftover: string[] }>;
         for (const o of outcomes) {

@@ -1,13 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ask, AskError } from '../../src/core/ask.js';
 import { turnOf } from '../../src/core/nl2sql/history.js';
-import { Engine } from '../../src/core/engine/engine.js';
 import { ClaudeProvider } from '../../src/core/nl2sql/claude.js';
-import { promptText, sqlReply, startAnthropicServer, type AnthropicTestServer } from '../support/anthropic-server.js';
+import { promptText, sqlReply } from '../support/anthropic-server.js';
+import { snapshotSuite } from '../support/snapshot-suite.js';
 import { makeHostileSnapshot } from './hostile-snapshot.js';
 import { changedFiles, fileHashes, refusal } from './support.js';
 import { Counter } from './tally.js';
@@ -45,26 +44,10 @@ function inspectPrompt(text: string): { seen: Set<string>; leaks: Leak[]; tooLon
 }
 
 describe('security 2: prompt injection through data', () => {
-  let server: AnthropicTestServer;
-  let dir: string;
-  let engine: Engine;
-  let scratch: string;
-  const claude = () => new ClaudeProvider({ apiKey: KEY, baseURL: server.baseURL, maxRetries: 0, timeoutMs: 5_000 });
+  const live = snapshotSuite({ snapshot: makeHostileSnapshot, scratchPrefix: 'onchain-sec-inject-', engine: { connections: 2, threads: 1 }, server: true, onDone: () => counter.flush() });
+  const claude = () => new ClaudeProvider({ apiKey: KEY, baseURL: live.server.baseURL, maxRetries: 0, timeoutMs: 5_000 });
   const counter = new Counter('prompt injection', 'hostile symbols/labels; obeying model');
 
-  before(async () => {
-    server = await startAnthropicServer();
-    dir = await makeHostileSnapshot();
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sec-inject-'));
-    engine = await Engine.open(dir, { connections: 2, threads: 1 });
-  });
-  after(async () => {
-    counter.flush();
-    await server.close();
-    engine?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(scratch, { recursive: true, force: true });
-  });
 
   it('hostile symbols, labels and result rows reach the model only as quoted, length-limited data', async () => {
     const questions = [
@@ -74,10 +57,10 @@ describe('security 2: prompt injection through data', () => {
     const seen = new Set<string>();
     let first: Awaited<ReturnType<typeof ask>> | undefined;
     for (const q of questions) {
-      server.script(sqlReply('SELECT symbol, count(*) AS transfers FROM tokens.transfers GROUP BY 1 ORDER BY 2 DESC'));
-      const answer = await ask(engine, q, { provider: claude() });
+      live.server.script(sqlReply('SELECT symbol, count(*) AS transfers FROM tokens.transfers GROUP BY 1 ORDER BY 2 DESC'));
+      const answer = await ask(live.engine, q, { provider: claude() });
       first ??= answer;
-      const r = inspectPrompt(promptText(server.requests.at(-1)!));
+      const r = inspectPrompt(promptText(live.server.requests.at(-1)!));
       r.seen.forEach((c) => seen.add(c));
       counter.check(r.leaks.length === 0 && r.tooLong.length === 0 && r.rawTags.length === 0);
       assert.deepEqual(r.leaks, [], 'a canary outside a <data> block');
@@ -85,9 +68,9 @@ describe('security 2: prompt injection through data', () => {
       assert.deepEqual(r.rawTags, [], 'a tag or bidi control inside a data line');
     }
     // The result rows (hostile symbols) travel into a follow-up as data too.
-    server.script(sqlReply('SELECT symbol FROM tokens.erc20 ORDER BY 1 LIMIT 1'));
-    await ask(engine, 'and the first one alphabetically?', { provider: claude(), history: [turnOf(first!)] });
-    const follow = inspectPrompt(promptText(server.requests.at(-1)!));
+    live.server.script(sqlReply('SELECT symbol FROM tokens.erc20 ORDER BY 1 LIMIT 1'));
+    await ask(live.engine, 'and the first one alphabetically?', { provider: claude(), history: [turnOf(first!)] });
+    const follow = inspectPrompt(promptText(live.server.requests.at(-1)!));
     follow.seen.forEach((c) => seen.add(c));
     counter.check(follow.leaks.length === 0 && follow.tooLong.length === 0 && follow.rawTags.length === 0);
     assert.deepEqual(follow.leaks, []);
@@ -97,13 +80,13 @@ describe('security 2: prompt injection through data', () => {
       assert.ok(seen.has(c), `${c} never reached the model`);
     }
     // No request body carries the 10,000-character runs.
-    assert.ok(server.requests.every((r) => !r.raw.includes('A'.repeat(400)) && !r.raw.includes('B'.repeat(400))));
+    assert.ok(live.server.requests.every((r) => !r.raw.includes('A'.repeat(400)) && !r.raw.includes('B'.repeat(400))));
   });
 
   it('a model that obeys the injection: nothing executes, the snapshot stays byte-identical', async () => {
-    const before = fileHashes(dir);
-    const csv = path.join(scratch, 'pwn.csv');
-    const db = path.join(scratch, 'pwn.db');
+    const before = fileHashes(live.dir);
+    const csv = path.join(live.scratch, 'pwn.csv');
+    const db = path.join(live.scratch, 'pwn.db');
     const obeyed = [
       'DROP TABLE ethereum.blocks',
       'DROP VIEW tokens.erc20',
@@ -120,20 +103,20 @@ describe('security 2: prompt injection through data', () => {
     ];
     // One ask per obeyed reply (no repairs), so each is judged on its own.
     for (const sql of obeyed) {
-      server.script(sqlReply(sql));
-      const r = await refusal(ask(engine, 'Which tokens had the most transfers?', { provider: claude(), maxRepairs: 0 }));
+      live.server.script(sqlReply(sql));
+      const r = await refusal(ask(live.engine, 'Which tokens had the most transfers?', { provider: claude(), maxRepairs: 0 }));
       const ok = r instanceof AskError && r.attempts.length === 1 && r.attempts[0].error !== undefined;
       counter.check(ok, typeof r === 'string' ? `${sql}: ${r}` : undefined);
       assert.ok(ok, `${sql}: ${typeof r === 'string' ? r : r.code}`);
     }
-    const changed = changedFiles(before, fileHashes(dir));
+    const changed = changedFiles(before, fileHashes(live.dir));
     for (const f of changed) counter.lost.push(`snapshot file changed: ${f}`);
-    const written = fs.readdirSync(scratch);
+    const written = fs.readdirSync(live.scratch);
     for (const f of written) counter.lost.push(`file written: ${f}`);
     assert.deepEqual(changed, []);
     assert.deepEqual(written, []);
     // The views are all still there and the engine still answers.
-    const r = await engine.query('SELECT (SELECT count(*) FROM tokens.erc20) AS t, (SELECT count(*) FROM tokens.transfers) AS x, (SELECT count(*) FROM ethereum.blocks) AS b');
+    const r = await live.engine.query('SELECT (SELECT count(*) FROM tokens.erc20) AS t, (SELECT count(*) FROM tokens.transfers) AS x, (SELECT count(*) FROM ethereum.blocks) AS b');
     assert.deepEqual(r.rows, [[5, 50, 100]]);
   });
 });

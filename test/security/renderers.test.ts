@@ -1,10 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Answer } from '../../src/core/answer.js';
-import { Engine } from '../../src/core/engine/engine.js';
 import { exportResult } from '../../src/core/export.js';
 import { answerMarkdown, errorMarkdown } from '../../src/extension/chatMarkdown.js';
 import { errorText, resultHtml, resultText } from '../../src/extension/notebook/outputs.js';
@@ -13,6 +11,7 @@ import { renderHtmlTable } from '../../src/webview/htmlTable.js';
 import { HOSTILE_SYMBOLS, makeHostileSnapshot } from './hostile-snapshot.js';
 import { Counter } from './tally.js';
 import { parseCsv } from '../support/csv.js';
+import { snapshotSuite } from '../support/snapshot-suite.js';
 
 // Category 3: hostile chain data through every pure renderer: the notebook's text/html
 // and text/plain outputs, the chat participant's Markdown, the webviews' cell text, CSV.
@@ -77,9 +76,7 @@ function answerOf(columns: Answer['columns'], rows: Answer['rows'], sql = 'SELEC
 }
 
 describe('security 3: hostile data in renderers', () => {
-  let dir: string;
-  let engine: Engine;
-  let scratch: string;
+  const live = snapshotSuite({ snapshot: makeHostileSnapshot, scratchPrefix: 'onchain-sec-render-', engine: { connections: 1, threads: 1 }, onDone: () => { for (const c of Object.values(counters)) c.flush(); } });
   const counters = {
     html: new Counter('hostile data in renderers', 'notebook text/html (htmlTable, outputs)'),
     markdown: new Counter('hostile data in renderers', 'chat participant Markdown'),
@@ -87,22 +84,11 @@ describe('security 3: hostile data in renderers', () => {
     csv: new Counter('hostile data in renderers', 'CSV export'),
   };
 
-  before(async () => {
-    dir = await makeHostileSnapshot();
-    engine = await Engine.open(dir, { connections: 1, threads: 1 });
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'onchain-sec-render-'));
-  });
-  after(() => {
-    for (const c of Object.values(counters)) c.flush();
-    engine?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(scratch, { recursive: true, force: true });
-  });
 
   /** The hostile values as a real result: the snapshot's own symbols plus literals, through DuckDB. */
   async function hostileResult(): Promise<Answer> {
     const literals = HOSTILE.map((s) => `(${sqlText(s)})`).join(', ');
-    const r = await engine.query(`SELECT v AS "<b>name</b>\u202e", length(v) AS n FROM (VALUES ${literals}) t(v) UNION ALL SELECT name, length(name) FROM tokens.erc20`);
+    const r = await live.engine.query(`SELECT v AS "<b>name</b>\u202e", length(v) AS n FROM (VALUES ${literals}) t(v) UNION ALL SELECT name, length(name) FROM tokens.erc20`);
     assert.equal(r.rowCount, HOSTILE.length + HOSTILE_SYMBOLS.length);
     return answerOf(r.columns, r.rows, "SELECT '```' AS fence -- ```\n</code></pre><script>alert(1)</script>");
   }
@@ -168,8 +154,8 @@ describe('security 3: hostile data in renderers', () => {
   it('CSV export: formula starts neutralised, numbers stay numbers, quoting intact', async () => {
     const starts = ['=HYPERLINK("http://evil.example","x")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1:A9)', '\t=1+1', '\r=1+1', '=1+1'];
     const literals = starts.map((s, i) => `(${i}, '${s.replace(/'/g, "''")}', ${-(i + 1)}, ${(i + 1) * -1.5}, ${i}::HUGEINT * -1000000000000000000000)`).join(', ');
-    const file = path.join(scratch, 'out.csv');
-    await exportResult(engine, `SELECT * FROM (VALUES ${literals}) t(i, s, n, d, big) ORDER BY i`, { format: 'csv', file });
+    const file = path.join(live.scratch, 'out.csv');
+    await exportResult(live.engine, `SELECT * FROM (VALUES ${literals}) t(i, s, n, d, big) ORDER BY i`, { format: 'csv', file });
     const text = fs.readFileSync(file, 'utf8');
     const records = parseCsv(text);
     assert.deepEqual(records[0], ['i', 's', 'n', 'd', 'big']);
@@ -183,8 +169,8 @@ describe('security 3: hostile data in renderers', () => {
       assert.match(rec[4], /^-?\d+$/, 'huge integers stay digits');
     }
     // The hostile symbols too: every text cell that starts like a formula is neutralised.
-    const file2 = path.join(scratch, 'tokens.csv');
-    await exportResult(engine, `SELECT symbol, name, decimals FROM tokens.erc20 UNION ALL SELECT '=' || symbol, '@' || name, -1 FROM tokens.erc20`, { format: 'csv', file: file2 });
+    const file2 = path.join(live.scratch, 'tokens.csv');
+    await exportResult(live.engine, `SELECT symbol, name, decimals FROM tokens.erc20 UNION ALL SELECT '=' || symbol, '@' || name, -1 FROM tokens.erc20`, { format: 'csv', file: file2 });
     for (const rec of parseCsv(fs.readFileSync(file2, 'utf8')).slice(1)) {
       const ok = !/^[=+\-@\t\r]/.test(rec[0]) && !/^[=+\-@\t\r]/.test(rec[1]) && /^-?\d+$/.test(rec[2]);
       counters.csv.check(ok);

@@ -26,3 +26,21 @@ export class StatementClock {
     return { validateMs: round(this.validateMs), executeMs: round(this.executeMs), totalMs: round(performance.now() - this.started) };
   }
 }
+
+/** What every engine's cursor reports about time: the clock starts when the cursor is made. */
+export abstract class TimedCursor {
+  protected readonly clock: StatementClock;
+
+  constructor(started: number) {
+    this.clock = new StatementClock(started);
+  }
+
+  /** Marks execution finished for timing purposes. */
+  finish(): void {
+    this.clock.finish();
+  }
+
+  timings(): Timings {
+    return this.clock.timings();
+  }
+}

@@ -1,7 +1,7 @@
-import { StatementClock } from './clock.js';
+import { TimedCursor } from './clock.js';
 import { OnchainSqlError, toOnchainSqlError } from '../errors.js';
 import type { EngineBackend, RunningStatement } from './protocol.js';
-import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, type ColumnInfo, type RunOptions, type Timings } from './types.js';
+import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, type ColumnInfo, type RunOptions } from './types.js';
 import type { Cell } from './values.js';
 
 /** Rows read along with the start of a statement (one DuckDB chunk): most results need no second round trip. */
@@ -50,7 +50,7 @@ export class Budget {
  * timeout and cancellation, page order and timings. The statement itself runs
  * on a backend (protocol.ts), which frees its slot as soon as the result is read.
  */
-export class Cursor {
+export class Cursor extends TimedCursor {
   sql = '';
   columns: ColumnInfo[] = [];
   truncated = false;
@@ -68,7 +68,6 @@ export class Cursor {
   private readonly onAbort = () => this.cancel();
   /** The backend has a slot for this statement (it is no longer waiting behind others). */
   private slotted = false;
-  private readonly clock: StatementClock;
 
   constructor(
     private readonly backend: EngineBackend,
@@ -76,7 +75,7 @@ export class Cursor {
     started: number,
     private readonly onClosed: (c: Cursor) => void,
   ) {
-    this.clock = new StatementClock(started);
+    super(started);
     this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     this.budget = new Budget(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => this.cancel('timeout'));
   }
@@ -139,15 +138,6 @@ export class Cursor {
    */
   skip(n: number): Promise<number> {
     return this.inTurn(() => this.skipNow(n));
-  }
-
-  /** Marks execution finished for timing purposes. */
-  finish(): void {
-    this.clock.finish();
-  }
-
-  timings(): Timings {
-    return this.clock.timings();
   }
 
   close(): void {

@@ -1,11 +1,11 @@
-import { StatementClock } from '../clock.js';
+import { TimedCursor } from '../clock.js';
 import { queryResult } from '../../readRows.js';
 import { randomUUID } from 'node:crypto';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings, type Row } from '@clickhouse/client';
 import { catalog } from '../../schema/catalog.js';
 import type { Manifest } from '../../snapshot/layout.js';
 import { OnchainSqlError, toOnchainSqlError } from '../../errors.js';
-import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, type ColumnInfo, type QueryResult, type RunOptions, type Timings } from '../engine.js';
+import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_MS, type ColumnInfo, type QueryResult, type RunOptions } from '../engine.js';
 import type { QueryCursor, QueryEngine } from '../protocol.js';
 import type { SqlStructure } from '../../sql/structure.js';
 import type { Cell } from '../values.js';
@@ -198,7 +198,7 @@ export class ClickHouseEngine implements QueryEngine {
 }
 
 /** A statement streaming from the server; pages are read from the HTTP response on demand. */
-export class ClickHouseCursor implements QueryCursor {
+export class ClickHouseCursor extends TimedCursor implements QueryCursor {
   truncated = false;
   readonly queryId = randomUUID();
   private readonly abort = new AbortController();
@@ -210,7 +210,6 @@ export class ClickHouseCursor implements QueryCursor {
   private closed = false;
   private cancelReason: 'cancelled' | 'timeout' | null = null;
   private timer: NodeJS.Timeout | undefined;
-  private readonly clock: StatementClock;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly onAbort = () => this.cancel();
 
@@ -224,7 +223,7 @@ export class ClickHouseCursor implements QueryCursor {
     started: number,
     validateMs: number,
   ) {
-    this.clock = new StatementClock(started);
+    super(started);
     this.clock.validateMs = validateMs;
   }
 
@@ -338,14 +337,6 @@ export class ClickHouseCursor implements QueryCursor {
     this.cancelReason = reason;
     this.abort.abort();
     void this.engine.kill(this.queryId);
-  }
-
-  finish(): void {
-    this.clock.finish();
-  }
-
-  timings(): Timings {
-    return this.clock.timings();
   }
 
   close(): void {

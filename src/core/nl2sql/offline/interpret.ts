@@ -1,7 +1,9 @@
-import { DIMENSIONS, type Field, type Frame, type Noun } from './frame.js';
+import { DIMENSIONS, type AggWord, type Cond, type Field, type Frame, type Noun } from './frame.js';
 import type { Aggregate, Dimension, Filter, Intent, Measure, Table } from './intent.js';
 import { labelShare, labelShareWanted } from './label-share.js';
 import tables from './tables.json';
+import rules from './rules.json';
+import { fill, firstRule, type Facts, type When } from './rules.js';
 
 /** Thrown when the frame does not determine one answer; carries why, for the message and suggestions. */
 export class Decline extends Error {
@@ -9,8 +11,6 @@ export class Decline extends Error {
     super(reason);
   }
 }
-
-export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 
 /** A SQL string literal; symbols and other text from the data are attacker-controlled. */
 export function lit(s: string): string {
@@ -27,33 +27,23 @@ function inList(column: string, values: string[]): string {
   return values.length === 1 ? `{c}${column} = ${lit(values[0])}` : `{c}${column} in (${values.map(lit).join(', ')})`;
 }
 
-const TRADE_NOUNS: Noun[] = ['trade', 'pool', 'pair', 'project', 'version', 'trader'];
-
 function has<T>(list: readonly T[], ...values: T[]): boolean {
   return values.some((v) => list.includes(v));
 }
 
-function chooseTable(f: Frame): Table {
+/** Frame slots a rule may name that a frame may leave out (rules.ts refuses a slot name it does not know). */
+const OPTIONAL_SLOTS = { time: undefined, pair: undefined, bucket: undefined, cyclic: undefined, rank: undefined, threshold: undefined, superlative: undefined, keepTarget: undefined };
+
+/** The question's slots for the rules: its frame plus facts derived from it. */
+export function frameFacts(f: Frame, more: Facts = {}): Facts {
   const erc20Tokens = f.tokens.filter((t) => t !== 'ETH');
-  if (has(f.nouns, 'tokenlist') || (has(f.verbs, 'listed') && has(f.nouns, 'token') && !has(f.nouns, 'transfer', 'trade'))) return 'erc20';
-  if (f.fields.includes('price')) return 'prices';
-  if (has(f.nouns, ...TRADE_NOUNS) || f.projects.length || f.versions.length || f.pair || has(f.verbs, 'trade') || f.sides.length) return 'trades';
-  if (f.dex && !f.categories.length) return 'trades';
-  if (totalGasOfChain(f)) return 'blocks';
-  if (has(f.nouns, 'block', 'miner') || has(f.fields, 'base_fee', 'utilization') || (f.fields.includes('tx_count') && f.nouns.includes('block'))) return 'blocks';
-  if (erc20Tokens.length || has(f.conds, 'mint', 'burn')) return 'transfers';
-  if (f.nouns.includes('transfer') && !f.tokens.includes('ETH')) return 'transfers';
-  if (f.nouns.includes('token') && !f.tokens.includes('ETH') && !has(f.nouns, 'transaction')) return f.time || f.groupBy.length || f.rank || f.superlative || f.which || has(f.verbs, 'transfer') ? 'transfers' : 'erc20';
-  if (f.categories.length && !f.tokens.length && !has(f.nouns, 'transaction', 'transfer', 'trade', 'block') && !f.fields.length && !f.dirs.length && !has(f.verbs, 'transfer') && !f.groupBy.length && !f.conds.length) return 'labels';
-  return 'transactions';
+  return { ...OPTIONAL_SLOTS, ...f, erc20Tokens, oneErc20Token: erc20Tokens.length === 1, ...more };
 }
 
-/** "Total gas used per day": gas the chain used is a sum over blocks (transactions in a snapshot may be sampled). */
-function totalGasOfChain(f: Frame): boolean {
-  const aggs = f.aggs.filter((a) => a !== 'latest');
-  return f.fields.length === 1 && f.fields[0] === 'gas_used' && aggs.every((a) => a === 'sum') && !f.perRow
-    && !f.nouns.length && !f.conds.length && !f.tokens.length && !f.addresses.length && !f.categories.length && !f.entities.length && !f.dirs.length
-    && !f.rank && !f.which && !f.superlative && !f.threshold;
+const TABLE_RULES = rules.table as unknown as ReadonlyArray<{ when?: When; table: Table }>;
+
+function chooseTable(f: Frame): Table {
+  return firstRule(TABLE_RULES, frameFacts(f))!.table;
 }
 
 interface TableSpec {
@@ -61,9 +51,20 @@ interface TableSpec {
   timeColumn: string;
   /** Semantic field → column, with the default aggregate when the question names none. */
   fields: Partial<Record<Field, { column: string; agg: Aggregate; words: string }>>;
+  /** The columns a row of the table is shown by. */
   rowColumns: string[];
+  /** The columns of a row listing ("the largest transfers"); none for tables whose rows are not ranked. */
+  listColumns?: string[];
+  /** Column a row listing orders by, before the named field and `defaultRowOrder`: the first rule that holds. */
+  rowOrder?: Array<{ when?: When; column: string }>;
   /** Column a row listing orders by when the question names no field. */
   defaultRowOrder?: string;
+  /** Newest rows ("the latest blocks"): their order, columns added always and when no field is named. */
+  latest?: { orderBy: string; append?: string[]; withoutField?: string[] };
+  /** The row noun as the question says it ("transfer"), for a ranking of rows. */
+  rowNounWord?: Noun;
+  /** Output name of a row count. */
+  countAlias?: string;
 }
 
 const SPECS = (tables as unknown as { tables: Record<Table, TableSpec> }).tables;
@@ -72,6 +73,9 @@ const DIMENSION_TABLE = (tables as unknown as { dimensions: Partial<Record<Noun,
 const CONDITIONS = (tables as unknown as { conditions: Record<string, Filter> }).conditions;
 /** "hour of the day", "day of the week" → the dimensions that group by it (tables.json). */
 const CYCLIC = (tables as unknown as { cyclic: Record<NonNullable<Frame['cyclic']>, Dimension[]> }).cyclic;
+/** Mints and burns: transfers from and to the zero address (also what "the zero address" means with a direction). */
+const TRANSFER_CONDITIONS = (tables as unknown as { transferConditions: Record<'mint' | 'burn', Filter> }).transferConditions;
+const AUTO_BUCKET_RULES = rules.autoBucket as unknown as ReadonlyArray<{ when?: When; bucket: Intent['bucket'] }>;
 
 /** The column a dimension noun means in a table (address direction from the question's verbs). */
 function dimension(noun: Noun, table: Table, f: Frame): Dimension {
@@ -122,7 +126,10 @@ export function interpret(f: Frame): Intent {
   }
   const intent: Intent = { table, subject: spec.rowNoun, filters: [], dims: [], time: f.time, timeColumn: spec.timeColumn };
   if (f.bucket && f.bucket !== 'auto') intent.bucket = f.bucket;
-  if (f.bucket === 'auto') intent.bucket = f.time?.kind === 'last' && f.time.unit !== 'day' && f.time.unit !== 'month' ? 'hour' : f.time?.kind === 'today' || f.time?.kind === 'yesterday' || f.time?.kind === 'day' ? 'hour' : 'day';
+  if (f.bucket === 'auto') {
+    const timeFacts = { timeKind: f.time?.kind, timeUnit: f.time?.kind === 'last' ? f.time.unit : undefined };
+    intent.bucket = firstRule(AUTO_BUCKET_RULES, frameFacts(f, timeFacts))!.bucket;
+  }
 
   addFilters(intent, f);
   if (f.threshold) intent.filters.push(thresholdFilter(table, f));
@@ -187,8 +194,7 @@ function pushDim(intent: Intent, d: Dimension): void {
 }
 
 function rowNounPresent(f: Frame, table: Table): boolean {
-  const noun: Partial<Record<Table, Noun>> = { transactions: 'transaction', blocks: 'block', transfers: 'transfer', trades: 'trade' };
-  const n = noun[table];
+  const n = SPECS[table].rowNounWord;
   return Boolean(n && (f.nouns.includes(n) || f.which));
 }
 
@@ -204,8 +210,7 @@ function addFilters(intent: Intent, f: Frame): void {
   if (t === 'transfers') {
     if (f.tokens.includes('ETH')) throw new Decline('ether is not an ERC-20 token: ask about ETH transactions, or about WETH transfers');
     if (erc20Tokens.length && (!(f.aggs.includes('share') || f.aggs.includes('percent')) || labelShareWanted(f))) filters.push({ sql: symbolMatch(erc20Tokens), words: erc20Tokens.join(' and ') });
-    if (f.conds.includes('mint')) filters.push({ sql: `{c}from_address = ${lit(ZERO_ADDRESS)}`, words: 'mints (sent from the zero address)' });
-    if (f.conds.includes('burn')) filters.push({ sql: `{c}to_address = ${lit(ZERO_ADDRESS)}`, words: 'burns (sent to the zero address)' });
+    for (const [c, filter] of Object.entries(TRANSFER_CONDITIONS)) if (f.conds.includes(c as Cond)) filters.push({ ...filter });
   }
   if (t === 'prices') {
     if (f.tokens.length) filters.push({ sql: symbolMatch(f.tokens), words: f.tokens.join(' and ') });
@@ -239,8 +244,7 @@ function addFilters(intent: Intent, f: Frame): void {
         : { sql: `({c}from_address = ${lit(a)} or {c}to_address = ${lit(a)})`, words: `involving ${a}` });
     }
     if (f.nouns.includes('zeroaddress') && !(t === 'transfers' && f.conds.some((c) => c === 'mint' || c === 'burn'))) {
-      const dir = f.dirs.includes('from') ? 'from' : 'to';
-      filters.push({ sql: `{c}${dir}_address = ${lit(ZERO_ADDRESS)}`, words: dir === 'to' ? 'burns (sent to the zero address)' : 'mints (sent from the zero address)' });
+      filters.push({ ...TRANSFER_CONDITIONS[f.dirs.includes('from') ? 'mint' : 'burn'] });
     }
     // A share of what a label received is measured, not filtered (label-share.ts).
     const byLabel = labelShareWanted(f);
@@ -282,42 +286,23 @@ function addFilters(intent: Intent, f: Frame): void {
       filters.unshift({ sql: '{c}success', words: 'successful' });
     }
   }
-  if ((t === 'blocks' || t === 'erc20' || t === 'prices' || t === 'labels') && f.conds.length) throw new Decline(`"${f.conds[0]}" does not apply to ${SPECS[t].rowNoun}`);
-  if (t === 'trades' && f.conds.length) throw new Decline(`"${f.conds[0]}" does not apply to DEX trades`);
-  if ((t === 'blocks' || t === 'prices' || t === 'erc20' || t === 'labels') && f.entities.length) throw new Decline(`${SPECS[t].rowNoun} are not tied to named addresses`);
-  if (t === 'blocks' && (f.tokens.length || f.categories.length || f.addresses.length)) throw new Decline('blocks have no token or address to filter by');
+  const facts = frameFacts(f, { table: t, rowNoun: SPECS[t].rowNoun });
+  const refused = firstRule(DECLINE_RULES, facts);
+  if (refused) throw new Decline(fill(refused.decline, facts));
 }
 
-/** The column a bound like "over 10 ETH" or "below 20 gwei" applies to. */
+const DECLINE_RULES = rules.declines as unknown as ReadonlyArray<{ when?: When; decline: string }>;
+type ThresholdRule = { when?: When; column: string; unit: string; decline?: undefined } | { when?: When; decline: string };
+const THRESHOLD_RULES = rules.thresholds as unknown as Partial<Record<Table, ThresholdRule[]>>;
+
+/** The column a bound like "over 10 ETH" or "below 20 gwei" applies to (rules.json: thresholds). */
 function thresholdFilter(table: Table, f: Frame): Filter {
   const { op, value } = f.threshold!;
-  const usd = f.units.includes('usd');
-  let column: string;
-  let unit: string;
-  switch (table) {
-    case 'transactions':
-      if (f.units.includes('gwei') || f.fields.includes('gas_price')) { column = 'gas_price_gwei'; unit = 'gwei'; }
-      else if (f.fields.includes('fee')) { column = 'fee_eth'; unit = 'ETH of fees'; }
-      else if (f.fields.includes('gas_used')) { column = 'gas_used'; unit = 'gas'; }
-      else { column = 'value_eth'; unit = 'ETH'; }
-      break;
-    case 'transfers': {
-      const single = f.tokens.filter((x) => x !== 'ETH').length === 1;
-      if (!usd && !single) throw new Decline('a bound on transfer amounts needs one token, or a USD amount');
-      column = usd ? 'amount_usd' : 'amount'; unit = usd ? 'USD' : f.tokens[0];
-      break;
-    }
-    case 'trades': column = 'amount_usd'; unit = 'USD'; break;
-    case 'blocks':
-      if (f.fields.includes('base_fee') || f.units.includes('gwei')) { column = 'base_fee_per_gas_gwei'; unit = 'gwei of base fee'; }
-      else if (f.fields.includes('tx_count') || f.nouns.includes('transaction')) { column = 'transaction_count'; unit = 'transactions'; }
-      else { column = 'gas_used'; unit = 'gas'; }
-      break;
-    case 'prices': column = 'price_usd'; unit = 'USD'; break;
-    default: throw new Decline('I can only bound amounts of transactions, transfers, trades, blocks and prices');
-  }
-  const words = { '>': 'over', '>=': 'at least', '<': 'under', '<=': 'at most' }[op];
-  return { sql: `{c}${column} ${op} ${value}`, words: `${words} ${value} ${unit}` };
+  const facts = frameFacts(f);
+  const rule = firstRule(THRESHOLD_RULES[table], facts);
+  if (!rule) throw new Decline('I can only bound amounts of transactions, transfers, trades, blocks and prices');
+  if (rule.decline !== undefined) throw new Decline(rule.decline);
+  return { sql: `{c}${rule.column} ${op} ${value}`, words: `${rules.thresholdWords[op]} ${value} ${fill(rule.unit, facts)}` };
 }
 
 /** token_pair is the two symbols sorted and joined by '-'; ether may appear as ETH or WETH. */
@@ -345,10 +330,9 @@ function txCondition(c: string): Filter | undefined {
   return found ? { ...found } : undefined;
 }
 
+/** The aggregate a question names; of several, the first in rules.json's aggregateOrder. */
 function explicitAggregate(f: Frame): Aggregate | undefined {
-  const order: Array<[string, Aggregate]> = [['median', 'median'], ['avg', 'avg'], ['min', 'min'], ['max', 'max'], ['sum', 'sum']];
-  for (const [word, agg] of order) if (f.aggs.includes(word as never)) return agg;
-  return undefined;
+  return (rules.aggregateOrder as Array<Aggregate & AggWord>).find((a) => f.aggs.includes(a));
 }
 
 function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
@@ -383,7 +367,7 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   const counting = !countsAmount && (f.aggs.includes('count') || (Boolean(f.threshold) && !agg && !ranking && !f.perRow));
 
   if (counting && (!field || f.threshold || (agg !== 'sum' && agg !== undefined) || f.fields.includes('tx_count'))) {
-    const base: Measure = { agg: 'count', alias: t === 'transactions' || (t === 'blocks' && f.fields.includes('tx_count')) ? 'transactions' : t === 'blocks' ? 'blocks' : t === 'trades' ? 'trades' : 'transfers', words: `number of ${spec.rowNoun}` };
+    const base: Measure = { agg: 'count', alias: t === 'blocks' && f.fields.includes('tx_count') ? 'transactions' : spec.countAlias ?? 'transfers', words: `number of ${spec.rowNoun}` };
     if (t === 'blocks' && f.fields.includes('tx_count') && !f.nouns.includes('block')) return base;
     if (agg && agg !== 'sum' && intent.bucket && t !== 'blocks') {
       // "average number of transactions per day": an aggregate over the daily counts
@@ -401,19 +385,12 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
     column = `{c}${fs.column}`;
     words = fs.words;
     defaultAgg = fs.agg;
-  } else if (t === 'transactions' && f.tokens.includes('ETH')) {
-    column = '{c}value_eth';
-    words = 'ETH value';
-  } else if (t === 'transfers' && f.nouns.includes('transfer') && !agg && !ranking && !f.units.includes('usd')) {
-    // "daily USDC transfers": how many
-  } else if (t === 'transfers' && (agg || f.tokens.length || ranking || f.units.includes('usd') || f.conds.some((c) => c === 'mint' || c === 'burn') || intent.labelJoin)) {
-    column = '{c}amount';
-    words = 'amount';
-  } else if (t === 'trades' && (agg === 'sum' || agg === 'avg' || agg === 'median' || agg === 'min' || agg === 'max' || f.units.includes('usd'))) {
-    column = '{c}amount_usd';
-    words = 'volume (USD)';
-  } else if (t === 'trades' && f.sides.length && f.tokens.length && agg) {
-    column = '{c}amount_usd';
+  } else {
+    const rule = firstRule(MEASURE_COLUMN_RULES, frameFacts(f, { table: t, agg, ranking, labelJoin: intent.labelJoin }));
+    if (rule?.column !== undefined) {
+      column = rule.column;
+      words = rule.words ?? '';
+    }
   }
   if (t === 'transfers' && ranking && intent.dims.some((d) => d.alias === 'symbol') && column === '{c}amount' && !agg) {
     // Ranking tokens by raw amounts compares different units: rank by USD value, or by how many transfers.
@@ -433,7 +410,7 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   }
   if (!column) {
     if (agg && agg !== 'sum') throw new Decline(`${agg} of what? (value, fees, gas price, volume…)`);
-    return { agg: 'count', alias: t === 'blocks' ? 'blocks' : t === 'trades' ? 'trades' : t === 'transfers' ? 'transfers' : 'transactions', words: `number of ${spec.rowNoun}` };
+    return { agg: 'count', alias: spec.countAlias ?? 'transactions', words: `number of ${spec.rowNoun}` };
   }
   let a: Aggregate = agg ?? defaultAgg;
   if (f.perRow && !agg) a = 'avg';
@@ -447,8 +424,11 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   return { agg: a, column, alias: `${a === 'avg' ? 'avg' : a}_${aliasBase}`, words: `${aggWords(a)} ${words}`, outer };
 }
 
+/** What is aggregated when the question names no field of the table (rules.json: measureColumn). */
+const MEASURE_COLUMN_RULES = rules.measureColumn as unknown as ReadonlyArray<{ when?: When; column?: string; words?: string }>;
+
 function aggWords(a: Aggregate): string {
-  return { count: 'number of', sum: 'total', avg: 'average', median: 'median', min: 'lowest', max: 'highest', count_distinct: 'distinct', share: 'share of', volume_share: 'share of', raw: '' }[a];
+  return (rules.aggregateWords as Record<Aggregate, string>)[a];
 }
 
 function shareMeasure(intent: Intent, f: Frame): Measure {
@@ -485,18 +465,12 @@ function aliasOf(words: string): string {
 function rowListing(intent: Intent, f: Frame): Intent {
   const t = intent.table;
   const spec = SPECS[t];
-  if (t === 'erc20' || t === 'labels') throw new Decline(`I can't rank ${spec.rowNoun}`);
+  if (!spec.listColumns) throw new Decline(`I can't rank ${spec.rowNoun}`);
   const field = f.fields.find((x) => spec.fields[x]);
-  let order = field ? spec.fields[field]!.column : spec.defaultRowOrder!;
-  if (t === 'blocks' && !field && (f.nouns.includes('transaction') || f.aggs.includes('count'))) order = 'transaction_count';
-  if (t === 'transfers' && !field && f.tokens.filter((x) => x !== 'ETH').length !== 1) order = 'amount_usd';
-  if (t === 'transfers' && f.units.includes('usd')) order = 'amount_usd';
-  if (t === 'transactions' && f.fields.includes('fee')) order = 'fee_eth';
+  const order = firstRule(spec.rowOrder, frameFacts(f, { field }))?.column ?? (field ? spec.fields[field]!.column : spec.defaultRowOrder!);
   const dir = f.rank?.dir ?? f.superlative ?? (f.aggs.includes('min') ? 'asc' : 'desc');
   const n = f.rank?.n ?? (f.plural && !f.which && !f.when ? 10 : 1);
-  const columns = [...spec.rowColumns];
-  if (t === 'transfers') columns.splice(5, 0, 'amount');
-  if (t === 'trades') columns.push('amount_usd');
+  const columns = [...spec.listColumns];
   const orderExpr = order;
   if (!columns.includes(orderExpr)) columns.push(orderExpr.includes('/') ? `${orderExpr} as gas_utilization` : orderExpr);
   intent.rows = { columns, orderBy: orderExpr.includes('/') ? 'gas_utilization' : orderExpr, dir, n };
@@ -508,17 +482,16 @@ function rowListing(intent: Intent, f: Frame): Intent {
 function latestRows(intent: Intent, f: Frame): Intent {
   const t = intent.table;
   const spec = SPECS[t];
-  if (t === 'erc20' || t === 'labels') throw new Decline(`${spec.rowNoun} have no time order`);
-  const columns = [...spec.rowColumns];
+  const latest = spec.latest;
+  if (!latest || !spec.listColumns) throw new Decline(`${spec.rowNoun} have no time order`);
+  const columns = [...spec.listColumns];
   const field = f.fields.find((x) => spec.fields[x]);
-  if (field && !columns.includes(spec.fields[field]!.column) && !spec.fields[field]!.column.includes('{c}')) columns.push(spec.fields[field]!.column);
-  if (t === 'transactions' && !field) columns.push('value_eth');
-  if (t === 'blocks') columns.push('transaction_count', 'gas_used', 'base_fee_per_gas_gwei');
-  if (t === 'transfers') columns.splice(5, 0, 'amount');
-  if (t === 'trades') columns.push('amount_usd');
+  // The named field's column is added unless a plain row already shows it (so a listing may show it twice).
+  const fieldColumn = field ? spec.fields[field]!.column : undefined;
+  if (fieldColumn && !spec.rowColumns.includes(fieldColumn) && !fieldColumn.includes('{c}')) columns.push(fieldColumn);
+  columns.push(...(field ? [] : latest.withoutField ?? []), ...(latest.append ?? []));
   const n = f.rank?.n ?? (f.plural ? 10 : 1);
-  const order = t === 'blocks' ? 'block_number' : 'block_time';
-  intent.rows = { columns, orderBy: order, dir: 'desc', n, latest: true };
+  intent.rows = { columns, orderBy: latest.orderBy, dir: 'desc', n, latest: true };
   return intent;
 }
 

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { findTable, type TableSpec } from '../../schema/catalog.js';
 import { writeTable } from '../empty.js';
 import { sqlString } from '../import/sql.js';
+import { TOPIC } from '../event-topics.js';
 import chainlinkFeeds from './chainlink-feeds.json';
 import dexPools from './dex-pools.json';
 import labelList from './labels.json';
@@ -25,13 +26,7 @@ export interface DeriveInput {
   pools: boolean;
 }
 
-export const TOPIC = {
-  transfer: '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef',
-  uniswapV2Swap: '0xd78ad95fa46c994b6551d0da85fc275fe613ce37657fb8d5e3d130840159d822',
-  uniswapV3Swap: '0xc42079f94a6350d7e6235f29174924f928cc2ac818eb64fed8004e115fbcca67',
-  /** AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt), emitted by a Chainlink aggregator. */
-  chainlinkAnswerUpdated: '0x0559884fd3a460db3073b7fc896cc77986f16e378210ded43186175bf646fc5f',
-} as const;
+export { TOPIC };
 
 /** Mainnet tokens that anchor on-chain prices: USD stablecoins (taken as 1 USD) and WETH. */
 const STABLECOINS = ['0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48', '0xdac17f958d2ee523a2206206994597c13d831ec7', '0x6b175474e89094c44da98b954eedeac495271d0f'];

@@ -1,5 +1,6 @@
 import { LABELS, WINDOW, type LabelEntity } from './entities.js';
 import { entityTables, longTailCount } from './load-entities.js';
+import { TOPIC } from '../event-topics.js';
 
 /**
  * The synthetic sample as DuckDB SQL. Every random draw is a hash of (stream
@@ -10,17 +11,6 @@ import { entityTables, longTailCount } from './load-entities.js';
 /** Transactions per block at scale 1 (mainnet has ~150; the bundled sample is thinned to fit in 40 MB). */
 export const TX_PER_BLOCK_AT_SCALE_1 = 3.5;
 
-const TRANSFER = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
-const APPROVAL = '0x8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925';
-const V2_SWAP = '0xd78ad95fa46c994b6551d0da85fc275fe613ce37657fb8d5e3d130840159d822';
-const V2_SYNC = '0x1c411e9a96e071241c2f21f7726b17ae89e3cab4c78be50e062b03a9fffbbad1';
-const V3_SWAP = '0xc42079f94a6350d7e6235f29174924f928cc2ac818eb64fed8004e115fbcca67';
-const CURVE_EXCHANGE = '0x8b3e96f2b889fa771c53c981b40daf005f63f637f1869f707052d15a3dd97140';
-const BALANCER_SWAP = '0x2170c741c41531aec20e7c107c24eecfdd15e69c9bb0a8dd37b1840b9e0b207b';
-const WETH_DEPOSIT = '0xe1fffcc4923d04b559f4d29a8bfc6cda04eb5b0d3c460751c2402c5c5cc9109c';
-const WETH_WITHDRAWAL = '0x7fcf532c15f0a6db0bd6d0e038bea71d30d808c7d98cb3bf7268a95bf5081b65';
-const OWNERSHIP_TRANSFERRED = '0x8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0';
-const SEAPORT_ORDER_FULFILLED = '0x9d9af8e38d66c62e2c12f0225249fd9d721c54b83f48d9352c97c6cacdcb6f31';
 const ZERO = '0x0000000000000000000000000000000000000000';
 const WETH = '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2';
 
@@ -48,6 +38,18 @@ function macros(seed: number): string[] {
   ];
 }
 
+/**
+ * A pick table: bucket (0..999) → item, so a weighted draw is an equality join. Each range starts where the
+ * previous one ends (lag), so floating-point sums can leave no bucket uncovered.
+ */
+function pickTable(name: string, item: string, weight: string, order: string, from: string): string {
+  return `
+    CREATE TABLE ${name} AS
+    WITH c AS (SELECT ${item}, sum(${weight}) OVER (ORDER BY ${order}) AS hi, sum(${weight}) OVER () AS tot FROM ${from}),
+    w AS (SELECT *, coalesce(lag(hi) OVER (ORDER BY hi), 0) AS lo FROM c)
+    SELECT b.i AS bucket, w.${item} FROM range(1000) b(i) JOIN w ON b.i >= w.lo * 1000 / w.tot AND b.i < w.hi * 1000 / w.tot`;
+}
+
 export function sampleSteps(seed: number, scale: number): Step[] {
   const slots = Math.round((WINDOW.days * 86400) / WINDOW.slotSeconds);
   const lambda = TX_PER_BLOCK_AT_SCALE_1 * scale;
@@ -58,23 +60,10 @@ export function sampleSteps(seed: number, scale: number): Step[] {
   for (const m of macros(seed)) add('macros', m);
   for (const t of entityTables()) add('entities', t);
 
-  // Pick tables: bucket (0..999) → item, so a weighted draw is an equality join. Each range starts where the
-  // previous one ends (lag), so floating-point sums can leave no bucket uncovered.
-  add('pick tables', `
-    CREATE TABLE pick_major AS
-    WITH c AS (SELECT symbol, sum(transfer_weight) OVER (ORDER BY major_ord) AS hi, sum(transfer_weight) OVER () AS tot FROM tok WHERE is_major AND transfer_weight > 0),
-    w AS (SELECT *, coalesce(lag(hi) OVER (ORDER BY hi), 0) AS lo FROM c)
-    SELECT b.i AS bucket, w.symbol FROM range(1000) b(i) JOIN w ON b.i >= w.lo * 1000 / w.tot AND b.i < w.hi * 1000 / w.tot`);
-  add('pick tables', `
-    CREATE TABLE pick_mintburn AS
-    WITH c AS (SELECT address, sum(mintburn_weight) OVER (ORDER BY hostile, coalesce(major_ord, 0), address) AS hi, sum(mintburn_weight) OVER () AS tot FROM tok WHERE mintburn_weight > 0),
-    w AS (SELECT *, coalesce(lag(hi) OVER (ORDER BY hi), 0) AS lo FROM c)
-    SELECT b.i AS bucket, w.address FROM range(1000) b(i) JOIN w ON b.i >= w.lo * 1000 / w.tot AND b.i < w.hi * 1000 / w.tot`);
-  add('pick tables', `
-    CREATE TABLE pick_pool AS
-    WITH c AS (SELECT ord, sum(weight) OVER (ORDER BY ord) AS hi, sum(weight) OVER () AS tot FROM pool),
-    w AS (SELECT *, coalesce(lag(hi) OVER (ORDER BY hi), 0) AS lo FROM c)
-    SELECT b.i AS bucket, w.ord FROM range(1000) b(i) JOIN w ON b.i >= w.lo * 1000 / w.tot AND b.i < w.hi * 1000 / w.tot`);
+  // Pick tables; the miners' weights are percentages, so theirs has 100 buckets and no scaling.
+  add('pick tables', pickTable('pick_major', 'symbol', 'transfer_weight', 'major_ord', 'tok WHERE is_major AND transfer_weight > 0'));
+  add('pick tables', pickTable('pick_mintburn', 'address', 'mintburn_weight', 'hostile, coalesce(major_ord, 0), address', 'tok WHERE mintburn_weight > 0'));
+  add('pick tables', pickTable('pick_pool', 'ord', 'weight', 'ord', 'pool'));
   add('pick tables', `
     CREATE TABLE pick_miner AS
     WITH c AS (SELECT address, sum(miner_weight) OVER (ORDER BY ord) AS hi FROM lbl WHERE miner_weight IS NOT NULL),
@@ -335,10 +324,10 @@ export function sampleSteps(seed: number, scale: number): Step[] {
        ${xfer ? xfer[0] : 'NULL::VARCHAR'} AS x_from, ${xfer ? xfer[1] : 'NULL::VARCHAR'} AS x_to, ${xfer ? xfer[2] : 'NULL::HUGEINT'} AS x_raw
      FROM tx WHERE NOT failed AND ${where}`;
   const transfer = (seq: number, token: string, from: string, to: string, raw: string, where: string) =>
-    ev(seq, token, `'${TRANSFER}'`, `topic(${from})`, `topic(${to})`, `'0x' || word(${raw})`, where, [from, to, raw]);
+    ev(seq, token, `'${TOPIC.transfer}'`, `topic(${from})`, `topic(${to})`, `'0x' || word(${raw})`, where, [from, to, raw]);
   const lendFrom = 'CASE WHEN lend_withdraw THEN to_address ELSE from_address END';
   const lendTo = 'CASE WHEN lend_withdraw THEN from_address ELSE to_address END';
-  const swapTopic = `CASE WHEN project = 'curve' THEN '${CURVE_EXCHANGE}' WHEN project = 'balancer' THEN '${BALANCER_SWAP}' WHEN version = '3' THEN '${V3_SWAP}' ELSE '${V2_SWAP}' END`;
+  const swapTopic = `CASE WHEN project = 'curve' THEN '${TOPIC.curveTokenExchange}' WHEN project = 'balancer' THEN '${TOPIC.balancerSwap}' WHEN version = '3' THEN '${TOPIC.uniswapV3Swap}' ELSE '${TOPIC.uniswapV2Swap}' END`;
   add('logs', `
     CREATE TABLE ev AS
     ${transfer(0, 'token', 'from_address', 'recipient', 'amount_raw', `kind = 'erc20'`)}
@@ -348,15 +337,15 @@ export function sampleSteps(seed: number, scale: number): Step[] {
     UNION ALL ${transfer(0, 'token', lendFrom, lendTo, 'amount_raw', `kind = 'lending'`)}
     UNION ALL ${transfer(0, 'sold_address', 'from_address', 'pool', 'sold_raw', `kind = 'swap' AND sold_symbol <> 'ETH'`)}
     UNION ALL ${transfer(1, 'bought_address', 'pool', 'from_address', 'bought_raw', `kind = 'swap' AND bought_symbol <> 'ETH'`)}
-    UNION ALL ${ev(2, 'pool', `'${V2_SYNC}'`, 'NULL', 'NULL', `'0x' || word(hash('r0', id)) || word(hash('r1', id))`, `kind = 'swap' AND project IN ('uniswap', 'sushiswap') AND version IN ('1', '2')`)}
+    UNION ALL ${ev(2, 'pool', `'${TOPIC.uniswapV2Sync}'`, 'NULL', 'NULL', `'0x' || word(hash('r0', id)) || word(hash('r1', id))`, `kind = 'swap' AND project IN ('uniswap', 'sushiswap') AND version IN ('1', '2')`)}
     UNION ALL ${ev(3, 'pool', swapTopic, 'topic(CASE WHEN to_address = pool THEN from_address ELSE to_address END)', `CASE WHEN project = 'curve' THEN NULL ELSE topic(from_address) END`, `'0x' || word(sold_raw) || word(bought_raw)`, `kind = 'swap'`)}
-    UNION ALL ${ev(0, 'token', `'${APPROVAL}'`, 'topic(from_address)', 'topic(spender)', `'0x' || repeat('f', 64)`, `kind = 'approve'`)}
-    UNION ALL ${ev(0, `'${WETH}'`, `'${WETH_DEPOSIT}'`, 'topic(from_address)', 'NULL', `'0x' || word(value_wei)`, `kind = 'weth' AND NOT weth_withdraw`)}
-    UNION ALL ${ev(0, `'${WETH}'`, `'${WETH_WITHDRAWAL}'`, 'topic(from_address)', 'NULL', `'0x' || word(amount_raw)`, `kind = 'weth' AND weth_withdraw`)}
+    UNION ALL ${ev(0, 'token', `'${TOPIC.approval}'`, 'topic(from_address)', 'topic(spender)', `'0x' || repeat('f', 64)`, `kind = 'approve'`)}
+    UNION ALL ${ev(0, `'${WETH}'`, `'${TOPIC.wethDeposit}'`, 'topic(from_address)', 'NULL', `'0x' || word(value_wei)`, `kind = 'weth' AND NOT weth_withdraw`)}
+    UNION ALL ${ev(0, `'${WETH}'`, `'${TOPIC.wethWithdrawal}'`, 'topic(from_address)', 'NULL', `'0x' || word(amount_raw)`, `kind = 'weth' AND weth_withdraw`)}
     UNION ALL ${ev(0, 'to_address', `hex64('bridgeevt', hash(to_address))`, 'topic(from_address)', 'topic(from_address)', `'0x' || word(value_wei)`, `kind = 'bridge' AND token IS NULL`)}
     UNION ALL ${ev(1, 'to_address', `hex64('lendevt', CASE WHEN lend_withdraw THEN 1 ELSE 0 END)`, 'topic(token)', 'topic(from_address)', `'0x' || word(amount_raw)`, `kind = 'lending'`)}
-    UNION ALL ${ev(0, 'to_address', `'${SEAPORT_ORDER_FULFILLED}'`, `topic(addr('nftseller', id))`, `topic(addr('zone', 0))`, `'0x' || word(value_wei)`, `kind = 'nft'`)}
-    UNION ALL ${ev(0, 'created_contract_address', `'${OWNERSHIP_TRANSFERRED}'`, `topic('${ZERO}')`, 'topic(from_address)', `'0x'`, `kind = 'create'`)}
+    UNION ALL ${ev(0, 'to_address', `'${TOPIC.seaportOrderFulfilled}'`, `topic(addr('nftseller', id))`, `topic(addr('zone', 0))`, `'0x' || word(value_wei)`, `kind = 'nft'`)}
+    UNION ALL ${ev(0, 'created_contract_address', `'${TOPIC.ownershipTransferred}'`, `topic('${ZERO}')`, 'topic(from_address)', `'0x'`, `kind = 'create'`)}
     UNION ALL ${ev(0, 'to_address', `hex64('evt', floor(r('evt0', id) * 40)::BIGINT)`, 'topic(from_address)', 'NULL', `'0x' || word(hash('d', id))`, `kind = 'other' AND r('nev', id) < 0.7`)}
     UNION ALL ${ev(1, 'to_address', `hex64('evt', floor(r('evt1', id) * 40)::BIGINT)`, 'topic(from_address)', `topic(addr('user', zipf('erank', id, 150000)))`, `'0x' || word(hash('d2', id))`, `kind = 'other' AND r('nev', id) < 0.35`)}`);
 
@@ -403,7 +392,7 @@ export function contractSelects(): Record<string, string> {
         lg.x_raw::DOUBLE / pow(10, tok.decimals) * px.price_usd AS amount_usd
       FROM lg JOIN tok ON tok.address = lg.contract_address
       LEFT JOIN px ON px.address = lg.contract_address AND px.hour = date_trunc('hour', lg.block_time)
-      WHERE lg.topic0 = '${TRANSFER}' ORDER BY lg.block_number, lg.log_index`,
+      WHERE lg.topic0 = '${TOPIC.transfer}' ORDER BY lg.block_number, lg.log_index`,
     'dex.trades': `
       SELECT 'ethereum' AS blockchain, tx.project, tx.version, tx.block_number, tx.block_time, tx.tx_hash, lg.log_index, tx.pool AS pool_address,
         tx.from_address AS taker,
