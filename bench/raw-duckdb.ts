@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { catalog, qualifiedName } from '../src/core/schema/catalog.js';
 import { tableFile } from '../src/core/snapshot/layout.js';
+import { sqlString } from '../src/core/sql/literal.js';
 
 /**
  * The baseline: a plain @duckdb/node-api connection with the same views and the
@@ -14,10 +15,6 @@ export interface RawDuckDB {
   close(): void;
 }
 
-function lit(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
 export async function openRaw(snapshotDir: string, threads: number): Promise<RawDuckDB> {
   const dir = path.resolve(snapshotDir);
   const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
@@ -25,11 +22,11 @@ export async function openRaw(snapshotDir: string, threads: number): Promise<Raw
   for (const ns of new Set(catalog.tables.map((t) => t.namespace))) await conn.run(`CREATE SCHEMA ${ns}`);
   for (const t of catalog.tables) {
     const cols = t.columns.map((c) => `CAST(${c.name} AS ${c.type}) AS ${c.name}`).join(', ');
-    await conn.run(`CREATE VIEW ${qualifiedName(t)} AS SELECT ${cols} FROM read_parquet(${lit(tableFile(dir, t))})`);
+    await conn.run(`CREATE VIEW ${qualifiedName(t)} AS SELECT ${cols} FROM read_parquet(${sqlString(tableFile(dir, t))})`);
   }
   const newest = await conn.runAndReadAll('SELECT max(block_time)::VARCHAR FROM ethereum.blocks');
   const ts = newest.getRows()[0]?.[0] as string | null;
-  await conn.run(`CREATE MACRO snapshot_time() AS ${ts ? `TIMESTAMP ${lit(ts)}` : 'NULL::TIMESTAMP'}`);
+  await conn.run(`CREATE MACRO snapshot_time() AS ${ts ? `TIMESTAMP ${sqlString(ts)}` : 'NULL::TIMESTAMP'}`);
   return {
     conn,
     async run(sql: string) {

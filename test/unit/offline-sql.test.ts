@@ -5,7 +5,7 @@ import { ask } from '../../src/core/ask.js';
 import { Engine } from '../../src/core/engine/engine.js';
 import { OnchainSqlError } from '../../src/core/errors.js';
 import { OfflineProvider } from '../../src/core/nl2sql/offline/index.js';
-import { lit } from '../../src/core/nl2sql/offline/interpret.js';
+import { sqlString } from '../../src/core/sql/literal.js';
 import { suggestionsFor } from '../../src/core/nl2sql/offline/suggest.js';
 import { lexQuestion } from '../../src/core/nl2sql/offline/frame.js';
 import { buildLexicon } from '../../src/core/nl2sql/offline/lexicon.js';
@@ -185,7 +185,7 @@ describe('offline refusals and suggestions', () => {
     refuse("top tokens'; drop table x; --");
     refuse('How many transactions; DELETE FROM ethereum.transactions');
     refuse("USDC' OR '1'='1 transfers");
-    assert.equal(lit("O'Brien"), "'O''Brien'");
+    assert.equal(sqlString("O'Brien"), "'O''Brien'");
     // A long-tail symbol from the snapshot (schemas/tokens.json has "$ZKP") is only ever a quoted literal.
     const dollar = offline.translate('How much $ZKP was transferred today?').sql;
     assert.match(dollar, /upper\(symbol\) = '\$ZKP'/);

@@ -4,10 +4,7 @@
  * refuses COPY from users and models; this text is never theirs.
  */
 import { uniqueNames, type ColumnInfo } from '../columnTypes.js';
-
-function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
+import { sqlString } from '../sql/literal.js';
 
 function sqlIdent(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;

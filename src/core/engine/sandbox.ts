@@ -5,6 +5,7 @@ import { catalog, qualifiedName, type TableSpec } from '../schema/catalog.js';
 import { tableFile, type Manifest } from '../snapshot/layout.js';
 import { globLiteral, sqlFilePath } from '../snapshot/empty.js';
 import { OnchainSqlError } from '../errors.js';
+import { sqlString } from '../sql/literal.js';
 
 export interface SandboxOptions {
   threads: number;
@@ -17,10 +18,6 @@ export interface SandboxOptions {
 export interface Sandbox {
   instance: DuckDBInstance;
   connection: DuckDBConnection;
-}
-
-export function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
 }
 
 /** The private folder inside a worker's spill folder where Parquet exports are staged. */

@@ -3,10 +3,7 @@ import * as path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { catalog, type TableSpec } from '../schema/catalog.js';
 import { tableFile } from './layout.js';
-
-export function sqlPath(p: string): string {
-  return `'${p.replace(/'/g, "''")}'`;
-}
+import { sqlString } from '../sql/literal.js';
 
 /**
  * A path as a DuckDB string literal for the reading functions (read_parquet…),
@@ -14,7 +11,7 @@ export function sqlPath(p: string): string {
  * classes (`snapG[1]` would otherwise match the folder `snapG1`).
  */
 export function sqlFilePath(p: string): string {
-  return sqlPath(globLiteral(p));
+  return sqlString(globLiteral(p));
 }
 
 export function globLiteral(p: string): string {
@@ -40,7 +37,7 @@ export async function writeTable(conn: DuckDBConnection, dir: string, t: TableSp
   const file = tableFile(dir, t);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const cols = t.columns.map((c) => `CAST(CAST(${c.name} AS ${c.type}) AS ${storedType(c.type)}) AS ${c.name}`).join(', ');
-  await conn.run(`COPY (SELECT ${cols} FROM (${select})) TO ${sqlPath(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+  await conn.run(`COPY (SELECT ${cols} FROM (${select})) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
 }
 
 /** Writes every contract table that has no file yet as an empty, typed Parquet file. */

@@ -1,5 +1,6 @@
 import type { Assumption } from '../answer.js';
-import { equalityFilters, probeNumber, sqlLiteral, type Probe } from './probe.js';
+import { equalityFilters, probeNumber, type Probe } from './probe.js';
+import { sqlString } from '../sql/literal.js';
 
 /**
  * Where a question can be read two ways, the reading the SQL took, with the
@@ -54,7 +55,7 @@ export async function answerAssumptions(probe: Probe, question: string, sql: str
   // A symbol several token contracts share: the answer counts all of them.
   for (const f of equalityFilters(sql)) {
     if (f.column !== 'symbol' || !/\bfrom\s+tokens\.(transfers|erc20)\b/i.test(sql)) continue;
-    const n = await probeNumber(probe, `select count(distinct contract_address) from tokens.erc20 where upper(symbol) = upper(${sqlLiteral(f.value)})`);
+    const n = await probeNumber(probe, `select count(distinct contract_address) from tokens.erc20 where upper(symbol) = upper(${sqlString(f.value)})`);
     if (n !== undefined && n > 1) {
       const top = await topContract(probe, f.value);
       out.push({
@@ -68,7 +69,7 @@ export async function answerAssumptions(probe: Probe, question: string, sql: str
 
 async function topContract(probe: Probe, symbol: string): Promise<string | undefined> {
   try {
-    const r = await probe.query(`select contract_address from tokens.transfers where upper(symbol) = upper(${sqlLiteral(symbol)}) group by 1 order by count(*) desc, 1 limit 1`, { maxRows: 1 });
+    const r = await probe.query(`select contract_address from tokens.transfers where upper(symbol) = upper(${sqlString(symbol)}) group by 1 order by count(*) desc, 1 limit 1`, { maxRows: 1 });
     const v = r.rows[0]?.[0];
     return typeof v === 'string' ? v : undefined;
   } catch {

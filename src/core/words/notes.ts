@@ -1,4 +1,5 @@
-import { equalityFilters, probeNumber, sqlLiteral, tablesOf, type Probe } from './probe.js';
+import { equalityFilters, probeNumber, tablesOf, type Probe } from './probe.js';
+import { sqlString } from '../sql/literal.js';
 import { windowHours, windowOf, windowWords } from './window.js';
 import { coverageNotes } from '../snapshot/coverage.js';
 import type { Manifest } from '../snapshot/layout.js';
@@ -64,9 +65,9 @@ export async function answerNotes(probe: Probe, sql: string, rowCount: number, r
   for (const f of equalityFilters(sql)) {
     for (const t of tables) {
       if (!(await hasColumn(probe, t, f.column))) continue;
-      const n = await probeNumber(probe, `select count(*) from ${t} where upper(${f.column}::VARCHAR) = upper(${sqlLiteral(f.value)})`);
+      const n = await probeNumber(probe, `select count(*) from ${t} where upper(${f.column}::VARCHAR) = upper(${sqlString(f.value)})`);
       if (n === 0) {
-        notes.push(`No row of ${t} has ${f.column} = ${sqlLiteral(f.value)}: that filter alone empties the result.`);
+        notes.push(`No row of ${t} has ${f.column} = ${sqlString(f.value)}: that filter alone empties the result.`);
         return notes;
       }
       break;

@@ -3,11 +3,6 @@ export interface Probe {
   query(sql: string, options?: { maxRows?: number; timeoutMs?: number }): Promise<{ rows: unknown[][] }>;
 }
 
-/** A SQL string literal; values come from model or user SQL and from chain data. */
-export function sqlLiteral(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
 /** One number from a probe, or undefined when the probe fails (a note is never worth an error). */
 export async function probeNumber(probe: Probe, sql: string): Promise<number | undefined> {
   try {

@@ -4,6 +4,7 @@ import { labelShare, labelShareWanted } from './label-share.js';
 import tables from './tables.json';
 import rules from './rules.json';
 import { fill, firstRule, type Facts, type When } from './rules.js';
+import { sqlString } from '../../sql/literal.js';
 
 /** Thrown when the frame does not determine one answer; carries why, for the message and suggestions. */
 export class Decline extends Error {
@@ -12,19 +13,14 @@ export class Decline extends Error {
   }
 }
 
-/** A SQL string literal; symbols and other text from the data are attacker-controlled. */
-export function lit(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
 /** Meaning rule: a token named by symbol is matched case-insensitively (upper(symbol) = 'USDC'). */
 function symbolMatch(values: string[]): string {
   const upper = [...new Set(values.map((v) => v.toUpperCase()))];
-  return upper.length === 1 ? `upper({c}symbol) = ${lit(upper[0])}` : `upper({c}symbol) in (${upper.map(lit).join(', ')})`;
+  return upper.length === 1 ? `upper({c}symbol) = ${sqlString(upper[0])}` : `upper({c}symbol) in (${upper.map(sqlString).join(', ')})`;
 }
 
 function inList(column: string, values: string[]): string {
-  return values.length === 1 ? `{c}${column} = ${lit(values[0])}` : `{c}${column} in (${values.map(lit).join(', ')})`;
+  return values.length === 1 ? `{c}${column} = ${sqlString(values[0])}` : `{c}${column} in (${values.map(sqlString).join(', ')})`;
 }
 
 function has<T>(list: readonly T[], ...values: T[]): boolean {
@@ -225,7 +221,7 @@ function addFilters(intent: Intent, f: Frame): void {
     } else if (dexTokens.length) {
       const side = f.sides.length === 1 ? f.sides[0] : undefined;
       // Ether trades as WETH on most pools and as ETH on some (Curve's stETH pool): "ETH" means both.
-      const eq = (col: string, s: string) => (s === 'ETH' ? `{c}${col} in ('ETH', 'WETH')` : `{c}${col} = ${lit(s)}`);
+      const eq = (col: string, s: string) => (s === 'ETH' ? `{c}${col} in ('ETH', 'WETH')` : `{c}${col} = ${sqlString(s)}`);
       const one = (s: string) => side === 'bought' ? eq('token_bought_symbol', s) : side === 'sold' ? eq('token_sold_symbol', s)
         : `(${eq('token_bought_symbol', s)} or ${eq('token_sold_symbol', s)})`;
       if (dexTokens.length > 1) throw new Decline('I can compare DEX trades of one token at a time (or one pair)');
@@ -233,15 +229,15 @@ function addFilters(intent: Intent, f: Frame): void {
     }
     if (f.categories.length || f.entities.length) throw new Decline('DEX trades are not joined to address labels offline');
     for (const a of f.addresses) {
-      filters.push(f.nouns.includes('pool') ? { sql: `{c}pool_address = ${lit(a)}`, words: `in pool ${a}` } : { sql: `{c}taker = ${lit(a)}`, words: `by trader ${a}` });
+      filters.push(f.nouns.includes('pool') ? { sql: `{c}pool_address = ${sqlString(a)}`, words: `in pool ${a}` } : { sql: `{c}taker = ${sqlString(a)}`, words: `by trader ${a}` });
     }
   }
   if (t === 'transactions' || t === 'transfers') {
     for (const a of f.addresses) {
       const dir = f.dirs.length === 1 ? f.dirs[0] : undefined;
-      filters.push(dir === 'to' ? { sql: `{c}to_address = ${lit(a)}`, words: `to ${a}` }
-        : dir === 'from' ? { sql: `{c}from_address = ${lit(a)}`, words: `from ${a}` }
-        : { sql: `({c}from_address = ${lit(a)} or {c}to_address = ${lit(a)})`, words: `involving ${a}` });
+      filters.push(dir === 'to' ? { sql: `{c}to_address = ${sqlString(a)}`, words: `to ${a}` }
+        : dir === 'from' ? { sql: `{c}from_address = ${sqlString(a)}`, words: `from ${a}` }
+        : { sql: `({c}from_address = ${sqlString(a)} or {c}to_address = ${sqlString(a)})`, words: `involving ${a}` });
     }
     if (f.nouns.includes('zeroaddress') && !(t === 'transfers' && f.conds.some((c) => c === 'mint' || c === 'burn'))) {
       filters.push({ ...TRANSFER_CONDITIONS[f.dirs.includes('from') ? 'mint' : 'burn'] });
@@ -256,13 +252,13 @@ function addFilters(intent: Intent, f: Frame): void {
       // "Binance", "Arbitrum": the organisation's labelled addresses, on the side the verbs say
       const column = f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address';
       intent.labelJoin = { column };
-      filters.push({ sql: `l.name in (${f.entities.map(lit).join(', ')})`, words: `${column === 'to_address' ? 'received by' : 'sent from'} ${f.entities.join(', ')}` });
+      filters.push({ sql: `l.name in (${f.entities.map(sqlString).join(', ')})`, words: `${column === 'to_address' ? 'received by' : 'sent from'} ${f.entities.join(', ')}` });
     }
     if (f.categories.length && !byLabel) {
       const column = f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address';
       intent.labelJoin = { column };
       const cats = f.categories;
-      if (!(f.groupBy.includes('category'))) filters.push({ sql: cats.length === 1 ? `l.category = ${lit(cats[0])}` : `l.category in (${cats.map(lit).join(', ')})`, words: `${column === 'to_address' ? 'received by' : 'sent from'} ${cats.join('/')}-labelled addresses` });
+      if (!(f.groupBy.includes('category'))) filters.push({ sql: cats.length === 1 ? `l.category = ${sqlString(cats[0])}` : `l.category in (${cats.map(sqlString).join(', ')})`, words: `${column === 'to_address' ? 'received by' : 'sent from'} ${cats.join('/')}-labelled addresses` });
     } else if (f.groupBy.includes('category') || f.groupBy.includes('entity')) {
       intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
     }
@@ -311,7 +307,7 @@ function pairFilter(symbols: string[]): Filter {
   const pairs = new Set<string>();
   for (const a of variants(symbols[0])) for (const b of variants(symbols[1])) pairs.add([a, b].sort().join('-'));
   const list = [...pairs];
-  const sql = list.length === 1 ? `{c}token_pair = ${lit(list[0])}` : `{c}token_pair in (${list.map(lit).join(', ')})`;
+  const sql = list.length === 1 ? `{c}token_pair = ${sqlString(list[0])}` : `{c}token_pair in (${list.map(sqlString).join(', ')})`;
   return { sql, words: `in the ${list[0]} pair` };
 }
 
@@ -442,7 +438,7 @@ function shareMeasure(intent: Intent, f: Frame): Measure {
     const tk = f.tokens.filter((x) => x !== 'ETH');
     if (tk.length === 1 && !f.groupBy.includes('token')) conds.push({ sql: symbolMatch(tk), words: `${tk[0]} transfers` });
   }
-  if (t === 'trades' && f.projects.length === 1) conds.push({ sql: `{c}project = ${lit(f.projects[0])}`, words: `trades on ${f.projects[0]}` });
+  if (t === 'trades' && f.projects.length === 1) conds.push({ sql: `{c}project = ${sqlString(f.projects[0])}`, words: `trades on ${f.projects[0]}` });
   if (conds.length === 0 && intent.dims.length && (t === 'trades' || t === 'transfers' || t === 'transactions')) {
     // "share of DEX volume by project": each group's part of the total
     const volume = f.fields.includes('volume') || f.fields.includes('value');

@@ -1,6 +1,6 @@
 import type { Frame } from './frame.js';
 import type { Measure, Table } from './intent.js';
-import { lit } from './interpret.js';
+import { sqlString } from '../../sql/literal.js';
 
 /**
  * "What share of ETH sent today went to Binance", "what % of USDC transfers came out of exchanges":
@@ -16,8 +16,8 @@ export function labelShare(table: Table, f: Frame): Measure | undefined {
   if (!labelShareWanted(f) || (table !== 'transactions' && table !== 'transfers')) return undefined;
   const side = f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address';
   const labelled = f.entities.length
-    ? `name in (${f.entities.map(lit).join(', ')})`
-    : f.categories.length === 1 ? `category = ${lit(f.categories[0])}` : `category in (${f.categories.map(lit).join(', ')})`;
+    ? `name in (${f.entities.map(sqlString).join(', ')})`
+    : f.categories.length === 1 ? `category = ${sqlString(f.categories[0])}` : `category in (${f.categories.map(sqlString).join(', ')})`;
   const who = f.entities.length ? f.entities.join(', ') : `${f.categories.join('/')}-labelled addresses`;
   const amountAsked = f.fields.some((x) => x === 'value' || x === 'volume') || f.verbs.includes('transfer') || f.tokens.length > 0;
   const counted = f.nouns.some((n) => n === 'transfer' || n === 'transaction') && !f.fields.length;

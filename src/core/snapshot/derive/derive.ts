@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { findTable, type TableSpec } from '../../schema/catalog.js';
 import { writeTable } from '../empty.js';
-import { sqlString } from '../import/sql.js';
+import { sqlString } from '../../sql/literal.js';
 import { TOPIC } from '../event-topics.js';
 import chainlinkFeeds from './chainlink-feeds.json';
 import dexPools from './dex-pools.json';

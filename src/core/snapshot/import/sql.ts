@@ -1,13 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlPath } from '../empty.js';
-
-export function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
+import { sqlString } from '../../sql/literal.js';
 
 /** A DuckDB list literal of file paths, for read_csv / read_json / read_parquet. */
 export function fileList(files: string[]): string {
-  return `[${files.map(sqlPath).join(', ')}]`;
+  return `[${files.map(sqlString).join(', ')}]`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import tokenList from '../../../../schemas/tokens.json';
-import { sqlString } from './sql.js';
+import { sqlString } from '../../sql/literal.js';
 
 interface BundledToken {
   address: string;

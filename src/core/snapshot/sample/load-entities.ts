@@ -1,9 +1,10 @@
 import { ETH, LABELS, MAJORS, POOLS, hostileTokens, realTokens } from './entities.js';
+import { sqlString } from '../../sql/literal.js';
 
 /** SQL that loads the sample's cast into DuckDB tables (small: a few hundred rows). */
 
 function str(s: string | null | undefined): string {
-  return s === null || s === undefined ? 'NULL' : `'${s.replace(/'/g, "''")}'`;
+  return s === null || s === undefined ? 'NULL' : sqlString(s);
 }
 
 function num(n: number | null | undefined): string {

@@ -4,7 +4,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { OnchainSqlError } from '../../errors.js';
 import { catalog, qualifiedName } from '../../schema/catalog.js';
 import { TOPIC } from '../derive/derive.js';
-import { sqlFilePath, sqlPath } from '../empty.js';
+import { sqlFilePath } from '../empty.js';
+import { sqlString } from '../../sql/literal.js';
 import { writeContract } from '../import/contract.js';
 import { defineU256Macros } from '../import/sql.js';
 import { createBundledTokens } from '../import/token-list.js';
@@ -323,7 +324,7 @@ async function writeRaw(c: DuckDBConnection, work: string, target: string, ds: D
   }
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.tmp`);
-  await c.run(`COPY (${spec.select} FROM ${source}) TO ${sqlPath(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+  await c.run(`COPY (${spec.select} FROM ${source}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
   fs.renameSync(tmp, target);
 }
 
