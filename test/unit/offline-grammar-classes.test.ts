@@ -224,3 +224,45 @@ test('a named weekday is the most recent such day: "on Monday", "last Tuesday", 
 test('a pronoun in a question that names its own rows does not inherit the previous question', () => {
   assert.match(sql('Which tokens were transferred the most today, and rank them by count', ['Daily DEX volume']), /^select symbol, count\(\*\) as transfers from tokens\.transfers/);
 });
+
+describe('conversational follow-ups (blind set 2)', () => {
+  test('discourse openers ("okay", "alright", "cool", "same again") keep the previous question and change only what follows', () => {
+    const top = ['Top 10 USDT senders yesterday'];
+    assert.match(sql('okay, same again for the past 2 days', top), /^select from_address, sum\(amount\) .* upper\(symbol\) = 'USDT' and block_time > snapshot_time\(\) - interval 2 day group by 1 .* limit 10$/);
+    assert.match(sql('alright, now DAI', top), /^select from_address, sum\(amount\) .* upper\(symbol\) = 'DAI' and block_time >= date_trunc\('day', snapshot_time\(\)\) - interval 1 day .* limit 10$/);
+    assert.match(sql('cool thanks, the same thing for today', top), /upper\(symbol\) = 'USDT' and block_time >= date_trunc\('day', snapshot_time\(\)\) group by 1/);
+    assert.match(sql('right, and only failed ones', ['Hourly transaction count today']), /^select date_trunc\('hour', block_time\) as hour, count\(\*\) .* where not success and block_time >= /);
+    assert.match(sql('great, same but per hour', ['Curve volume this week']), /^select date_trunc\('hour', block_time\) as hour, sum\(amount_usd\) .* project = 'curve'/);
+  });
+
+  test('whole-snapshot windows: no time filter; as a follow-up they remove the previous window', () => {
+    for (const q of ['total fees over the whole period', 'sum of fees across the entire dataset', 'total fees, everything we have', 'overall fee total']) {
+      assert.equal(sql(q), 'select sum(fee_eth) as sum_fee_eth from ethereum.transactions', q);
+    }
+    const prev = ['How much USDC went to Binance in the last 6 hours?'];
+    for (const q of ['ok and over the whole snapshot', 'now for all time', 'and overall?', 'okay, across the full dataset']) {
+      const s = sql(q, prev);
+      assert.match(s, /name in \('Binance 14'\)/, q);
+      assert.doesNotMatch(s, /block_time|interval/, q);
+    }
+    // A named window wins over a whole-snapshot word in the same question.
+    assert.match(sql('overall gas price today'), /block_time >= date_trunc\('day', snapshot_time\(\)\)$/);
+  });
+
+  test('"the single biggest", "only the top one": one row of the ranking, the row columns kept', () => {
+    const rows = ['10 largest USDC transfers this week'];
+    for (const q of ['only the single largest', 'just the top one', 'and just the biggest one']) {
+      assert.match(sql(q, rows), /^select tx_hash, .* from tokens\.transfers where upper\(symbol\) = 'USDC' .* order by amount desc, tx_hash limit 1$/, q);
+    }
+    assert.match(sql('only the top one', ['Top 5 pools by trades today']), /^select pool_address, count\(\*\) .* limit 1$/);
+    assert.match(sql('the top 2 only', ['Top 5 pools by trades today']), /limit 2$/);
+    // "one" away from a ranking word is filler, not a limit.
+    assert.doesNotMatch(sql('top 5 tokens by transfers in a single day today'), /limit 1$/);
+  });
+
+  test('words the translator cannot read are still refused with suggestions', () => {
+    for (const q of ['ok, now the weather forecast', 'same thing but for my grandmother', 'cool, overall vibes']) {
+      refused(q, ['Top 5 tokens by transfers']);
+    }
+  });
+});

@@ -88,7 +88,8 @@ function tokenOf(word: string, lex: Lexicon): string | undefined {
   return lex.symbols.get(word);
 }
 
-const FOLLOW_UP_START = /^\s*(now|and|what about|how about|same|but|instead|make it|change it|switch|only|just|then|also|ok|okay|what if)\b/i;
+/** Discourse openers ("ok", "cool, now …", "same thing but …") keep the previous question and change only what follows. */
+const FOLLOW_UP_START = /^\s*(now|and|what about|how about|same|but|instead|make it|change it|switch|only|just|then|also|ok|okay|alright|all right|cool|great|thanks|thank you|right|so(?!\s+far)|what if)\b/i;
 /** "what share of all transactions is that?": a question that ends by pointing back at the previous answer. */
 const POINTS_BACK = /\b(is|are|was|were|does|do)\s+(that|those|this|these|it)\s*[?.!]*\s*$/i;
 /** "rank them by volume", "break it down by project": a pronoun standing for the previous answer. */
@@ -261,6 +262,12 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'followup': frame.followup = true; break;
       case 'unsupported': push(frame.unsupported, c.value); break;
       case 'rank': frame.rank = { dir: c.value as 'asc' | 'desc', n: frame.rank?.n }; break;
+      case 'one': {
+        // "the single biggest", "only the top one": one row of the ranking; elsewhere "one"/"single" is filler
+        const cue = cues.find((x) => (x.kind === 'rank' || x.kind === 'super') && Math.abs(x.pos - c.pos) === 1);
+        if (cue) frame.rank = { dir: frame.rank?.dir ?? (cue.value as 'asc' | 'desc'), n: 1 };
+        break;
+      }
       case 'super': {
         frame.superlative = c.value as 'asc' | 'desc';
         // "the most transfers", "fewest trades": a count of the row noun that follows
