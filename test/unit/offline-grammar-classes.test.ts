@@ -266,3 +266,23 @@ describe('conversational follow-ups (blind set 2)', () => {
     }
   });
 });
+
+describe('single questions (blind set 2)', () => {
+  test('column mentions ("the tx hash", "with sender and receiver") keep a row listing; elsewhere they are not understood', () => {
+    assert.match(sql('largest USDT transfer this week, I need the transaction hash and amount'), /^select tx_hash, .* from tokens\.transfers where upper\(symbol\) = 'USDT' .* order by amount desc, tx_hash limit 1$/);
+    assert.match(sql('the 3 biggest curve swaps today with tx hashes'), /^select tx_hash, .* from dex\.trades where project = 'curve' .* limit 3$/);
+    assert.match(sql('top 5 ETH transfers yesterday with sender and receiver'), /^select tx_hash, block_time, from_address, to_address, value_eth from ethereum\.transactions where success .* limit 5$/);
+    refused('hashes of failed transactions today');
+  });
+
+  test('"how big/large/much was the largest/smallest X" is the max/min of the measure; "in dollars" the USD measure', () => {
+    assert.equal(sql('how large was the biggest trade on curve today in USD'),
+      "select max(amount_usd) as max_amount_usd from dex.trades where project = 'curve' and block_time >= date_trunc('day', snapshot_time())");
+    assert.match(sql('how big was the smallest ETH transfer this week'), /^select min\(value_eth\) as min_value_eth from ethereum\.transactions where success and /);
+    assert.match(sql('how much was the largest DAI transfer yesterday'), /^select max\(amount\) as max_amount from tokens\.transfers where upper\(symbol\) = 'DAI'/);
+    // A superlative on a dimension still ranks it; "how big" without a superlative is the plain measure.
+    assert.match(sql('how much ETH did the largest sender send today'), /^select from_address, sum\(value_eth\) .* limit 1$/);
+    assert.match(sql('how big was USDC volume today'), /^select sum\(amount\) as sum_amount from tokens\.transfers/);
+    refused('how big is the moon');
+  });
+});

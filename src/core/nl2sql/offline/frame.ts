@@ -183,7 +183,7 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
     i++;
   }
   if (FOLLOW_UP_START.test(question) || POINTS_BACK.test(question) || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
-  applyCues(frame, negated(cues, lex));
+  applyCues(frame, sizeOfExtreme(negated(cues, lex)));
   resolveGas(frame, cues);
   namedPair(frame);
   // A pronoun refers back only when the question names no rows of its own ("rank them by volume", not "tokens that moved it").
@@ -221,6 +221,24 @@ function negated(cues: Cue[], lex: Lexicon): Cue[] {
   // A negation that governs nothing we can flip ("not USDC", "no transfers") is not understood.
   if (pending) out.push({ kind: 'unknownWord', value: pending.value, pos: pending.pos });
   return out;
+}
+
+const ROW_NOUNS = new Set(['transaction', 'transfer', 'trade', 'block']);
+
+/**
+ * "how big was the largest swap", "how much was the smallest USDC transfer": the size of one row,
+ * which is the max (or min) of its measure rather than a listing or a total.
+ */
+function sizeOfExtreme(cues: Cue[]): Cue[] {
+  const ask = cues.find((c) => c.kind === 'howsize');
+  const rest = cues.filter((c) => c.kind !== 'howsize');
+  const sup = ask && rest.find((c) => c.kind === 'super' && c.pos > ask.pos);
+  const nextNoun = sup && rest.find((c) => c.kind === 'noun' && c.pos > sup.pos);
+  const ranked = rest.some((c) => c.kind === 'rank' || c.kind === 'which' || c.kind === 'number' || c.kind === 'many' || c.kind === 'by');
+  if (!ask || !sup || !nextNoun || !ROW_NOUNS.has(nextNoun.value) || ranked || rest.some((c) => c.kind === 'noun' && DIMENSIONS.has(c.value as Noun))) return rest;
+  return rest
+    .filter((c) => !(c.kind === 'agg' && c.pos === ask.pos))
+    .map((c) => (c === sup ? { kind: 'agg', value: sup.value === 'desc' ? 'max' : 'min', pos: sup.pos } : c));
 }
 
 /** Bare "gas" is the gas used, unless a price word ("cheapest", "expensive") asks what it costs. */
@@ -341,6 +359,9 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       }
     }
   }
+  // "need the tx hash", "with sender and receiver": columns a row listing already shows; elsewhere not understood
+  const column = cues.find((c) => c.kind === 'column');
+  if (column && !frame.superlative && !frame.rank && !frame.aggs.includes('latest')) frame.unknown.push(column.value);
   // "top 10 … by X": rank direction lives on the rank cue; a bare "largest 5" ranks too; "the 10 … most" takes the superlative's direction.
   if (frame.rank && frame.superlative && (!frame.rank.n || !cues.some((x) => x.kind === 'rank'))) frame.rank = { ...frame.rank, dir: frame.superlative };
 }
