@@ -260,6 +260,18 @@ describe('conversational follow-ups (blind set 2)', () => {
     assert.doesNotMatch(sql('top 5 tokens by transfers in a single day today'), /limit 1$/);
   });
 
+  test('"as a share of all <measure>": the previous filter becomes the numerator, the total keeps table and window', () => {
+    assert.equal(sql('as a share of all DEX volume', ['Curve volume yesterday']),
+      "select sum(case when project = 'curve' then amount_usd else 0 end) / sum(amount_usd) as share from dex.trades where block_time >= date_trunc('day', snapshot_time()) - interval 1 day and block_time < date_trunc('day', snapshot_time())");
+    assert.match(sql('ok, as a percentage of total DEX volume', ['Balancer volume this week']), /^select 100\.0 \* sum\(case when project = 'balancer' then amount_usd else 0 end\) \/ sum\(amount_usd\) as percent from dex\.trades where block_time >= date_trunc\('week'/);
+    assert.match(sql('as a fraction of all transfer volume', ['LINK volume today']), /^select sum\(case when upper\(symbol\) = 'LINK' then amount_usd else 0 end\) \/ sum\(amount_usd\) as share from tokens\.transfers where block_time >= /);
+    assert.match(sql('what share of all token transfer volume is that', ['DAI volume yesterday']), /^select sum\(case when upper\(symbol\) = 'DAI' then amount_usd else 0 end\) \/ sum\(amount_usd\)/);
+    assert.match(sql('as a proportion of all swaps', ['How many trades on sushiswap in the last 3 days?']), /^select avg\(case when project = 'sushiswap' then 1\.0 else 0\.0 end\) .* interval 3 day$/);
+    // The words after "of all" name the total: the labelled side of the first question stays the condition.
+    assert.match(sql('as a share of all ETH sent', ['How much ETH went to Binance yesterday?']), /^select sum\(case when to_address in \(select address from labels\.addresses where name in \('Binance 14'\)\) then value_eth else 0 end\) \/ sum\(value_eth\)/);
+    refused('as a share of all DEX volume');
+  });
+
   test('words the translator cannot read are still refused with suggestions', () => {
     for (const q of ['ok, now the weather forecast', 'same thing but for my grandmother', 'cool, overall vibes']) {
       refused(q, ['Top 5 tokens by transfers']);

@@ -60,6 +60,8 @@ export interface Frame {
   when: boolean;
   versus: boolean;
   followup: boolean;
+  /** "as a share of all ETH sent": the words after "of" name the total, not a new filter or direction. */
+  partOf?: boolean;
   /** In a follow-up: the noun the conversation ranks, kept ranked when a filter names one of its values. */
   keepTarget?: Noun;
   /** Words that carry meaning the translator does not understand. */
@@ -90,6 +92,8 @@ function tokenOf(word: string, lex: Lexicon): string | undefined {
 
 /** Discourse openers ("ok", "cool, now …", "same thing but …") keep the previous question and change only what follows. */
 const FOLLOW_UP_START = /^\s*(now|and|what about|how about|same|but|instead|make it|change it|switch|only|just|then|also|ok|okay|alright|all right|cool|great|thanks|thank you|right|so(?!\s+far)|what if)\b/i;
+/** "as a share of all DEX volume", "as a percentage of total transfers": the previous answer's part of a total. */
+const AS_PART_OF = /^\s*(?:(?:ok|okay|now|and|so)\W+)*as\s+(?:a|the)?\s*(?:share|fraction|percentage|percent|proportion|%)\s+of\b/i;
 /** "what share of all transactions is that?": a question that ends by pointing back at the previous answer. */
 const POINTS_BACK = /\b(is|are|was|were|does|do)\s+(that|those|this|these|it)\s*[?.!]*\s*$/i;
 /** "rank them by volume", "break it down by project": a pronoun standing for the previous answer. */
@@ -182,7 +186,8 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
     } else frame.unknown.push(w.raw);
     i++;
   }
-  if (FOLLOW_UP_START.test(question) || POINTS_BACK.test(question) || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
+  if (AS_PART_OF.test(question)) frame.partOf = true;
+  if (FOLLOW_UP_START.test(question) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
   applyCues(frame, sizeOfExtreme(negated(cues, lex)));
   resolveGas(frame, cues);
   namedPair(frame);

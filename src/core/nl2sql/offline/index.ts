@@ -131,7 +131,7 @@ export function isFollowUp(f: Frame): boolean {
 
 /** Slot-wise refinement: every slot the new question fills replaces the old one. */
 export function mergeFrames(prev: Frame, cur: Frame): Frame {
-  const m: Frame = { ...prev, unknown: cur.unknown, unsupported: cur.unsupported, followup: false };
+  const m: Frame = { ...prev, unknown: cur.unknown, unsupported: cur.unsupported, followup: false, partOf: false };
   if (cur.time) m.time = cur.time.kind === 'earlier' ? shiftWindow(prev.time, cur.time.days) ?? cur.time : cur.time;
   if (cur.threshold) m.threshold = cur.threshold;
   // "Top 5 tokens by transfers" then "now only for USDC": the ranked noun stays ranked under the new filter.
@@ -170,7 +170,7 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.fields.length) m.fields = cur.fields;
   if (cur.conds.length) m.conds = cur.conds;
   if (cur.units.length) m.units = cur.units;
-  if (cur.dirs.length) m.dirs = cur.dirs;
+  if (cur.dirs.length && !cur.partOf) m.dirs = cur.dirs;
   if (cur.sides.length) m.sides = cur.sides;
   if (cur.verbs.length) m.verbs = [...new Set([...prev.verbs, ...cur.verbs])];
   const newNouns = cur.nouns.filter((n) => !cur.groupBy.includes(n));
