@@ -272,6 +272,21 @@ describe('conversational follow-ups (blind set 2)', () => {
     refused('as a share of all DEX volume');
   });
 
+  test('more openers, whole-snapshot phrasings and one-row selections', () => {
+    const top = ['Top 10 WBTC receivers this week'];
+    assert.match(sql('same question but for LINK', top), /upper\(symbol\) = 'LINK' and block_time >= date_trunc\('week'.* limit 10$/);
+    assert.match(sql('repeat that for yesterday', top), /upper\(symbol\) = 'WBTC' and block_time >= date_trunc\('day', snapshot_time\(\)\) - interval 1 day and .* limit 10$/);
+    for (const q of ['remove the time filter', 'without a date filter', 'since the beginning', 'across all available data']) {
+      assert.doesNotMatch(sql(q, ['Daily Uniswap volume over the last 3 days']), /interval 3 day/, q);
+    }
+    const rows = ['Top 5 largest USDT transfers yesterday'];
+    for (const q of ['just the first one', 'only the largest', 'just the top transfer', 'only one']) assert.match(sql(q, rows), /order by amount desc, tx_hash limit 1$/, q);
+    assert.match(sql('just the top token', ['Top 10 tokens by trades today']), /limit 1$/);
+    // The other end of the same list keeps its length; a new measure keeps the ranking's length.
+    assert.match(sql('and the smallest?', rows), /order by amount asc, tx_hash limit 5$/);
+    assert.match(sql('rank them by USD volume instead', ['Top 5 pools by trades']), /limit 5$/);
+  });
+
   test('words the translator cannot read are still refused with suggestions', () => {
     for (const q of ['ok, now the weather forecast', 'same thing but for my grandmother', 'cool, overall vibes']) {
       refused(q, ['Top 5 tokens by transfers']);
@@ -284,6 +299,8 @@ describe('single questions (blind set 2)', () => {
     assert.match(sql('largest USDT transfer this week, I need the transaction hash and amount'), /^select tx_hash, .* from tokens\.transfers where upper\(symbol\) = 'USDT' .* order by amount desc, tx_hash limit 1$/);
     assert.match(sql('the 3 biggest curve swaps today with tx hashes'), /^select tx_hash, .* from dex\.trades where project = 'curve' .* limit 3$/);
     assert.match(sql('top 5 ETH transfers yesterday with sender and receiver'), /^select tx_hash, block_time, from_address, to_address, value_eth from ethereum\.transactions where success .* limit 5$/);
+    assert.match(sql('show me the hash and value of the biggest ETH transfer this week'), /^select tx_hash, .* order by value_eth desc, tx_hash limit 1$/);
+    assert.match(sql('largest USDC transfer yesterday with its block number'), /^select tx_hash, .* from tokens\.transfers .* limit 1$/);
     refused('hashes of failed transactions today');
   });
 

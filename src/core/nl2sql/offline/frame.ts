@@ -228,7 +228,8 @@ function negated(cues: Cue[], lex: Lexicon): Cue[] {
   return out;
 }
 
-const ROW_NOUNS = new Set(['transaction', 'transfer', 'trade', 'block']);
+/** Nouns whose rows a listing shows (as opposed to dimensions a ranking groups by). */
+export const ROW_NOUNS: ReadonlySet<Noun> = new Set<Noun>(['transaction', 'transfer', 'trade', 'block']);
 
 /**
  * "how big was the largest swap", "how much was the smallest USDC transfer": the size of one row,
@@ -240,7 +241,7 @@ function sizeOfExtreme(cues: Cue[]): Cue[] {
   const sup = ask && rest.find((c) => c.kind === 'super' && c.pos > ask.pos);
   const nextNoun = sup && rest.find((c) => c.kind === 'noun' && c.pos > sup.pos);
   const ranked = rest.some((c) => c.kind === 'rank' || c.kind === 'which' || c.kind === 'number' || c.kind === 'many' || c.kind === 'by');
-  if (!ask || !sup || !nextNoun || !ROW_NOUNS.has(nextNoun.value) || ranked || rest.some((c) => c.kind === 'noun' && DIMENSIONS.has(c.value as Noun))) return rest;
+  if (!ask || !sup || !nextNoun || !ROW_NOUNS.has(nextNoun.value as Noun) || ranked || rest.some((c) => c.kind === 'noun' && DIMENSIONS.has(c.value as Noun))) return rest;
   return rest
     .filter((c) => !(c.kind === 'agg' && c.pos === ask.pos))
     .map((c) => (c === sup ? { kind: 'agg', value: sup.value === 'desc' ? 'max' : 'min', pos: sup.pos } : c));
@@ -285,6 +286,7 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'followup': frame.followup = true; break;
       case 'unsupported': push(frame.unsupported, c.value); break;
       case 'rank': frame.rank = { dir: c.value as 'asc' | 'desc', n: frame.rank?.n }; break;
+      case 'limit1': frame.limit = 1; break;
       case 'one': {
         // "the single biggest", "only the top one": one row of the ranking; elsewhere "one"/"single" is filler
         const cue = cues.find((x) => (x.kind === 'rank' || x.kind === 'super') && Math.abs(x.pos - c.pos) === 1);
@@ -367,6 +369,8 @@ function applyCues(frame: Frame, cues: Cue[]): void {
   // "need the tx hash", "with sender and receiver": columns a row listing already shows; elsewhere not understood
   const column = cues.find((c) => c.kind === 'column');
   if (column && !frame.superlative && !frame.rank && !frame.aggs.includes('latest')) frame.unknown.push(column.value);
+  // "the hash and value of the largest ETH transfer": named columns ask for the row itself, not the largest value
+  if (column && frame.superlative && !frame.aggs.length) frame.superRow = true;
   // "top 10 … by X": rank direction lives on the rank cue; a bare "largest 5" ranks too; "the 10 … most" takes the superlative's direction.
   if (frame.rank && frame.superlative && (!frame.rank.n || !cues.some((x) => x.kind === 'rank'))) frame.rank = { ...frame.rank, dir: frame.superlative };
 }

@@ -2,7 +2,7 @@ import type { Turn } from '../../answer.js';
 import { OnchainSqlError } from '../../errors.js';
 import type { Generation, GenerationRequest, Provider } from '../provider.js';
 import { buildSql } from './build-sql.js';
-import { DIMENSIONS, lexQuestion, type Frame } from './frame.js';
+import { DIMENSIONS, lexQuestion, ROW_NOUNS, type Frame } from './frame.js';
 import type { Intent } from './intent.js';
 import { Decline, interpret, rankTarget } from './interpret.js';
 import { shiftWindow } from './time.js';
@@ -155,6 +155,13 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
     m.nouns = [...prev.nouns.filter((n) => !prev.groupBy.includes(n)), ...cur.groupBy];
   }
   if (cur.rank) m.rank = { dir: cur.rank.dir, n: cur.rank.n ?? prev.rank?.n };
+  // "only the largest", "just the top transfer" after a ranked list: the singular, in the same direction, asks for one row
+  const onlySelects = !cur.fields.length && !cur.aggs.length && !cur.units.length && !cur.groupBy.length && cur.nouns.every((n) => ROW_NOUNS.has(n) || n === m.keepTarget);
+  const prevDir = prev.rank?.dir ?? prev.superlative;
+  const curDir = cur.superlative ?? cur.rank?.dir;
+  if (curDir && curDir === prevDir && !cur.rank?.n && !cur.plural && onlySelects) m.rank = { dir: curDir, n: 1 };
+  // "and the smallest?" after "5 largest transfers": the same list, the other end
+  else if (cur.superlative && !cur.rank && m.rank) m.rank = { ...m.rank, dir: cur.superlative };
   if (cur.limit !== undefined) {
     // "show 20": a new limit only for an answer that ranks something
     if (prev.rank || prev.superlative || prev.which) m.rank = { dir: prev.rank?.dir ?? prev.superlative ?? 'desc', n: cur.limit };

@@ -65,7 +65,10 @@ const LAST = new Set(['last', 'past', 'previous', 'trailing', 'latest', 'recent'
 const WHOLE_SNAPSHOT: string[][] = [
   ['all', 'time'], ['entire', 'history'], ['whole', 'history'], ['overall'], ['everything', 'we', 'have'], ['everything'],
   ...['whole', 'entire', 'full'].flatMap((w) => ['snapshot', 'period', 'dataset', 'data', 'range', 'time'].map((x) => [w, x])),
-  ['all', 'data'], ['all', 'the', 'data'], ['all', 'of', 'the', 'data'],
+  ['all', 'data'], ['all', 'the', 'data'], ['all', 'of', 'the', 'data'], ['all', 'available', 'data'], ['whole', 'thing'],
+  ...['since', 'from'].flatMap((w) => [[w, 'the', 'beginning'], [w, 'the', 'start']]),
+  ...['time', 'date'].flatMap((x) => [['no', x, 'filter'], ['no', x, 'limit'], ['no', x, 'window'], ['without', 'a', x, 'filter'], ['without', 'the', x, 'filter'],
+    ['without', x, 'filter'], ['drop', 'the', x, 'filter'], ['remove', 'the', x, 'filter']]),
 ];
 
 const LEAD = new Set(['in', 'over', 'during', 'within', 'for', 'the', 'of', 'from', 'across', 'throughout']);
