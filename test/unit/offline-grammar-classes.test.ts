@@ -233,6 +233,8 @@ describe('conversational follow-ups (blind set 2)', () => {
     assert.match(sql('cool thanks, the same thing for today', top), /upper\(symbol\) = 'USDT' and block_time >= date_trunc\('day', snapshot_time\(\)\) group by 1/);
     assert.match(sql('right, and only failed ones', ['Hourly transaction count today']), /^select date_trunc\('hour', block_time\) as hour, count\(\*\) .* where not success and block_time >= /);
     assert.match(sql('great, same but per hour', ['Curve volume this week']), /^select date_trunc\('hour', block_time\) as hour, sum\(amount_usd\) .* project = 'curve'/);
+    // A filler opener before a question with its own subject starts afresh.
+    assert.equal(sql('so how many blocks were there yesterday?', top), sql('how many blocks were there yesterday?'));
   });
 
   test('whole-snapshot windows: no time filter; as a follow-up they remove the previous window', () => {
@@ -288,8 +290,9 @@ describe('conversational follow-ups (blind set 2)', () => {
   });
 
   test('words the translator cannot read are still refused with suggestions', () => {
-    for (const q of ['ok, now the weather forecast', 'same thing but for my grandmother', 'cool, overall vibes']) {
+    for (const q of ['ok, now the weather forecast', 'same thing but for my grandmother', 'cool, overall vibes', 'as a share of the weather']) {
       refused(q, ['Top 5 tokens by transfers']);
+      assert.throws(() => sql(q, ['Top 5 tokens by transfers']), (e: unknown) => e instanceof OnchainSqlError && e.suggestions.length > 0, q);
     }
   });
 });
