@@ -224,3 +224,97 @@ test('a named weekday is the most recent such day: "on Monday", "last Tuesday", 
 test('a pronoun in a question that names its own rows does not inherit the previous question', () => {
   assert.match(sql('Which tokens were transferred the most today, and rank them by count', ['Daily DEX volume']), /^select symbol, count\(\*\) as transfers from tokens\.transfers/);
 });
+
+describe('conversational follow-ups (blind set 2)', () => {
+  test('discourse openers ("okay", "alright", "cool", "same again") keep the previous question and change only what follows', () => {
+    const top = ['Top 10 USDT senders yesterday'];
+    assert.match(sql('okay, same again for the past 2 days', top), /^select from_address, sum\(amount\) .* upper\(symbol\) = 'USDT' and block_time > snapshot_time\(\) - interval 2 day group by 1 .* limit 10$/);
+    assert.match(sql('alright, now DAI', top), /^select from_address, sum\(amount\) .* upper\(symbol\) = 'DAI' and block_time >= date_trunc\('day', snapshot_time\(\)\) - interval 1 day .* limit 10$/);
+    assert.match(sql('cool thanks, the same thing for today', top), /upper\(symbol\) = 'USDT' and block_time >= date_trunc\('day', snapshot_time\(\)\) group by 1/);
+    assert.match(sql('right, and only failed ones', ['Hourly transaction count today']), /^select date_trunc\('hour', block_time\) as hour, count\(\*\) .* where not success and block_time >= /);
+    assert.match(sql('great, same but per hour', ['Curve volume this week']), /^select date_trunc\('hour', block_time\) as hour, sum\(amount_usd\) .* project = 'curve'/);
+    // A filler opener before a question with its own subject starts afresh.
+    assert.equal(sql('so how many blocks were there yesterday?', top), sql('how many blocks were there yesterday?'));
+  });
+
+  test('whole-snapshot windows: no time filter; as a follow-up they remove the previous window', () => {
+    for (const q of ['total fees over the whole period', 'sum of fees across the entire dataset', 'total fees, everything we have', 'overall fee total']) {
+      assert.equal(sql(q), 'select sum(fee_eth) as sum_fee_eth from ethereum.transactions', q);
+    }
+    const prev = ['How much USDC went to Binance in the last 6 hours?'];
+    for (const q of ['ok and over the whole snapshot', 'now for all time', 'and overall?', 'okay, across the full dataset']) {
+      const s = sql(q, prev);
+      assert.match(s, /name in \('Binance 14'\)/, q);
+      assert.doesNotMatch(s, /block_time|interval/, q);
+    }
+    // A named window wins over a whole-snapshot word in the same question.
+    assert.match(sql('overall gas price today'), /block_time >= date_trunc\('day', snapshot_time\(\)\)$/);
+  });
+
+  test('"the single biggest", "only the top one": one row of the ranking, the row columns kept', () => {
+    const rows = ['10 largest USDC transfers this week'];
+    for (const q of ['only the single largest', 'just the top one', 'and just the biggest one']) {
+      assert.match(sql(q, rows), /^select tx_hash, .* from tokens\.transfers where upper\(symbol\) = 'USDC' .* order by amount desc, tx_hash limit 1$/, q);
+    }
+    assert.match(sql('only the top one', ['Top 5 pools by trades today']), /^select pool_address, count\(\*\) .* limit 1$/);
+    assert.match(sql('the top 2 only', ['Top 5 pools by trades today']), /limit 2$/);
+    // "one" away from a ranking word is filler, not a limit.
+    assert.doesNotMatch(sql('top 5 tokens by transfers in a single day today'), /limit 1$/);
+  });
+
+  test('"as a share of all <measure>": the previous filter becomes the numerator, the total keeps table and window', () => {
+    assert.equal(sql('as a share of all DEX volume', ['Curve volume yesterday']),
+      "select sum(case when project = 'curve' then amount_usd else 0 end) / sum(amount_usd) as share from dex.trades where block_time >= date_trunc('day', snapshot_time()) - interval 1 day and block_time < date_trunc('day', snapshot_time())");
+    assert.match(sql('ok, as a percentage of total DEX volume', ['Balancer volume this week']), /^select 100\.0 \* sum\(case when project = 'balancer' then amount_usd else 0 end\) \/ sum\(amount_usd\) as percent from dex\.trades where block_time >= date_trunc\('week'/);
+    assert.match(sql('as a fraction of all transfer volume', ['LINK volume today']), /^select sum\(case when upper\(symbol\) = 'LINK' then amount_usd else 0 end\) \/ sum\(amount_usd\) as share from tokens\.transfers where block_time >= /);
+    assert.match(sql('what share of all token transfer volume is that', ['DAI volume yesterday']), /^select sum\(case when upper\(symbol\) = 'DAI' then amount_usd else 0 end\) \/ sum\(amount_usd\)/);
+    assert.match(sql('as a proportion of all swaps', ['How many trades on sushiswap in the last 3 days?']), /^select avg\(case when project = 'sushiswap' then 1\.0 else 0\.0 end\) .* interval 3 day$/);
+    // The words after "of all" name the total: the labelled side of the first question stays the condition.
+    assert.match(sql('as a share of all ETH sent', ['How much ETH went to Binance yesterday?']), /^select sum\(case when to_address in \(select address from labels\.addresses where name in \('Binance 14'\)\) then value_eth else 0 end\) \/ sum\(value_eth\)/);
+    refused('as a share of all DEX volume');
+  });
+
+  test('more openers, whole-snapshot phrasings and one-row selections', () => {
+    const top = ['Top 10 WBTC receivers this week'];
+    assert.match(sql('same question but for LINK', top), /upper\(symbol\) = 'LINK' and block_time >= date_trunc\('week'.* limit 10$/);
+    assert.match(sql('repeat that for yesterday', top), /upper\(symbol\) = 'WBTC' and block_time >= date_trunc\('day', snapshot_time\(\)\) - interval 1 day and .* limit 10$/);
+    for (const q of ['remove the time filter', 'without a date filter', 'since the beginning', 'across all available data']) {
+      assert.doesNotMatch(sql(q, ['Daily Uniswap volume over the last 3 days']), /interval 3 day/, q);
+    }
+    const rows = ['Top 5 largest USDT transfers yesterday'];
+    for (const q of ['just the first one', 'only the largest', 'just the top transfer', 'only one']) assert.match(sql(q, rows), /order by amount desc, tx_hash limit 1$/, q);
+    assert.match(sql('just the top token', ['Top 10 tokens by trades today']), /limit 1$/);
+    // The other end of the same list keeps its length; a new measure keeps the ranking's length.
+    assert.match(sql('and the smallest?', rows), /order by amount asc, tx_hash limit 5$/);
+    assert.match(sql('rank them by USD volume instead', ['Top 5 pools by trades']), /limit 5$/);
+  });
+
+  test('words the translator cannot read are still refused with suggestions', () => {
+    for (const q of ['ok, now the weather forecast', 'same thing but for my grandmother', 'cool, overall vibes', 'as a share of the weather']) {
+      refused(q, ['Top 5 tokens by transfers']);
+      assert.throws(() => sql(q, ['Top 5 tokens by transfers']), (e: unknown) => e instanceof OnchainSqlError && e.suggestions.length > 0, q);
+    }
+  });
+});
+
+describe('single questions (blind set 2)', () => {
+  test('column mentions ("the tx hash", "with sender and receiver") keep a row listing; elsewhere they are not understood', () => {
+    assert.match(sql('largest USDT transfer this week, I need the transaction hash and amount'), /^select tx_hash, .* from tokens\.transfers where upper\(symbol\) = 'USDT' .* order by amount desc, tx_hash limit 1$/);
+    assert.match(sql('the 3 biggest curve swaps today with tx hashes'), /^select tx_hash, .* from dex\.trades where project = 'curve' .* limit 3$/);
+    assert.match(sql('top 5 ETH transfers yesterday with sender and receiver'), /^select tx_hash, block_time, from_address, to_address, value_eth from ethereum\.transactions where success .* limit 5$/);
+    assert.match(sql('show me the hash and value of the biggest ETH transfer this week'), /^select tx_hash, .* order by value_eth desc, tx_hash limit 1$/);
+    assert.match(sql('largest USDC transfer yesterday with its block number'), /^select tx_hash, .* from tokens\.transfers .* limit 1$/);
+    refused('hashes of failed transactions today');
+  });
+
+  test('"how big/large/much was the largest/smallest X" is the max/min of the measure; "in dollars" the USD measure', () => {
+    assert.equal(sql('how large was the biggest trade on curve today in USD'),
+      "select max(amount_usd) as max_amount_usd from dex.trades where project = 'curve' and block_time >= date_trunc('day', snapshot_time())");
+    assert.match(sql('how big was the smallest ETH transfer this week'), /^select min\(value_eth\) as min_value_eth from ethereum\.transactions where success and /);
+    assert.match(sql('how much was the largest DAI transfer yesterday'), /^select max\(amount\) as max_amount from tokens\.transfers where upper\(symbol\) = 'DAI'/);
+    // A superlative on a dimension still ranks it; "how big" without a superlative is the plain measure.
+    assert.match(sql('how much ETH did the largest sender send today'), /^select from_address, sum\(value_eth\) .* limit 1$/);
+    assert.match(sql('how big was USDC volume today'), /^select sum\(amount\) as sum_amount from tokens\.transfers/);
+    refused('how big is the moon');
+  });
+});

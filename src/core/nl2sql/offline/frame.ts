@@ -60,6 +60,8 @@ export interface Frame {
   when: boolean;
   versus: boolean;
   followup: boolean;
+  /** "as a share of all ETH sent": the words after "of" name the total, not a new filter or direction. */
+  partOf?: boolean;
   /** In a follow-up: the noun the conversation ranks, kept ranked when a filter names one of its values. */
   keepTarget?: Noun;
   /** Words that carry meaning the translator does not understand. */
@@ -88,7 +90,13 @@ function tokenOf(word: string, lex: Lexicon): string | undefined {
   return lex.symbols.get(word);
 }
 
+/**
+ * Openers that refine the previous question. Politeness and discourse fillers ("cool", "alright", "so", "thanks")
+ * are only filler words: a question after them is a follow-up when it names no subject of its own.
+ */
 const FOLLOW_UP_START = /^\s*(now|and|what about|how about|same|but|instead|make it|change it|switch|only|just|then|also|ok|okay|what if)\b/i;
+/** "as a share of all DEX volume", "as a percentage of total transfers": the previous answer's part of a total. */
+const AS_PART_OF = /^\s*(?:(?:ok|okay|now|and|so)\W+)*as\s+(?:a|the)?\s*(?:share|fraction|percentage|percent|proportion|%)\s+of\b/i;
 /** "what share of all transactions is that?": a question that ends by pointing back at the previous answer. */
 const POINTS_BACK = /\b(is|are|was|were|does|do)\s+(that|those|this|these|it)\s*[?.!]*\s*$/i;
 /** "rank them by volume", "break it down by project": a pronoun standing for the previous answer. */
@@ -181,8 +189,9 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
     } else frame.unknown.push(w.raw);
     i++;
   }
-  if (FOLLOW_UP_START.test(question) || POINTS_BACK.test(question) || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
-  applyCues(frame, negated(cues, lex));
+  if (AS_PART_OF.test(question)) frame.partOf = true;
+  if (FOLLOW_UP_START.test(question) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
+  applyCues(frame, sizeOfExtreme(negated(cues, lex)));
   resolveGas(frame, cues);
   namedPair(frame);
   // A pronoun refers back only when the question names no rows of its own ("rank them by volume", not "tokens that moved it").
@@ -220,6 +229,25 @@ function negated(cues: Cue[], lex: Lexicon): Cue[] {
   // A negation that governs nothing we can flip ("not USDC", "no transfers") is not understood.
   if (pending) out.push({ kind: 'unknownWord', value: pending.value, pos: pending.pos });
   return out;
+}
+
+/** Nouns whose rows a listing shows (as opposed to dimensions a ranking groups by). */
+export const ROW_NOUNS: ReadonlySet<Noun> = new Set<Noun>(['transaction', 'transfer', 'trade', 'block']);
+
+/**
+ * "how big was the largest swap", "how much was the smallest USDC transfer": the size of one row,
+ * which is the max (or min) of its measure rather than a listing or a total.
+ */
+function sizeOfExtreme(cues: Cue[]): Cue[] {
+  const ask = cues.find((c) => c.kind === 'howsize');
+  const rest = cues.filter((c) => c.kind !== 'howsize');
+  const sup = ask && rest.find((c) => c.kind === 'super' && c.pos > ask.pos);
+  const nextNoun = sup && rest.find((c) => c.kind === 'noun' && c.pos > sup.pos);
+  const ranked = rest.some((c) => c.kind === 'rank' || c.kind === 'which' || c.kind === 'number' || c.kind === 'many' || c.kind === 'by');
+  if (!ask || !sup || !nextNoun || !ROW_NOUNS.has(nextNoun.value as Noun) || ranked || rest.some((c) => c.kind === 'noun' && DIMENSIONS.has(c.value as Noun))) return rest;
+  return rest
+    .filter((c) => !(c.kind === 'agg' && c.pos === ask.pos))
+    .map((c) => (c === sup ? { kind: 'agg', value: sup.value === 'desc' ? 'max' : 'min', pos: sup.pos } : c));
 }
 
 /** Bare "gas" is the gas used, unless a price word ("cheapest", "expensive") asks what it costs. */
@@ -261,6 +289,13 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'followup': frame.followup = true; break;
       case 'unsupported': push(frame.unsupported, c.value); break;
       case 'rank': frame.rank = { dir: c.value as 'asc' | 'desc', n: frame.rank?.n }; break;
+      case 'limit1': frame.limit = 1; break;
+      case 'one': {
+        // "the single biggest", "only the top one": one row of the ranking; elsewhere "one"/"single" is filler
+        const cue = cues.find((x) => (x.kind === 'rank' || x.kind === 'super') && Math.abs(x.pos - c.pos) === 1);
+        if (cue) frame.rank = { dir: frame.rank?.dir ?? (cue.value as 'asc' | 'desc'), n: 1 };
+        break;
+      }
       case 'super': {
         frame.superlative = c.value as 'asc' | 'desc';
         // "the most transfers", "fewest trades": a count of the row noun that follows
@@ -334,6 +369,11 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       }
     }
   }
+  // "need the tx hash", "with sender and receiver": columns a row listing already shows; elsewhere not understood
+  const column = cues.find((c) => c.kind === 'column');
+  if (column && !frame.superlative && !frame.rank && !frame.aggs.includes('latest')) frame.unknown.push(column.value);
+  // "the hash and value of the largest ETH transfer": named columns ask for the row itself, not the largest value
+  if (column && frame.superlative && !frame.aggs.length) frame.superRow = true;
   // "top 10 … by X": rank direction lives on the rank cue; a bare "largest 5" ranks too; "the 10 … most" takes the superlative's direction.
   if (frame.rank && frame.superlative && (!frame.rank.n || !cues.some((x) => x.kind === 'rank'))) frame.rank = { ...frame.rank, dir: frame.superlative };
 }

@@ -2,7 +2,7 @@ import type { Turn } from '../../answer.js';
 import { OnchainSqlError } from '../../errors.js';
 import type { Generation, GenerationRequest, Provider } from '../provider.js';
 import { buildSql } from './build-sql.js';
-import { DIMENSIONS, lexQuestion, type Frame } from './frame.js';
+import { DIMENSIONS, lexQuestion, ROW_NOUNS, type Frame } from './frame.js';
 import type { Intent } from './intent.js';
 import { Decline, interpret, rankTarget } from './interpret.js';
 import { shiftWindow } from './time.js';
@@ -131,7 +131,7 @@ export function isFollowUp(f: Frame): boolean {
 
 /** Slot-wise refinement: every slot the new question fills replaces the old one. */
 export function mergeFrames(prev: Frame, cur: Frame): Frame {
-  const m: Frame = { ...prev, unknown: cur.unknown, unsupported: cur.unsupported, followup: false };
+  const m: Frame = { ...prev, unknown: cur.unknown, unsupported: cur.unsupported, followup: false, partOf: false };
   if (cur.time) m.time = cur.time.kind === 'earlier' ? shiftWindow(prev.time, cur.time.days) ?? cur.time : cur.time;
   if (cur.threshold) m.threshold = cur.threshold;
   // "Top 5 tokens by transfers" then "now only for USDC": the ranked noun stays ranked under the new filter.
@@ -155,6 +155,13 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
     m.nouns = [...prev.nouns.filter((n) => !prev.groupBy.includes(n)), ...cur.groupBy];
   }
   if (cur.rank) m.rank = { dir: cur.rank.dir, n: cur.rank.n ?? prev.rank?.n };
+  // "only the largest", "just the top transfer" after a ranked list: the singular, in the same direction, asks for one row
+  const onlySelects = !cur.fields.length && !cur.aggs.length && !cur.units.length && !cur.groupBy.length && cur.nouns.every((n) => ROW_NOUNS.has(n) || n === m.keepTarget);
+  const prevDir = prev.rank?.dir ?? prev.superlative;
+  const curDir = cur.superlative ?? cur.rank?.dir;
+  if (curDir && curDir === prevDir && !cur.rank?.n && !cur.plural && onlySelects) m.rank = { dir: curDir, n: 1 };
+  // "and the smallest?" after "5 largest transfers": the same list, the other end
+  else if (cur.superlative && !cur.rank && m.rank) m.rank = { ...m.rank, dir: cur.superlative };
   if (cur.limit !== undefined) {
     // "show 20": a new limit only for an answer that ranks something
     if (prev.rank || prev.superlative || prev.which) m.rank = { dir: prev.rank?.dir ?? prev.superlative ?? 'desc', n: cur.limit };
@@ -170,7 +177,7 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.fields.length) m.fields = cur.fields;
   if (cur.conds.length) m.conds = cur.conds;
   if (cur.units.length) m.units = cur.units;
-  if (cur.dirs.length) m.dirs = cur.dirs;
+  if (cur.dirs.length && !cur.partOf) m.dirs = cur.dirs;
   if (cur.sides.length) m.sides = cur.sides;
   if (cur.verbs.length) m.verbs = [...new Set([...prev.verbs, ...cur.verbs])];
   const newNouns = cur.nouns.filter((n) => !cur.groupBy.includes(n));

@@ -447,9 +447,11 @@ function shareMeasure(intent: Intent, f: Frame): Measure {
   }
   if (conds.length !== 1) throw new Decline('share of what? Say which condition (failed, EIP-1559, contract deployments, a project, a token)');
   const c = conds[0];
-  const volume = (t === 'trades' && (f.fields.includes('volume') || f.fields.includes('value')));
+  // A share of volume sums the amount in USD: the only unit in which different tokens add up.
+  const volume = (t === 'trades' || t === 'transfers') && (f.fields.includes('volume') || f.fields.includes('value'));
   if (volume) {
-    return { agg: 'share', column: '{c}amount_usd', shareCondition: c.sql, percent, alias: percent ? 'percent' : 'share', words: `${percent ? 'percentage' : 'share'} of DEX volume ${c.words}` };
+    const of = t === 'trades' ? 'DEX volume' : 'token transfer volume (USD)';
+    return { agg: 'share', column: '{c}amount_usd', shareCondition: c.sql, percent, alias: percent ? 'percent' : 'share', words: `${percent ? 'percentage' : 'share'} of ${of} ${c.words}` };
   }
   return { agg: 'share', shareCondition: c.sql, percent, alias: percent ? `percent_${aliasOf(c.words)}` : `share_${aliasOf(c.words)}`, words: `${percent ? 'percentage' : 'share'} of ${SPECS[t].rowNoun} that are ${c.words}` };
 }

@@ -58,6 +58,19 @@ const WEEKDAYS: Record<string, number> = {
 };
 
 const LAST = new Set(['last', 'past', 'previous', 'trailing', 'latest', 'recent', 'prior']);
+/**
+ * "the whole snapshot", "all time", "overall", "everything we have": no window, which is the whole snapshot
+ * (the contract's default). Read only when no other window is named; as a follow-up it removes the previous one.
+ */
+const WHOLE_SNAPSHOT: string[][] = [
+  ['all', 'time'], ['entire', 'history'], ['whole', 'history'], ['overall'], ['everything', 'we', 'have'], ['everything'],
+  ...['whole', 'entire', 'full'].flatMap((w) => ['snapshot', 'period', 'dataset', 'data', 'range', 'time'].map((x) => [w, x])),
+  ['all', 'data'], ['all', 'the', 'data'], ['all', 'of', 'the', 'data'], ['all', 'available', 'data'], ['whole', 'thing'],
+  ...['since', 'from'].flatMap((w) => [[w, 'the', 'beginning'], [w, 'the', 'start']]),
+  ...['time', 'date'].flatMap((x) => [['no', x, 'filter'], ['no', x, 'limit'], ['no', x, 'window'], ['without', 'a', x, 'filter'], ['without', 'the', x, 'filter'],
+    ['without', x, 'filter'], ['drop', 'the', x, 'filter'], ['remove', 'the', x, 'filter']]),
+];
+
 const LEAD = new Set(['in', 'over', 'during', 'within', 'for', 'the', 'of', 'from', 'across', 'throughout']);
 
 export interface TimeMatch {
@@ -136,6 +149,7 @@ function pad(n: number): string {
  */
 export function extractTime(words: Word[]): TimeMatch | undefined {
   const t = (i: number) => words[i]?.text;
+  let whole: TimeMatch | undefined;
   for (let i = 0; i < words.length; i++) {
     const w = t(i);
     if (w === 'day' && t(i + 1) === 'before' && t(i + 2) === 'yesterday') {
@@ -214,11 +228,10 @@ export function extractTime(words: Word[]): TimeMatch | undefined {
     }
     const d = parseDate(words, i);
     if (d) return { window: { kind: 'day', date: d.date }, used: range(leadStart(i), i + d.len) };
-    if ((w === 'all' && t(i + 1) === 'time') || (w === 'entire' && t(i + 1) === 'history')) {
-      return { window: { kind: 'all' }, used: range(leadStart(i), i + 2) };
-    }
+    const all = whole ? undefined : WHOLE_SNAPSHOT.find((p) => p.every((x, k) => t(i + k) === x));
+    if (all) whole = { window: { kind: 'all' }, used: range(leadStart(i), i + all.length) };
   }
-  return undefined;
+  return whole;
 }
 
 /** "the start of the day", "the beginning of this week", "this morning": the start of a calendar period. */
