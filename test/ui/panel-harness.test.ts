@@ -224,7 +224,7 @@ test('sidebar chat: starter questions, Enter sends, answer with table, chart, SQ
   assert.equal(await turn.locator('table.compact-table tbody tr').count(), 10);
   assert.equal(await turn.locator('canvas').count(), 1);
   assert.equal(await turn.locator('details.sql').count(), 1);
-  assert.deepEqual(await turn.locator('.actions button').allTextContents(), ['Open in Panel', 'Insert into Notebook', 'Copy SQL']);
+  assert.deepEqual(await turn.locator('.actions button').allTextContents(), ['Open in Panel', 'Insert into Notebook', 'Copy SQL', 'Save as example']);
   await turn.locator('.actions button', { hasText: 'Open in Panel' }).click();
   const posted = await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.map((m) => m.type));
   assert.deepEqual(posted.filter((t) => t !== 'ready'), ['ask', 'ask', 'openInPanel']);
