@@ -59,6 +59,19 @@ test('the issue\'s examples: a refinement folded into the question it refines', 
   assert.equal(dayBefore.alone, dayBefore.sql);
 });
 
+test('refinements over several turns fold into one question; a window no phrase reads back falls back to plain words', async () => {
+  const chain = await roundTrip(['How many USDC transfers happened today?', 'and yesterday?'], 'only the ones over 1000 USDC');
+  assert.equal(chain.alone, chain.sql);
+  assert.match(chain.resolved!, /USDC transfers .*over 1000 USDC yesterday\?$/);
+  const failed = ['How many failed transactions were there yesterday?', 'and the day before?'];
+  const share = await roundTrip(failed, 'as a share of all transactions');
+  assert.equal(share.alone, share.sql);
+  assert.match(share.resolved!, /share of all transactions .*the day before yesterday\?$/);
+  const threeBack = await roundTrip(failed, 'and the day before?');
+  assert.equal(threeBack.resolved, "How many failed transactions were there on the day 3 days before the snapshot's last day?");
+  assert.notEqual(threeBack.alone, threeBack.sql, 'the parser has no words for three days before the last day');
+});
+
 test('a question that starts afresh after history has no resolved question', async () => {
   const r = await roundTrip(['Daily DEX volume by project'], 'How many blocks were produced today?');
   assert.equal(r.resolved, undefined);

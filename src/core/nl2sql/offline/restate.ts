@@ -16,7 +16,10 @@ export interface Restatement {
 }
 
 /** Words that only mark a refinement ("now", "instead", "what about"); alone they say nothing. */
-const MARKERS = new Set(['now', 'instead', 'rather', 'and', 'same', 'but', 'also', 'then', 'again', 'ok', 'okay', 'alright', 'cool', 'great', 'thanks', 'thank', 'right', 'so', 'just', 'only', 'what', 'how', 'about', 'them', 'those', 'these', 'it', 'ones', 'that', 'this', 'is', 'are', 'was', 'were', 'please', 'if', 'thing', 'show', 'give', 'me']);
+const MARKERS = new Set(['now', 'instead', 'rather', 'and', 'same', 'but', 'also', 'then', 'again', 'ok', 'okay', 'alright', 'cool', 'great', 'thanks', 'thank', 'right', 'so', 'just', 'only', 'them', 'those', 'these', 'it', 'ones', 'that', 'this', 'is', 'are', 'was', 'were', 'please', 'if', 'thing', 'show', 'give', 'me', 'rank', 'break', 'down']);
+
+/** Words a modifier starts with ("by USD volume", "on sushiswap"): such a refinement is added, or replaces the first question's run that starts the same way. */
+const PREPOSITIONS = new Set(['by', 'per', 'for', 'on', 'in', 'over', 'with', 'to', 'from', 'as', 'of']);
 
 const WEEKDAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const MONTH_NAMES = ['', 'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -66,7 +69,11 @@ function contentWords(question: string, followUp: boolean): Word[] {
   // "the amount instead of the count": what follows "instead of" is what the refinement replaces
   const insteadOf = words.findIndex((w, i) => w.text === 'instead' && words[i + 1]?.text === 'of');
   if (insteadOf >= 0) words = words.slice(0, insteadOf);
-  return words.filter((w) => !MARKERS.has(w.text));
+  // "what about", "what was" open a refinement; "what share of all transactions" keeps its "what"
+  const opener = (i: number) => (words[i]?.text === 'what' || words[i]?.text === 'how') && ['about', 'is', 'was', 'are', 'were'].includes(words[i + 1]?.text ?? '');
+  words = words.filter((w, i) => !MARKERS.has(w.text) && !opener(i) && !(w.text === 'about' && opener(i - 1)));
+  // "the median", "the ones over 1000 USDC": the article goes with the words the refinement replaces
+  return words[0]?.text === 'the' ? words.slice(1) : words;
 }
 
 /** The kinds of slot some words fill ("LINK" → tokens, "top 5" → rank), to find what a refinement replaces. */
@@ -82,16 +89,49 @@ function slotsOf(frame: Frame): Set<string> {
   return slots;
 }
 
-/** Runs of the first question's words that fill only slots the refinement fills too: what it replaces. */
-function replacedRuns(words: Word[], refinement: Set<string>, frameOf: (q: string) => Frame): Array<[number, number]> {
+/** Slots that words name like an adjective ("failed", "DAI", "Uniswap"): said before the thing they qualify. */
+const QUALIFIERS = new Set(['tokens', 'projects', 'versions', 'conds', 'categories', 'entities']);
+
+/** Where a qualifier goes: before the first word that names what is measured ("failed transactions", "Uniswap DEX volume"). */
+function qualifierPosition(words: Word[], refinement: Word[], frameOf: (q: string) => Frame): number | undefined {
+  const slots = slotsOf(frameOf(sentence([refinement], false)));
+  if (PREPOSITIONS.has(refinement[0]?.text ?? '') || !slots.size || ![...slots].every((x) => QUALIFIERS.has(x))) return undefined;
+  const at = words.findIndex((w) => {
+    const f = frameOf(w.raw);
+    return f.nouns.length > 0 || f.fields.length > 0 || f.dex;
+  });
+  return at < 0 ? undefined : at;
+}
+
+/** The parts of a frame that words set, to tell whether a word at the edge of a run adds anything. */
+function frameKey(frame: Frame): string {
+  const { followup: _f, plural: _p, pluralNouns: _n, partOf: _o, ...meaning } = frame;
+  return JSON.stringify(meaning);
+}
+
+/**
+ * Runs of the first question's words that fill only slots the refinement fills too: what it replaces
+ * ("LINK" for "USDT", "Top 5" for "top 10"). A run starting with the refinement's own preposition
+ * may be longer ("by number of trades" for "by USD volume"); a run's edge words must each add something.
+ */
+function replacedRuns(words: Word[], refinement: Word[], frameOf: (q: string) => Frame): Array<[number, number]> {
+  const wanted = slotsOf(frameOf(sentence([refinement], false)));
+  const lead = PREPOSITIONS.has(refinement[0]?.text ?? '') ? refinement[0].text : undefined;
+  const key = (start: number, len: number) => frameKey(frameOf(words.slice(start, start + len).map((w) => w.raw).join(' ')));
   const runs: Array<[number, number]> = [];
   for (let start = 0; start < words.length; start++) {
-    for (let len = 1; len <= 3 && start + len <= words.length; len++) {
+    const sameLead = lead !== undefined && words[start].text === lead;
+    for (let len = 1; len <= (sameLead ? 5 : 3) && start + len <= words.length; len++) {
       const slots = slotsOf(frameOf(words.slice(start, start + len).map((w) => w.raw).join(' ')));
-      if (slots.size && [...slots].every((x) => refinement.has(x))) runs.push([start, len]);
+      if (!sameLead && (!slots.size || ![...slots].every((x) => wanted.has(x)))) continue;
+      const whole = key(start, len);
+      if (len > 1 && !sameLead && (key(start + 1, len - 1) === whole || key(start, len - 1) === whole)) continue;
+      runs.push([start, len]);
     }
   }
-  return runs;
+  // A modifier replaces a run that starts as it does, longest first; anything else, whole runs (not a part of a longer one).
+  if (lead !== undefined) return runs.filter(([s]) => words[s].text === lead).sort((a, b) => b[1] - a[1]);
+  return runs.filter(([s, l]) => !runs.some(([s2, l2]) => l2 > l && s2 <= s && s + l <= s2 + l2));
 }
 
 function sentence(parts: Array<Word[] | string | undefined>, question: boolean): string {
@@ -120,9 +160,13 @@ export function restate(base: string, followUp: string, window: TimeWindow | und
   const time = window ? timePhrase(window) : undefined;
   const spoken = window && time === undefined ? describeTime(window, lastDay) : time;
   // The refinement in place of the words it replaces ("the median" for "Average"), else added at the end.
-  const candidates: Array<Array<Word[] | string | undefined>> = replacedRuns(baseWords, slotsOf(frameOf(sentence([followWords], false))), frameOf)
-    .map(([start, len]) => [baseWords.slice(0, start), followWords, baseWords.slice(start + len), time]);
-  candidates.push([baseWords, followWords, time], [followWords, baseWords, time]);
+  const replaced = replacedRuns(baseWords, followWords, frameOf)
+    .map(([start, len]): Array<Word[] | string | undefined> => [baseWords.slice(0, start), followWords, baseWords.slice(start + len), time]);
+  const added: Array<Array<Word[] | string | undefined>> = [[baseWords, followWords, time], [followWords, baseWords, time]];
+  const at = qualifierPosition(baseWords, followWords, frameOf);
+  if (at !== undefined) added.unshift([baseWords.slice(0, at), followWords, baseWords.slice(at), time]);
+  // A modifier ("as a share of the total") reads best added at the end unless it replaces its own kind of run.
+  const candidates = PREPOSITIONS.has(followWords[0]?.text ?? '') && !replaced.length ? added : [...replaced, ...added];
   // A refinement that replaces something the first question said ("by USD volume instead" after
   // "by transfers"): leave out one run of the first question's words, shortest runs first.
   for (let len = 1; len < baseWords.length; len++) {
