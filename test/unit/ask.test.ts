@@ -287,7 +287,7 @@ describe('ask: context → generate → validate → repair → execute', () => 
     const offline = await cli(['How many transactions?', '--then', 'what about failed ones?', '--then', 'and successful ones?', '--provider', 'offline']);
     assert.equal(offline.code, 0, offline.stderr);
     assert.match(offline.stdout, /^turn 1 {6}How many transactions\?\n.*\n {13}→ Transactions in the snapshot: 1,000\.\nturn 2 {6}what about failed ones\?/);
-    assert.match(offline.stdout, /turn 3 {6}and successful ones\?\nresolved as {2}Counts transactions \(successful\)/);
+    assert.match(offline.stdout, /turn 3 {6}and successful ones\?\nresolved as {2}How many successful transactions\?\n/);
     assert.match(offline.stdout, /where success\n/);
     const broken = await cli(['zzz qqq', '--then', 'and today?', '--provider', 'offline', '--json']);
     assert.equal(broken.code, 1);

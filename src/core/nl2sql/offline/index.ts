@@ -8,6 +8,7 @@ import { Decline, interpret, rankTarget } from './interpret.js';
 import { shiftWindow } from './time.js';
 import { buildLexicon, type LabelName, type Lexicon } from './lexicon.js';
 import { suggestionsFor } from './suggest.js';
+import { restate, type Restatement } from './restate.js';
 
 export interface OfflineOptions {
   /** Extra token symbols to recognise (e.g. the snapshot's tokens.erc20), beyond schemas/tokens.json. */
@@ -21,6 +22,14 @@ export interface OfflineOptions {
 /** The minimum of Engine that `forEngine` needs (kept structural so tests can pass a real Engine). */
 interface QueryRunner {
   query(sql: string, options?: { maxRows?: number }): Promise<{ rows: unknown[][] }>;
+}
+
+interface ConversationStep {
+  question: string;
+  /** The running frame after this turn. */
+  frame: Frame;
+  /** The turn started afresh rather than refining the one before. */
+  fresh: boolean;
 }
 
 export interface Translation extends Generation {
@@ -66,9 +75,31 @@ export class OfflineProvider implements Provider {
     }
     // The context names snapshot_time() (context.ts); use its day in explanations when the provider was not told it.
     const fromContext = /snapshot_time\(\) = TIMESTAMP '(\d{4}-\d{2}-\d{2})/.exec(request.context)?.[1];
-    const { sql, explanation, chart, resolved } = this.translate(request.question, request.history, fromContext);
-    // A follow-up's standalone meaning is what the merged frame computes: the explanation says it in words.
-    return { sql, explanation, chart, model: 'offline-translator', ...(resolved ? { resolvedQuestion: explanation.replace(/\.$/, '') } : {}) };
+    const { sql, explanation, chart, resolved, frame } = this.translate(request.question, request.history, fromContext);
+    // A follow-up is stored as the standalone question it amounts to, which asked alone gives the same SQL.
+    const resolvedQuestion = resolved ? this.restateFollowUp(request.question, request.history, frame, sql, fromContext).question : undefined;
+    return { sql, explanation, chart, model: 'offline-translator', ...(resolvedQuestion ? { resolvedQuestion } : {}) };
+  }
+
+  /**
+   * The follow-up `question` (whose merged frame gave `sql`) as one standalone question: the conversation's
+   * questions are restated turn by turn, each refinement folded into the question before it.
+   */
+  restateFollowUp(question: string, history: Turn[], frame: Frame, sql: string, lastDay = this.lastDay): Restatement {
+    const sqlOf = (q: string): string | undefined => {
+      try {
+        const t = this.translate(q, [], lastDay);
+        return t.resolved ? undefined : t.sql;
+      } catch {
+        return undefined;
+      }
+    };
+    const frameOf = (q: string): Frame => lexQuestion(q, this.lex);
+    let base: string | undefined;
+    for (const step of this.conversation(history)) {
+      base = step.fresh || base === undefined ? step.question : restate(base, step.question, step.frame.time, buildSql(interpret(step.frame), lastDay).sql, sqlOf, frameOf, lastDay).question;
+    }
+    return restate(base ?? '', question, frame.time, sql, sqlOf, frameOf, lastDay);
   }
 
   /** Question (+ history) → SQL, or an OnchainSqlError('cannot_answer') with suggestions. */
@@ -102,19 +133,26 @@ export class OfflineProvider implements Provider {
 
   /** The conversation's running frame: each turn either starts afresh or refines the one before. */
   private previousFrame(history: Turn[]): Frame | undefined {
-    let frame: Frame | undefined;
+    return this.conversation(history).at(-1)?.frame;
+  }
+
+  /** The turns the translator could read, each with its running frame and whether it started afresh. */
+  private conversation(history: Turn[]): ConversationStep[] {
+    const steps: ConversationStep[] = [];
     for (const turn of history.slice(-10)) {
       if (!turn.question?.trim()) continue;
+      const frame = steps.at(-1)?.frame;
       const f = lexQuestion(turn.question, this.lex);
-      const next = frame && isFollowUp(f) ? mergeFrames(frame, f) : f;
+      const fresh = !frame || !isFollowUp(f);
+      const next = fresh ? f : mergeFrames(frame, f);
       try {
         interpret(next);
-        frame = next;
+        steps.push({ question: turn.question, frame: next, fresh });
       } catch {
         // A turn we could not read (e.g. answered by another provider) does not reset what we know.
       }
     }
-    return frame;
+    return steps;
   }
 }
 
