@@ -145,6 +145,11 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.categories.length) m.categories = cur.categories;
   if (cur.addresses.length) m.addresses = cur.addresses;
   if (cur.entities.length) m.entities = cur.entities;
+  // "without curve" after "uniswap and curve volume": left out, of the named values too; earlier exclusions stay
+  m.exclude = { projects: [...new Set([...prev.exclude.projects, ...cur.exclude.projects])], tokens: [...new Set([...prev.exclude.tokens, ...cur.exclude.tokens])], entities: [...new Set([...prev.exclude.entities, ...cur.exclude.entities])] };
+  m.projects = m.projects.filter((x) => !m.exclude.projects.includes(x));
+  m.tokens = m.tokens.filter((x) => !m.exclude.tokens.includes(x));
+  m.entities = m.entities.filter((x) => !m.exclude.entities.includes(x));
   // A time grouping replaces the other kind: "by weekday instead" after "daily", "per hour" after "by day of week".
   if (cur.bucket || cur.cyclic) {
     m.bucket = cur.bucket;
