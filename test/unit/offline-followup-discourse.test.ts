@@ -1,7 +1,9 @@
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OnchainSqlError } from '../../src/core/errors.js';
+import type { Engine } from '../../src/core/engine/engine.js';
 import { OfflineProvider } from '../../src/core/nl2sql/offline/index.js';
+import { closeChainEngine, openChainEngine } from './ask-snapshot.js';
 
 // Follow-up classes of the fourth blind conversation set, each checked on wordings of our own:
 // interjections and politeness, phrasal verbs with a pronoun, measure changes that keep the
@@ -91,5 +93,23 @@ describe('exclusions: "without curve", "except USDT", "not counting Binance"', (
     refused('without the weather', ['DEX volume in USD per project']);
     refused('not counting curve', ['how many blocks today']);
     refused('no transfers');
+  });
+});
+
+describe('exclusions on a real snapshot', () => {
+  let dir: string | undefined;
+  let engine: Engine | undefined;
+  before(async () => ({ dir, engine } = await openChainEngine()));
+  after(() => closeChainEngine(dir, engine));
+
+  test('"not counting Binance" drops its labelled address from the ranked receivers and keeps the others', async () => {
+    const real = await OfflineProvider.forEngine(engine!);
+    const history = [{ question: 'top 10 USDC receivers' }];
+    const receivers = async (q: string, h = history) => (await engine!.query(real.translate(q, h).sql)).rows.map((r) => String(r[0]));
+    const binance = '0x' + '1'.padStart(40, '0');
+    const all = await receivers('top 10 USDC receivers', []);
+    assert.ok(all.includes(binance), 'the labelled address receives USDC in the snapshot');
+    const rest = await receivers('thanks, not counting binance');
+    assert.deepEqual(rest, all.filter((a) => a !== binance));
   });
 });
