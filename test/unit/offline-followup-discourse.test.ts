@@ -30,6 +30,14 @@ describe('interjections and politeness in a follow-up', () => {
     refused('thanks \u2013 what about my cat?', ['how many blocks yesterday']);
   });
 
+  test('a correction marker ("actually", "no wait", "my bad") makes a bare role a follow-up', () => {
+    for (const q of ['actually, receivers', 'no wait, receivers', 'my bad — the receivers', 'oops, I meant receivers']) {
+      assert.match(sql(q, ['top ETH senders last week']), /^select to_address, sum\(value_eth\) .* interval 7 day group by 1 order by 2 desc, 1 limit 10$/, q);
+    }
+    assert.match(sql('show 20 of them', ['top ETH senders last week', 'actually receivers']), /^select to_address, .* limit 20$/);
+    assert.match(sql('all but curve', ['DEX volume in USD per project']), /where project <> 'curve' group by 1/);
+  });
+
   test('"I meant" corrects the previous turn, and the correction survives the next follow-up', () => {
     assert.match(sql('wait, I meant senders', ['top ETH receivers yesterday']), /^select from_address, sum\(value_eth\)/);
     const s = sql('give me 15 of them', ['top ETH receivers yesterday', 'ah sorry, I mean senders']);
