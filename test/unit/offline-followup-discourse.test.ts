@@ -73,7 +73,7 @@ describe('a new measure keeps the grouping and the window', () => {
 
 describe('"as a share of all transactions that day"', () => {
   test('"that day" names the window already asked about, not a daily grouping', () => {
-    for (const q of ['ty! as a share of all transactions that day?', 'as a share of all transactions on the same day']) {
+    for (const q of ['ty! as a share of all transactions that day?', 'as a share of all transactions on the same day', 'what fraction of all transactions on that day?']) {
       assert.equal(sql(q, ['how many failed transactions yesterday']),
         `select avg(case when not success then 1.0 else 0.0 end) as share_failed from ethereum.transactions where ${YESTERDAY}`, q);
     }
@@ -87,6 +87,9 @@ describe('exclusions: "without curve", "except USDT", "not counting Binance"', (
     assert.match(sql('ignoring USDC', ['top 5 tokens by transfers today']), /^select symbol, count\(\*\) as transfers from tokens\.transfers where upper\(symbol\) <> 'USDC' and .* limit 5$/);
     assert.match(sql('excluding WETH trades', ['DEX volume in USD today']), /coalesce\(upper\(token_bought_symbol\), ''\) <> 'WETH' and coalesce\(upper\(token_sold_symbol\), ''\) <> 'WETH' and block_time >=/);
     assert.match(sql('drop uniswap', ['DEX volume in USD per project']), /where project <> 'uniswap' group by 1/);
+    // a question that opens with a negated condition and names its own subject starts afresh
+    assert.equal(sql('without a method call, how many transactions today?', ['USDC volume yesterday']),
+      `select count(*) as transactions from ethereum.transactions where method_id = '0x' and ${TODAY}`);
     // a standalone question may exclude too
     assert.match(sql('DEX volume by project other than uniswap last week'), /^select project, sum\(amount_usd\) .* where project <> 'uniswap' and block_time > /);
   });

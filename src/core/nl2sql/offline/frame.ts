@@ -104,7 +104,7 @@ function tokenOf(word: string, lex: Lexicon): string | undefined {
  * Openers that refine the previous question. Politeness and discourse fillers ("cool", "alright", "so", "thanks")
  * are only filler words: a question after them is a follow-up when it names no subject of its own.
  */
-const FOLLOW_UP_START = /^\s*(actually|sorry|oops|whoops|no wait|wait|my bad|now|and|what about|how about|same|but|instead|make (?:it|that|this)|change (?:it|that|this)|switch|only|just|then|also|ok|okay|what if|exclude|excluding|without|except|not counting|not including|leave|leaving out|remove|drop|ignore|ignoring)\b/i;
+const FOLLOW_UP_START = /^\s*(actually|sorry|oops|whoops|no wait|wait|my bad|now|and|what about|how about|same|but|instead|make (?:it|that|this)|change (?:it|that|this)|switch|only|just|then|also|ok|okay|what if)\b/i;
 /** "as a share of all DEX volume", "as a percentage of total transfers": the previous answer's part of a total. */
 const AS_PART_OF = /^\s*(?:(?:ok|okay|now|and|so)\W+)*as\s+(?:a|the)?\s*(?:share|fraction|percentage|percent|proportion|%)\s+of\b/i;
 /** "what share of all transactions is that?": a question that ends by pointing back at the previous answer. */
@@ -324,6 +324,8 @@ function applyCues(frame: Frame, cues: Cue[]): void {
         const [kind, value] = c.value.split(/:(.*)/s);
         const list = frame.exclude[EXCLUDABLE[kind]];
         for (const v of kind === 'entity' ? value.split('\n') : [value]) push(list, v);
+        // "excluding WETH trades", "without curve": a question that opens by leaving something out refines the answer before
+        if (cues.slice(0, k).every((x) => x.kind === 'filler' || x.kind === 'followup')) frame.followup = true;
         break;
       }
       case 'bucket': frame.bucket = c.value as Bucket; break;
