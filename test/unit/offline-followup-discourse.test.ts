@@ -87,6 +87,9 @@ describe('exclusions: "without curve", "except USDT", "not counting Binance"', (
     assert.match(sql('ignoring USDC', ['top 5 tokens by transfers today']), /^select symbol, count\(\*\) as transfers from tokens\.transfers where upper\(symbol\) <> 'USDC' and .* limit 5$/);
     assert.match(sql('excluding WETH trades', ['DEX volume in USD today']), /coalesce\(upper\(token_bought_symbol\), ''\) <> 'WETH' and coalesce\(upper\(token_sold_symbol\), ''\) <> 'WETH' and block_time >=/);
     assert.match(sql('drop uniswap', ['DEX volume in USD per project']), /where project <> 'uniswap' group by 1/);
+    // exclusions stay through later follow-ups until the value is named again
+    assert.match(sql('and yesterday?', ['DEX volume in USD per project', 'without curve']), /where project <> 'curve' and block_time >= /);
+    assert.match(sql('now only curve', ['DEX volume in USD per project', 'without curve']), /where project = 'curve' group by 1/);
     // a question that opens with a negated condition and names its own subject starts afresh
     assert.equal(sql('without a method call, how many transactions today?', ['USDC volume yesterday']),
       `select count(*) as transactions from ethereum.transactions where method_id = '0x' and ${TODAY}`);

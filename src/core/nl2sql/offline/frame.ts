@@ -79,6 +79,19 @@ export interface Exclusions {
 
 const EXCLUDABLE: Record<string, keyof Exclusions> = { project: 'projects', token: 'tokens', entity: 'entities' };
 
+/**
+ * "without curve" after "uniswap and curve volume": the value is left out of the named ones too; earlier
+ * exclusions stay unless the new question names the value again ("now only USDT" after "except USDT").
+ */
+export function mergeExclusions(m: Frame, prev: Frame, cur: Frame): void {
+  const named: Exclusions = { projects: cur.projects, tokens: cur.tokens, entities: cur.entities };
+  for (const key of ['projects', 'tokens', 'entities'] as const) {
+    const left = [...new Set([...prev.exclude[key].filter((v) => !named[key].includes(v)), ...cur.exclude[key]])];
+    m.exclude = { ...m.exclude, [key]: left };
+    m[key] = m[key].filter((v) => !left.includes(v));
+  }
+}
+
 export function emptyFrame(): Frame {
   return {
     nouns: [], fields: [], aggs: [], conds: [], dirs: [], sides: [], units: [], verbs: [], dex: false, tokens: [], projects: [],

@@ -2,7 +2,7 @@ import type { Turn } from '../../answer.js';
 import { OnchainSqlError } from '../../errors.js';
 import type { Generation, GenerationRequest, Provider } from '../provider.js';
 import { buildSql } from './build-sql.js';
-import { DIMENSIONS, lexQuestion, ROW_NOUNS, type Frame } from './frame.js';
+import { DIMENSIONS, lexQuestion, mergeExclusions, ROW_NOUNS, type Frame } from './frame.js';
 import type { Intent } from './intent.js';
 import { Decline, interpret, rankTarget } from './interpret.js';
 import { shiftWindow } from './time.js';
@@ -145,11 +145,7 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.categories.length) m.categories = cur.categories;
   if (cur.addresses.length) m.addresses = cur.addresses;
   if (cur.entities.length) m.entities = cur.entities;
-  // "without curve" after "uniswap and curve volume": left out, of the named values too; earlier exclusions stay
-  m.exclude = { projects: [...new Set([...prev.exclude.projects, ...cur.exclude.projects])], tokens: [...new Set([...prev.exclude.tokens, ...cur.exclude.tokens])], entities: [...new Set([...prev.exclude.entities, ...cur.exclude.entities])] };
-  m.projects = m.projects.filter((x) => !m.exclude.projects.includes(x));
-  m.tokens = m.tokens.filter((x) => !m.exclude.tokens.includes(x));
-  m.entities = m.entities.filter((x) => !m.exclude.entities.includes(x));
+  mergeExclusions(m, prev, cur);
   // A time grouping replaces the other kind: "by weekday instead" after "daily", "per hour" after "by day of week".
   if (cur.bucket || cur.cyclic) {
     m.bucket = cur.bucket;
