@@ -64,16 +64,39 @@ export interface Frame {
   partOf?: boolean;
   /** In a follow-up: the noun the conversation ranks, kept ranked when a filter names one of its values. */
   keepTarget?: Noun;
+  /** "without curve", "except USDT", "not counting Binance": values the answer leaves out. */
+  exclude: Exclusions;
   /** Words that carry meaning the translator does not understand. */
   unknown: string[];
   unsupported: string[];
+}
+
+export interface Exclusions {
+  projects: string[];
+  tokens: string[];
+  entities: string[];
+}
+
+const EXCLUDABLE: Record<string, keyof Exclusions> = { project: 'projects', token: 'tokens', entity: 'entities' };
+
+/**
+ * "without curve" after "uniswap and curve volume": the value is left out of the named ones too; earlier
+ * exclusions stay unless the new question names the value again ("now only USDT" after "except USDT").
+ */
+export function mergeExclusions(m: Frame, prev: Frame, cur: Frame): void {
+  const named: Exclusions = { projects: cur.projects, tokens: cur.tokens, entities: cur.entities };
+  for (const key of ['projects', 'tokens', 'entities'] as const) {
+    const left = [...new Set([...prev.exclude[key].filter((v) => !named[key].includes(v)), ...cur.exclude[key]])];
+    m.exclude = { ...m.exclude, [key]: left };
+    m[key] = m[key].filter((v) => !left.includes(v));
+  }
 }
 
 export function emptyFrame(): Frame {
   return {
     nouns: [], fields: [], aggs: [], conds: [], dirs: [], sides: [], units: [], verbs: [], dex: false, tokens: [], projects: [],
     versions: [], categories: [], addresses: [], entities: [], groupBy: [], perRow: false, plural: false, pluralNouns: [], superRow: false, which: false, when: false, versus: false, followup: false,
-    unknown: [], unsupported: [],
+    exclude: { projects: [], tokens: [], entities: [] }, unknown: [], unsupported: [],
   };
 }
 
@@ -94,7 +117,7 @@ function tokenOf(word: string, lex: Lexicon): string | undefined {
  * Openers that refine the previous question. Politeness and discourse fillers ("cool", "alright", "so", "thanks")
  * are only filler words: a question after them is a follow-up when it names no subject of its own.
  */
-const FOLLOW_UP_START = /^\s*(now|and|what about|how about|same|but|instead|make it|change it|switch|only|just|then|also|ok|okay|what if)\b/i;
+const FOLLOW_UP_START = /^\s*(actually|sorry|oops|whoops|no wait|wait|my bad|now|and|what about|how about|same|but|instead|make (?:it|that|this)|change (?:it|that|this)|switch|only|just|then|also|ok|okay|what if)\b/i;
 /** "as a share of all DEX volume", "as a percentage of total transfers": the previous answer's part of a total. */
 const AS_PART_OF = /^\s*(?:(?:ok|okay|now|and|so)\W+)*as\s+(?:a|the)?\s*(?:share|fraction|percentage|percent|proportion|%)\s+of\b/i;
 /** "what share of all transactions is that?": a question that ends by pointing back at the previous answer. */
@@ -130,7 +153,9 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
     }
     expanded.push(w);
   }
-  words = expanded;
+  // "break those down", "split it out": the pronoun between a phrasal verb and its particle points back
+  words = expanded.filter((w, i) => !(PHRASAL_OBJECT.test(w.text) && PHRASAL_VERB.test(expanded[i - 1]?.text ?? '') && PHRASAL_PARTICLE.test(expanded[i + 1]?.text ?? '')));
+  if (words.length < expanded.length) frame.followup = true;
 
   const norm = words.map((w) => normaliseWord(w.text, lex));
   const mixedCase = /[a-z]/.test(question);
@@ -189,8 +214,10 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
     } else frame.unknown.push(w.raw);
     i++;
   }
-  if (AS_PART_OF.test(question)) frame.partOf = true;
-  if (FOLLOW_UP_START.test(question) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
+  // "hmm, and today?", "thanks. as a share of …": openers are read after the interjections before them
+  const opener = withoutInterjections(question, lex);
+  if (AS_PART_OF.test(opener)) frame.partOf = true;
+  if (FOLLOW_UP_START.test(question) || FOLLOW_UP_START.test(opener) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
   applyCues(frame, sizeOfExtreme(negated(cues, lex)));
   resolveGas(frame, cues);
   namedPair(frame);
@@ -213,6 +240,22 @@ function namedPair(frame: Frame): void {
   frame.pluralNouns = frame.pluralNouns.filter((n) => n !== noun);
 }
 
+const PHRASAL_VERB = /^(break|split)$/;
+const PHRASAL_OBJECT = /^(it|that|this|them|those|these)$/;
+const PHRASAL_PARTICLE = /^(down|out|up)$/;
+
+/** The question from its first word that is not an interjection ("hmm", "thanks", "thank you", "I meant"). */
+function withoutInterjections(question: string, lex: Lexicon): string {
+  const words = tokenize(question).map((w) => w.text);
+  let i = 0;
+  for (;;) {
+    if (i + 1 < words.length && lex.interjections.has(`${words[i]} ${words[i + 1]}`)) i += 2;
+    else if (i < words.length && lex.interjections.has(words[i])) i++;
+    else break;
+  }
+  return words.slice(i).join(' ');
+}
+
 /** "not failed", "with no method call": a negation turns the next condition into its opposite. */
 function negated(cues: Cue[], lex: Lexicon): Cue[] {
   const out: Cue[] = [];
@@ -224,6 +267,16 @@ function negated(cues: Cue[], lex: Lexicon): Cue[] {
       pending = undefined;
       continue;
     }
+    // "without curve", "except USDT and DAI", "not counting Binance": a named value left out (a list continues it)
+    const last = out[out.length - 1];
+    const listed = last?.kind === 'exclude' && c.pos - last.pos <= 2 && (c.kind === 'project' || c.kind === 'token' || c.kind === 'entity');
+    if ((pending && c.pos - pending.pos <= 3 && EXCLUDABLE[c.kind]) || listed) {
+      out.push({ kind: 'exclude', value: `${c.kind}:${c.value}`, pos: c.pos });
+      pending = undefined;
+      continue;
+    }
+    // "exclude curve from that": the "from" points back at the answer, it is no direction
+    if (last?.kind === 'exclude' && c.kind === 'dir' && c.value === 'from' && c.pos === last.pos + 1 && c === cues[cues.length - 1]) continue;
     out.push(c);
   }
   // A negation that governs nothing we can flip ("not USDC", "no transfers") is not understood.
@@ -280,6 +333,14 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'address': push(frame.addresses, c.value); break;
       case 'entity': for (const name of c.value.split('\n')) push(frame.entities, name); break;
       case 'unknownWord': frame.unknown.push(c.value); break;
+      case 'exclude': {
+        const [kind, value] = c.value.split(/:(.*)/s);
+        const list = frame.exclude[EXCLUDABLE[kind]];
+        for (const v of kind === 'entity' ? value.split('\n') : [value]) push(list, v);
+        // "excluding WETH trades", "without curve": a question that opens by leaving something out refines the answer before
+        if (cues.slice(0, k).every((x) => x.kind === 'filler' || x.kind === 'followup')) frame.followup = true;
+        break;
+      }
       case 'bucket': frame.bucket = c.value as Bucket; break;
       case 'cyclic': frame.cyclic = c.value as 'hour_of_day' | 'day_of_week'; break;
       case 'per': frame.perRow = true; break;

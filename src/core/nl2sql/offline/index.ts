@@ -2,7 +2,7 @@ import type { Turn } from '../../answer.js';
 import { OnchainSqlError } from '../../errors.js';
 import type { Generation, GenerationRequest, Provider } from '../provider.js';
 import { buildSql } from './build-sql.js';
-import { DIMENSIONS, lexQuestion, ROW_NOUNS, type Frame } from './frame.js';
+import { DIMENSIONS, lexQuestion, mergeExclusions, ROW_NOUNS, type Frame } from './frame.js';
 import type { Intent } from './intent.js';
 import { Decline, interpret, rankTarget } from './interpret.js';
 import { shiftWindow } from './time.js';
@@ -183,6 +183,7 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.categories.length) m.categories = cur.categories;
   if (cur.addresses.length) m.addresses = cur.addresses;
   if (cur.entities.length) m.entities = cur.entities;
+  mergeExclusions(m, prev, cur);
   // A time grouping replaces the other kind: "by weekday instead" after "daily", "per hour" after "by day of week".
   if (cur.bucket || cur.cyclic) {
     m.bucket = cur.bucket;

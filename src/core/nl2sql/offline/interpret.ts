@@ -199,6 +199,33 @@ function finish(intent: Intent): Intent {
   return intent;
 }
 
+/** "without curve", "except USDT", "not counting Binance": the named values are left out, the rest kept. */
+function addExclusions(intent: Intent, f: Frame): void {
+  const { projects, tokens, entities } = f.exclude;
+  const t = intent.table;
+  const notIn = (expr: string, values: string[]) => (values.length === 1 ? `${expr} <> ${sqlString(values[0])}` : `${expr} not in (${values.map(sqlString).join(', ')})`);
+  if (projects.length) {
+    if (t !== 'trades') throw new Decline(`only DEX trades have a project to leave out (${projects.join(', ')})`);
+    intent.filters.push({ sql: notIn('{c}project', projects), words: `not on ${projects.join(' or ')}` });
+  }
+  if (tokens.length) {
+    const upper = [...new Set(tokens.map((x) => x.toUpperCase()))];
+    if (t === 'transfers' || t === 'prices') intent.filters.push({ sql: notIn('upper({c}symbol)', upper), words: `except ${upper.join(' and ')}` });
+    else if (t === 'trades') {
+      // Neither side of the swap is the token (a side without a symbol is not that token either).
+      for (const side of ['token_bought_symbol', 'token_sold_symbol']) intent.filters.push({ sql: notIn(`coalesce(upper({c}${side}), '')`, upper), words: `not involving ${upper.join(' or ')}` });
+    } else throw new Decline(`there is no token to leave out of ${t} (${upper.join(', ')})`);
+  }
+  if (entities.length) {
+    if (t !== 'transactions' && t !== 'transfers') throw new Decline(`only transactions and transfers can leave out a labelled organisation (${entities[0]})`);
+    // The side the answer is about: the ranked senders or receivers, else the direction named.
+    const target = rankTarget(f);
+    const side = target === 'sender' || (target !== 'receiver' && f.dirs.includes('from') && !f.dirs.includes('to')) ? 'from_address' : target === 'receiver' || f.dirs.length ? 'to_address' : undefined;
+    if (!side) throw new Decline(`say whether to leave out what ${entities[0].split(/[\s:]/)[0]} sent or received`);
+    intent.filters.push({ sql: `{c}${side} not in (select address from labels.addresses where name in (${entities.map(sqlString).join(', ')}))`, words: `${side === 'from_address' ? 'not sent by' : 'not received by'} ${entities.join(', ')}` });
+  }
+}
+
 function addFilters(intent: Intent, f: Frame): void {
   const t = intent.table;
   const filters: Filter[] = intent.filters;
@@ -263,6 +290,7 @@ function addFilters(intent: Intent, f: Frame): void {
       intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
     }
   }
+  addExclusions(intent, f);
   if (t === 'labels') {
     filters.push({ sql: inList('category', f.categories), words: `labelled ${f.categories.join('/')}` });
   }

@@ -8,6 +8,8 @@ export interface Lexicon {
   maxPhraseWords: number;
   stopwords: Set<string>;
   followupWords: Set<string>;
+  /** Discourse markers and politeness ("hmm", "thanks", "pls", "I meant"): filler anywhere, skipped before an opener. */
+  interjections: Set<string>;
   /** Every word that appears anywhere in the vocabulary: used to decide singular forms. */
   vocabulary: Set<string>;
   /** Lowercase symbol → symbol as the token list spells it (long-tail tokens). */
@@ -23,6 +25,7 @@ export interface Lexicon {
 interface LexiconFile {
   stopwords: string[];
   followupWords: string[];
+  interjections: string[];
   tokens: Array<{ symbol: string; aliases: string[] }>;
   projects: Record<string, string[]>;
   categories: Record<string, string[]>;
@@ -76,14 +79,15 @@ export function buildLexicon(extraSymbols: Iterable<string> = [], labels: Iterab
   // Filler words may still be tickers written in capitals ("PEOPLE"); phrase words never are.
   const phraseWords = new Set(vocabulary);
   for (const w of data.stopwords) vocabulary.add(w);
-  for (const w of data.followupWords) for (const x of w.split(' ')) vocabulary.add(x);
+  const fillers = [...data.followupWords, ...data.interjections];
+  for (const w of fillers) for (const x of w.split(' ')) vocabulary.add(x);
 
   const symbols = new Map<string, string>();
   const consider = (s: string) => {
     // Symbols are attacker-controlled text: only plain ticker-like ones become matchable words.
     if (!/^\$?[A-Za-z0-9][A-Za-z0-9.+-]{0,14}$/.test(s)) return;
     const lower = s.toLowerCase();
-    if (phraseWords.has(lower) || data.followupWords.includes(lower) || /^\d+$/.test(lower)) return;
+    if (phraseWords.has(lower) || fillers.includes(lower) || /^\d+$/.test(lower)) return;
     if (!symbols.has(lower)) symbols.set(lower, s);
   };
   for (const t of (tokenList as { tokens: Array<{ symbol: string }> }).tokens) consider(t.symbol);
@@ -104,7 +108,8 @@ export function buildLexicon(extraSymbols: Iterable<string> = [], labels: Iterab
     phrases,
     maxPhraseWords: Math.max(...[...phrases.keys()].map((p) => p.split(' ').length)),
     stopwords: new Set(data.stopwords),
-    followupWords: new Set(data.followupWords),
+    followupWords: new Set(fillers),
+    interjections: new Set(data.interjections),
     vocabulary,
     symbols,
     majorSymbols: new Set(data.tokens.map((t) => t.symbol)),

@@ -46,7 +46,7 @@ export function tokenize(question: string): Word[] {
     .replace(/%/g, ' % ')
     .replace(/\$(?=\s|\d|$)/g, ' $ ');
   const out: Word[] = [];
-  for (const piece of cleaned.split(/[\s,;:!?()"'[\]{}<>=*+|\\]+/)) {
+  for (const piece of cleaned.split(/[\s,;:!?()"'[\]{}<>=*+|\\\u2013\u2014]+/)) {
     const raw = piece.replace(/^[.\-/]+|[.\-/]+$/g, '');
     if (!raw) continue;
     const lower = raw.toLowerCase();
