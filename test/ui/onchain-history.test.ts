@@ -26,8 +26,7 @@ test('a refusal in the panel offers suggestions that re-ask; the answer is kept 
 
 async function historyFlow(): Promise<void> {
   await editor.step('history', async () => {
-    await editor.runCommand('Onchain SQL: Ask a Question');
-    await editor.answerInput('What is the meaning of life, the universe and everything?');
+    await editor.commandWithInput('Onchain SQL: Ask a Question', 'What is the meaning of life, the universe and everything?');
     let frame = await editor.frameWith('.error-box button.suggestion', 180_000);
     await editor.shot('code-server-panel-refusal');
     const suggestion = frame.locator('.error-box button.suggestion').first();
@@ -36,8 +35,7 @@ async function historyFlow(): Promise<void> {
     frame = await editor.frameWith(`h1.question:has-text("${asked.replace(/"/g, '\\"')}")`, 180_000);
     await frame.locator('[role=gridcell]').first().waitFor({ state: 'visible', timeout: 180_000 });
 
-    await editor.runCommand('Onchain SQL: Ask a Question');
-    await editor.answerInput(QUESTION);
+    await editor.commandWithInput('Onchain SQL: Ask a Question', QUESTION);
     await editor.frameWith(`h1.question:has-text("${QUESTION}")`, 180_000);
     // The History view lists both answers, newest first.
     await editor.runCommand('Onchain SQL: Focus on History View');
@@ -46,8 +44,7 @@ async function historyFlow(): Promise<void> {
     assert.ok(await editor.page.locator('.pane-body .monaco-list-row', { hasText: asked }).first().isVisible());
     await editor.shot('code-server-history-view');
     // Another answer in the panel, then one click on the history entry brings the first back.
-    await editor.runCommand('Onchain SQL: Ask a Question');
-    await editor.answerInput('How many transactions happened today?');
+    await editor.commandWithInput('Onchain SQL: Ask a Question', 'How many transactions happened today?');
     await editor.frameWith('h1.question:has-text("How many transactions happened today?")', 180_000);
     await rows.first().click();
     frame = await editor.frameWith(`h1.question:has-text("${QUESTION}")`, 180_000);

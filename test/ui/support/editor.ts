@@ -24,6 +24,8 @@ export interface Editor {
   runCommand(title: string, timeoutMs?: number): Promise<void>;
   /** Answers an input box (showInputBox / quick pick filter) with text + Enter. */
   answerInput(text: string): Promise<void>;
+  /** Runs `command` from the palette and answers its input box with `text`; an input that cannot be typed into is retried from a fresh palette. */
+  commandWithInput(command: string, text: string, timeoutMs?: number): Promise<void>;
   /** Opens a workspace file through Quick Open. */
   openFile(relPath: string): Promise<void>;
   /** The first webview content frame (any panel, view or notebook output) that has `selector`. */
@@ -120,6 +122,25 @@ export async function openEditor(opts: { files?: Record<string, string>; setting
         await input.waitFor({ state: 'visible', timeout: 20_000 });
         await input.fill(text);
         await input.press('Enter');
+      },
+      async commandWithInput(command, text, timeoutMs = 180_000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          await editor.runCommand(command);
+          const input = page.locator('.quick-input-widget .quick-input-box input');
+          try {
+            // Seen on loaded machines: the palette's input stays on screen but takes no text; start again.
+            await input.waitFor({ state: 'visible', timeout: 20_000 });
+            await input.fill(text, { timeout: 15_000 });
+            await input.press('Enter');
+            return;
+          } catch (e) {
+            if (Date.now() > deadline) throw e;
+            console.warn(`!!! the input of "${command}" took no text; running the command again`);
+            await page.keyboard.press('Escape');
+            await sleep(2_000);
+          }
+        }
       },
       async openFile(relPath) {
         const name = path.basename(relPath);
