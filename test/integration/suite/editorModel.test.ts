@@ -115,7 +115,7 @@ suite('Editor model through tool calling (a scripted vscode.lm provider)', () =>
     assert.equal(await session.providerLabel(), `Editor model (${TEST_MODEL_NAME})`);
   });
 
-  test('@onchain with the scripted model picked in the Chat view answers through its submit_query call', async () => {
+  test('@onchain's handler, given the scripted model as the Chat view would give it, answers through its submit_query call', async () => {
     const [picked] = await vscode.lm.selectChatModels({ vendor: TEST_VENDOR });
     assert.ok(picked);
     model.reset([submit(gold.sql, 'Average gas price per day.')]);
