@@ -115,7 +115,7 @@ suite('Editor model through tool calling (a scripted vscode.lm provider)', () =>
     assert.equal(await session.providerLabel(), `Editor model (${TEST_MODEL_NAME})`);
   });
 
-  test('@onchain's handler, given the scripted model as the Chat view would give it, answers through its submit_query call', async () => {
+  test('the @onchain handler, given the scripted model as the Chat view would give it, answers through its submit_query call', async () => {
     const [picked] = await vscode.lm.selectChatModels({ vendor: TEST_VENDOR });
     assert.ok(picked);
     model.reset([submit(gold.sql, 'Average gas price per day.')]);
