@@ -57,7 +57,8 @@ describe('answer words: summary, assumptions, notes, history', () => {
     assert.equal(sym.summary, 'No NOPE transfers in this snapshot.');
     const trades = await ask(engine, 'uniswap trades', { provider: fixed("select * from dex.trades where project = 'uniswap'") });
     assert.deepEqual(trades.notes, ['dex.trades is empty in this snapshot, so nothing can match.']);
-    const notes = await answerNotes(engine, "select * from tokens.transfers where symbol = 'USDC' and block_time > snapshot_time() - interval 1 minute and amount > 1e12", 0);
+    const q = "select * from tokens.transfers where symbol = 'USDC' and block_time > snapshot_time() - interval 1 minute and amount > 1e12";
+    const notes = await answerNotes(engine, q, (await engine.describeStatement(q)).tables, 0);
     assert.deepEqual(notes, ['Nothing matches in the last minute.']);
   });
 
@@ -66,10 +67,10 @@ describe('answer words: summary, assumptions, notes, history', () => {
       rowCounts: { 'dex.trades': 0, 'tokens.transfers': 10 },
       notes: ['dex.trades: the export held no Uniswap V2 or V3 Swap events.', 'tokens.transfers: amount_usd is NULL where a token has no on-chain price.'],
     };
-    const empty = await answerNotes(engine, "select * from dex.trades where project = 'uniswap'", 0, undefined, manifest);
+    const empty = await answerNotes(engine, "select * from dex.trades where project = 'uniswap'", ['dex.trades'], 0, undefined, manifest);
     assert.equal(empty.length, 1);
     assert.match(empty[0], /^dex\.trades is empty in this snapshot: .*no Uniswap V2 or V3 Swap events/);
-    const partial = await answerNotes(engine, 'select symbol, sum(amount_usd) from tokens.transfers group by 1', 3, undefined, manifest);
+    const partial = await answerNotes(engine, 'select symbol, sum(amount_usd) from tokens.transfers group by 1', ['tokens.transfers'], 3, undefined, manifest);
     assert.deepEqual(partial.length, 1);
     assert.match(partial[0], /amount_usd is NULL where a token has no on-chain price/);
   });

@@ -28,6 +28,6 @@ export async function describeAnswer(probe: AnswerProbe, a: Described): Promise<
   const structure = await probe.describeStatement(a.sql).catch(() => undefined);
   const summary = summarize(a.sql, a.columns, a.rows, a.truncated, structure);
   const assumptions = await answerAssumptions(probe, a.question, a.sql);
-  const notes = await answerNotes(probe, a.sql, a.rows.length, await snapshotRange(probe), probe.manifest);
+  const notes = await answerNotes(probe, a.sql, structure?.tables ?? [], a.rows.length, await snapshotRange(probe), probe.manifest);
   return { summary, ...(assumptions.length ? { assumptions } : {}), ...(notes.length ? { notes } : {}) };
 }

@@ -1,4 +1,4 @@
-import { equalityFilters, probeNumber, tablesOf, type Probe } from './probe.js';
+import { equalityFilters, probeNumber, type Probe } from './probe.js';
 import { sqlString } from '../sql/literal.js';
 import { windowHours, windowOf, windowWords } from './window.js';
 import { coverageNotes } from '../snapshot/coverage.js';
@@ -43,9 +43,9 @@ async function hasColumn(probe: Probe, table: string, column: string): Promise<b
   return (await probeNumber(probe, `select count(*) from (select ${column} from ${table} limit 0)`)) !== undefined;
 }
 
-export async function answerNotes(probe: Probe, sql: string, rowCount: number, range?: SnapshotRange, manifest?: Pick<Manifest, 'rowCounts' | 'notes'>): Promise<string[]> {
+/** `tables`: the contract tables the SQL reads, as DuckDB's parse tree names them (engine.describeStatement). */
+export async function answerNotes(probe: Probe, sql: string, tables: readonly string[], rowCount: number, range?: SnapshotRange, manifest?: Pick<Manifest, 'rowCounts' | 'notes'>): Promise<string[]> {
   const notes: string[] = [];
-  const tables = tablesOf(sql);
   // What the snapshot's maker said about these tables (approximate, partial, or why one is empty).
   const coverage = manifest ? coverageNotes(tables, manifest) : [];
   const w = windowOf(sql);

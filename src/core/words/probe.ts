@@ -14,16 +14,6 @@ export async function probeNumber(probe: Probe, sql: string): Promise<number | u
   }
 }
 
-/** Table names (namespace.table) a statement reads, in order of appearance. */
-export function tablesOf(sql: string): string[] {
-  const out: string[] = [];
-  for (const m of sql.matchAll(/\b(?:from|join)\s+([a-z_]+\.[a-z_0-9]+)/gi)) {
-    const t = m[1].toLowerCase();
-    if (!out.includes(t)) out.push(t);
-  }
-  return out;
-}
-
 /** Simple `column = 'text'` conditions (optionally qualified, optionally under upper()/lower()). */
 export function equalityFilters(sql: string): Array<{ column: string; value: string }> {
   const out: Array<{ column: string; value: string }> = [];
