@@ -1,8 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OnchainSqlError } from '../../src/core/errors.js';
-import type { Engine } from '../../src/core/engine/engine.js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Engine } from '../../src/core/engine/engine.js';
 import { OfflineProvider } from '../../src/core/nl2sql/offline/index.js';
+import { buildSnapshot } from '../../src/core/snapshot/build.js';
+import { MANIFEST_FILE } from '../../src/core/snapshot/layout.js';
+import { defaultSnapshotDir, SAMPLE_SCALE, SAMPLE_SEED } from '../../src/core/snapshot/paths.js';
 import { closeChainEngine, openChainEngine } from './ask-snapshot.js';
 
 // Follow-up classes of the fourth blind conversation set, each checked on wordings of our own:
@@ -14,6 +19,7 @@ const refused = (q: string, history: string[] = []) => {
   assert.throws(() => sql(q, history), (e: unknown) => e instanceof OnchainSqlError && e.code === 'cannot_answer', q);
 };
 const TODAY = "block_time >= date_trunc('day', snapshot_time())";
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const YESTERDAY = "block_time >= date_trunc('day', snapshot_time()) - interval 1 day and block_time < date_trunc('day', snapshot_time())";
 
 describe('interjections and politeness in a follow-up', () => {
@@ -110,6 +116,59 @@ describe('exclusions: "without curve", "except USDT", "not counting Binance"', (
   });
 });
 
+// Classes of the fifth blind conversation set, on wordings of our own: turning down the last answer
+// ("nope, 6 is fine"), an amount in ETH asked in USD, the window pointed back at, a per-row percentage
+// led in by a verb, sorting the groups, and a verb whose object is the previous answer.
+describe('assent, refusal and sorting in a follow-up', () => {
+  const senders = ['top ETH senders last week', 'show 20'];
+
+  test('"no," / "nope" / "nah" turn down the last answer and assent words are filler; "no" before a condition still negates', () => {
+    for (const q of ['nope, 6 is fine', 'no, 6 will do', 'nah 6 is plenty', 'no - 6 is enough']) {
+      assert.match(sql(q, senders), /^select from_address, sum\(value_eth\) .* limit 6$/, q);
+    }
+    assert.match(sql('no, only DAI', ['total USDC volume today']), /where upper\(symbol\) = 'DAI' and/);
+    assert.match(sql('how many transactions with no method call today'), /where method_id = '0x' and/);
+  });
+
+  test('"sort it", "high to low", "smallest first" order every group by the measure and keep them all', () => {
+    assert.match(sql('sort it biggest first', ['DEX volume in USD by project yesterday']), /group by 1 order by 2 desc, 1$/);
+    assert.match(sql('order those smallest first', ['fees per day last week']), /^select date_trunc\('day', block_time\) as day, sum\(fee_eth\) .* group by 1 order by 2 asc, 1$/);
+    assert.match(sql('low to high', ['daily transactions this week']), /group by 1 order by 2 asc, 1$/);
+    assert.match(sql('DEX volume by project yesterday, top 3'), /^select project, sum\(amount_usd\) .* group by 1 order by 2 desc, 1 limit 3$/);
+  });
+
+  test('a verb whose object is the answer ("rank them by …") refines it, keeping the ranked rows and the window', () => {
+    assert.match(sql('sort them by number of transactions', ['top 10 ETH senders today']), new RegExp(`^select from_address, count\\(\\*\\) as transactions .* ${escape(TODAY)} group by 1 order by 2 desc, 1 limit 10$`));
+    assert.match(sql('rank those by USD volume', ['top 5 tokens by transfers yesterday']), /^select symbol, sum\(amount_usd\) .* limit 5$/);
+  });
+
+  test('"that window", "that timeframe" point back at the window; a share of it is of the same window', () => {
+    assert.equal(sql('what fraction of all transfers in that timeframe is that', ['DAI transfers in the last 2 days']),
+      "select avg(case when upper(symbol) = 'DAI' then 1.0 else 0.0 end) as share_dai_transfers from tokens.transfers where block_time > snapshot_time() - interval 2 day");
+  });
+
+  test('a verb leading "as a percentage of" makes each row a part of the total', () => {
+    for (const q of ['give me each of them as a percentage of the total', 'show those as a % of all trades']) {
+      assert.match(sql(q, ['top 3 projects by trades this week']), /^select project, 100\.0 \* count\(\*\) \/ sum\(count\(\*\)\) over \(\) as percent from dex\.trades .* limit 3$/, q);
+    }
+  });
+
+  test('trades "involving" a token match either side, case-insensitively', () => {
+    assert.match(sql('only swaps involving DAI', ['DEX volume per project today']), /\(upper\(token_bought_symbol\) = 'DAI' or upper\(token_sold_symbol\) = 'DAI'\)/);
+  });
+});
+
+describe('ETH amounts in USD', () => {
+  test('"what is that worth", "in dollars" value each amount at its hour\'s ETH price', () => {
+    const priced = /join prices\.hourly p on p\.symbol = 'ETH' and p\.hour = date_trunc\('hour', t\.block_time\)/;
+    const worth = sql('how much is that worth', ['ETH sent by Binance yesterday']);
+    assert.match(worth, /^select sum\(t\.value_eth \* p\.price_usd\) as sum_value_usd from ethereum\.transactions t join labels\.addresses l on t\.from_address = l\.address /);
+    assert.match(worth, priced);
+    assert.match(sql('total fees in dollars today'), /^select sum\(t\.fee_eth \* p\.price_usd\) as sum_fee_usd /);
+    assert.match(sql('in usd', ['average fee per transaction yesterday']), /^select avg\(t\.fee_eth \* p\.price_usd\) as avg_fee_usd /);
+  });
+});
+
 describe('exclusions on a real snapshot', () => {
   let dir: string | undefined;
   let engine: Engine | undefined;
@@ -125,5 +184,27 @@ describe('exclusions on a real snapshot', () => {
     assert.ok(all.includes(binance), 'the labelled address receives USDC in the snapshot');
     const rest = await receivers('thanks, not counting binance');
     assert.deepEqual(rest, all.filter((a) => a !== binance));
+  });
+});
+
+describe('ETH amounts in USD on the sample snapshot', () => {
+  let sample: Engine;
+  let offline: OfflineProvider;
+  before(async () => {
+    const dir = defaultSnapshotDir();
+    if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) await buildSnapshot({ outDir: dir, scale: SAMPLE_SCALE, seed: SAMPLE_SEED });
+    sample = await Engine.open(dir);
+    offline = await OfflineProvider.forEngine(sample);
+  });
+  after(() => sample.close());
+
+  test('fees "in USD" equal the hourly fee totals times that hour\'s ETH price, summed', async () => {
+    const [[usd]] = (await sample.query(offline.translate('total fees in USD yesterday', []).sql)).rows;
+    // The same figure from two separate reads joined here, not in SQL.
+    const perHour = await sample.query(`select date_trunc('hour', block_time)::varchar, sum(fee_eth) from ethereum.transactions where ${YESTERDAY} group by 1`);
+    const prices = new Map((await sample.query("select hour::varchar, price_usd from prices.hourly where symbol = 'ETH'")).rows.map((r) => [String(r[0]), Number(r[1])]));
+    const expected = perHour.rows.reduce((sum, [hour, fee]) => sum + Number(fee) * (prices.get(String(hour)) ?? NaN), 0);
+    assert.ok(perHour.rows.length > 0 && Number.isFinite(expected) && expected > 0, `${perHour.rows.length} hours, expected ${expected}`);
+    assert.ok(Math.abs(Number(usd) - expected) <= 1e-6 * expected, `${usd} vs ${expected}`);
   });
 });

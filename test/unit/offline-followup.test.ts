@@ -18,7 +18,7 @@ test('"what about DAI?" swaps the token and keeps the measure and window', () =>
 test('"now only USDC" adds a token filter to a DEX series and keeps its grouping', () => {
   const sql = follow(['Daily DEX volume by project'], 'now only USDC');
   assert.match(sql, /^select date_trunc\('day', block_time\) as day, project, sum\(amount_usd\)/);
-  assert.match(sql, /\(token_bought_symbol = 'USDC' or token_sold_symbol = 'USDC'\)/);
+  assert.match(sql, /\(upper\(token_bought_symbol\) = 'USDC' or upper\(token_sold_symbol\) = 'USDC'\)/);
   assert.match(sql, /group by 1, 2 order by 1, 2$/);
 });
 

@@ -10,7 +10,7 @@ export interface Built {
 
 /** `partition`: a time bucket's expression, so that in a series each group's share is of its own bucket's total. */
 function measureSql(m: Measure, q: (s: string) => string, partition = ''): string {
-  const col = m.column ? q(m.column) : '';
+  const col = m.column ? `${q(m.column)}${m.ethPrice ? ' * p.price_usd' : ''}` : '';
   let expr: string;
   switch (m.agg) {
     case 'count': expr = 'count(*)'; break;
@@ -33,10 +33,16 @@ function measureSql(m: Measure, q: (s: string) => string, partition = ''): strin
 
 /** The one SQL builder: every intent becomes SELECT … FROM … [JOIN labels] WHERE … GROUP BY … ORDER BY … LIMIT. */
 export function buildSql(intent: Intent, lastDay?: string): Built {
-  const joined = Boolean(intent.labelJoin);
+  const priced = Boolean(intent.measure?.ethPrice);
+  const joined = Boolean(intent.labelJoin) || priced;
   const c = joined ? 't.' : '';
   const q = (s: string) => s.replace(/\{c\}/g, c);
-  const from = joined ? `${TABLE_SQL[intent.table]} t join labels.addresses l on t.${intent.labelJoin!.column} = l.address` : TABLE_SQL[intent.table];
+  const from = [
+    joined ? `${TABLE_SQL[intent.table]} t` : TABLE_SQL[intent.table],
+    intent.labelJoin ? `join labels.addresses l on t.${intent.labelJoin.column} = l.address` : '',
+    // The hour's ETH price: an hour with no price has no USD value, so its rows drop out (the explanation says so).
+    priced ? `join prices.hourly p on p.symbol = 'ETH' and p.hour = date_trunc('hour', t.${intent.timeColumn})` : '',
+  ].filter(Boolean).join(' ');
   const where = intent.filters.map((f) => q(f.sql));
   const timeCol = `${c}${intent.timeColumn}`;
   const tc = timeCondition(intent.time, timeCol);
@@ -85,6 +91,7 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
   let orderSql = '';
   // Ties are broken by the group keys so that the same question always returns the same rows.
   if (intent.rank) orderSql = ` order by ${keys + 1} ${intent.rank.dir}, ${order} limit ${intent.rank.n}`;
+  else if (intent.sortByMeasure) orderSql = ` order by ${keys + 1} ${intent.sortByMeasure}${order ? `, ${order}` : ''}`;
   else if (keys) orderSql = ` order by ${order}`;
   let sql = `select ${select.join(', ')} from ${from}${whereSql}${groupSql}${orderSql}`;
   if (m.outer && intent.bucket && !intent.dims.length) {
@@ -98,7 +105,9 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
 
   const shown = intent.dims.filter((d) => !d.orders);
   const groups = [intent.bucket ? `per ${intent.bucket}` : '', ...shown.map((d) => `per ${d.words}`)].filter(Boolean).join(' and ');
-  const rankWords = intent.rank ? `; keeps the ${intent.rank.n === 1 ? 'one' : `${intent.rank.n}`} with the ${intent.rank.dir === 'desc' ? 'highest' : 'lowest'} value` : '';
+  const rankWords = intent.rank
+    ? `; keeps the ${intent.rank.n === 1 ? 'one' : `${intent.rank.n}`} with the ${intent.rank.dir === 'desc' ? 'highest' : 'lowest'} value`
+    : intent.sortByMeasure ? `, ${intent.sortByMeasure === 'desc' ? 'highest' : 'lowest'} first` : '';
   const explanation = `${verb(m, intent.subject)}${scope}${groups ? ` ${groups}` : ''} ${timeWords}${rankWords}.`;
   let chart: ChartHint | null = null;
   if (intent.bucket && !intent.rank) chart = { type: 'line', x: intent.bucket, y: [m.alias], ...(shown[0] ? { series: shown[0].alias } : {}) };

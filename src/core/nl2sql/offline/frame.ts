@@ -49,6 +49,8 @@ export interface Frame {
   /** "over 10 ETH", "below 20 gwei": a bound on the measured amount. */
   threshold?: { op: '>' | '>=' | '<' | '<='; value: number };
   superlative?: 'asc' | 'desc';
+  /** "sort it biggest first", "low to high": order the groups by the measure, keeping them all. */
+  sort?: 'asc' | 'desc';
   perRow: boolean;
   /** The counted/ranked row noun was written in the plural ("largest transfers"). */
   plural: boolean;
@@ -119,18 +121,26 @@ function tokenOf(word: string, lex: Lexicon): string | undefined {
  */
 const FOLLOW_UP_START = /^\s*(actually|sorry|oops|whoops|no wait|wait|my bad|now|and|what about|how about|same|but|instead|make (?:it|that|this)|change (?:it|that|this)|switch|only|just|then|also|ok|okay|what if)\b/i;
 /** "as a share of all DEX volume", "as a percentage of total transfers": the previous answer's part of a total. */
-const AS_PART_OF = /^\s*(?:(?:ok|okay|now|and|so)\W+)*as\s+(?:a|the)?\s*(?:share|fraction|percentage|percent|proportion|%)\s+of\b/i;
+/** "show each as a % of all transfers", "give me those as a share of the total" lead in the same way. */
+const AS_PART_OF = /^\s*(?:(?:ok|okay|now|and|so)\W+)*(?:(?:show|give|make|express|display|put|turn|convert|present|have)\s+(?:me\s+)?)?(?:(?:it|that|this|them|those|these|each|each one|each of them|each of those|all of them|the results?|the numbers?)\s+)?as\s+(?:a|the)?\s*(?:share|fraction|percentage|percent|proportion|%)\s+of\b/i;
 /** "what share of all transactions is that?": a question that ends by pointing back at the previous answer. */
 const POINTS_BACK = /\b(is|are|was|were|does|do)\s+(that|those|this|these|it)\s*[?.!]*\s*$/i;
+/** "rank them by number of transactions", "sort those by fees": a verb whose object is the previous answer. */
+const VERB_ON_ANSWER = /^\s*(?:rank|re-?rank|sort|order|show|give|list|split|break|filter|limit|restrict|narrow|plot|chart|graph|express|convert|turn|display|group|bucket|redo|recompute)\s+(?:me\s+)?(?:them|those|these|it|that|this|the same)\b/i;
 /** "rank them by volume", "break it down by project": a pronoun standing for the previous answer. */
 const PRONOUN = /\b(them|those|these|it|ones)\b/i;
 
 /** Row nouns an event word written in the plural counts ("USDT burns", "deposits to Binance"). */
 const EVENT_KINDS = new Set(['cond:mint', 'cond:burn', 'dir:to', 'dir:from']);
 
-export function lexQuestion(question: string, lex: Lexicon): Frame {
+/** "no, top 4 is enough": a leading "no" set off by punctuation turns down the last answer; it negates nothing. */
+const REFUSING_NO = /^\s*no\s*[,.!;:\u2013\u2014-]+\s*/i;
+
+export function lexQuestion(asked: string, lex: Lexicon): Frame {
+  const question = asked.replace(REFUSING_NO, '');
   let words: Word[] = tokenize(question);
   const frame = emptyFrame();
+  if (question !== asked) frame.followup = true;
   const time = extractTime(words);
   if (time) {
     frame.time = time.window;
@@ -217,7 +227,7 @@ export function lexQuestion(question: string, lex: Lexicon): Frame {
   // "hmm, and today?", "thanks. as a share of …": openers are read after the interjections before them
   const opener = withoutInterjections(question, lex);
   if (AS_PART_OF.test(opener)) frame.partOf = true;
-  if (FOLLOW_UP_START.test(question) || FOLLOW_UP_START.test(opener) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
+  if (FOLLOW_UP_START.test(question) || FOLLOW_UP_START.test(opener) || VERB_ON_ANSWER.test(opener) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
   applyCues(frame, sizeOfExtreme(negated(cues, lex)));
   resolveGas(frame, cues);
   namedPair(frame);
@@ -351,6 +361,7 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'unsupported': push(frame.unsupported, c.value); break;
       case 'rank': frame.rank = { dir: c.value as 'asc' | 'desc', n: frame.rank?.n }; break;
       case 'limit1': frame.limit = 1; break;
+      case 'sort': frame.sort = c.value as 'asc' | 'desc'; break;
       case 'one': {
         // "the single biggest", "only the top one": one row of the ranking; elsewhere "one"/"single" is filler
         const cue = cues.find((x) => (x.kind === 'rank' || x.kind === 'super') && Math.abs(x.pos - c.pos) === 1);

@@ -225,6 +225,7 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (m.keepTarget && newNouns.length && !newNouns.some((n) => DIMENSIONS.has(n)) && !m.nouns.includes(m.keepTarget)) m.nouns.push(m.keepTarget);
   m.dex = prev.dex || cur.dex;
   m.superlative = cur.superlative ?? prev.superlative;
+  m.sort = cur.sort ?? prev.sort;
   m.which = prev.which || cur.which;
   m.when = prev.when || cur.when;
   m.versus = prev.versus || cur.versus;

@@ -37,6 +37,8 @@ export interface Measure {
   /** For share: the condition whose frequency is measured. */
   shareCondition?: string;
   percent?: boolean;
+  /** The column is in ETH and is valued in USD at its hour's ETH price (prices.hourly joined as `p`). */
+  ethPrice?: boolean;
   /** An outer aggregate over time buckets: "average daily transactions". */
   outer?: 'avg' | 'median' | 'min' | 'max';
   alias: string;
@@ -61,6 +63,8 @@ export interface Intent {
   bucket?: 'minute' | 'hour' | 'day' | 'week' | 'month';
   dims: Dimension[];
   rank?: { dir: 'asc' | 'desc'; n: number };
+  /** Every group, ordered by the measure ("sort it biggest first"): a ranking with no cut. */
+  sortByMeasure?: 'asc' | 'desc';
   /** A row listing: these columns, ordered by `orderBy`. */
   rows?: { columns: string[]; orderBy: string; dir: 'asc' | 'desc'; n: number; latest?: boolean };
   /** Price series or latest price: plain rows with no aggregate. */

@@ -95,7 +95,7 @@ export function rankTarget(f: Frame): Noun | undefined {
   if (candidate) return candidate;
   if (f.categories.length && (f.which || f.rank)) return 'entity';
   // "which DEX had the highest volume", "top DEXes": the project
-  if (f.dex && (f.which || f.rank) && !f.projects.length && !f.bucket && !f.cyclic) return 'project';
+  if (f.dex && (f.which || f.rank) && !f.projects.length && !f.bucket && !f.cyclic && !f.groupBy.includes('project')) return 'project';
   return undefined;
 }
 
@@ -164,12 +164,20 @@ export function interpret(f: Frame): Intent {
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? 1 };
     return finish(intent);
   }
+  if (f.rank && !target && !f.which && intent.dims.length && table !== 'prices') {
+    // "volume by project, biggest first", "… top 3": the groups themselves, ordered by their measure
+    intent.measure = measureFor(intent, f, true);
+    if (f.rank.n) intent.rank = { dir: f.rank.dir, n: f.rank.n };
+    else intent.sortByMeasure = f.rank.dir;
+    return finish(intent);
+  }
   if (table === 'prices') return pricesIntent(intent, f);
   const explicitAgg = f.aggs.some((a) => a !== 'latest');
   if (ranking && !intent.dims.length && !intent.bucket && (f.which || f.when || f.rank || (f.superlative && !explicitAgg && (!f.fields.length || rowNounPresent(f, table))))) {
     return rowListing(intent, f);
   }
   intent.measure = measureFor(intent, f, false);
+  if (f.sort && (intent.dims.length || intent.bucket)) intent.sortByMeasure = f.sort;
   return finish(intent);
 }
 
@@ -248,7 +256,8 @@ function addFilters(intent: Intent, f: Frame): void {
     } else if (dexTokens.length) {
       const side = f.sides.length === 1 ? f.sides[0] : undefined;
       // Ether trades as WETH on most pools and as ETH on some (Curve's stETH pool): "ETH" means both.
-      const eq = (col: string, s: string) => (s === 'ETH' ? `{c}${col} in ('ETH', 'WETH')` : `{c}${col} = ${sqlString(s)}`);
+      // Meaning rule: symbols match case-insensitively, as on tokens.transfers.
+      const eq = (col: string, s: string) => (s === 'ETH' ? `upper({c}${col}) in ('ETH', 'WETH')` : `upper({c}${col}) = ${sqlString(s.toUpperCase())}`);
       const one = (s: string) => side === 'bought' ? eq('token_bought_symbol', s) : side === 'sold' ? eq('token_sold_symbol', s)
         : `(${eq('token_bought_symbol', s)} or ${eq('token_sold_symbol', s)})`;
       if (dexTokens.length > 1) throw new Decline('I can compare DEX trades of one token at a time (or one pair)');
@@ -445,8 +454,15 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
     a = 'sum';
   }
   const aliasBase = column.replace(/\{c\}/g, '').replace(/::DOUBLE \/ gas_limit/, '_ratio');
+  if (t === 'transactions' && f.units.includes('usd') && ETH_COLUMNS.has(column) && a !== 'count_distinct') {
+    // "ETH received by bridges in USD", "what's that worth": each amount at its hour's ETH price
+    return { agg: a, column, ethPrice: true, alias: `${a}_${aliasBase.replace(/_eth$/, '_usd')}`, words: `${aggWords(a)} ${words.replace(/\s*\(ETH\)|^ETH /, '')} in USD (at the hour's ETH price)`, outer };
+  }
   return { agg: a, column, alias: `${a === 'avg' ? 'avg' : a}_${aliasBase}`, words: `${aggWords(a)} ${words}`, outer };
 }
+
+/** Columns in ETH that a question can ask for in USD. */
+const ETH_COLUMNS: ReadonlySet<string> = new Set(['{c}value_eth', '{c}fee_eth']);
 
 /** What is aggregated when the question names no field of the table (rules.json: measureColumn). */
 const MEASURE_COLUMN_RULES = rules.measureColumn as unknown as ReadonlyArray<{ when?: When; column?: string; words?: string }>;

@@ -1,3 +1,4 @@
+import lexiconData from './lexicon.json';
 import { tokenize, type Word } from './tokenize.js';
 import type { Frame } from './frame.js';
 import { describeTime, extractTime, type DateRef, type TimeWindow } from './time.js';
@@ -15,8 +16,17 @@ export interface Restatement {
   roundTrips: boolean;
 }
 
-/** Words that only mark a refinement ("now", "instead", "what about"); alone they say nothing. */
-const MARKERS = new Set(['now', 'instead', 'rather', 'and', 'same', 'but', 'also', 'then', 'again', 'ok', 'okay', 'alright', 'cool', 'great', 'thanks', 'thank', 'right', 'so', 'just', 'only', 'them', 'those', 'these', 'it', 'ones', 'that', 'this', 'is', 'are', 'was', 'were', 'please', 'if', 'thing', 'show', 'give', 'me', 'rank', 'break', 'down']);
+/**
+ * Words that only mark a refinement ("now", "instead", "what about"), interjections ("nah", "hmm") and
+ * assent ("top 4 is enough", "5 will do"); alone they say nothing.
+ */
+const MARKERS = new Set([
+  'now', 'instead', 'rather', 'and', 'same', 'but', 'also', 'then', 'again', 'ok', 'okay', 'alright', 'cool', 'great', 'thanks', 'thank', 'right', 'so', 'just', 'only', 'them', 'those', 'these', 'it', 'ones', 'that', 'this', 'is', 'are', 'was', 'were', 'please', 'if', 'thing', 'show', 'give', 'me', 'rank', 'break', 'down', 'each',
+  'enough', 'fine', 'plenty', 'suffice', 'suffices', 'sufficient', 'will', 'should', 'do', 'works', 'good', 'window',
+  ...lexiconData.interjections.filter((w) => !w.includes(' ')),
+]);
+
+const PRONOUNS = new Set(['that', 'this', 'it', 'those', 'these', 'they']);
 
 /** Words a modifier starts with ("by USD volume", "on sushiswap"): such a refinement is added, or replaces the first question's run that starts the same way. */
 const PREPOSITIONS = new Set(['by', 'per', 'for', 'on', 'in', 'over', 'with', 'to', 'from', 'as', 'of']);
@@ -69,8 +79,8 @@ function contentWords(question: string, followUp: boolean): Word[] {
   // "the amount instead of the count": what follows "instead of" is what the refinement replaces
   const insteadOf = words.findIndex((w, i) => w.text === 'instead' && words[i + 1]?.text === 'of');
   if (insteadOf >= 0) words = words.slice(0, insteadOf);
-  // "what about", "what was" open a refinement; "what share of all transactions" keeps its "what"
-  const opener = (i: number) => (words[i]?.text === 'what' || words[i]?.text === 'how') && ['about', 'is', 'was', 'are', 'were'].includes(words[i + 1]?.text ?? '');
+  // "what about", "what was", "what's that worth" open a refinement; "what share of all transactions" keeps its "what"
+  const opener = (i: number) => (words[i]?.text === 'what' || words[i]?.text === 'how') && (['about', 'is', 'was', 'are', 'were'].includes(words[i + 1]?.text ?? '') || (words[i + 2]?.text === 'worth' && PRONOUNS.has(words[i + 1]?.text ?? '')));
   words = words.filter((w, i) => !MARKERS.has(w.text) && !opener(i) && !(w.text === 'about' && opener(i - 1)));
   // "the median", "the ones over 1000 USDC": the article goes with the words the refinement replaces
   return words[0]?.text === 'the' ? words.slice(1) : words;
@@ -140,7 +150,7 @@ function sentence(parts: Array<Word[] | string | undefined>, question: boolean):
     .filter(Boolean)
     .join(' ')
     .replace(/\$ (?=\d)/g, '$')
-    .replace(/ % /g, '% ')
+    .replace(/(\d) % /g, '$1% ')
     .trim();
   return text.charAt(0).toUpperCase() + text.slice(1) + (question ? '?' : '');
 }
