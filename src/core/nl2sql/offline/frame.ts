@@ -49,6 +49,10 @@ export interface Frame {
   /** "over 10 ETH", "below 20 gwei": a bound on the measured amount. */
   threshold?: { op: '>' | '>=' | '<' | '<='; value: number };
   superlative?: 'asc' | 'desc';
+  /** "give me 2 more", "3 fewer": a change to the ranking's length. */
+  limitDelta?: number;
+  /** "all tokens", "every project": a follow-up drops the filter of that kind. */
+  clear: Array<'tokens' | 'projects'>;
   /** "sort it biggest first", "low to high": order the groups by the measure, keeping them all. */
   sort?: 'asc' | 'desc';
   perRow: boolean;
@@ -88,7 +92,10 @@ const EXCLUDABLE: Record<string, keyof Exclusions> = { project: 'projects', toke
 export function mergeExclusions(m: Frame, prev: Frame, cur: Frame): void {
   const named: Exclusions = { projects: cur.projects, tokens: cur.tokens, entities: cur.entities };
   for (const key of ['projects', 'tokens', 'entities'] as const) {
-    const left = [...new Set([...prev.exclude[key].filter((v) => !named[key].includes(v)), ...cur.exclude[key]])];
+    // "drop the WETH part" after "WETH transfers per day": the filter goes; the token is not then left out
+    const dropped = cur.exclude[key].filter((v) => prev[key].includes(v));
+    if (dropped.length) m[key] = m[key].filter((v) => !dropped.includes(v));
+    const left = [...new Set([...prev.exclude[key].filter((v) => !named[key].includes(v)), ...cur.exclude[key].filter((v) => !dropped.includes(v))])];
     m.exclude = { ...m.exclude, [key]: left };
     m[key] = m[key].filter((v) => !left.includes(v));
   }
@@ -98,7 +105,7 @@ export function emptyFrame(): Frame {
   return {
     nouns: [], fields: [], aggs: [], conds: [], dirs: [], sides: [], units: [], verbs: [], dex: false, tokens: [], projects: [],
     versions: [], categories: [], addresses: [], entities: [], groupBy: [], perRow: false, plural: false, pluralNouns: [], superRow: false, which: false, when: false, versus: false, followup: false,
-    exclude: { projects: [], tokens: [], entities: [] }, unknown: [], unsupported: [],
+    exclude: { projects: [], tokens: [], entities: [] }, clear: [], unknown: [], unsupported: [],
   };
 }
 
@@ -125,6 +132,8 @@ const FOLLOW_UP_START = /^\s*(actually|sorry|oops|whoops|no wait|wait|my bad|now
 const AS_PART_OF = /^\s*(?:(?:ok|okay|now|and|so)\W+)*(?:(?:show|give|make|express|display|put|turn|convert|present|have)\s+(?:me\s+)?)?(?:(?:it|that|this|them|those|these|each|each one|each of them|each of those|all of them|the results?|the numbers?)\s+)?as\s+(?:a|the)?\s*(?:share|fraction|percentage|percent|proportion|%)\s+of\b/i;
 /** "what share of all transactions is that?": a question that ends by pointing back at the previous answer. */
 const POINTS_BACK = /\b(is|are|was|were|does|do)\s+(that|those|this|these|it)\s*[?.!]*\s*$/i;
+/** "for type 2 txs only", "binance only": a restriction of the previous answer. */
+const ONLY_AT_END = /\bonly\s*[?.!]*\s*$/i;
 /** "rank them by number of transactions", "sort those by fees": a verb whose object is the previous answer. */
 const VERB_ON_ANSWER = /^\s*(?:rank|re-?rank|sort|order|show|give|list|split|break|filter|limit|restrict|narrow|plot|chart|graph|express|convert|turn|display|group|bucket|redo|recompute)\s+(?:me\s+)?(?:them|those|these|it|that|this|the same)\b/i;
 /** "rank them by volume", "break it down by project": a pronoun standing for the previous answer. */
@@ -227,7 +236,7 @@ export function lexQuestion(asked: string, lex: Lexicon): Frame {
   // "hmm, and today?", "thanks. as a share of …": openers are read after the interjections before them
   const opener = withoutInterjections(question, lex);
   if (AS_PART_OF.test(opener)) frame.partOf = true;
-  if (FOLLOW_UP_START.test(question) || FOLLOW_UP_START.test(opener) || VERB_ON_ANSWER.test(opener) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
+  if (FOLLOW_UP_START.test(question) || FOLLOW_UP_START.test(opener) || VERB_ON_ANSWER.test(opener) || ONLY_AT_END.test(question) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
   applyCues(frame, sizeOfExtreme(negated(cues, lex)));
   resolveGas(frame, cues);
   namedPair(frame);
@@ -272,6 +281,11 @@ function negated(cues: Cue[], lex: Lexicon): Cue[] {
   let pending: Cue | undefined;
   for (const c of cues) {
     if (c.kind === 'negate') { pending = c; continue; }
+    // "the peak, not the mean", "not the average but the max": the aggregate named after "not" is the one replaced
+    if (pending && c.kind === 'agg' && c.pos - pending.pos <= 2) {
+      pending = undefined;
+      continue;
+    }
     if (pending && c.kind === 'cond' && lex.negations.has(c.value)) {
       out.push({ ...c, value: lex.negations.get(c.value)! });
       pending = undefined;
@@ -362,6 +376,7 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'rank': frame.rank = { dir: c.value as 'asc' | 'desc', n: frame.rank?.n }; break;
       case 'limit1': frame.limit = 1; break;
       case 'sort': frame.sort = c.value as 'asc' | 'desc'; break;
+      case 'clear': push(frame.clear, c.value as 'tokens' | 'projects'); break;
       case 'one': {
         // "the single biggest", "only the top one": one row of the ranking; elsewhere "one"/"single" is filler
         const cue = cues.find((x) => (x.kind === 'rank' || x.kind === 'super') && Math.abs(x.pos - c.pos) === 1);
@@ -422,8 +437,15 @@ function applyCues(frame: Frame, cues: Cue[]): void {
         const prev = cues[k - 1];
         const next = cues[k + 1];
         const adjacent = (x: Cue | undefined) => x && (x.kind === 'rank' || x.kind === 'super' || x.kind === 'which' || (x.kind === 'agg' && x.value === 'latest')) && Math.abs(x.pos - c.pos) <= 2;
+        const more = next?.kind === 'super' && next.pos === c.pos + 1 && cues.some((x) => x.kind === 'many' && x.pos === next.pos);
         if (prev?.kind === 'noun' && prev.value === 'version' && Number.isInteger(n)) {
           push(frame.versions, c.value);
+        } else if (more && Number.isInteger(n) && n > 0 && cues.every((x) => x.pos <= next.pos || x.kind === 'filler' || x.kind === 'noun')) {
+          // "give me 2 more", "3 fewer rows": the ranking grows or shrinks by that many
+          frame.limitDelta = next.value === 'desc' ? n : -n;
+          frame.followup = true;
+          k++;
+          frame.superlative = undefined;
         } else if ((adjacent(prev) || adjacent(next)) && Number.isInteger(n) && n > 0 && n <= 10_000) {
           const cue = (adjacent(prev) ? prev : next);
           const dir = (cue.kind === 'agg' || cue.kind === 'which' ? 'desc' : cue.value) as 'asc' | 'desc';

@@ -201,6 +201,10 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (curDir && curDir === prevDir && !cur.rank?.n && !cur.plural && onlySelects) m.rank = { dir: curDir, n: 1 };
   // "and the smallest?" after "5 largest transfers": the same list, the other end
   else if (cur.superlative && !cur.rank && m.rank) m.rank = { ...m.rank, dir: cur.superlative };
+  if (cur.limitDelta && (prev.rank || prev.superlative || prev.which)) {
+    const shown = prev.rank?.n ?? (prev.plural ? 10 : 1);
+    m.rank = { dir: prev.rank?.dir ?? prev.superlative ?? 'desc', n: Math.max(1, shown + cur.limitDelta) };
+  }
   if (cur.limit !== undefined) {
     // "show 20": a new limit only for an answer that ranks something
     if (prev.rank || prev.superlative || prev.which) m.rank = { dir: prev.rank?.dir ?? prev.superlative ?? 'desc', n: cur.limit };
@@ -223,7 +227,12 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (newNouns.length) m.nouns = [...new Set([...m.nouns.filter((n) => m.groupBy.includes(n)), ...newNouns])];
   // "by number of transactions instead" after "top ETH senders": rows named anew, the ranked senders stay
   if (m.keepTarget && newNouns.length && !newNouns.some((n) => DIMENSIONS.has(n)) && !m.nouns.includes(m.keepTarget)) m.nouns.push(m.keepTarget);
-  m.dex = prev.dex || cur.dex;
+  // "as a % of all DEX volume": the words name the total, not a new ranking of DEXes
+  m.dex = prev.dex || (cur.dex && !cur.partOf);
+  // "all tokens", "every project": the filter of that kind goes (not in "a share of all token transfers")
+  const sharing = cur.partOf || cur.aggs.some((a) => a === 'share' || a === 'percent');
+  if (cur.clear.includes('tokens') && !cur.tokens.length && !sharing) { m.tokens = []; m.pair = undefined; }
+  if (cur.clear.includes('projects') && !cur.projects.length && !sharing) { m.projects = []; m.versions = []; }
   m.superlative = cur.superlative ?? prev.superlative;
   m.sort = cur.sort ?? prev.sort;
   m.which = prev.which || cur.which;

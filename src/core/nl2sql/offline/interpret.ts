@@ -93,7 +93,8 @@ export function rankTarget(f: Frame): Noun | undefined {
   // "who were the top receivers": the role (receiver, sender, trader) says more than "who" (an address)
   const candidate = dims.find((n) => n !== 'address' && n !== 'token') ?? dims.find((n) => n !== 'token' || !f.tokens.length);
   if (candidate) return candidate;
-  if (f.categories.length && (f.which || f.rank)) return 'entity';
+  // "the 5 largest ETH transfers to bridges": a category filters the listed rows; it ranks its members otherwise
+  if (f.categories.length && (f.which || f.rank) && !f.superRow) return 'entity';
   // "which DEX had the highest volume", "top DEXes": the project
   if (f.dex && (f.which || f.rank) && !f.projects.length && !f.bucket && !f.cyclic && !f.groupBy.includes('project')) return 'project';
   return undefined;

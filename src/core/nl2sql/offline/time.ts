@@ -148,8 +148,24 @@ function pad(n: number): string {
  * none; the caller treats leftover time-like words (a lone "week") as unknown.
  */
 export function extractTime(words: Word[]): TimeMatch | undefined {
+  const found = firstWindow(words);
+  if (!found) return undefined;
+  // "over all the data, not just today": the window after "not just" is the one replaced; its words go, another is read
+  const start = Math.min(...found.used);
+  const t = (i: number) => words[i]?.text;
+  const negation = (t(start - 2) === 'not' && (t(start - 1) === 'just' || t(start - 1) === 'only')) || (t(start - 2) === 'instead' && t(start - 1) === 'of')
+    || (t(start - 2) === 'rather' && t(start - 1) === 'than') ? 2 : t(start - 1) === 'not' ? 1 : 0;
+  if (!negation) return found;
+  const replaced = [...Array.from({ length: negation }, (_, k) => start - negation + k), ...found.used];
+  const rest = extractTime(words.map((w, i) => (replaced.includes(i) ? { text: '', raw: '' } : w)));
+  return rest ? { window: rest.window, used: [...rest.used, ...replaced] } : undefined;
+}
+
+/** The first window the words name, or the whole snapshot, or a bare duration ("48h"), in that order. */
+function firstWindow(words: Word[]): TimeMatch | undefined {
   const t = (i: number) => words[i]?.text;
   let whole: TimeMatch | undefined;
+  let bare: TimeMatch | undefined;
   for (let i = 0; i < words.length; i++) {
     const w = t(i);
     if (w === 'day' && t(i + 1) === 'before' && t(i + 2) === 'yesterday') {
@@ -230,9 +246,17 @@ export function extractTime(words: Word[]): TimeMatch | undefined {
     if (d) return { window: { kind: 'day', date: d.date }, used: range(leadStart(i), i + d.len) };
     const all = whole ? undefined : WHOLE_SNAPSHOT.find((p) => p.every((x, k) => t(i + k) === x));
     if (all) whole = { window: { kind: 'all' }, used: range(leadStart(i), i + all.length) };
+    // "stretch that to 48h", "make it 3 days": a duration alone is the last one of that length
+    const n = /^\d+$/.test(w ?? '') ? Number(w) : undefined;
+    if (!bare && n && UNITS[t(i + 1) ?? ''] && !BEFORE_BARE_DURATION.has(t(i - 1) ?? '') && t(i + 2) !== 'ago') {
+      bare = { window: lastWindow(n, UNITS[t(i + 1)!]), used: range(t(i - 1) === 'to' ? i - 1 : leadStart(i), i + 2) };
+    }
   }
-  return whole;
+  return whole ?? bare;
 }
+
+/** Words after which "N hours" is no window: "every 3 hours", "per 2 days", "blocks older than 5 days". */
+const BEFORE_BARE_DURATION = new Set(['every', 'per', 'each', 'than', 'by', 'a', 'an', 'first']);
 
 /** "the start of the day", "the beginning of this week", "this morning": the start of a calendar period. */
 function startOf(words: Word[], i: number): { window: TimeWindow; len: number } | undefined {
