@@ -81,9 +81,11 @@ export interface Exclusions {
   projects: string[];
   tokens: string[];
   entities: string[];
+  /** "leave out the zero address": no mints or burns on the side the answer is about. */
+  zeroAddress?: boolean;
 }
 
-const EXCLUDABLE: Record<string, keyof Exclusions> = { project: 'projects', token: 'tokens', entity: 'entities' };
+const EXCLUDABLE: Record<string, 'projects' | 'tokens' | 'entities'> = { project: 'projects', token: 'tokens', entity: 'entities' };
 
 /**
  * "without curve" after "uniswap and curve volume": the value is left out of the named ones too; earlier
@@ -99,6 +101,7 @@ export function mergeExclusions(m: Frame, prev: Frame, cur: Frame): void {
     m.exclude = { ...m.exclude, [key]: left };
     m[key] = m[key].filter((v) => !left.includes(v));
   }
+  if (cur.exclude.zeroAddress) m.exclude = { ...m.exclude, zeroAddress: true };
 }
 
 export function emptyFrame(): Frame {
@@ -126,14 +129,18 @@ function tokenOf(word: string, lex: Lexicon): string | undefined {
  * Openers that refine the previous question. Politeness and discourse fillers ("cool", "alright", "so", "thanks")
  * are only filler words: a question after them is a follow-up when it names no subject of its own.
  */
-const FOLLOW_UP_START = /^\s*(actually|sorry|oops|whoops|no wait|wait|my bad|now|and|what about|how about|same|but|instead|make (?:it|that|this)|change (?:it|that|this)|switch|only|just|then|also|ok|okay|what if)\b/i;
+const FOLLOW_UP_START = /^\s*(actually|sorry|oops|whoops|no wait|wait|my bad|now|and|what about|how about|same|but|instead|make (?:it|that|this)|change (?:it|that|this)|switch|only|just|then|also|ok|okay|what if|nah|nope|naw|try)\b/i;
 /** "as a share of all DEX volume", "as a percentage of total transfers": the previous answer's part of a total. */
 /** "show each as a % of all transfers", "give me those as a share of the total" lead in the same way. */
 const AS_PART_OF = /^\s*(?:(?:ok|okay|now|and|so)\W+)*(?:(?:show|give|make|express|display|put|turn|convert|present|have)\s+(?:me\s+)?)?(?:(?:it|that|this|them|those|these|each|each one|each of them|each of those|all of them|the results?|the numbers?)\s+)?as\s+(?:a|the)?\s*(?:share|fraction|percentage|percent|proportion|%)\s+of\b/i;
 /** "what share of all transactions is that?": a question that ends by pointing back at the previous answer. */
 const POINTS_BACK = /\b(is|are|was|were|does|do)\s+(that|those|this|these|it)\s*[?.!]*\s*$/i;
+/** "who sent it?", "who received those": the people behind the previous answer. */
+const WHO_DID_IT = /\bwho\s+\w+\s+(?:it|that|those|them|these|this)\b/i;
 /** "for type 2 txs only", "binance only": a restriction of the previous answer. */
 const ONLY_AT_END = /\bonly\s*[?.!]*\s*$/i;
+/** "avg trade size in usd for that", "the median of those": a question that ends on the previous answer. */
+const ENDS_ON_ANSWER = /\b(?:for|of|in|on|about|from|with|to)\s+(?:that|those|these|it|them|this)\s*[?.!]*\s*$/i;
 /** "rank them by number of transactions", "sort those by fees": a verb whose object is the previous answer. */
 const VERB_ON_ANSWER = /^\s*(?:rank|re-?rank|sort|order|show|give|list|split|break|filter|limit|restrict|narrow|plot|chart|graph|express|convert|turn|display|group|bucket|redo|recompute)\s+(?:me\s+)?(?:them|those|these|it|that|this|the same)\b/i;
 /** "rank them by volume", "break it down by project": a pronoun standing for the previous answer. */
@@ -187,7 +194,7 @@ export function lexQuestion(asked: string, lex: Lexicon): Frame {
       continue;
     }
     // "the amount instead of the count": what follows "instead of" is what the follow-up replaces
-    if (norm[i] === 'instead' && norm[i + 1] === 'of') {
+    if ((norm[i] === 'instead' && norm[i + 1] === 'of') || (norm[i] === 'rather' && norm[i + 1] === 'than')) {
       frame.followup = true;
       break;
     }
@@ -236,7 +243,7 @@ export function lexQuestion(asked: string, lex: Lexicon): Frame {
   // "hmm, and today?", "thanks. as a share of …": openers are read after the interjections before them
   const opener = withoutInterjections(question, lex);
   if (AS_PART_OF.test(opener)) frame.partOf = true;
-  if (FOLLOW_UP_START.test(question) || FOLLOW_UP_START.test(opener) || VERB_ON_ANSWER.test(opener) || ONLY_AT_END.test(question) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
+  if (FOLLOW_UP_START.test(question) || FOLLOW_UP_START.test(opener) || VERB_ON_ANSWER.test(opener) || ONLY_AT_END.test(question) || ENDS_ON_ANSWER.test(question) || WHO_DID_IT.test(question) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
   applyCues(frame, sizeOfExtreme(negated(cues, lex)));
   resolveGas(frame, cues);
   namedPair(frame);
@@ -294,6 +301,11 @@ function negated(cues: Cue[], lex: Lexicon): Cue[] {
     // "without curve", "except USDT and DAI", "not counting Binance": a named value left out (a list continues it)
     const last = out[out.length - 1];
     const listed = last?.kind === 'exclude' && c.pos - last.pos <= 2 && (c.kind === 'project' || c.kind === 'token' || c.kind === 'entity');
+    if (pending && c.pos - pending.pos <= 3 && c.kind === 'noun' && c.value === 'zeroaddress') {
+      out.push({ kind: 'exclude', value: 'zero:', pos: c.pos });
+      pending = undefined;
+      continue;
+    }
     if ((pending && c.pos - pending.pos <= 3 && EXCLUDABLE[c.kind]) || listed) {
       out.push({ kind: 'exclude', value: `${c.kind}:${c.value}`, pos: c.pos });
       pending = undefined;
@@ -303,8 +315,9 @@ function negated(cues: Cue[], lex: Lexicon): Cue[] {
     if (last?.kind === 'exclude' && c.kind === 'dir' && c.value === 'from' && c.pos === last.pos + 1 && c === cues[cues.length - 1]) continue;
     out.push(c);
   }
-  // A negation that governs nothing we can flip ("not USDC", "no transfers") is not understood.
-  if (pending) out.push({ kind: 'unknownWord', value: pending.value, pos: pending.pos });
+  // A negation that governs nothing we can flip ("not USDC", "no transfers") is not understood; one with nothing
+  // after it but filler ("the number of mints, not the amount") only names what the question replaces.
+  if (pending && cues.some((c) => c.pos > pending!.pos)) out.push({ kind: 'unknownWord', value: pending.value, pos: pending.pos });
   return out;
 }
 
@@ -359,8 +372,8 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'unknownWord': frame.unknown.push(c.value); break;
       case 'exclude': {
         const [kind, value] = c.value.split(/:(.*)/s);
-        const list = frame.exclude[EXCLUDABLE[kind]];
-        for (const v of kind === 'entity' ? value.split('\n') : [value]) push(list, v);
+        if (kind === 'zero') frame.exclude.zeroAddress = true;
+        else for (const v of kind === 'entity' ? value.split('\n') : [value]) push(frame.exclude[EXCLUDABLE[kind]], v);
         // "excluding WETH trades", "without curve": a question that opens by leaving something out refines the answer before
         if (cues.slice(0, k).every((x) => x.kind === 'filler' || x.kind === 'followup')) frame.followup = true;
         break;

@@ -2,7 +2,7 @@ import type { Turn } from '../../answer.js';
 import { OnchainSqlError } from '../../errors.js';
 import type { Generation, GenerationRequest, Provider } from '../provider.js';
 import { buildSql } from './build-sql.js';
-import { DIMENSIONS, lexQuestion, mergeExclusions, ROW_NOUNS, type Frame } from './frame.js';
+import { DIMENSIONS, lexQuestion, mergeExclusions, ROW_NOUNS, type Cond, type Frame } from './frame.js';
 import type { Intent } from './intent.js';
 import { Decline, interpret, rankTarget } from './interpret.js';
 import { shiftWindow } from './time.js';
@@ -167,6 +167,14 @@ export function isFollowUp(f: Frame): boolean {
   return subject === 0;
 }
 
+const CYCLE_BUCKET = { hour_of_day: 'hour', day_of_week: 'day' } as const;
+
+/** Conditions of one kind exclude each other; of different kinds they combine. */
+const COND_KIND: Record<Cond, string> = {
+  failed: 'status', success: 'status', type0: 'type', type1: 'type', type2: 'type', type3: 'type',
+  created: 'call', plain: 'call', call: 'call', mint: 'event', burn: 'event',
+};
+
 /** Slot-wise refinement: every slot the new question fills replaces the old one. */
 export function mergeFrames(prev: Frame, cur: Frame): Frame {
   const m: Frame = { ...prev, unknown: cur.unknown, unsupported: cur.unsupported, followup: false, partOf: false };
@@ -185,7 +193,9 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.entities.length) m.entities = cur.entities;
   mergeExclusions(m, prev, cur);
   // A time grouping replaces the other kind: "by weekday instead" after "daily", "per hour" after "by day of week".
-  if (cur.bucket || cur.cyclic) {
+  // "what's the peak hour" after "which hours of the day …": the hour of the day, still
+  const sameCycle = prev.cyclic && !cur.cyclic && cur.bucket === CYCLE_BUCKET[prev.cyclic] && !cur.groupBy.length && (cur.which || cur.superlative);
+  if ((cur.bucket || cur.cyclic) && !sameCycle) {
     m.bucket = cur.bucket;
     m.cyclic = cur.cyclic;
   }
@@ -213,17 +223,23 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   // "by USD volume instead", "the fees instead": a new measure replaces a count, not just adds to it
   if (!cur.aggs.length && (cur.fields.length || cur.units.includes('usd'))) m.aggs = prev.aggs.filter((a) => a !== 'count' && a !== 'distinct');
   if (cur.aggs.length) m.aggs = cur.aggs;
+  // "the peak instead", "and the lowest?" after an average with nothing ranked: the max (min) of the same measure
+  else if (cur.superlative && !cur.rank && !cur.nouns.length && !prev.rank && !prev.superlative && !prev.which && prev.aggs.some((a) => a === 'avg' || a === 'median' || a === 'sum')) {
+    m.aggs = [cur.superlative === 'desc' ? 'max' : 'min'];
+  }
   // "how about the number of transfers" after "daily USDC volume": a count replaces the measured field
   if (cur.aggs.includes('count') && !cur.fields.length && !m.threshold) m.fields = [];
   // "what about the count?" after "how much USDT moved": a count of the transfers, not "how many USDT"
   if (cur.aggs.includes('count') && !cur.nouns.length && !cur.tokens.length && prev.tokens.length && !prev.nouns.length && !m.fields.length) m.nouns = ['transfer'];
   if (cur.fields.length) m.fields = cur.fields;
-  if (cur.conds.length) m.conds = cur.conds;
+  // "only type 2 ones" after "failed transactions": a condition replaces one of its own kind and keeps the others
+  if (cur.conds.length) m.conds = [...prev.conds.filter((c) => !cur.conds.some((x) => COND_KIND[x] === COND_KIND[c])), ...cur.conds];
   if (cur.units.length) m.units = cur.units;
   if (cur.dirs.length && !cur.partOf) m.dirs = cur.dirs;
   if (cur.sides.length) m.sides = cur.sides;
   if (cur.verbs.length) m.verbs = [...new Set([...prev.verbs, ...cur.verbs])];
-  const newNouns = cur.nouns.filter((n) => !cur.groupBy.includes(n));
+  // "all tokens" drops the token filter; it names no tokens to rank
+  const newNouns = cur.nouns.filter((n) => !cur.groupBy.includes(n) && !(n === 'token' && cur.clear.includes('tokens')));
   if (newNouns.length) m.nouns = [...new Set([...m.nouns.filter((n) => m.groupBy.includes(n)), ...newNouns])];
   // "by number of transactions instead" after "top ETH senders": rows named anew, the ranked senders stay
   if (m.keepTarget && newNouns.length && !newNouns.some((n) => DIMENSIONS.has(n)) && !m.nouns.includes(m.keepTarget)) m.nouns.push(m.keepTarget);

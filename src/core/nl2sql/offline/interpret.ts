@@ -1,4 +1,4 @@
-import { DIMENSIONS, type AggWord, type Cond, type Field, type Frame, type Noun } from './frame.js';
+import { DIMENSIONS, ROW_NOUNS, type AggWord, type Cond, type Field, type Frame, type Noun } from './frame.js';
 import type { Aggregate, Dimension, Filter, Intent, Measure, Table } from './intent.js';
 import { labelShare, labelShareWanted } from './label-share.js';
 import tables from './tables.json';
@@ -85,16 +85,24 @@ function dimension(noun: Noun, table: Table, f: Frame): Dimension {
   return { ...found };
 }
 
+const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
+
+/** Nouns that name who acted: "who" asks for one of them. */
+const ROLES: ReadonlySet<Noun> = new Set<Noun>(['address', 'sender', 'receiver', 'trader', 'miner']);
+
 /** Which dimension is being ranked ("top 10 senders", "which pool"): the first dimension noun not already a GROUP BY. */
 export function rankTarget(f: Frame): Noun | undefined {
   if (f.keepTarget && f.nouns.includes(f.keepTarget) && !f.groupBy.includes(f.keepTarget) && (f.rank || f.which || f.superlative)) return f.keepTarget;
   const dims = f.nouns.filter((n) => DIMENSIONS.has(n) && !f.groupBy.includes(n) && !(n === 'contract' && f.conds.includes('created')));
   // "top tokens by number of transfers": token is a dimension; "token pair" already became pair.
   // "who were the top receivers": the role (receiver, sender, trader) says more than "who" (an address)
-  const candidate = dims.find((n) => n !== 'address' && n !== 'token') ?? dims.find((n) => n !== 'token' || !f.tokens.length);
+  // "who sent it? group by sender": "who" is already the grouped role
+  const roleGrouped = f.groupBy.some((n) => ROLES.has(n));
+  const candidate = dims.find((n) => n !== 'address' && n !== 'token') ?? dims.find((n) => (n !== 'token' || !f.tokens.length) && !(n === 'address' && roleGrouped));
   if (candidate) return candidate;
   // "the 5 largest ETH transfers to bridges": a category filters the listed rows; it ranks its members otherwise
-  if (f.categories.length && (f.which || f.rank) && !f.superRow) return 'entity';
+  const listsRows = f.superRow || (Boolean(f.superlative) && f.pluralNouns.some((n) => ROW_NOUNS.has(n)));
+  if (f.categories.length && (f.which || f.rank) && !listsRows) return 'entity';
   // "which DEX had the highest volume", "top DEXes": the project
   if (f.dex && (f.which || f.rank) && !f.projects.length && !f.bucket && !f.cyclic && !f.groupBy.includes('project')) return 'project';
   return undefined;
@@ -224,6 +232,13 @@ function addExclusions(intent: Intent, f: Frame): void {
       // Neither side of the swap is the token (a side without a symbol is not that token either).
       for (const side of ['token_bought_symbol', 'token_sold_symbol']) intent.filters.push({ sql: notIn(`coalesce(upper({c}${side}), '')`, upper), words: `not involving ${upper.join(' or ')}` });
     } else throw new Decline(`there is no token to leave out of ${t} (${upper.join(', ')})`);
+  }
+  if (f.exclude.zeroAddress) {
+    // "leave out the zero address" from ranked receivers (burns) or senders (mints)
+    if (t !== 'transfers' && t !== 'transactions') throw new Decline('only transfers and transactions have a zero address to leave out');
+    const target = rankTarget(f);
+    const sides = target === 'sender' ? ['from_address'] : target === 'receiver' ? ['to_address'] : ['from_address', 'to_address'];
+    for (const side of sides) intent.filters.push({ sql: `{c}${side} <> '${ZERO_ADDRESS}'`, words: `${side === 'from_address' ? 'not sent from' : 'not sent to'} the zero address` });
   }
   if (entities.length) {
     if (t !== 'transactions' && t !== 'transfers') throw new Decline(`only transactions and transfers can leave out a labelled organisation (${entities[0]})`);

@@ -32,6 +32,12 @@ interface LexiconFile {
   phrases: Record<string, string>;
   negations: Record<string, string>;
   ratios: { fields: Array<{ a: string[]; b: string[]; cue: string }>; connectors: string[]; prefixes: string[] };
+  refinementVerbs: { verbs: string[]; objects: string[]; prepositions: string[] };
+}
+
+/** "cut it to", "bump the list up to": every verb [object] preposition that only leads in a new limit or window. */
+function refinementPhrases(r: LexiconFile['refinementVerbs']): string[] {
+  return r.verbs.flatMap((v) => ['', ...r.objects].flatMap((o) => r.prepositions.map((p) => [v, o, p].filter(Boolean).join(' '))));
 }
 
 /** "gas used divided by gas limit", "ratio of gas used to gas limit": every spelling of a ratio of two fields. */
@@ -67,6 +73,7 @@ export function buildLexicon(extraSymbols: Iterable<string> = [], labels: Iterab
   };
   for (const [p, cue] of Object.entries(data.phrases)) add(p, cue);
   for (const [p, cue] of ratioPhrases(data.ratios)) add(p, cue);
+  for (const p of refinementPhrases(data.refinementVerbs)) if (!phrases.has(p)) add(p, 'filler');
   for (const t of data.tokens) {
     add(t.symbol.toLowerCase(), `token:${t.symbol}`);
     for (const a of t.aliases) add(a, `token:${t.symbol}`);
