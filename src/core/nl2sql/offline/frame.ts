@@ -66,6 +66,8 @@ export interface Frame {
   when: boolean;
   versus: boolean;
   followup: boolean;
+  /** "each day's share of the total", "their share": each row's part of the total, not a condition's share. */
+  rowShare?: boolean;
   /** "as a share of all ETH sent": the words after "of" name the total, not a new filter or direction. */
   partOf?: boolean;
   /** In a follow-up: the noun the conversation ranks, kept ranked when a filter names one of its values. */
@@ -135,6 +137,8 @@ const FOLLOW_UP_START = /^\s*(actually|sorry|oops|whoops|no wait|wait|my bad|now
 const AS_PART_OF = /^\s*(?:(?:ok|okay|now|and|so)\W+)*(?:(?:show|give|make|express|display|put|turn|convert|present|have)\s+(?:me\s+)?)?(?:(?:it|that|this|them|those|these|each|each one|each of them|each of those|all of them|the results?|the numbers?)\s+)?as\s+(?:a|the)?\s*(?:share|fraction|percentage|percent|proportion|%)\s+of\b/i;
 /** "what share of all transactions is that?": a question that ends by pointing back at the previous answer. */
 const POINTS_BACK = /\b(is|are|was|were|does|do)\s+(that|those|this|these|it)\s*[?.!]*\s*$/i;
+/** "how many of those were mints", "which of them failed": a part of the previous answer. */
+const PART_OF_ANSWER = /\b(?:of|among|from)\s+(?:those|them|these)\b/i;
 /** "who sent it?", "who received those": the people behind the previous answer. */
 const WHO_DID_IT = /\bwho\s+\w+\s+(?:it|that|those|them|these|this)\b/i;
 /** "for type 2 txs only", "binance only": a restriction of the previous answer. */
@@ -243,7 +247,7 @@ export function lexQuestion(asked: string, lex: Lexicon): Frame {
   // "hmm, and today?", "thanks. as a share of …": openers are read after the interjections before them
   const opener = withoutInterjections(question, lex);
   if (AS_PART_OF.test(opener)) frame.partOf = true;
-  if (FOLLOW_UP_START.test(question) || FOLLOW_UP_START.test(opener) || VERB_ON_ANSWER.test(opener) || ONLY_AT_END.test(question) || ENDS_ON_ANSWER.test(question) || WHO_DID_IT.test(question) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
+  if (FOLLOW_UP_START.test(question) || FOLLOW_UP_START.test(opener) || VERB_ON_ANSWER.test(opener) || ONLY_AT_END.test(question) || ENDS_ON_ANSWER.test(question) || WHO_DID_IT.test(question) || PART_OF_ANSWER.test(question) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
   applyCues(frame, sizeOfExtreme(negated(cues, lex)));
   resolveGas(frame, cues);
   namedPair(frame);
@@ -317,7 +321,7 @@ function negated(cues: Cue[], lex: Lexicon): Cue[] {
   }
   // A negation that governs nothing we can flip ("not USDC", "no transfers") is not understood; one with nothing
   // after it but filler ("the number of mints, not the amount") only names what the question replaces.
-  if (pending && cues.some((c) => c.pos > pending!.pos)) out.push({ kind: 'unknownWord', value: pending.value, pos: pending.pos });
+  if (pending && cues.some((c) => c.pos > pending.pos)) out.push({ kind: 'unknownWord', value: pending.value, pos: pending.pos });
   return out;
 }
 
@@ -388,6 +392,7 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'unsupported': push(frame.unsupported, c.value); break;
       case 'rank': frame.rank = { dir: c.value as 'asc' | 'desc', n: frame.rank?.n }; break;
       case 'limit1': frame.limit = 1; break;
+      case 'rowshare': frame.rowShare = true; break;
       case 'sort': frame.sort = c.value as 'asc' | 'desc'; break;
       case 'clear': push(frame.clear, c.value as 'tokens' | 'projects'); break;
       case 'one': {

@@ -117,8 +117,13 @@ export class OfflineProvider implements Provider {
         intent = interpret(frame);
       } catch (e) {
         if (frame === standalone || !(e instanceof Decline)) throw e;
-        // The refinement did not fit the previous question; read it on its own.
-        intent = interpret(standalone);
+        // The refinement did not fit the previous question; read it on its own. When that fails too,
+        // the reason the refinement did not fit is the one to give.
+        try {
+          intent = interpret(standalone);
+        } catch {
+          throw e;
+        }
         frame = standalone;
       }
     } catch (e) {
@@ -222,7 +227,10 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   }
   // "by USD volume instead", "the fees instead": a new measure replaces a count, not just adds to it
   if (!cur.aggs.length && (cur.fields.length || cur.units.includes('usd'))) m.aggs = prev.aggs.filter((a) => a !== 'count' && a !== 'distinct');
-  if (cur.aggs.length) m.aggs = cur.aggs;
+  // "as percentages" after "average fee per day": the form is added to the measure, which a share must know
+  const formOnly = cur.aggs.length > 0 && cur.aggs.every((a) => a === 'share' || a === 'percent');
+  if (formOnly) m.aggs = [...m.aggs.filter((a) => a !== 'share' && a !== 'percent'), ...cur.aggs];
+  else if (cur.aggs.length) m.aggs = cur.aggs;
   // "the peak instead", "and the lowest?" after an average with nothing ranked: the max (min) of the same measure
   else if (cur.superlative && !cur.rank && !cur.nouns.length && !prev.rank && !prev.superlative && !prev.which && prev.aggs.some((a) => a === 'avg' || a === 'median' || a === 'sum')) {
     m.aggs = [cur.superlative === 'desc' ? 'max' : 'min'];
@@ -251,6 +259,7 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.clear.includes('projects') && !cur.projects.length && !sharing) { m.projects = []; m.versions = []; }
   m.superlative = cur.superlative ?? prev.superlative;
   m.sort = cur.sort ?? prev.sort;
+  m.rowShare = cur.rowShare || (prev.rowShare && !cur.aggs.length);
   m.which = prev.which || cur.which;
   m.when = prev.when || cur.when;
   m.versus = prev.versus || cur.versus;

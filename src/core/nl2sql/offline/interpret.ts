@@ -256,8 +256,9 @@ function addFilters(intent: Intent, f: Frame): void {
   const erc20Tokens = f.tokens.filter((x) => x !== 'ETH');
   if (t === 'transfers') {
     if (f.tokens.includes('ETH')) throw new Decline('ether is not an ERC-20 token: ask about ETH transactions, or about WETH transfers');
-    if (erc20Tokens.length && (!(f.aggs.includes('share') || f.aggs.includes('percent')) || labelShareWanted(f))) filters.push({ sql: symbolMatch(erc20Tokens), words: erc20Tokens.join(' and ') });
-    for (const [c, filter] of Object.entries(TRANSFER_CONDITIONS)) if (f.conds.includes(c as Cond)) filters.push({ ...filter });
+    const measured = transferShareKind(f);
+    if (erc20Tokens.length && (!shareConditionSource(f) || labelShareWanted(f) || f.rowShare || measured?.startsWith('event'))) filters.push({ sql: symbolMatch(erc20Tokens), words: erc20Tokens.join(' and ') });
+    for (const [c, filter] of Object.entries(TRANSFER_CONDITIONS)) if (f.conds.includes(c as Cond) && measured !== `event:${c}`) filters.push({ ...filter });
   }
   if (t === 'prices') {
     if (f.tokens.length) filters.push({ sql: symbolMatch(f.tokens), words: f.tokens.join(' and ') });
@@ -368,6 +369,17 @@ function pairFilter(symbols: string[]): Filter {
 function shareCondition(f: Frame): string | undefined {
   if (f.conds.length <= 1) return f.conds[0];
   return f.conds.find((c) => c === 'failed' || c === 'success');
+}
+
+/**
+ * In a share of transfers, what is measured: a mint or burn ("what % of USDT transfers were mints"; the token
+ * stays a filter), else the one token named ("USDC's share of all transfers").
+ */
+function transferShareKind(f: Frame): 'event:mint' | 'event:burn' | 'token' | undefined {
+  if (!shareConditionSource(f) || labelShareWanted(f) || f.rowShare) return undefined;
+  const event = f.conds.find((c): c is 'mint' | 'burn' => c === 'mint' || c === 'burn');
+  if (event) return `event:${event}`;
+  return f.tokens.filter((x) => x !== 'ETH').length === 1 && !f.groupBy.includes('token') ? 'token' : undefined;
 }
 
 function shareConditionSource(f: Frame): boolean {
@@ -493,17 +505,26 @@ function shareMeasure(intent: Intent, f: Frame): Measure {
   const percent = f.aggs.includes('percent');
   const t = intent.table;
   const conds: Array<{ sql: string; words: string }> = [];
-  if (t === 'transactions') { const c = shareCondition(f); const x = c ? txCondition(c) : undefined; if (x) conds.push(x); }
-  if (t === 'transfers') {
-    const tk = f.tokens.filter((x) => x !== 'ETH');
-    if (tk.length === 1 && !f.groupBy.includes('token')) conds.push({ sql: symbolMatch(tk), words: `${tk[0]} transfers` });
+  if (!f.rowShare) {
+    if (t === 'transactions') { const c = shareCondition(f); const x = c ? txCondition(c) : undefined; if (x) conds.push(x); }
+    const kind = t === 'transfers' ? transferShareKind(f) : undefined;
+    if (kind === 'token') { const tk = f.tokens.filter((x) => x !== 'ETH'); conds.push({ sql: symbolMatch(tk), words: `${tk[0]} transfers` }); }
+    if (kind?.startsWith('event:')) { const e = kind.slice(6) as 'mint' | 'burn'; conds.push({ sql: TRANSFER_CONDITIONS[e].sql, words: `${e}s` }); }
+    if (t === 'trades' && f.projects.length === 1) conds.push({ sql: `{c}project = ${sqlString(f.projects[0])}`, words: `trades on ${f.projects[0]}` });
+    if (conds.length === 0 && f.threshold && !intent.dims.length && !intent.bucket) {
+      // "what % of all blocks is that" after "blocks with a base fee above 10 gwei": the bound is what is measured
+      const bound = thresholdFilter(t, f);
+      intent.filters = intent.filters.filter((x) => x.sql !== bound.sql);
+      conds.push(bound);
+    }
   }
-  if (t === 'trades' && f.projects.length === 1) conds.push({ sql: `{c}project = ${sqlString(f.projects[0])}`, words: `trades on ${f.projects[0]}` });
-  if (conds.length === 0 && intent.dims.length && (t === 'trades' || t === 'transfers' || t === 'transactions')) {
-    // "share of DEX volume by project": each group's part of the total
-    const volume = f.fields.includes('volume') || f.fields.includes('value');
-    const col = t === 'trades' ? '{c}amount_usd' : t === 'transfers' ? '{c}amount_usd' : '{c}value_eth';
-    return { agg: 'volume_share', column: volume ? col : undefined, percent, alias: percent ? 'percent' : 'share', words: `${volume ? 'share of the total volume' : 'share of all'} ${SPECS[t].rowNoun}` };
+  if (conds.length === 0 && (intent.dims.length || intent.bucket) && t !== 'prices') {
+    // "share of DEX volume by project", "fees by tx type as percentages", "each day's share": each group's part of
+    // the total of the measure the question had before it asked for a share
+    const base = measureFor(intent, { ...f, aggs: f.aggs.filter((a) => a !== 'share' && a !== 'percent') }, false);
+    if (base.agg !== 'sum' && base.agg !== 'count') throw new Decline(`a share of ${aggWords(base.agg)} values means nothing: ask for a share of a total or a count`);
+    const column = base.agg === 'sum' ? base.column : undefined;
+    return { agg: 'volume_share', column, ethPrice: base.ethPrice, percent, alias: percent ? 'percent' : 'share', words: `${column ? `share of the ${base.words}` : 'share of all'} ${SPECS[t].rowNoun}` };
   }
   if (conds.length !== 1) throw new Decline('share of what? Say which condition (failed, EIP-1559, contract deployments, a project, a token)');
   const c = conds[0];

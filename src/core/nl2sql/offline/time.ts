@@ -249,7 +249,7 @@ function firstWindow(words: Word[]): TimeMatch | undefined {
     // "stretch that to 48h", "make it 3 days": a duration alone is the last one of that length
     const n = /^\d+$/.test(w ?? '') ? Number(w) : undefined;
     if (!bare && n && UNITS[t(i + 1) ?? ''] && !BEFORE_BARE_DURATION.has(t(i - 1) ?? '') && t(i + 2) !== 'ago') {
-      bare = { window: lastWindow(n, UNITS[t(i + 1)!]), used: range(t(i - 1) === 'to' ? i - 1 : leadStart(i), i + 2) };
+      bare = { window: lastWindow(n, UNITS[t(i + 1)]), used: range(t(i - 1) === 'to' ? i - 1 : leadStart(i), i + 2) };
     }
   }
   return whole ?? bare;

@@ -1,0 +1,107 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { OfflineProvider } from '../../src/core/nl2sql/offline/index.js';
+
+// Follow-up classes of the sixth to eighth blind conversation sets, each checked on wordings of our own
+// (never the sets' sentences): conditions that combine, measures named by what they replace, verbs that
+// only lead in a new limit or window, relative limits, filters dropped, and shares of what came before.
+const p = new OfflineProvider({ labels: [{ name: 'Binance 14', category: 'cex' }] });
+const sql = (q: string, history: string[] = []) => p.translate(q, history.map((question) => ({ question }))).sql;
+const ZERO = "'0x0000000000000000000000000000000000000000'";
+const TODAY = "block_time >= date_trunc('day', snapshot_time())";
+
+describe('what a follow-up keeps and what it replaces', () => {
+  test('a condition of another kind is added; one of the same kind replaces', () => {
+    assert.equal(sql('only type 2 ones', ['failure rate last week']),
+      'select avg(case when not success then 1.0 else 0.0 end) as share_failed from ethereum.transactions where tx_type = 2 and block_time > snapshot_time() - interval 7 day');
+    assert.match(sql('just failed ones', ['type 2 transactions today']), /where tx_type = 2 and not success and /);
+    assert.match(sql('successful ones instead', ['failed type 2 transactions today']), /where tx_type = 2 and success and /);
+  });
+
+  test('a superlative after an average is the max or min of the same measure; "not the mean" names what it replaces', () => {
+    assert.match(sql('and the lowest', ['average base fee yesterday']), /^select min\(base_fee_per_gas_gwei\) /);
+    assert.match(sql('the peak instead', ['average gas used per block today']), /^select max\(gas_used\) /);
+    assert.match(sql('gimme the peak value, not the mean', ['average gas used per block today']), /^select max\(gas_used\) as max_gas_used from ethereum\.blocks where block_time >= /);
+  });
+
+  test('"for those", "of those", "who received it", "… tho" refer to the previous answer and keep its filters and window', () => {
+    assert.match(sql('median trade size for those', ['trades on curve yesterday']), /^select median\(amount_usd\) .* where project = 'curve' and block_time >= date_trunc\('day', snapshot_time\(\)\) - interval 1 day/);
+    assert.equal(sql('how many of those were burns', ['DAI transfers today']),
+      `select count(*) as transfers from tokens.transfers where upper(symbol) = 'DAI' and to_address = ${ZERO} and ${TODAY}`);
+    assert.match(sql('who received it', ['how much USDT moved in the last 2 days']), /^select to_address, sum\(amount\) .* upper\(symbol\) = 'USDT' and block_time > snapshot_time\(\) - interval 2 day group by 1/);
+    assert.match(sql('how many unique traders tho', ['trades on balancer today']), /^select count\(distinct taker\) .* where project = 'balancer' and /);
+  });
+
+  test('"group by sender" after "who sent it" lists every sender, not the top one', () => {
+    assert.match(sql('who sent it? group by sender', ['how much DAI was transferred today']), /^select from_address, sum\(amount\) as sum_amount from tokens\.transfers .* group by 1 order by 1$/);
+  });
+
+  test('"rather than", like "instead of", ends what the follow-up asks', () => {
+    assert.match(sql('by fees rather than count', ['top 5 senders by number of transactions today']), /^select from_address, sum\(fee_eth\) .* limit 5$/);
+  });
+});
+
+describe('verbs that lead in a new limit or window', () => {
+  test('"cut that down to 3", "bump the list up to 12", "expand it to 15" set the limit', () => {
+    const base = ['top 10 ETH receivers yesterday'];
+    assert.match(sql('cut that down to 3', base), /group by 1 order by 2 desc, 1 limit 3$/);
+    assert.match(sql('bump the list up to 12', base), /limit 12$/);
+    assert.match(sql('hmm expand it to 15', ['list the 5 largest USDC transfers today']), /order by amount desc, tx_hash limit 15$/);
+  });
+
+  test('"stretch it to 72 hours", "make it 2d" are the last that long; "not just yesterday" is the window replaced', () => {
+    assert.match(sql('stretch it to 72 hours', ['DEX volume in the last 24 hours']), /where block_time > snapshot_time\(\) - interval 72 hour$/);
+    assert.match(sql('make it 2d', ['DEX volume in the last 24 hours']), /interval 2 day$/);
+    assert.equal(sql('over everything, not just yesterday', ['failed transactions yesterday']), 'select count(*) as transactions from ethereum.transactions where not success');
+  });
+
+  test('"N more" and "N fewer" change the ranking by that many', () => {
+    assert.match(sql('3 more', ['top 5 tokens by transfers']), /limit 8$/);
+    assert.match(sql('give me 2 fewer', ['top 5 tokens by transfers']), /limit 3$/);
+    assert.match(sql('5 more please', ['top ETH senders today']), /limit 15$/, 'a plural ranking with no number shows 10');
+  });
+});
+
+describe('filters dropped', () => {
+  test('dropping a value the answer filters on removes the filter; "all tokens" does too', () => {
+    assert.equal(sql('forget USDT, all tokens', ['USDT transfers per day']), "select date_trunc('day', block_time) as day, count(*) as transfers from tokens.transfers group by 1 order by 1");
+    assert.match(sql('drop curve', ['uniswap and curve volume today']), /where project = 'uniswap' and /);
+    assert.match(sql('leave out curve', ['DEX volume per project today']), /where project <> 'curve' and /, 'a value not filtered on is left out');
+  });
+
+  test('"leave out the zero address" drops mints or burns on the side being ranked', () => {
+    assert.match(sql('drop the zero address', ['top 5 DAI senders this week']), new RegExp(`where upper\\(symbol\\) = 'DAI' and from_address <> ${ZERO} and `));
+    assert.match(sql('leave out the zero address', ['top 10 USDC receivers yesterday']), new RegExp(`to_address <> ${ZERO}`));
+  });
+
+  test('a category after a listing of the largest rows filters them; it ranks the category\'s members otherwise', () => {
+    assert.match(sql('only ones to exchanges', ['5 biggest ETH transfers yesterday']), /^select t\.tx_hash, .* l\.category = 'cex' .* order by t\.value_eth desc, t\.tx_hash limit 5$/);
+    assert.match(sql('top 5 exchanges by ETH received yesterday'), /^select l\.name as label, sum\(t\.value_eth\) /);
+  });
+});
+
+describe('shares of what came before', () => {
+  test('"as percentages" of a grouped sum is each group\'s part of that sum', () => {
+    assert.equal(sql('as percentages', ['gas used by miner today']),
+      `select miner, 100.0 * sum(gas_used) / sum(sum(gas_used)) over () as percent from ethereum.blocks where ${TODAY} group by 1 order by 1`);
+    assert.match(sql('each hour\'s share', ['transactions per hour today']), /^select date_trunc\('hour', block_time\) as hour, count\(\*\) \/ sum\(count\(\*\)\) over \(\) as share /);
+    assert.match(sql('each project\'s share of trades this week'), /^select project, count\(\*\) \/ sum\(count\(\*\)\) over \(\) as share from dex\.trades /);
+  });
+
+  test('a share after a bound or an event measures that bound or event within the rest', () => {
+    assert.equal(sql('what share of all blocks is that', ['blocks with base fee over 5 gwei today']),
+      `select avg(case when base_fee_per_gas_gwei > 5 then 1.0 else 0.0 end) as share_over_5_gwei_of_base_fee from ethereum.blocks where ${TODAY}`);
+    assert.equal(sql('and what percent is that', ['LINK transfers this week', 'how many of those were mints']),
+      `select 100.0 * avg(case when from_address = ${ZERO} then 1.0 else 0.0 end) as percent_mints from tokens.transfers where upper(symbol) = 'LINK' and block_time >= date_trunc('week', snapshot_time())`);
+  });
+
+  test('a share of an average is refused, not computed', () => {
+    assert.throws(() => sql('as percentages', ['average fee per day this week']), /share of average/);
+  });
+});
+
+describe('sorting and cycles', () => {
+  test('"the peak hour" after hours of the day keeps the hour of the day', () => {
+    assert.match(sql('and the peak hour?', ['busiest hours of the day by transactions']), /^select hour\(block_time\) as hour_of_day, count\(\*\) .* limit 1$/);
+  });
+});
