@@ -105,3 +105,28 @@ describe('sorting and cycles', () => {
     assert.match(sql('and the peak hour?', ['busiest hours of the day by transactions']), /^select hour\(block_time\) as hour_of_day, count\(\*\) .* limit 1$/);
   });
 });
+
+describe('more ways to say a refinement', () => {
+  const senders = ['top 5 ETH senders today'];
+
+  test('"flip it", "reverse the order", "the other way round" rank from the other end', () => {
+    for (const q of ['flip it', 'reverse the order', 'hmm the other way round']) assert.match(sql(q, senders), /order by 2 asc, 1 limit 5$/, q);
+    assert.match(sql('flip it', ['gas used per day this week', 'sort it biggest first']), /group by 1 order by 2 asc, 1$/);
+  });
+
+  test('"replace X with Y" keeps the second value; "the winner", "p50", "over the whole week", "fortnight"', () => {
+    assert.match(sql('replace usdc with dai', ['USDC transfers today']), /where upper\(symbol\) = 'DAI' and /);
+    assert.match(sql('only the winner', senders), /limit 1$/);
+    assert.match(sql('p50 instead', ['average gas price today']), /^select median\(gas_price_gwei\) /);
+    assert.match(sql('for the whole week', ['DEX volume today']), /where block_time > snapshot_time\(\) - interval 7 day$/);
+    assert.match(sql('over the past fortnight', ['DEX volume today']), /interval 14 day$/);
+  });
+
+  test('"as a rate", "as a ratio of all txs" ask for the share; a category in place of an organisation replaces it', () => {
+    assert.match(sql('as a rate', ['failed transactions today']), /^select avg\(case when not success then 1\.0 else 0\.0 end\) /);
+    assert.match(sql('as a ratio of all txs', ['failed transactions today']), /^select avg\(case when not success /);
+    const all = sql('and to all exchanges', ['ETH sent to binance today']);
+    assert.match(all, /l\.category = 'cex'/);
+    assert.doesNotMatch(all, /Binance/);
+  });
+});

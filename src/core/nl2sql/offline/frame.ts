@@ -53,6 +53,10 @@ export interface Frame {
   limitDelta?: number;
   /** "all tokens", "every project": a follow-up drops the filter of that kind. */
   clear: Array<'tokens' | 'projects'>;
+  /** "flip it", "the other way round": the ranking or sort in the other direction. */
+  flip?: boolean;
+  /** "replace USDC with DAI", "swap curve for balancer": of two values named, the second is the new one. */
+  swap?: boolean;
   /** "sort it biggest first", "low to high": order the groups by the measure, keeping them all. */
   sort?: 'asc' | 'desc';
   perRow: boolean;
@@ -134,7 +138,7 @@ function tokenOf(word: string, lex: Lexicon): string | undefined {
 const FOLLOW_UP_START = /^\s*(actually|sorry|oops|whoops|no wait|wait|my bad|now|and|what about|how about|same|but|instead|make (?:it|that|this)|change (?:it|that|this)|switch|only|just|then|also|ok|okay|what if|nah|nope|naw|try)\b/i;
 /** "as a share of all DEX volume", "as a percentage of total transfers": the previous answer's part of a total. */
 /** "show each as a % of all transfers", "give me those as a share of the total" lead in the same way. */
-const AS_PART_OF = /^\s*(?:(?:ok|okay|now|and|so)\W+)*(?:(?:show|give|make|express|display|put|turn|convert|present|have)\s+(?:me\s+)?)?(?:(?:it|that|this|them|those|these|each|each one|each of them|each of those|all of them|the results?|the numbers?)\s+)?as\s+(?:a|the)?\s*(?:share|fraction|percentage|percent|proportion|%)\s+of\b/i;
+const AS_PART_OF = /^\s*(?:(?:ok|okay|now|and|so)\W+)*(?:(?:show|give|make|express|display|put|turn|convert|present|have)\s+(?:me\s+)?)?(?:(?:it|that|this|them|those|these|each|each one|each of them|each of those|all of them|the results?|the numbers?)\s+)?as\s+(?:a|the)?\s*(?:share|fraction|percentage|percent|proportion|ratio|rate|%)\s+of\b/i;
 /** "what share of all transactions is that?": a question that ends by pointing back at the previous answer. */
 const POINTS_BACK = /\b(is|are|was|were|does|do)\s+(that|those|this|these|it)\s*[?.!]*\s*$/i;
 /** "how many of those were mints", "which of them failed": a part of the previous answer. */
@@ -249,6 +253,7 @@ export function lexQuestion(asked: string, lex: Lexicon): Frame {
   if (AS_PART_OF.test(opener)) frame.partOf = true;
   if (FOLLOW_UP_START.test(question) || FOLLOW_UP_START.test(opener) || VERB_ON_ANSWER.test(opener) || ONLY_AT_END.test(question) || ENDS_ON_ANSWER.test(question) || WHO_DID_IT.test(question) || PART_OF_ANSWER.test(question) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
   applyCues(frame, sizeOfExtreme(negated(cues, lex)));
+  if (frame.swap) for (const key of ['tokens', 'projects'] as const) if (frame[key].length === 2) frame[key] = frame[key].slice(1);
   resolveGas(frame, cues);
   namedPair(frame);
   // A pronoun refers back only when the question names no rows of its own ("rank them by volume", not "tokens that moved it").
@@ -393,6 +398,8 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'rank': frame.rank = { dir: c.value as 'asc' | 'desc', n: frame.rank?.n }; break;
       case 'limit1': frame.limit = 1; break;
       case 'rowshare': frame.rowShare = true; break;
+      case 'flip': frame.flip = true; frame.followup = true; break;
+      case 'swap': frame.swap = true; frame.followup = true; break;
       case 'sort': frame.sort = c.value as 'asc' | 'desc'; break;
       case 'clear': push(frame.clear, c.value as 'tokens' | 'projects'); break;
       case 'one': {

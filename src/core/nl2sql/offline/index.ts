@@ -194,6 +194,8 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.projects.length) m.projects = cur.projects;
   if (cur.versions.length) m.versions = cur.versions;
   if (cur.categories.length) m.categories = cur.categories;
+  // "and to all exchanges" after "… to binance": the category takes the named organisation's place
+  if (cur.categories.length && !cur.entities.length) m.entities = [];
   if (cur.addresses.length) m.addresses = cur.addresses;
   if (cur.entities.length) m.entities = cur.entities;
   mergeExclusions(m, prev, cur);
@@ -259,6 +261,14 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.clear.includes('projects') && !cur.projects.length && !sharing) { m.projects = []; m.versions = []; }
   m.superlative = cur.superlative ?? prev.superlative;
   m.sort = cur.sort ?? prev.sort;
+  if (cur.flip) {
+    // "flip it": the same ranking (or sort) from the other end
+    const other = (d: 'asc' | 'desc' | undefined) => (d === 'asc' ? 'desc' : 'asc');
+    if (m.rank) m.rank = { ...m.rank, dir: other(m.rank.dir) };
+    else if (m.sort) m.sort = other(m.sort);
+    else if (m.superlative) m.superlative = other(m.superlative);
+    else if (m.bucket || m.groupBy.length) m.sort = 'asc';
+  }
   m.rowShare = cur.rowShare || (prev.rowShare && !cur.aggs.length);
   m.which = prev.which || cur.which;
   m.when = prev.when || cur.when;

@@ -40,7 +40,8 @@ export function shiftWindow(prev: TimeWindow | undefined, days: number): TimeWin
  */
 export type DateRef = { iso: string } | { month: number; day: number } | { daysAgo: number } | { dayOfMonth: number } | { weekday: number };
 
-const UNITS: Record<string, 'minute' | 'hour' | 'day' | 'week' | 'month'> = {
+const UNITS: Record<string, 'minute' | 'hour' | 'day' | 'week' | 'fortnight' | 'month'> = {
+  fortnight: 'fortnight', fortnights: 'fortnight',
   minute: 'minute', minutes: 'minute', min: 'minute', mins: 'minute',
   hour: 'hour', hours: 'hour', hr: 'hour', hrs: 'hour', h: 'hour',
   day: 'day', days: 'day', d: 'day',
@@ -70,6 +71,10 @@ const WHOLE_SNAPSHOT: string[][] = [
   ...['time', 'date'].flatMap((x) => [['no', x, 'filter'], ['no', x, 'limit'], ['no', x, 'window'], ['without', 'a', x, 'filter'], ['without', 'the', x, 'filter'],
     ['without', x, 'filter'], ['drop', 'the', x, 'filter'], ['remove', 'the', x, 'filter']]),
 ];
+
+const WHOLE_WORDS = new Set(['whole', 'full', 'entire']);
+/** "over the week", "for the whole week": a week-long window after one of these. */
+const WEEK_LEAD = new Set(['over', 'for', 'during', 'across', 'throughout', 'in']);
 
 const LEAD = new Set(['in', 'over', 'during', 'within', 'for', 'the', 'of', 'from', 'across', 'throughout']);
 
@@ -206,6 +211,11 @@ function firstWindow(words: Word[]): TimeMatch | undefined {
     }
     if ((w === 'since' || w === 'after') && t(i + 1) === 'midnight') return { window: { kind: 'today' }, used: range(i, i + 2) };
     if (w === 'yesterday') return { window: { kind: 'yesterday' }, used: range(leadStart(i), i + 1) };
+    // "over the week", "the whole week", "for the full week": the last seven days, not a weekly bucket
+    if (w === 'the' && WEEK_LEAD.has(t(i - 1) ?? '')) {
+      const k = WHOLE_WORDS.has(t(i + 1) ?? '') ? i + 2 : i + 1;
+      if (t(k) === 'week') return { window: lastWindow(1, 'week'), used: range(i - 1, k + 1) };
+    }
     if (w === 'this' && t(i + 1) === 'week') return { window: { kind: 'thisWeek' }, used: range(t(i - 1) === 'far' && t(i - 2) === 'so' ? i - 2 : leadStart(i), i + 2) };
     if (w === 'week' && t(i + 1) === 'to' && t(i + 2) === 'date') return { window: { kind: 'thisWeek' }, used: range(leadStart(i), i + 3) };
     if (w === 'this' && t(i + 1) === 'month') return { window: { kind: 'thisMonth' }, used: range(leadStart(i), i + 2) };
@@ -272,9 +282,10 @@ function startOf(words: Word[], i: number): { window: TimeWindow; len: number } 
   return period ? { window: { kind: period }, len: k + 1 - i } : undefined;
 }
 
-function lastWindow(n: number, unit: 'minute' | 'hour' | 'day' | 'week' | 'month'): TimeWindow {
+function lastWindow(n: number, unit: 'minute' | 'hour' | 'day' | 'week' | 'fortnight' | 'month'): TimeWindow {
   // Weeks as days, as the reference answers write them ("interval 7 day").
-  return unit === 'week' ? { kind: 'last', n: n * 7, unit: 'day' } : { kind: 'last', n, unit };
+  if (unit === 'week' || unit === 'fortnight') return { kind: 'last', n: n * (unit === 'week' ? 7 : 14), unit: 'day' };
+  return { kind: 'last', n, unit };
 }
 
 function dateExpr(d: DateRef): string {
