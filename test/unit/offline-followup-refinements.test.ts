@@ -130,3 +130,36 @@ describe('more ways to say a refinement', () => {
     assert.doesNotMatch(all, /Binance/);
   });
 });
+
+describe('named addresses, dropped kinds and bounds measured', () => {
+  const labelled = new OfflineProvider({ labels: [{ name: 'Aave: Pool V3', category: 'lending' }, { name: 'Binance 14', category: 'cex' }, { name: 'Uniswap: Universal Router', category: 'dex' }] });
+  const ask = (q: string, history: string[] = []) => labelled.translate(q, history.map((question) => ({ question }))).sql;
+
+  test('a label\'s whole name names that address, over a project or organisation word inside it', () => {
+    assert.match(ask('how many transactions went to the Aave Pool V3 today'), /l\.name in \('Aave: Pool V3'\)/);
+    assert.match(ask('only the failed ones', ['how many transactions went to the uniswap universal router yesterday']), /where l\.name in \('Uniswap: Universal Router'\) and not t\.success and /);
+  });
+
+  test('"which exchanges" lists every one, most first; "leave out binance" keeps the rest', () => {
+    const rest = ask('leave out binance', ['which exchanges received the most ETH today']);
+    assert.match(rest, /to_address not in \(select address from labels\.addresses where name in \('Binance 14'\)\) .* group by 1 order by 2 desc, 1$/);
+  });
+
+  test('grouping by the kind a filter names drops that filter; "drop the version" keeps the project', () => {
+    assert.match(sql('actually for every tx type side by side', ['fees per tx type today', 'only type 2']), /^select tx_type, sum\(fee_eth\) .* where block_time >= date_trunc\('day', snapshot_time\(\)\) group by 1 order by 1$/);
+    assert.equal(sql('drop the version', ['uniswap v2 trades today']), `select count(*) as trades from dex.trades where project = 'uniswap' and ${TODAY}`);
+  });
+
+  test('a bound added in the conversation is what "what percent is that" measures', () => {
+    assert.match(sql('what percent is that', ['LINK transfers yesterday', 'how many of those were over 100 LINK']),
+      /^select 100\.0 \* avg\(case when amount > 100 then 1\.0 else 0\.0 end\) .* where upper\(symbol\) = 'LINK' and /);
+  });
+
+  test('each one\'s share of ETH received keeps the meaning rule (successful transactions only)', () => {
+    assert.match(sql('each one\'s share', ['ETH received per bridge today']), /sum\(t\.value_eth\) \/ sum\(sum\(t\.value_eth\)\) over \(\) as share .* where t\.success and l\.category = 'bridge'/);
+  });
+
+  test('"rank them by ETH sent" re-ranks the same number of senders by amount', () => {
+    assert.match(sql('rank them by ETH sent', ['top 5 senders by transactions today']), /^select from_address, sum\(value_eth\) .* limit 5$/);
+  });
+});

@@ -52,7 +52,7 @@ export interface Frame {
   /** "give me 2 more", "3 fewer": a change to the ranking's length. */
   limitDelta?: number;
   /** "all tokens", "every project": a follow-up drops the filter of that kind. */
-  clear: Array<'tokens' | 'projects'>;
+  clear: Array<'tokens' | 'projects' | 'versions'>;
   /** "flip it", "the other way round": the ranking or sort in the other direction. */
   flip?: boolean;
   /** "replace USDC with DAI", "swap curve for balancer": of two values named, the second is the new one. */
@@ -90,6 +90,9 @@ export interface Exclusions {
   /** "leave out the zero address": no mints or burns on the side the answer is about. */
   zeroAddress?: boolean;
 }
+
+/** Nouns that, negated ("drop the version"), name a kind of filter to remove. */
+const CLEARABLE: Partial<Record<string, Frame['clear'][number]>> = { version: 'versions', token: 'tokens', project: 'projects', pair: 'tokens' };
 
 const EXCLUDABLE: Record<string, 'projects' | 'tokens' | 'entities'> = { project: 'projects', token: 'tokens', entity: 'entities' };
 
@@ -217,6 +220,8 @@ export function lexQuestion(asked: string, lex: Lexicon): Frame {
           cues.push({ kind: kind, value, pos: i });
           // "top DEXes": the plural of "DEX" ranks several projects
           if (kind === 'dex' && len === 1 && words[i].text !== norm[i] && !frame.pluralNouns.includes('project')) frame.pluralNouns.push('project');
+          // "which bridges", "top exchanges": several of the category's labelled addresses
+          if (kind === 'category' && words[i + len - 1].text !== norm[i + len - 1] && !frame.pluralNouns.includes('entity')) frame.pluralNouns.push('entity');
           if (kind === 'noun' && words[i + len - 1].text !== norm[i + len - 1]) {
             frame.plural = true;
             if (!frame.pluralNouns.includes(value as Noun)) frame.pluralNouns.push(value as Noun);
@@ -310,6 +315,13 @@ function negated(cues: Cue[], lex: Lexicon): Cue[] {
     // "without curve", "except USDT and DAI", "not counting Binance": a named value left out (a list continues it)
     const last = out[out.length - 1];
     const listed = last?.kind === 'exclude' && c.pos - last.pos <= 2 && (c.kind === 'project' || c.kind === 'token' || c.kind === 'entity');
+    // "drop the version", "forget the token": the filter of that kind goes
+    const cleared = c.kind === 'noun' ? CLEARABLE[c.value] : undefined;
+    if (pending && c.pos - pending.pos <= 2 && cleared) {
+      out.push({ kind: 'clear', value: cleared, pos: c.pos });
+      pending = undefined;
+      continue;
+    }
     if (pending && c.pos - pending.pos <= 3 && c.kind === 'noun' && c.value === 'zeroaddress') {
       out.push({ kind: 'exclude', value: 'zero:', pos: c.pos });
       pending = undefined;
@@ -401,7 +413,7 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'flip': frame.flip = true; frame.followup = true; break;
       case 'swap': frame.swap = true; frame.followup = true; break;
       case 'sort': frame.sort = c.value as 'asc' | 'desc'; break;
-      case 'clear': push(frame.clear, c.value as 'tokens' | 'projects'); break;
+      case 'clear': push(frame.clear, c.value as Frame['clear'][number]); frame.followup = true; break;
       case 'one': {
         // "the single biggest", "only the top one": one row of the ranking; elsewhere "one"/"single" is filler
         const cue = cues.find((x) => (x.kind === 'rank' || x.kind === 'super') && Math.abs(x.pos - c.pos) === 1);

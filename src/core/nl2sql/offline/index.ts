@@ -212,7 +212,8 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   }
   if (cur.rank) m.rank = { dir: cur.rank.dir, n: cur.rank.n ?? prev.rank?.n };
   // "only the largest", "just the top transfer" after a ranked list: the singular, in the same direction, asks for one row
-  const onlySelects = !cur.fields.length && !cur.aggs.length && !cur.units.length && !cur.groupBy.length && cur.nouns.every((n) => ROW_NOUNS.has(n) || n === m.keepTarget);
+  const onlySelects = !cur.fields.length && !cur.aggs.length && !cur.units.length && !cur.groupBy.length && !cur.tokens.length && !cur.dirs.length && !cur.verbs.length
+    && cur.nouns.every((n) => ROW_NOUNS.has(n) || n === m.keepTarget);
   const prevDir = prev.rank?.dir ?? prev.superlative;
   const curDir = cur.superlative ?? cur.rank?.dir;
   if (curDir && curDir === prevDir && !cur.rank?.n && !cur.plural && onlySelects) m.rank = { dir: curDir, n: 1 };
@@ -233,6 +234,8 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   const formOnly = cur.aggs.length > 0 && cur.aggs.every((a) => a === 'share' || a === 'percent');
   if (formOnly) m.aggs = [...m.aggs.filter((a) => a !== 'share' && a !== 'percent'), ...cur.aggs];
   else if (cur.aggs.length) m.aggs = cur.aggs;
+  // "rank by ETH sent" after a ranking by number of transactions: an amount replaces the count
+  else if (cur.rank && (cur.tokens.length || cur.units.length) && (cur.verbs.includes('transfer') || cur.dirs.length)) m.aggs = m.aggs.filter((a) => a !== 'count');
   // "the peak instead", "and the lowest?" after an average with nothing ranked: the max (min) of the same measure
   else if (cur.superlative && !cur.rank && !cur.nouns.length && !prev.rank && !prev.superlative && !prev.which && prev.aggs.some((a) => a === 'avg' || a === 'median' || a === 'sum')) {
     m.aggs = [cur.superlative === 'desc' ? 'max' : 'min'];
@@ -259,6 +262,11 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   const sharing = cur.partOf || cur.aggs.some((a) => a === 'share' || a === 'percent');
   if (cur.clear.includes('tokens') && !cur.tokens.length && !sharing) { m.tokens = []; m.pair = undefined; }
   if (cur.clear.includes('projects') && !cur.projects.length && !sharing) { m.projects = []; m.versions = []; }
+  if (cur.clear.includes('versions') && !cur.versions.length) m.versions = [];
+  // "for every tx type", "by project" after one of them: a grouping of one value says nothing, so its filter goes
+  if (cur.groupBy.includes('txtype')) m.conds = m.conds.filter((c) => COND_KIND[c] !== 'type');
+  if (cur.groupBy.includes('project') && m.projects.length === 1 && !cur.projects.length) m.projects = [];
+  if (cur.groupBy.includes('token') && m.tokens.length === 1 && !cur.tokens.length) m.tokens = [];
   m.superlative = cur.superlative ?? prev.superlative;
   m.sort = cur.sort ?? prev.sort;
   if (cur.flip) {

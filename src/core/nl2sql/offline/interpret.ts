@@ -164,7 +164,10 @@ export function interpret(f: Frame): Intent {
       intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
     }
     intent.measure = measureFor(intent, f, true);
-    intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? (!f.which && f.pluralNouns.includes(target) ? 10 : 1) };
+    const dir = f.rank?.dir ?? f.superlative ?? 'desc';
+    // "which bridges received the most": every one of them, most first; "top senders": ten; "which sender": one
+    if (!f.rank?.n && f.which && f.pluralNouns.includes(target) && target !== 'address') intent.sortByMeasure = dir;
+    else intent.rank = { dir, n: f.rank?.n ?? (!f.which && f.pluralNouns.includes(target) ? 10 : 1) };
     return finish(intent);
   }
   if (ranking && ((intent.bucket && !intent.dims.length) || (f.cyclic && intent.dims.length === CYCLIC[f.cyclic].length && !intent.bucket)) && (f.which || f.rank || (f.superlative && !f.aggs.some((a) => a === 'min' || a === 'max' || a === 'avg' || a === 'median')))) {
@@ -257,7 +260,7 @@ function addFilters(intent: Intent, f: Frame): void {
   if (t === 'transfers') {
     if (f.tokens.includes('ETH')) throw new Decline('ether is not an ERC-20 token: ask about ETH transactions, or about WETH transfers');
     const measured = transferShareKind(f);
-    if (erc20Tokens.length && (!shareConditionSource(f) || labelShareWanted(f) || f.rowShare || measured?.startsWith('event'))) filters.push({ sql: symbolMatch(erc20Tokens), words: erc20Tokens.join(' and ') });
+    if (erc20Tokens.length && (!shareConditionSource(f) || labelShareWanted(f) || f.rowShare || measured?.startsWith('event') || measured === 'threshold')) filters.push({ sql: symbolMatch(erc20Tokens), words: erc20Tokens.join(' and ') });
     for (const [c, filter] of Object.entries(TRANSFER_CONDITIONS)) if (f.conds.includes(c as Cond) && measured !== `event:${c}`) filters.push({ ...filter });
   }
   if (t === 'prices') {
@@ -332,7 +335,8 @@ function addFilters(intent: Intent, f: Frame): void {
     }
     // Meaning rule: ETH that moves counts successful transactions only (a failed one moved nothing).
     const movesEth = (ethNamed || f.fields.some((x) => x === 'value' || x === 'volume' || x === 'size')) && movement;
-    if (movesEth && !f.conds.some((c) => c === 'failed' || c === 'success') && (!shareConditionSource(f) || labelShareWanted(f))) {
+    // A share of the ETH moved (each bridge's part of the total) moves ETH too; a failure share does not filter on success.
+    if (movesEth && !f.conds.some((c) => c === 'failed' || c === 'success') && (!shareConditionSource(f) || labelShareWanted(f) || !shareCondition(f))) {
       filters.unshift({ sql: '{c}success', words: 'successful' });
     }
   }
@@ -375,10 +379,12 @@ function shareCondition(f: Frame): string | undefined {
  * In a share of transfers, what is measured: a mint or burn ("what % of USDT transfers were mints"; the token
  * stays a filter), else the one token named ("USDC's share of all transfers").
  */
-function transferShareKind(f: Frame): 'event:mint' | 'event:burn' | 'token' | undefined {
+function transferShareKind(f: Frame): 'event:mint' | 'event:burn' | 'threshold' | 'token' | undefined {
   if (!shareConditionSource(f) || labelShareWanted(f) || f.rowShare) return undefined;
   const event = f.conds.find((c): c is 'mint' | 'burn' => c === 'mint' || c === 'burn');
   if (event) return `event:${event}`;
+  // "how many of those were over 10 WETH" then "what percent is that": the bound is the part measured
+  if (f.threshold) return 'threshold';
   return f.tokens.filter((x) => x !== 'ETH').length === 1 && !f.groupBy.includes('token') ? 'token' : undefined;
 }
 
@@ -511,7 +517,7 @@ function shareMeasure(intent: Intent, f: Frame): Measure {
     if (kind === 'token') { const tk = f.tokens.filter((x) => x !== 'ETH'); conds.push({ sql: symbolMatch(tk), words: `${tk[0]} transfers` }); }
     if (kind?.startsWith('event:')) { const e = kind.slice(6) as 'mint' | 'burn'; conds.push({ sql: TRANSFER_CONDITIONS[e].sql, words: `${e}s` }); }
     if (t === 'trades' && f.projects.length === 1) conds.push({ sql: `{c}project = ${sqlString(f.projects[0])}`, words: `trades on ${f.projects[0]}` });
-    if (conds.length === 0 && f.threshold && !intent.dims.length && !intent.bucket) {
+    if ((conds.length === 0 || kind === 'threshold') && f.threshold && !intent.dims.length && !intent.bucket) {
       // "what % of all blocks is that" after "blocks with a base fee above 10 gwei": the bound is what is measured
       const bound = thresholdFilter(t, f);
       intent.filters = intent.filters.filter((x) => x.sql !== bound.sql);

@@ -111,6 +111,14 @@ export function buildLexicon(extraSymbols: Iterable<string> = [], labels: Iterab
     entities.set(word, [...(entities.get(word) ?? []), l.name]);
   }
   for (const [word, names] of entities) phrases.set(word, [`entity:${[...new Set(names)].sort().join('\n')}`]);
+  // A label's whole name ("the Uniswap Universal Router", "Curve.fi stETH Pool") names that one address
+  // (longest phrase wins); plain words only, and never in place of a phrase the lexicon already has.
+  for (const l of labels) {
+    const words = l.name.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim().split(' ');
+    const key = words.join(' ');
+    if (words.length < 2 || words.length > 6 || phrases.has(key) || !/^[a-z0-9 ]+$/.test(key)) continue;
+    phrases.set(key, [`entity:${l.name}`]);
+  }
 
   return {
     phrases,
