@@ -41,6 +41,15 @@ describe('answer words: summary, assumptions, notes, history', () => {
     assert.equal(measureWords('sum_value_eth'), 'total value (ETH)');
   });
 
+  it('names each statistic of a one-row answer, and leads a ranking with the column it orders by', () => {
+    const stats = summarize('select min(gas_price_gwei) as min_gas_price_gwei, max(gas_price_gwei) as max_gas_price_gwei from x',
+      [{ name: 'min_gas_price_gwei', type: 'DOUBLE' }, { name: 'max_gas_price_gwei', type: 'DOUBLE' }], [[2.5, 57.25]]);
+    assert.equal(stats, 'Lowest gas price (gwei) in the snapshot: 2.5; highest gas price (gwei): 57.25.');
+    const withShare = summarize('select symbol, count(*) as transfers, count(*) / sum(count(*)) over () as share from x group by 1 order by 2 desc, 1 limit 2',
+      [{ name: 'symbol', type: 'VARCHAR' }, { name: 'transfers', type: 'BIGINT' }, { name: 'share', type: 'DOUBLE' }], [['WETH', 30, 0.6], ['USDC', 20, 0.4]]);
+    assert.equal(withShare, 'WETH had the most transfers in the snapshot: 30 (first of 2 rows).');
+  });
+
   it('notes a period longer than the snapshot, with the range used', async () => {
     const a = await ask(engine, 'transactions in the last 30 days', { provider: fixed('select count(*) from ethereum.transactions where block_time > snapshot_time() - interval 30 day') });
     const range = await snapshotRange(engine);

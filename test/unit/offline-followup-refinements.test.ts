@@ -163,3 +163,23 @@ describe('named addresses, dropped kinds and bounds measured', () => {
     assert.match(sql('rank them by ETH sent', ['top 5 senders by transactions today']), /^select from_address, sum\(value_eth\) .* limit 5$/);
   });
 });
+
+describe('measures side by side', () => {
+  test('two statistics named together are two columns of the same measure', () => {
+    assert.equal(sql('min and max gas price today'), `select min(gas_price_gwei) as min_gas_price_gwei, max(gas_price_gwei) as max_gas_price_gwei from ethereum.transactions where ${TODAY}`);
+    assert.match(sql('ETH price high and low over the past 3 days'), /^select max\(price_usd\) as max_price_usd, min\(price_usd\) as min_price_usd from prices\.hourly /);
+  });
+
+  test('"and the max too", "add the median" keep the measure shown and add one; "also for USDT" only refines', () => {
+    for (const q of ['and the max too', 'also show the max', 'with the max as well']) {
+      assert.match(sql(q, ['average gas price per day this week']), /avg\(gas_price_gwei\) as avg_gas_price_gwei, max\(gas_price_gwei\) as max_gas_price_gwei /, q);
+    }
+    assert.match(sql('add the median', ['average fee today']), /^select avg\(fee_eth\) as avg_fee_eth, median\(fee_eth\) as median_fee_eth /);
+    assert.match(sql('also for USDT', ['USDC transfers today']), /^select count\(\*\) as transfers from tokens\.transfers where upper\(symbol\) = 'USDT'/);
+  });
+
+  test('"add each one\'s share" keeps the ranking by its measure and adds each row\'s share of the total', () => {
+    assert.equal(sql('add each one\'s share', ['top 5 tokens by transfer count today']),
+      `select symbol, count(*) as transfers, count(*) / sum(count(*)) over () as share from tokens.transfers where ${TODAY} group by 1 order by 2 desc, 1 limit 5`);
+  });
+});

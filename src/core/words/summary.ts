@@ -85,6 +85,11 @@ export function summarize(sql: string, columns: ReadonlyArray<Pick<ColumnInfo, '
   if (single && columns.length === 1) {
     return `${capital(measurePhrase(sql, columns[0].name, scope).phrase)} ${when}: ${formatFigure(rows[0][0])}.`;
   }
+  if (single && numeric.every(Boolean)) {
+    // Several statistics of one thing ("min and max gas price"): each by name, the first with what it measures.
+    const rest = columns.slice(1).map((c, i) => `; ${measureWords(c.name)}: ${formatFigure(rows[0][i + 1])}`).join('');
+    return `${capital(measurePhrase(sql, columns[0].name, scope).phrase)} ${when}: ${formatFigure(rows[0][0])}${rest}.`;
+  }
   const descRank = /order by\s+(\S+)\s+desc/i.test(sql);
   const ascRank = /order by\s+(\S+)\s+asc/i.test(sql);
   const limited = /\blimit\s+\d+\s*$/i.test(sql.trim());
@@ -104,7 +109,9 @@ export function summarize(sql: string, columns: ReadonlyArray<Pick<ColumnInfo, '
   const ranked = (descRank || ascRank) && limited;
   if ((ranked || shareIdx > 0) && measureIdx > 0 && !numeric[0]) {
     // A ranking: its leader. Shares of a whole: the largest, whatever the order.
-    const at = ranked ? measureIdx : shareIdx;
+    // A ranking leads with the column it orders by ("order by 2 desc"), which need not be the last one.
+    const orderedIdx = Number(/order by\s+(\d+)\s+(?:desc|asc)/i.exec(sql)?.[1] ?? 0) - 1;
+    const at = ranked ? (numeric[orderedIdx] ? orderedIdx : measureIdx) : shareIdx;
     const lead = ranked ? 0 : rows.reduce((best, r, i) => (Number(r[at]) > Number(rows[best][at]) ? i : best), 0);
     const label = rows[lead].slice(0, at).filter((_, i) => !numeric[i]).map((c) => (c === null ? 'NULL' : cellToText(c))).join(' / ');
     const name = columns[at].name;

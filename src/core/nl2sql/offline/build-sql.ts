@@ -85,7 +85,8 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
   if (intent.bucket) select.push(`date_trunc('${intent.bucket}', ${timeCol}) as ${intent.bucket}`);
   for (const d of intent.dims) select.push(q(d.expr).replace(/^t\./, '') === d.alias && !joined ? d.alias : `${q(d.expr)} as ${d.alias}`);
   const keys = select.length;
-  select.push(`${measureSql(m, q, intent.bucket && intent.dims.length ? `date_trunc('${intent.bucket}', ${timeCol})` : '')} as ${m.alias}`);
+  const partition = intent.bucket && intent.dims.length ? `date_trunc('${intent.bucket}', ${timeCol})` : '';
+  for (const x of [m, ...intent.extraMeasures]) select.push(`${measureSql(x, q, partition)} as ${x.alias}`);
   const groupSql = keys ? ` group by ${range(keys).join(', ')}` : '';
   const order = orderKeys(intent).join(', ');
   let orderSql = '';
@@ -108,11 +109,13 @@ export function buildSql(intent: Intent, lastDay?: string): Built {
   const rankWords = intent.rank
     ? `; keeps the ${intent.rank.n === 1 ? 'one' : `${intent.rank.n}`} with the ${intent.rank.dir === 'desc' ? 'highest' : 'lowest'} value`
     : intent.sortByMeasure ? `, ${intent.sortByMeasure === 'desc' ? 'highest' : 'lowest'} first` : '';
-  const explanation = `${verb(m, intent.subject)}${scope}${groups ? ` ${groups}` : ''} ${timeWords}${rankWords}.`;
+  const beside = intent.extraMeasures.map((x) => `, with the ${x.words}`).join('');
+  const explanation = `${verb(m, intent.subject)}${scope}${groups ? ` ${groups}` : ''} ${timeWords}${beside}${rankWords}.`;
   let chart: ChartHint | null = null;
-  if (intent.bucket && !intent.rank) chart = { type: 'line', x: intent.bucket, y: [m.alias], ...(shown[0] ? { series: shown[0].alias } : {}) };
-  else if (intent.bucket) chart = { type: 'bar', x: intent.bucket, y: [m.alias] };
-  else if (shown.length) chart = { type: 'bar', x: shown[0].alias, y: [m.alias], ...(shown[1] ? { series: shown[1].alias } : {}) };
+  const ys = [m.alias, ...intent.extraMeasures.map((x) => x.alias)];
+  if (intent.bucket && !intent.rank) chart = { type: 'line', x: intent.bucket, y: ys, ...(shown[0] ? { series: shown[0].alias } : {}) };
+  else if (intent.bucket) chart = { type: 'bar', x: intent.bucket, y: ys };
+  else if (shown.length) chart = { type: 'bar', x: shown[0].alias, y: ys, ...(shown[1] ? { series: shown[1].alias } : {}) };
   return { sql, explanation, chart };
 }
 

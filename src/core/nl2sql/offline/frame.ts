@@ -53,6 +53,8 @@ export interface Frame {
   limitDelta?: number;
   /** "all tokens", "every project": a follow-up drops the filter of that kind. */
   clear: Array<'tokens' | 'projects' | 'versions'>;
+  /** "and the max too", "add each one's share": the aggregates named join the ones already shown. */
+  additive?: boolean;
   /** "flip it", "the other way round": the ranking or sort in the other direction. */
   flip?: boolean;
   /** "replace USDC with DAI", "swap curve for balancer": of two values named, the second is the new one. */
@@ -144,6 +146,9 @@ const FOLLOW_UP_START = /^\s*(actually|sorry|oops|whoops|no wait|wait|my bad|now
 const AS_PART_OF = /^\s*(?:(?:ok|okay|now|and|so)\W+)*(?:(?:show|give|make|express|display|put|turn|convert|present|have)\s+(?:me\s+)?)?(?:(?:it|that|this|them|those|these|each|each one|each of them|each of those|all of them|the results?|the numbers?)\s+)?as\s+(?:a|the)?\s*(?:share|fraction|percentage|percent|proportion|ratio|rate|%)\s+of\b/i;
 /** "what share of all transactions is that?": a question that ends by pointing back at the previous answer. */
 const POINTS_BACK = /\b(is|are|was|were|does|do)\s+(that|those|this|these|it)\s*[?.!]*\s*$/i;
+/** "and the max too", "also show the median", "add each one's share": a measure beside the one shown. */
+const ADDITIVE = /\b(?:too|as well|add|plus|alongside|in addition|additionally|also|include|together with)\b/i;
+const ADDS_TO_ANSWER = /^\s*(?:add|also|plus|include|along with|together with)\b/i;
 /** "how many of those were mints", "which of them failed": a part of the previous answer. */
 const PART_OF_ANSWER = /\b(?:of|among|from)\s+(?:those|them|these)\b/i;
 /** "who sent it?", "who received those": the people behind the previous answer. */
@@ -256,6 +261,9 @@ export function lexQuestion(asked: string, lex: Lexicon): Frame {
   // "hmm, and today?", "thanks. as a share of …": openers are read after the interjections before them
   const opener = withoutInterjections(question, lex);
   if (AS_PART_OF.test(opener)) frame.partOf = true;
+  if (ADDITIVE.test(question)) frame.additive = true;
+  // "add each one's share", "… as well": a measure beside the previous answer's
+  if (ADDS_TO_ANSWER.test(opener) || /\b(?:too|as well)\s*[?.!]*\s*$/i.test(question)) frame.followup = true;
   if (FOLLOW_UP_START.test(question) || FOLLOW_UP_START.test(opener) || VERB_ON_ANSWER.test(opener) || ONLY_AT_END.test(question) || ENDS_ON_ANSWER.test(question) || WHO_DID_IT.test(question) || PART_OF_ANSWER.test(question) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
   applyCues(frame, sizeOfExtreme(negated(cues, lex)));
   if (frame.swap) for (const key of ['tokens', 'projects'] as const) if (frame[key].length === 2) frame[key] = frame[key].slice(1);

@@ -232,7 +232,8 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (!cur.aggs.length && (cur.fields.length || cur.units.includes('usd'))) m.aggs = prev.aggs.filter((a) => a !== 'count' && a !== 'distinct');
   // "as percentages" after "average fee per day": the form is added to the measure, which a share must know
   const formOnly = cur.aggs.length > 0 && cur.aggs.every((a) => a === 'share' || a === 'percent');
-  if (formOnly) m.aggs = [...m.aggs.filter((a) => a !== 'share' && a !== 'percent'), ...cur.aggs];
+  if (cur.additive && cur.aggs.length) m.aggs = [...new Set([...m.aggs.filter((a) => a !== 'latest'), ...cur.aggs])];
+  else if (formOnly) m.aggs = [...m.aggs.filter((a) => a !== 'share' && a !== 'percent'), ...cur.aggs];
   else if (cur.aggs.length) m.aggs = cur.aggs;
   // "rank by ETH sent" after a ranking by number of transactions: an amount replaces the count
   else if (cur.rank && (cur.tokens.length || cur.units.length) && (cur.verbs.includes('transfer') || cur.dirs.length)) m.aggs = m.aggs.filter((a) => a !== 'count');
@@ -240,6 +241,7 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   else if (cur.superlative && !cur.rank && !cur.nouns.length && !prev.rank && !prev.superlative && !prev.which && prev.aggs.some((a) => a === 'avg' || a === 'median' || a === 'sum')) {
     m.aggs = [cur.superlative === 'desc' ? 'max' : 'min'];
   }
+  m.additive = cur.aggs.length ? cur.additive : prev.additive;
   // "how about the number of transfers" after "daily USDC volume": a count replaces the measured field
   if (cur.aggs.includes('count') && !cur.fields.length && !m.threshold) m.fields = [];
   // "what about the count?" after "how much USDT moved": a count of the transfers, not "how many USDT"

@@ -53,6 +53,8 @@ export interface Intent {
   table: Table;
   /** Absent for a row listing. */
   measure?: Measure;
+  /** Measures shown beside the first ("min and max"); never ordered by. */
+  extraMeasures: Measure[];
   /** Plain-word subject ("transactions", "USDC transfers"). */
   subject: string;
   filters: Filter[];

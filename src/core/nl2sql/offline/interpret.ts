@@ -129,7 +129,7 @@ export function interpret(f: Frame): Intent {
   if (table === 'transactions' && f.fields.includes('volume') && !f.tokens.length && !has(f.nouns, 'transaction')) {
     throw new Decline('"volume" of what? Say DEX volume, ETH transfer volume, or a token\'s transfer volume');
   }
-  const intent: Intent = { table, subject: spec.rowNoun, filters: [], dims: [], time: f.time, timeColumn: spec.timeColumn };
+  const intent: Intent = { table, subject: spec.rowNoun, filters: [], dims: [], extraMeasures: [], time: f.time, timeColumn: spec.timeColumn };
   if (f.bucket && f.bucket !== 'auto') intent.bucket = f.bucket;
   if (f.bucket === 'auto') {
     const timeFacts = { timeKind: f.time?.kind, timeUnit: f.time?.kind === 'last' ? f.time.unit : undefined };
@@ -163,7 +163,7 @@ export function interpret(f: Frame): Intent {
     if (intent.dims.some((d) => d.expr.startsWith('l.')) && !intent.labelJoin) {
       intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
     }
-    intent.measure = measureFor(intent, f, true);
+    setMeasures(intent, f, true);
     const dir = f.rank?.dir ?? f.superlative ?? 'desc';
     // "which bridges received the most": every one of them, most first; "top senders": ten; "which sender": one
     if (!f.rank?.n && f.which && f.pluralNouns.includes(target) && target !== 'address') intent.sortByMeasure = dir;
@@ -172,13 +172,13 @@ export function interpret(f: Frame): Intent {
   }
   if (ranking && ((intent.bucket && !intent.dims.length) || (f.cyclic && intent.dims.length === CYCLIC[f.cyclic].length && !intent.bucket)) && (f.which || f.rank || (f.superlative && !f.aggs.some((a) => a === 'min' || a === 'max' || a === 'avg' || a === 'median')))) {
     // "which day had the most transactions", "busiest hour"
-    intent.measure = measureFor(intent, f, true);
+    setMeasures(intent, f, true);
     intent.rank = { dir: f.rank?.dir ?? f.superlative ?? 'desc', n: f.rank?.n ?? 1 };
     return finish(intent);
   }
   if (f.rank && !target && !f.which && intent.dims.length && table !== 'prices') {
     // "volume by project, biggest first", "… top 3": the groups themselves, ordered by their measure
-    intent.measure = measureFor(intent, f, true);
+    setMeasures(intent, f, true);
     if (f.rank.n) intent.rank = { dir: f.rank.dir, n: f.rank.n };
     else intent.sortByMeasure = f.rank.dir;
     return finish(intent);
@@ -188,7 +188,7 @@ export function interpret(f: Frame): Intent {
   if (ranking && !intent.dims.length && !intent.bucket && (f.which || f.when || f.rank || (f.superlative && !explicitAgg && (!f.fields.length || rowNounPresent(f, table))))) {
     return rowListing(intent, f);
   }
-  intent.measure = measureFor(intent, f, false);
+  setMeasures(intent, f, false);
   if (f.sort && (intent.dims.length || intent.bucket)) intent.sortByMeasure = f.sort;
   return finish(intent);
 }
@@ -498,6 +498,25 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
 /** Columns in ETH that a question can ask for in USD. */
 const ETH_COLUMNS: ReadonlySet<string> = new Set(['{c}value_eth', '{c}fee_eth']);
 
+/** Aggregates a question can ask for side by side ("min and max gas price", "average and median fee"). */
+const STAT_AGGS: ReadonlySet<AggWord> = new Set<AggWord>(['min', 'max', 'avg', 'median', 'sum']);
+const FORMS: ReadonlySet<AggWord> = new Set<AggWord>(['share', 'percent']);
+
+/**
+ * The measure, and any shown beside it: each statistic named ("min and max"), or the measure so far
+ * with its share when a follow-up adds one ("add each one's share"). The first is what a ranking orders by.
+ */
+function setMeasures(intent: Intent, f: Frame, ranking: boolean): void {
+  const named = f.aggs.filter((a) => STAT_AGGS.has(a));
+  const rest = f.aggs.filter((a) => !STAT_AGGS.has(a) && !FORMS.has(a));
+  if (f.additive && f.aggs.some((a) => FORMS.has(a)) && f.aggs.some((a) => !FORMS.has(a) || a === 'count')) {
+    intent.measure = measureFor(intent, { ...f, aggs: f.aggs.filter((a) => !FORMS.has(a)) }, ranking);
+    intent.extraMeasures = [measureFor(intent, f, ranking)];
+  } else if (named.length > 1 && !f.aggs.some((a) => FORMS.has(a))) {
+    [intent.measure, ...intent.extraMeasures] = named.map((a) => measureFor(intent, { ...f, aggs: [a, ...rest] }, ranking));
+  } else intent.measure = measureFor(intent, f, ranking);
+}
+
 /** What is aggregated when the question names no field of the table (rules.json: measureColumn). */
 const MEASURE_COLUMN_RULES = rules.measureColumn as unknown as ReadonlyArray<{ when?: When; column?: string; words?: string }>;
 
@@ -590,8 +609,9 @@ function pricesIntent(intent: Intent, f: Frame): Intent {
     return intent;
   }
   if (agg || extreme) {
-    const a = agg ?? extreme!;
-    intent.measure = { agg: a, column: '{c}price_usd', alias: `${a}_price_usd`, words: `${aggWords(a)} ${f.tokens.join('/')} price (USD)` };
+    const priced = (a: Aggregate): Measure => ({ agg: a, column: '{c}price_usd', alias: `${a}_price_usd`, words: `${aggWords(a)} ${f.tokens.join('/')} price (USD)` });
+    const named = f.aggs.filter((a) => STAT_AGGS.has(a)) as Aggregate[];
+    [intent.measure, ...intent.extraMeasures] = named.length > 1 ? named.map(priced) : [priced(agg ?? extreme!)];
     return intent;
   }
   if (intent.bucket && intent.bucket !== 'hour') {
