@@ -9,6 +9,7 @@ const p = new OfflineProvider({ labels: [{ name: 'Binance 14', category: 'cex' }
 const sql = (q: string, history: string[] = []) => p.translate(q, history.map((question) => ({ question }))).sql;
 const ZERO = "'0x0000000000000000000000000000000000000000'";
 const TODAY = "block_time >= date_trunc('day', snapshot_time())";
+const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('what a follow-up keeps and what it replaces', () => {
   test('a condition of another kind is added; one of the same kind replaces', () => {
@@ -181,5 +182,35 @@ describe('measures side by side', () => {
   test('"add each one\'s share" keeps the ranking by its measure and adds each row\'s share of the total', () => {
     assert.equal(sql('add each one\'s share', ['top 5 tokens by transfer count today']),
       `select symbol, count(*) as transfers, count(*) / sum(count(*)) over () as share from tokens.transfers where ${TODAY} group by 1 order by 2 desc, 1 limit 5`);
+  });
+});
+
+describe('the conversation carries on the same rows', () => {
+  test('a new measure of the same rows, with no window or filter of its own, keeps the conversation\'s', () => {
+    assert.match(sql('what is the average trade size in usd', ['number of uniswap swaps today']), new RegExp(`^select avg\\(amount_usd\\) .* where project = 'uniswap' and ${reEscape(TODAY)}$`));
+    assert.match(sql('how many blocks over the whole snapshot', ['how many blocks today']), /^select count\(\*\) as blocks from ethereum\.blocks$/, 'a window of its own is kept');
+    assert.match(sql('how many USDC transfers', ['how many blocks today']), /^select count\(\*\) as transfers from tokens\.transfers where upper\(symbol\) = 'USDC'$/, 'other rows start afresh');
+  });
+
+  test('"they", "them", "there" stand for the previous rows when the question is about the same table', () => {
+    assert.match(sql('how much did they pay in fees', ['how many failed transactions today']), new RegExp(`^select sum\\(fee_eth\\) .* where not success and ${reEscape(TODAY)}$`));
+    assert.match(sql('the average trade size there', ['largest trade on curve in usd today']), /^select avg\(amount_usd\) .* where project = 'curve' and /);
+    assert.match(sql('how many different addresses deployed them', ['contract deployments in the last 3 days', 'who deployed the most']),
+      /^select count\(distinct from_address\) .* where created_contract_address is not null and block_time > snapshot_time\(\) - interval 3 day$/);
+    assert.match(sql('Which tokens were transferred the most today, and rank them by count', ['Daily DEX volume']), /^select symbol, count\(\*\) as transfers from tokens\.transfers/);
+  });
+
+  test('"leave out the ones going to bridges" leaves out a category on the side the direction names', () => {
+    assert.match(sql('leave out the ones going to bridges', ['count of ETH transfers above 5 ETH today']), /to_address not in \(select address from labels\.addresses where category in \('bridge'\)\)/);
+  });
+
+  test('"the ones where DAI was bought" filters the side; "token burns" are burn transfers, not tokens', () => {
+    assert.match(sql('only the ones where DAI was bought', ['number of dex trades per project yesterday']), /where upper\(token_bought_symbol\) = 'DAI' and /);
+    assert.match(sql('how many token burns in the last 7 days'), new RegExp(`^select count\\(\\*\\) as transfers from tokens\\.transfers where to_address = ${ZERO} and `));
+  });
+
+  test('after "how much ETH was that", a share is of the amount, not of the count', () => {
+    assert.match(sql('what fraction of all eth moved is it', ['how many eth transfers went to exchanges today', 'and how much eth was that']),
+      /^select sum\(case when to_address in \(select address from labels\.addresses where category = 'cex'\) then value_eth else 0 end\) \/ sum\(value_eth\) /);
   });
 });

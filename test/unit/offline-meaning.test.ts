@@ -36,11 +36,12 @@ describe('offline meaning rules and grammar classes', () => {
     assert.match(sql('The 4 addresses that sent the most DAI'), /^select from_address, .* limit 4$/);
   });
 
-  test('negation flips a condition; a negation of something else is refused', () => {
+  test('negation flips a condition, leaves out a category of labelled addresses; a negation of something else is refused', () => {
     assert.match(sql('transactions that did not fail'), /where success$/);
     assert.match(sql("transactions that weren't successful"), /where not success$/);
     assert.match(sql('transactions with no method call'), /method_id = '0x'/);
-    assert.match(refusal('USDC transfers not to exchanges').message, /"not"/);
+    assert.match(sql('USDC transfers not to exchanges'), /to_address not in \(select address from labels\.addresses where category in \('cex'\)\)/);
+    assert.match(refusal('USDC transfers not in blocks').message, /"not"/);
   });
 
   test('ratio phrasing and "break down X by Y"', () => {

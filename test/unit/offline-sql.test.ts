@@ -149,7 +149,7 @@ describe('offline refusals and suggestions', () => {
     for (const q of [
       'Which tokens had no transfers yesterday?',
       'Transactions excluding contract deployments',
-      'USDC transfers except to exchanges',
+      'USDC transfers except on weekends',
       'How many transactions in block 123?',
       'Daily volume',
       'ETH price in euros',

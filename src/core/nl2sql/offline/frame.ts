@@ -53,6 +53,8 @@ export interface Frame {
   limitDelta?: number;
   /** "all tokens", "every project": a follow-up drops the filter of that kind. */
   clear: Array<'tokens' | 'projects' | 'versions'>;
+  /** "how much did they pay", "the median there": a pronoun that may stand for the previous answer's rows. */
+  refersBack?: boolean;
   /** "and the max too", "add each one's share": the aggregates named join the ones already shown. */
   additive?: boolean;
   /** "flip it", "the other way round": the ranking or sort in the other direction. */
@@ -91,6 +93,8 @@ export interface Exclusions {
   entities: string[];
   /** "leave out the zero address": no mints or burns on the side the answer is about. */
   zeroAddress?: boolean;
+  /** "leave out the ones going to exchanges": no labelled address of these categories on that side. */
+  categories?: string[];
 }
 
 /** Nouns that, negated ("drop the version"), name a kind of filter to remove. */
@@ -113,6 +117,10 @@ export function mergeExclusions(m: Frame, prev: Frame, cur: Frame): void {
     m[key] = m[key].filter((v) => !left.includes(v));
   }
   if (cur.exclude.zeroAddress) m.exclude = { ...m.exclude, zeroAddress: true };
+  if (cur.exclude.categories?.length) {
+    m.exclude = { ...m.exclude, categories: [...new Set([...(prev.exclude.categories ?? []), ...cur.exclude.categories])] };
+    m.categories = m.categories.filter((c) => !cur.exclude.categories!.includes(c));
+  }
 }
 
 export function emptyFrame(): Frame {
@@ -140,7 +148,9 @@ function tokenOf(word: string, lex: Lexicon): string | undefined {
  * Openers that refine the previous question. Politeness and discourse fillers ("cool", "alright", "so", "thanks")
  * are only filler words: a question after them is a follow-up when it names no subject of its own.
  */
-const FOLLOW_UP_START = /^\s*(actually|sorry|oops|whoops|no wait|wait|my bad|now|and|what about|how about|same|but|instead|make (?:it|that|this)|change (?:it|that|this)|switch|only|just|then|also|ok|okay|what if|nah|nope|naw|try)\b/i;
+const FOLLOW_UP_START = /^\s*(actually|sorry|oops|whoops|no wait|wait|my bad|now|and|what about|how about|same|but|instead|make (?:it|that|this)|change (?:it|that|this)|switch|only|just|then|also|ok|okay|what if|nah|nope|naw|try|so)\b/i;
+/** "how much did they pay", "who deployed them", "the median trade size there": the previous answer's rows. */
+const THEY = /\b(?:they|them|their)\b|(?<!\b(?:is|are|was|were|be|been)\s+)\bthere\b(?!\s+(?:is|are|was|were|be|been)\b)/i;
 /** "as a share of all DEX volume", "as a percentage of total transfers": the previous answer's part of a total. */
 /** "show each as a % of all transfers", "give me those as a share of the total" lead in the same way. */
 const AS_PART_OF = /^\s*(?:(?:ok|okay|now|and|so)\W+)*(?:(?:show|give|make|express|display|put|turn|convert|present|have)\s+(?:me\s+)?)?(?:(?:it|that|this|them|those|these|each|each one|each of them|each of those|all of them|the results?|the numbers?)\s+)?as\s+(?:a|the)?\s*(?:share|fraction|percentage|percent|proportion|ratio|rate|%)\s+of\b/i;
@@ -262,6 +272,7 @@ export function lexQuestion(asked: string, lex: Lexicon): Frame {
   const opener = withoutInterjections(question, lex);
   if (AS_PART_OF.test(opener)) frame.partOf = true;
   if (ADDITIVE.test(question)) frame.additive = true;
+  if (THEY.test(question)) frame.refersBack = true;
   // "add each one's share", "… as well": a measure beside the previous answer's
   if (ADDS_TO_ANSWER.test(opener) || /\b(?:too|as well)\s*[?.!]*\s*$/i.test(question)) frame.followup = true;
   if (FOLLOW_UP_START.test(question) || FOLLOW_UP_START.test(opener) || VERB_ON_ANSWER.test(opener) || ONLY_AT_END.test(question) || ENDS_ON_ANSWER.test(question) || WHO_DID_IT.test(question) || PART_OF_ANSWER.test(question) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
@@ -327,6 +338,12 @@ function negated(cues: Cue[], lex: Lexicon): Cue[] {
     const cleared = c.kind === 'noun' ? CLEARABLE[c.value] : undefined;
     if (pending && c.pos - pending.pos <= 2 && cleared) {
       out.push({ kind: 'clear', value: cleared, pos: c.pos });
+      pending = undefined;
+      continue;
+    }
+    // "leave out the ones going to exchanges", "without bridge deposits": a category of labelled addresses left out
+    if (pending && c.pos - pending.pos <= 6 && c.kind === 'category') {
+      out.push({ kind: 'exclude', value: `category:${c.value}`, pos: c.pos });
       pending = undefined;
       continue;
     }
@@ -402,6 +419,7 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'exclude': {
         const [kind, value] = c.value.split(/:(.*)/s);
         if (kind === 'zero') frame.exclude.zeroAddress = true;
+        else if (kind === 'category') frame.exclude.categories = [...new Set([...(frame.exclude.categories ?? []), value])];
         else for (const v of kind === 'entity' ? value.split('\n') : [value]) push(frame.exclude[EXCLUDABLE[kind]], v);
         // "excluding WETH trades", "without curve": a question that opens by leaving something out refines the answer before
         if (cues.slice(0, k).every((x) => x.kind === 'filler' || x.kind === 'followup')) frame.followup = true;

@@ -4,7 +4,7 @@ import type { Generation, GenerationRequest, Provider } from '../provider.js';
 import { buildSql } from './build-sql.js';
 import { DIMENSIONS, lexQuestion, mergeExclusions, ROW_NOUNS, type Cond, type Frame } from './frame.js';
 import type { Intent } from './intent.js';
-import { Decline, interpret, rankTarget } from './interpret.js';
+import { chooseTable, Decline, interpret, rankTarget } from './interpret.js';
 import { shiftWindow } from './time.js';
 import { buildLexicon, type LabelName, type Lexicon } from './lexicon.js';
 import { suggestionsFor } from './suggest.js';
@@ -110,7 +110,7 @@ export class OfflineProvider implements Provider {
     }
     const standalone = lexQuestion(question, this.lex);
     const previous = this.previousFrame(history);
-    let frame = previous && isFollowUp(standalone) ? mergeFrames(previous, standalone) : standalone;
+    let frame = previous && isFollowUp(standalone, previous) ? mergeFrames(previous, standalone) : standalone;
     let intent: Intent;
     try {
       try {
@@ -148,7 +148,7 @@ export class OfflineProvider implements Provider {
       if (!turn.question?.trim()) continue;
       const frame = steps.at(-1)?.frame;
       const f = lexQuestion(turn.question, this.lex);
-      const fresh = !frame || !isFollowUp(f);
+      const fresh = !frame || !isFollowUp(f, frame);
       const next = fresh ? f : mergeFrames(frame, f);
       try {
         interpret(next);
@@ -166,13 +166,27 @@ export class OfflineProvider implements Provider {
  * window ("the day before"), or names nothing to measure on its own: only a
  * form ("as a share"), a grouping ("by transaction type"), a window or a limit.
  */
-export function isFollowUp(f: Frame): boolean {
+export function isFollowUp(f: Frame, prev?: Frame): boolean {
   if (f.followup || f.time?.kind === 'earlier') return true;
+  // "what's the average trade size in usd" after "number of sushiswap swaps today": a new measure of the same
+  // rows, with no window or filter of its own, keeps the conversation's window and filters
+  // "how much did they pay in fees": a pronoun for the previous rows, when the question is about the same table
+  if (prev && f.refersBack && sameTable(f, prev)) return true;
+  if (prev && !f.time && !f.tokens.length && !f.projects.length && !f.entities.length && !f.categories.length && !f.addresses.length && !f.pair
+    && sameTable(f, prev)) return true;
   const subject = f.nouns.filter((n) => !f.groupBy.includes(n)).length + f.fields.length + f.conds.length + f.verbs.length + (f.dex ? 1 : 0) + (f.which ? 1 : 0);
   return subject === 0;
 }
 
 const CYCLE_BUCKET = { hour_of_day: 'hour', day_of_week: 'day' } as const;
+
+function sameTable(f: Frame, prev: Frame): boolean {
+  try {
+    return chooseTable(f) === chooseTable(prev);
+  } catch {
+    return false;
+  }
+}
 
 /** Conditions of one kind exclude each other; of different kinds they combine. */
 const COND_KIND: Record<Cond, string> = {
@@ -287,5 +301,11 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   m.plural = prev.plural || cur.plural;
   m.pluralNouns = [...new Set([...prev.pluralNouns, ...cur.pluralNouns])];
   m.superRow = cur.superRow || prev.superRow;
+  // "how many different addresses deployed them" after "who deployed the most": a count of unique ones, not a ranking
+  if (cur.aggs.includes('distinct') && !cur.rank && !cur.superlative && !cur.which) {
+    m.rank = undefined;
+    m.superlative = undefined;
+    m.which = false;
+  }
   return m;
 }

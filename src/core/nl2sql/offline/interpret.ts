@@ -38,7 +38,8 @@ export function frameFacts(f: Frame, more: Facts = {}): Facts {
 
 const TABLE_RULES = rules.table as unknown as ReadonlyArray<{ when?: When; table: Table }>;
 
-function chooseTable(f: Frame): Table {
+/** The table a question's words point at (a follow-up that names the same one refines the answer). */
+export function chooseTable(f: Frame): Table {
   return firstRule(TABLE_RULES, frameFacts(f))!.table;
 }
 
@@ -235,6 +236,12 @@ function addExclusions(intent: Intent, f: Frame): void {
       // Neither side of the swap is the token (a side without a symbol is not that token either).
       for (const side of ['token_bought_symbol', 'token_sold_symbol']) intent.filters.push({ sql: notIn(`coalesce(upper({c}${side}), '')`, upper), words: `not involving ${upper.join(' or ')}` });
     } else throw new Decline(`there is no token to leave out of ${t} (${upper.join(', ')})`);
+  }
+  if (f.exclude.categories?.length) {
+    if (t !== 'transactions' && t !== 'transfers') throw new Decline(`only transactions and transfers can leave out labelled addresses (${f.exclude.categories.join(', ')})`);
+    const side = f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address';
+    const list = f.exclude.categories.map(sqlString).join(', ');
+    intent.filters.push({ sql: `{c}${side} not in (select address from labels.addresses where category in (${list}))`, words: `${side === 'from_address' ? 'not sent by' : 'not received by'} ${f.exclude.categories.join('/')}-labelled addresses` });
   }
   if (f.exclude.zeroAddress) {
     // "leave out the zero address" from ranked receivers (burns) or senders (mints)

@@ -20,7 +20,8 @@ export function labelShare(table: Table, f: Frame): Measure | undefined {
     : f.categories.length === 1 ? `category = ${sqlString(f.categories[0])}` : `category in (${f.categories.map(sqlString).join(', ')})`;
   const who = f.entities.length ? f.entities.join(', ') : `${f.categories.join('/')}-labelled addresses`;
   const amountAsked = f.fields.some((x) => x === 'value' || x === 'volume') || f.verbs.includes('transfer') || f.tokens.length > 0;
-  const counted = f.nouns.some((n) => n === 'transfer' || n === 'transaction') && !f.fields.length;
+  // "and how much ETH was that" after "how many transfers": the amount, not the count
+  const counted = f.nouns.some((n) => n === 'transfer' || n === 'transaction') && !f.fields.length && !f.aggs.includes('sum');
   let column: string | undefined;
   if (amountAsked && !counted) {
     const tokens = f.tokens.filter((t) => t !== 'ETH');
