@@ -214,3 +214,37 @@ describe('the conversation carries on the same rows', () => {
       /^select sum\(case when to_address in \(select address from labels\.addresses where category = 'cex'\) then value_eth else 0 end\) \/ sum\(value_eth\) /);
   });
 });
+
+describe('values added, events left out, and the previous answer measured another way', () => {
+  const labelled = new OfflineProvider({ labels: [{ name: 'Coinbase 10', category: 'cex' }, { name: 'Kraken 13', category: 'cex' }] });
+  const ask = (q: string, history: string[] = []) => labelled.translate(q, history.map((question) => ({ question }))).sql;
+
+  test('"add kraken too" joins the organisation to the answer\'s; "and kraken" replaces it', () => {
+    const base = ['how much ETH went to Coinbase in the last 7 days'];
+    assert.match(ask('add kraken too', base), /l\.name in \('Coinbase 10', 'Kraken 13'\)/);
+    assert.match(ask('and kraken', base), /l\.name in \('Kraken 13'\)/);
+  });
+
+  test('"leave out mints and burns" drops transfers from and to the zero address', () => {
+    assert.equal(sql('leave out mints and burns', ['number of DAI transfers']),
+      `select count(*) as transfers from tokens.transfers where upper(symbol) = 'DAI' and from_address <> ${ZERO} and to_address <> ${ZERO}`);
+    assert.match(sql('excluding burns', ['number of DAI transfers']), new RegExp(`to_address <> ${ZERO}$`));
+  });
+
+  test('"what\'s that in usd volume" measures the previous rows in USD; "convert to each one\'s share" keeps them', () => {
+    assert.equal(sql('what\'s that in usd volume', ['how many trades did uniswap v2 have']), "select sum(amount_usd) as sum_amount_usd from dex.trades where project = 'uniswap' and version = '2'");
+    assert.match(sql('convert to each one\'s share of the total', ['how much eth did each cex label receive', 'only last 3 days']), /sum\(t\.value_eth\) \/ sum\(sum\(t\.value_eth\)\) over \(\) as share /);
+  });
+
+  test('"which 5 hours of the day" are hours of the day, not a 5-hour window; "show just the one who paid most" is one row', () => {
+    assert.match(sql('give me 2 more', ['which 5 hours of the day have the most failed transactions?']), /^select hour\(block_time\) as hour_of_day, count\(\*\) .* where not success group by 1 order by 2 desc, 1 limit 7$/);
+    assert.match(sql('hmm show just the one who paid most', ['top 10 senders by fees paid', 'last 3 days only']), /limit 1$/);
+  });
+
+  test('tokens that move are transfers; "mint events" are mints; a singular largest row filtered by a category stays a row', () => {
+    assert.match(ask('now by token please', ['total usd value of tokens sent to coinbase']), /^select t\.symbol as symbol, sum\(t\.amount_usd\) .* l\.name in \('Coinbase 10'\) /);
+    assert.match(sql('only the biggest one', ['tokens with the most mint events']), new RegExp(`^select symbol, count\\(\\*\\) .* where from_address = ${ZERO} group by 1 order by 2 desc, 1 limit 1$`));
+    assert.match(sql('only ones going to a bridge', ['largest single WETH transfer', 'in usd?']), /l\.category = 'bridge'/);
+    assert.doesNotMatch(sql('only ones going to a bridge', ['largest single WETH transfer', 'in usd?']), /l\.name as label/);
+  });
+});

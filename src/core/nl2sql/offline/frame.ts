@@ -53,6 +53,8 @@ export interface Frame {
   limitDelta?: number;
   /** "all tokens", "every project": a follow-up drops the filter of that kind. */
   clear: Array<'tokens' | 'projects' | 'versions'>;
+  /** "add kraken too": the organisations, tokens or projects named join the answer's instead of replacing them. */
+  addsValues?: boolean;
   /** "how much did they pay", "the median there": a pronoun that may stand for the previous answer's rows. */
   refersBack?: boolean;
   /** "and the max too", "add each one's share": the aggregates named join the ones already shown. */
@@ -93,6 +95,8 @@ export interface Exclusions {
   entities: string[];
   /** "leave out the zero address": no mints or burns on the side the answer is about. */
   zeroAddress?: boolean;
+  /** "leave out mints and burns": no transfers from (mints) or to (burns) the zero address. */
+  events?: Array<'mint' | 'burn'>;
   /** "leave out the ones going to exchanges": no labelled address of these categories on that side. */
   categories?: string[];
 }
@@ -117,6 +121,10 @@ export function mergeExclusions(m: Frame, prev: Frame, cur: Frame): void {
     m[key] = m[key].filter((v) => !left.includes(v));
   }
   if (cur.exclude.zeroAddress) m.exclude = { ...m.exclude, zeroAddress: true };
+  if (cur.exclude.events?.length) {
+    m.exclude = { ...m.exclude, events: [...new Set([...(prev.exclude.events ?? []), ...cur.exclude.events])] };
+    m.conds = m.conds.filter((c) => !cur.exclude.events!.includes(c as 'mint' | 'burn'));
+  }
   if (cur.exclude.categories?.length) {
     m.exclude = { ...m.exclude, categories: [...new Set([...(prev.exclude.categories ?? []), ...cur.exclude.categories])] };
     m.categories = m.categories.filter((c) => !cur.exclude.categories!.includes(c));
@@ -158,6 +166,10 @@ const AS_PART_OF = /^\s*(?:(?:ok|okay|now|and|so)\W+)*(?:(?:show|give|make|expre
 const POINTS_BACK = /\b(is|are|was|were|does|do)\s+(that|those|this|these|it)\s*[?.!]*\s*$/i;
 /** "and the max too", "also show the median", "add each one's share": a measure beside the one shown. */
 const ADDITIVE = /\b(?:too|as well|add|plus|alongside|in addition|additionally|also|include|together with)\b/i;
+/** "add kraken too", "include USDT as well": the values named join the ones the answer has. */
+const ADDS_VALUES = /^\s*(?:\W*(?:ok|okay|and|now|so)\W+)*(?:add|include|plus)\b|\b(?:too|as well)\s*[?.!]*\s*$/i;
+/** "what's that in usd volume", "how much is it in ETH": the previous answer, measured another way. */
+const THAT_IN = /\b(?:what|how much)(?:'s|\s+is|\s+was|\s+are|\s+were)?\s+(?:that|this|it|those|these)\s+(?:in|as)\b/i;
 const ADDS_TO_ANSWER = /^\s*(?:add|also|plus|include|along with|together with)\b/i;
 /** "how many of those were mints", "which of them failed": a part of the previous answer. */
 const PART_OF_ANSWER = /\b(?:of|among|from)\s+(?:those|them|these)\b/i;
@@ -273,6 +285,8 @@ export function lexQuestion(asked: string, lex: Lexicon): Frame {
   if (AS_PART_OF.test(opener)) frame.partOf = true;
   if (ADDITIVE.test(question)) frame.additive = true;
   if (THEY.test(question)) frame.refersBack = true;
+  if (ADDS_VALUES.test(question)) frame.addsValues = true;
+  if (THAT_IN.test(question)) frame.followup = true;
   // "add each one's share", "… as well": a measure beside the previous answer's
   if (ADDS_TO_ANSWER.test(opener) || /\b(?:too|as well)\s*[?.!]*\s*$/i.test(question)) frame.followup = true;
   if (FOLLOW_UP_START.test(question) || FOLLOW_UP_START.test(opener) || VERB_ON_ANSWER.test(opener) || ONLY_AT_END.test(question) || ENDS_ON_ANSWER.test(question) || WHO_DID_IT.test(question) || PART_OF_ANSWER.test(question) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
@@ -338,6 +352,14 @@ function negated(cues: Cue[], lex: Lexicon): Cue[] {
     const cleared = c.kind === 'noun' ? CLEARABLE[c.value] : undefined;
     if (pending && c.pos - pending.pos <= 2 && cleared) {
       out.push({ kind: 'clear', value: cleared, pos: c.pos });
+      pending = undefined;
+      continue;
+    }
+    // "leave out mints and burns", "excluding burns": transfers from or to the zero address left out (a list continues it)
+    const lastExcluded = [...out].reverse().find((x) => x.kind === 'exclude');
+    const eventListed = Boolean(lastExcluded?.value.startsWith('event:')) && c.pos - lastExcluded!.pos <= 2;
+    if ((pending || eventListed) && c.kind === 'cond' && (c.value === 'mint' || c.value === 'burn') && (eventListed || c.pos - pending!.pos <= 3)) {
+      out.push({ kind: 'exclude', value: `event:${c.value}`, pos: c.pos });
       pending = undefined;
       continue;
     }
@@ -420,6 +442,7 @@ function applyCues(frame: Frame, cues: Cue[]): void {
         const [kind, value] = c.value.split(/:(.*)/s);
         if (kind === 'zero') frame.exclude.zeroAddress = true;
         else if (kind === 'category') frame.exclude.categories = [...new Set([...(frame.exclude.categories ?? []), value])];
+        else if (kind === 'event') frame.exclude.events = [...new Set([...(frame.exclude.events ?? []), value as 'mint' | 'burn'])];
         else for (const v of kind === 'entity' ? value.split('\n') : [value]) push(frame.exclude[EXCLUDABLE[kind]], v);
         // "excluding WETH trades", "without curve": a question that opens by leaving something out refines the answer before
         if (cues.slice(0, k).every((x) => x.kind === 'filler' || x.kind === 'followup')) frame.followup = true;

@@ -201,17 +201,19 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.threshold) m.threshold = cur.threshold;
   // "Top 5 tokens by transfers" then "now only for USDC": the ranked noun stays ranked under the new filter.
   m.keepTarget = rankTarget(prev) ?? prev.keepTarget;
+  // "add kraken too": named values join the answer's; otherwise they replace them
+  const named = <T>(was: T[], now: T[]) => (cur.addsValues ? [...new Set([...was, ...now])] : now);
   if (cur.tokens.length || cur.pair) {
-    m.tokens = cur.tokens;
+    m.tokens = named(prev.tokens, cur.tokens);
     m.pair = cur.pair;
   }
-  if (cur.projects.length) m.projects = cur.projects;
-  if (cur.versions.length) m.versions = cur.versions;
-  if (cur.categories.length) m.categories = cur.categories;
+  if (cur.projects.length) m.projects = named(prev.projects, cur.projects);
+  if (cur.versions.length) m.versions = named(prev.versions, cur.versions);
+  if (cur.categories.length) m.categories = named(prev.categories, cur.categories);
   // "and to all exchanges" after "… to binance": the category takes the named organisation's place
-  if (cur.categories.length && !cur.entities.length) m.entities = [];
-  if (cur.addresses.length) m.addresses = cur.addresses;
-  if (cur.entities.length) m.entities = cur.entities;
+  if (cur.categories.length && !cur.entities.length && !cur.addsValues) m.entities = [];
+  if (cur.addresses.length) m.addresses = named(prev.addresses, cur.addresses);
+  if (cur.entities.length) m.entities = named(prev.entities, cur.entities);
   mergeExclusions(m, prev, cur);
   // A time grouping replaces the other kind: "by weekday instead" after "daily", "per hour" after "by day of week".
   // "what's the peak hour" after "which hours of the day …": the hour of the day, still

@@ -102,8 +102,9 @@ export function rankTarget(f: Frame): Noun | undefined {
   const candidate = dims.find((n) => n !== 'address' && n !== 'token') ?? dims.find((n) => (n !== 'token' || !f.tokens.length) && !(n === 'address' && roleGrouped));
   if (candidate) return candidate;
   // "the 5 largest ETH transfers to bridges": a category filters the listed rows; it ranks its members otherwise
-  const listsRows = f.superRow || (Boolean(f.superlative) && f.pluralNouns.some((n) => ROW_NOUNS.has(n)));
-  if (f.categories.length && (f.which || f.rank) && !listsRows) return 'entity';
+  // ("the largest single WETH transfer", "the 5 biggest transfers" then "only ones to bridges": rows, not bridges)
+  const listsRows = f.superRow || (Boolean(f.superlative) && f.nouns.some((n) => ROW_NOUNS.has(n)));
+  if (f.categories.length && (f.which || (f.rank && !listsRows))) return 'entity';
   // "which DEX had the highest volume", "top DEXes": the project
   if (f.dex && (f.which || f.rank) && !f.projects.length && !f.bucket && !f.cyclic && !f.groupBy.includes('project')) return 'project';
   return undefined;
@@ -236,6 +237,10 @@ function addExclusions(intent: Intent, f: Frame): void {
       // Neither side of the swap is the token (a side without a symbol is not that token either).
       for (const side of ['token_bought_symbol', 'token_sold_symbol']) intent.filters.push({ sql: notIn(`coalesce(upper({c}${side}), '')`, upper), words: `not involving ${upper.join(' or ')}` });
     } else throw new Decline(`there is no token to leave out of ${t} (${upper.join(', ')})`);
+  }
+  if (f.exclude.events?.length) {
+    if (t !== 'transfers') throw new Decline('only token transfers have mints and burns to leave out');
+    for (const e of f.exclude.events) intent.filters.push({ sql: `{c}${e === 'mint' ? 'from_address' : 'to_address'} <> '${ZERO_ADDRESS}'`, words: e === 'mint' ? 'not mints' : 'not burns' });
   }
   if (f.exclude.categories?.length) {
     if (t !== 'transactions' && t !== 'transfers') throw new Decline(`only transactions and transfers can leave out labelled addresses (${f.exclude.categories.join(', ')})`);

@@ -258,7 +258,8 @@ function firstWindow(words: Word[]): TimeMatch | undefined {
     if (all) whole = { window: { kind: 'all' }, used: range(leadStart(i), i + all.length) };
     // "stretch that to 48h", "make it 3 days": a duration alone is the last one of that length
     const n = /^\d+$/.test(w ?? '') ? Number(w) : undefined;
-    if (!bare && n && UNITS[t(i + 1) ?? ''] && !BEFORE_BARE_DURATION.has(t(i - 1) ?? '') && t(i + 2) !== 'ago') {
+    // ("which 5 hours of the day": hours of the day, not a window)
+    if (!bare && n && UNITS[t(i + 1) ?? ''] && !BEFORE_BARE_DURATION.has(t(i - 1) ?? '') && t(i + 2) !== 'ago' && t(i + 2) !== 'of') {
       bare = { window: lastWindow(n, UNITS[t(i + 1)]), used: range(t(i - 1) === 'to' ? i - 1 : leadStart(i), i + 2) };
     }
   }
@@ -266,7 +267,7 @@ function firstWindow(words: Word[]): TimeMatch | undefined {
 }
 
 /** Words after which "N hours" is no window: "every 3 hours", "per 2 days", "blocks older than 5 days". */
-const BEFORE_BARE_DURATION = new Set(['every', 'per', 'each', 'than', 'by', 'a', 'an', 'first']);
+const BEFORE_BARE_DURATION = new Set(['every', 'per', 'each', 'than', 'by', 'a', 'an', 'first', 'which', 'what', 'top', 'the', 'those', 'these', 'busiest', 'quietest', 'worst', 'best']);
 
 /** "the start of the day", "the beginning of this week", "this morning": the start of a calendar period. */
 function startOf(words: Word[], i: number): { window: TimeWindow; len: number } | undefined {
