@@ -248,3 +248,37 @@ describe('values added, events left out, and the previous answer measured anothe
     assert.doesNotMatch(sql('only ones going to a bridge', ['largest single WETH transfer', 'in usd?']), /l\.name as label/);
   });
 });
+
+describe('limits said loosely, verbs that restrict, and re-ranking by a distinct count', () => {
+  test('"a few more, like 15" and "a couple more, say 7" take the number said last', () => {
+    assert.match(sql('a few more, like 15', ['biggest usdc transfers yesterday', 'show 10 of them']), /order by amount desc, tx_hash limit 15$/);
+    assert.match(sql('a couple more, say 7', ['top 5 token pairs by usd volume on uniswap']), /limit 7$/);
+  });
+
+  test('"restrict to today", "keep it to yesterday" change the window, not the direction', () => {
+    assert.match(sql('restrict to today', ['top 20 addresses by fees paid on failed txs']), new RegExp(`^select from_address, sum\\(fee_eth\\) .* where not success and ${reEscape(TODAY)} group by 1`));
+    assert.match(sql('keep it to yesterday', ['top 20 addresses by fees paid on failed txs']), /^select from_address, .* interval 1 day and block_time < /);
+  });
+
+  test('"by number of distinct senders" re-ranks the same tokens by a distinct count', () => {
+    assert.match(sql('make it by number of distinct senders', ['top 5 tokens by transfer count']), /^select symbol, count\(distinct from_address\) as distinct_from_address from tokens\.transfers group by 1 order by 2 desc, 1 limit 5$/);
+  });
+
+  test('"swap the count for the total amount moved", "only ones selling WETH", "whats that in dollar volume"', () => {
+    assert.match(sql('swap the count for the total amount moved', ['daily count of USDC transfers', 'only the last 5 days']), /^select date_trunc\('day', block_time\) as day, sum\(amount\) .* upper\(symbol\) = 'USDC' and block_time > snapshot_time\(\) - interval 5 day group by 1/);
+    assert.match(sql('only ones selling WETH', ['number of swaps per project in the last 3 days']), /where upper\(token_sold_symbol\) = 'WETH' and /);
+    assert.match(sql('whats that in dollar volume', ['how many swaps on balancer yesterday']), /^select sum\(amount_usd\) .* where project = 'balancer' and /);
+    assert.match(sql('as a percent of all dex volume', ['uniswap volume in usd over the last 7 days']), /^select 100\.0 \* sum\(case when project = 'uniswap' then amount_usd else 0 end\) \/ sum\(amount_usd\) /);
+  });
+
+  test('"which exchange got how much" splits by every exchange; "binance wallets" are binance\'s own addresses', () => {
+    const labelled = new OfflineProvider({ labels: [{ name: 'Binance 14', category: 'cex' }, { name: 'Coinbase 10', category: 'cex' }] });
+    const ask = (q: string, history: string[] = []) => labelled.translate(q, history.map((question) => ({ question }))).sql;
+    assert.match(ask('which exchange got how much', ['total USDC received by exchanges in the last 7 days']), /^select l\.name as label, sum\(t\.amount\) .* group by 1 order by 2 desc, 1$/);
+    assert.match(ask('and over the last 48 hours', ['how much ETH went into binance wallets yesterday', 'and how many deposits was that']), /^select count\(\*\) /);
+  });
+
+  test('"show each one\'s share of all blocks too" keeps the count beside the share', () => {
+    assert.match(sql('show each one\'s share of all blocks too', ['blocks mined per miner', 'just the top 3']), /^select miner, count\(\*\) as blocks, count\(\*\) \/ sum\(count\(\*\)\) over \(\) as share .* limit 3$/);
+  });
+});

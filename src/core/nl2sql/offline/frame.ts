@@ -53,6 +53,8 @@ export interface Frame {
   limitDelta?: number;
   /** "all tokens", "every project": a follow-up drops the filter of that kind. */
   clear: Array<'tokens' | 'projects' | 'versions'>;
+  /** "which exchange got how much": every one of them with its amount, not the top one. */
+  splitWhich?: boolean;
   /** "add kraken too": the organisations, tokens or projects named join the answer's instead of replacing them. */
   addsValues?: boolean;
   /** "how much did they pay", "the median there": a pronoun that may stand for the previous answer's rows. */
@@ -169,7 +171,9 @@ const ADDITIVE = /\b(?:too|as well|add|plus|alongside|in addition|additionally|a
 /** "add kraken too", "include USDT as well": the values named join the ones the answer has. */
 const ADDS_VALUES = /^\s*(?:\W*(?:ok|okay|and|now|so)\W+)*(?:add|include|plus)\b|\b(?:too|as well)\s*[?.!]*\s*$/i;
 /** "what's that in usd volume", "how much is it in ETH": the previous answer, measured another way. */
-const THAT_IN = /\b(?:what|how much)(?:'s|\s+is|\s+was|\s+are|\s+were)?\s+(?:that|this|it|those|these)\s+(?:in|as)\b/i;
+const THAT_IN = /\b(?:what|how much)(?:'s|s|\s+is|\s+was|\s+are|\s+were)?\s+(?:that|this|it|those|these)\s+(?:in|as)\b/i;
+/** "a few more, like 15", "a couple more, say 7": the number at the end is the new limit. */
+const MORE_THEN_NUMBER = /\b(?:a\s+)?(?:few|couple(?:\s+of)?|some|bit|little|\d+)\s+more\b[\s,;:-]*(?:like|say|maybe|perhaps|so|to|around|about|let's say|lets say)?\s*(?=\d+\s*[?.!]*\s*$)/i;
 const ADDS_TO_ANSWER = /^\s*(?:add|also|plus|include|along with|together with)\b/i;
 /** "how many of those were mints", "which of them failed": a part of the previous answer. */
 const PART_OF_ANSWER = /\b(?:of|among|from)\s+(?:those|them|these)\b/i;
@@ -191,7 +195,7 @@ const EVENT_KINDS = new Set(['cond:mint', 'cond:burn', 'dir:to', 'dir:from']);
 const REFUSING_NO = /^\s*no\s*[,.!;:\u2013\u2014-]+\s*/i;
 
 export function lexQuestion(asked: string, lex: Lexicon): Frame {
-  const question = asked.replace(REFUSING_NO, '');
+  const question = asked.replace(REFUSING_NO, '').replace(MORE_THEN_NUMBER, '');
   let words: Word[] = tokenize(question);
   const frame = emptyFrame();
   if (question !== asked) frame.followup = true;
@@ -290,8 +294,9 @@ export function lexQuestion(asked: string, lex: Lexicon): Frame {
   // "add each one's share", "… as well": a measure beside the previous answer's
   if (ADDS_TO_ANSWER.test(opener) || /\b(?:too|as well)\s*[?.!]*\s*$/i.test(question)) frame.followup = true;
   if (FOLLOW_UP_START.test(question) || FOLLOW_UP_START.test(opener) || VERB_ON_ANSWER.test(opener) || ONLY_AT_END.test(question) || ENDS_ON_ANSWER.test(question) || WHO_DID_IT.test(question) || PART_OF_ANSWER.test(question) || POINTS_BACK.test(question) || frame.partOf || /\b(instead|rather)\b/i.test(question)) frame.followup = true;
-  applyCues(frame, sizeOfExtreme(negated(cues, lex)));
-  if (frame.swap) for (const key of ['tokens', 'projects'] as const) if (frame[key].length === 2) frame[key] = frame[key].slice(1);
+  applyCues(frame, sizeOfExtreme(negated(ofLabelled(cues), lex)));
+  // "replace USDC with DAI", "swap the count for the total amount": of two named, the second is the new one
+  if (frame.swap) for (const key of ['tokens', 'projects', 'aggs'] as const) if (frame[key].length === 2) (frame[key] as string[]).splice(0, 1);
   resolveGas(frame, cues);
   namedPair(frame);
   // A pronoun refers back only when the question names no rows of its own ("rank them by volume", not "tokens that moved it").
@@ -327,6 +332,11 @@ function withoutInterjections(question: string, lex: Lexicon): string {
     else break;
   }
   return words.slice(i).join(' ');
+}
+
+/** "binance wallets", "bridge addresses": the organisation's own addresses, not addresses to count or rank. */
+function ofLabelled(cues: Cue[]): Cue[] {
+  return cues.filter((c, k) => !(c.kind === 'noun' && c.value === 'address' && k > 0 && (cues[k - 1].kind === 'entity' || cues[k - 1].kind === 'category') && cues[k - 1].pos === c.pos - 1));
 }
 
 /** "not failed", "with no method call": a negation turns the next condition into its opposite. */
@@ -459,6 +469,7 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'rank': frame.rank = { dir: c.value as 'asc' | 'desc', n: frame.rank?.n }; break;
       case 'limit1': frame.limit = 1; break;
       case 'rowshare': frame.rowShare = true; break;
+      case 'splitby': frame.splitWhich = true; frame.followup = true; break;
       case 'flip': frame.flip = true; frame.followup = true; break;
       case 'swap': frame.swap = true; frame.followup = true; break;
       case 'sort': frame.sort = c.value as 'asc' | 'desc'; break;

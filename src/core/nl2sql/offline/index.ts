@@ -273,7 +273,9 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   const newNouns = cur.nouns.filter((n) => !cur.groupBy.includes(n) && !(n === 'token' && cur.clear.includes('tokens')));
   if (newNouns.length) m.nouns = [...new Set([...m.nouns.filter((n) => m.groupBy.includes(n)), ...newNouns])];
   // "by number of transactions instead" after "top ETH senders": rows named anew, the ranked senders stay
-  if (m.keepTarget && newNouns.length && !newNouns.some((n) => DIMENSIONS.has(n)) && !m.nouns.includes(m.keepTarget)) m.nouns.push(m.keepTarget);
+  // ("by number of distinct senders" after "top 5 tokens": the senders are counted, the tokens stay ranked)
+  const newDimension = newNouns.some((n) => DIMENSIONS.has(n)) && !cur.aggs.includes('distinct');
+  if (m.keepTarget && newNouns.length && !newDimension && !m.nouns.includes(m.keepTarget)) m.nouns.push(m.keepTarget);
   // "as a % of all DEX volume": the words name the total, not a new ranking of DEXes
   m.dex = prev.dex || (cur.dex && !cur.partOf);
   // "all tokens", "every project": the filter of that kind goes (not in "a share of all token transfers")
@@ -296,6 +298,7 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
     else if (m.bucket || m.groupBy.length) m.sort = 'asc';
   }
   m.rowShare = cur.rowShare || (prev.rowShare && !cur.aggs.length);
+  m.splitWhich = cur.splitWhich || prev.splitWhich;
   m.which = prev.which || cur.which;
   m.when = prev.when || cur.when;
   m.versus = prev.versus || cur.versus;
@@ -304,7 +307,8 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   m.pluralNouns = [...new Set([...prev.pluralNouns, ...cur.pluralNouns])];
   m.superRow = cur.superRow || prev.superRow;
   // "how many different addresses deployed them" after "who deployed the most": a count of unique ones, not a ranking
-  if (cur.aggs.includes('distinct') && !cur.rank && !cur.superlative && !cur.which) {
+  // (while "by number of distinct senders" after "top 5 tokens" re-ranks the tokens)
+  if (cur.aggs.includes('distinct') && !cur.rank && !cur.superlative && !cur.which && m.keepTarget && cur.nouns.includes(m.keepTarget)) {
     m.rank = undefined;
     m.superlative = undefined;
     m.which = false;

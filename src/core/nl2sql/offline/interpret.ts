@@ -160,7 +160,9 @@ export function interpret(f: Frame): Intent {
   const target = rankTarget(f);
   const ranking = Boolean(f.rank || f.which || f.superlative || f.when);
   if (f.superRow && !f.aggs.length && !intent.dims.length && !intent.bucket && table !== 'prices') return rowListing(intent, f);
-  if (ranking && target && !(f.aggs.includes('distinct') || (f.aggs.includes('count') && !f.rank && !f.which && !f.superlative))) {
+  // "top tokens by number of distinct senders": the distinct count is of another noun, so the target stays ranked
+  const distinctOfTarget = f.aggs.includes('distinct') && !f.nouns.some((n) => n !== target && ROLES.has(n));
+  if (ranking && target && !(distinctOfTarget || (f.aggs.includes('count') && !f.rank && !f.which && !f.superlative))) {
     intent.dims.push(dimension(target, table, f));
     if (intent.dims.some((d) => d.expr.startsWith('l.')) && !intent.labelJoin) {
       intent.labelJoin = { column: f.dirs.includes('from') && !f.dirs.includes('to') ? 'from_address' : 'to_address' };
@@ -168,7 +170,7 @@ export function interpret(f: Frame): Intent {
     setMeasures(intent, f, true);
     const dir = f.rank?.dir ?? f.superlative ?? 'desc';
     // "which bridges received the most": every one of them, most first; "top senders": ten; "which sender": one
-    if (!f.rank?.n && f.which && f.pluralNouns.includes(target) && target !== 'address') intent.sortByMeasure = dir;
+    if (!f.rank?.n && f.which && ((f.pluralNouns.includes(target) && target !== 'address') || f.splitWhich)) intent.sortByMeasure = dir;
     else intent.rank = { dir, n: f.rank?.n ?? (!f.which && f.pluralNouns.includes(target) ? 10 : 1) };
     return finish(intent);
   }
@@ -429,7 +431,8 @@ function measureFor(intent: Intent, f: Frame, ranking: boolean): Measure {
   const grouped = (n: Noun) => { try { return intent.dims.some((d) => d.alias === dimension(n, t, f).alias); } catch { return false; } };
   const distinctNoun = f.nouns.find((n) => ['sender', 'receiver', 'address', 'trader', 'pool', 'pair', 'token', 'miner', 'contract', 'project'].includes(n) && !f.groupBy.includes(n)
     && !(n === 'contract' && f.conds.includes('created')) && !grouped(n));
-  if (!ranking && distinctNoun && (f.aggs.includes('distinct') || f.aggs.includes('count') || f.verbs.includes('active')) && !f.fields.length) {
+  // Ranked by a distinct count of another noun ("top tokens by number of distinct senders") too.
+  if ((!ranking || f.aggs.includes('distinct')) && distinctNoun && (f.aggs.includes('distinct') || f.aggs.includes('count') || f.verbs.includes('active')) && !f.fields.length) {
     const d = distinctNoun === 'token' && t === 'transfers' ? { expr: '{c}contract_address', alias: 'token_contract', words: 'token contract' } : dimension(distinctNoun, t, f);
     return { agg: 'count_distinct', column: d.expr, alias: `distinct_${d.alias}`, words: `distinct ${d.words}s` };
   }
@@ -521,7 +524,7 @@ const FORMS: ReadonlySet<AggWord> = new Set<AggWord>(['share', 'percent']);
 function setMeasures(intent: Intent, f: Frame, ranking: boolean): void {
   const named = f.aggs.filter((a) => STAT_AGGS.has(a));
   const rest = f.aggs.filter((a) => !STAT_AGGS.has(a) && !FORMS.has(a));
-  if (f.additive && f.aggs.some((a) => FORMS.has(a)) && f.aggs.some((a) => !FORMS.has(a) || a === 'count')) {
+  if (f.additive && f.aggs.some((a) => FORMS.has(a))) {
     intent.measure = measureFor(intent, { ...f, aggs: f.aggs.filter((a) => !FORMS.has(a)) }, ranking);
     intent.extraMeasures = [measureFor(intent, f, ranking)];
   } else if (named.length > 1 && !f.aggs.some((a) => FORMS.has(a))) {
