@@ -22,7 +22,7 @@ export interface Restatement {
  */
 const MARKERS = new Set([
   'now', 'instead', 'rather', 'and', 'same', 'but', 'also', 'then', 'again', 'ok', 'okay', 'alright', 'cool', 'great', 'thanks', 'thank', 'right', 'so', 'just', 'only', 'them', 'those', 'these', 'it', 'ones', 'that', 'this', 'is', 'are', 'was', 'were', 'please', 'if', 'thing', 'show', 'give', 'me', 'rank', 'break', 'down', 'each',
-  'enough', 'fine', 'plenty', 'suffice', 'suffices', 'sufficient', 'will', 'should', 'do', 'works', 'good', 'window',
+  'enough', 'fine', 'plenty', 'suffice', 'suffices', 'sufficient', 'will', 'should', 'do', 'works', 'good', 'window', 'add', 'too', 'plus', 'include',
   ...lexiconData.interjections.filter((w) => !w.includes(' ')),
 ]);
 
@@ -170,8 +170,12 @@ export function restate(base: string, followUp: string, window: TimeWindow | und
   const time = window ? timePhrase(window) : undefined;
   const spoken = window && time === undefined ? describeTime(window, lastDay) : time;
   // The refinement in place of the words it replaces ("the median" for "Average"), else added at the end.
-  const replaced = replacedRuns(baseWords, followWords, frameOf)
-    .map(([start, len]): Array<Word[] | string | undefined> => [baseWords.slice(0, start), followWords, baseWords.slice(start + len), time]);
+  const runs = replacedRuns(baseWords, followWords, frameOf);
+  // "add kraken too" after "… to Coinbase …": the new value joins the one it would otherwise replace
+  const joined = followFrame.addsValues
+    ? runs.map(([start, len]): Array<Word[] | string | undefined> => [baseWords.slice(0, start + len), 'and', followWords, baseWords.slice(start + len), time])
+    : [];
+  const replaced = [...joined, ...runs.map(([start, len]): Array<Word[] | string | undefined> => [baseWords.slice(0, start), followWords, baseWords.slice(start + len), time])];
   const added: Array<Array<Word[] | string | undefined>> = [[baseWords, followWords, time], [followWords, baseWords, time]];
   const at = qualifierPosition(baseWords, followWords, frameOf);
   if (at !== undefined) added.unshift([baseWords.slice(0, at), followWords, baseWords.slice(at), time]);
