@@ -282,3 +282,26 @@ describe('limits said loosely, verbs that restrict, and re-ranking by a distinct
     assert.match(sql('show each one\'s share of all blocks too', ['blocks mined per miner', 'just the top 3']), /^select miner, count\(\*\) as blocks, count\(\*\) \/ sum\(count\(\*\)\) over \(\) as share .* limit 3$/);
   });
 });
+
+describe('turns that cannot stand alone, windows joined and moved, values brought back', () => {
+  test('a question that cannot stand alone ("what was the usd volume") is read as a refinement', () => {
+    assert.match(sql('what was the usd volume', ['how many trades on balancer yesterday']), /^select sum\(amount_usd\) .* where project = 'balancer' and /);
+  });
+
+  test('"include yesterday too" after today joins the days; "the day before that" moves a dated day', () => {
+    assert.match(sql('include yesterday too', ['usd volume of WETH-USDC trades today']), /block_time >= date_trunc\('day', snapshot_time\(\)\) - interval 1 day$/);
+    assert.match(sql('and the day before that', ['average ETH price on 2025-06-27']), /hour >= TIMESTAMP '2025-06-26' and hour < TIMESTAMP '2025-06-26' \+ interval 1 day$/);
+  });
+
+  test('"put curve back but leave out balancer" restores one exclusion and adds another', () => {
+    assert.match(sql('actually put curve back but leave out balancer', ['dex volume in usd by project over the last 24 hours', 'drop curve from that']), /where project <> 'balancer' and block_time/);
+  });
+
+  test('after "how much USDC was minted", "what % of all usdc transferred is that" is a share of the amount', () => {
+    assert.match(sql('cool, what % of all usdc transferred is that', ['how much USDC was minted in the last 7 days']), new RegExp(`^select 100\\.0 \\* sum\\(case when from_address = ${ZERO} then amount else 0 end\\) / sum\\(amount\\) as percent `));
+  });
+
+  test('"per exchange label name" groups by the labelled addresses', () => {
+    assert.match(sql('usdc received per exchange label name in the last 7 days'), /^select l\.name as label, sum\(t\.amount\) /);
+  });
+});

@@ -86,6 +86,8 @@ export interface Frame {
   keepTarget?: Noun;
   /** "without curve", "except USDT", "not counting Binance": values the answer leaves out. */
   exclude: Exclusions;
+  /** "put curve back": values left out earlier that come back. */
+  restore: Pick<Exclusions, 'projects' | 'tokens' | 'entities'>;
   /** Words that carry meaning the translator does not understand. */
   unknown: string[];
   unsupported: string[];
@@ -118,7 +120,7 @@ export function mergeExclusions(m: Frame, prev: Frame, cur: Frame): void {
     // "drop the WETH part" after "WETH transfers per day": the filter goes; the token is not then left out
     const dropped = cur.exclude[key].filter((v) => prev[key].includes(v));
     if (dropped.length) m[key] = m[key].filter((v) => !dropped.includes(v));
-    const left = [...new Set([...prev.exclude[key].filter((v) => !named[key].includes(v)), ...cur.exclude[key].filter((v) => !dropped.includes(v))])];
+    const left = [...new Set([...prev.exclude[key].filter((v) => !named[key].includes(v) && !cur.restore[key].includes(v)), ...cur.exclude[key].filter((v) => !dropped.includes(v))])];
     m.exclude = { ...m.exclude, [key]: left };
     m[key] = m[key].filter((v) => !left.includes(v));
   }
@@ -137,7 +139,7 @@ export function emptyFrame(): Frame {
   return {
     nouns: [], fields: [], aggs: [], conds: [], dirs: [], sides: [], units: [], verbs: [], dex: false, tokens: [], projects: [],
     versions: [], categories: [], addresses: [], entities: [], groupBy: [], perRow: false, plural: false, pluralNouns: [], superRow: false, which: false, when: false, versus: false, followup: false,
-    exclude: { projects: [], tokens: [], entities: [] }, clear: [], unknown: [], unsupported: [],
+    exclude: { projects: [], tokens: [], entities: [] }, restore: { projects: [], tokens: [], entities: [] }, clear: [], unknown: [], unsupported: [],
   };
 }
 
@@ -194,8 +196,11 @@ const EVENT_KINDS = new Set(['cond:mint', 'cond:burn', 'dir:to', 'dir:from']);
 /** "no, top 4 is enough": a leading "no" set off by punctuation turns down the last answer; it negates nothing. */
 const REFUSING_NO = /^\s*no\s*[,.!;:\u2013\u2014-]+\s*/i;
 
+/** "put curve back", "bring binance back in": read as "put back curve". */
+const PUT_BACK = /\b(put|bring|add)\s+([\w.$-]+)\s+back\b(?:\s+in\b)?/gi;
+
 export function lexQuestion(asked: string, lex: Lexicon): Frame {
-  const question = asked.replace(REFUSING_NO, '').replace(MORE_THEN_NUMBER, '');
+  const question = asked.replace(REFUSING_NO, '').replace(MORE_THEN_NUMBER, '').replace(PUT_BACK, '$1 back $2');
   let words: Word[] = tokenize(question);
   const frame = emptyFrame();
   if (question !== asked) frame.followup = true;
@@ -343,8 +348,16 @@ function ofLabelled(cues: Cue[]): Cue[] {
 function negated(cues: Cue[], lex: Lexicon): Cue[] {
   const out: Cue[] = [];
   let pending: Cue | undefined;
+  let restoring: Cue | undefined;
   for (const c of cues) {
     if (c.kind === 'negate') { pending = c; continue; }
+    if (c.kind === 'restore') { restoring = c; continue; }
+    // "put curve back", "bring binance back": a value left out earlier comes back
+    if (restoring && c.pos - restoring.pos <= 3 && EXCLUDABLE[c.kind]) {
+      out.push({ kind: 'restore', value: `${c.kind}:${c.value}`, pos: c.pos });
+      restoring = undefined;
+      continue;
+    }
     // "the peak, not the mean", "not the average but the max": the aggregate named after "not" is the one replaced
     if (pending && c.kind === 'agg' && c.pos - pending.pos <= 2) {
       pending = undefined;
@@ -469,6 +482,12 @@ function applyCues(frame: Frame, cues: Cue[]): void {
       case 'rank': frame.rank = { dir: c.value as 'asc' | 'desc', n: frame.rank?.n }; break;
       case 'limit1': frame.limit = 1; break;
       case 'rowshare': frame.rowShare = true; break;
+      case 'restore': {
+        const [kind, value] = c.value.split(/:(.*)/s);
+        if (EXCLUDABLE[kind]) for (const v of kind === 'entity' ? value.split('\n') : [value]) push(frame.restore[EXCLUDABLE[kind]], v);
+        frame.followup = true;
+        break;
+      }
       case 'splitby': frame.splitWhich = true; frame.followup = true; break;
       case 'flip': frame.flip = true; frame.followup = true; break;
       case 'swap': frame.swap = true; frame.followup = true; break;

@@ -5,7 +5,7 @@ import { buildSql } from './build-sql.js';
 import { DIMENSIONS, lexQuestion, mergeExclusions, ROW_NOUNS, type Cond, type Frame } from './frame.js';
 import type { Intent } from './intent.js';
 import { chooseTable, Decline, interpret, rankTarget } from './interpret.js';
-import { shiftWindow } from './time.js';
+import { joinWindows, shiftWindow } from './time.js';
 import { buildLexicon, type LabelName, type Lexicon } from './lexicon.js';
 import { suggestionsFor } from './suggest.js';
 import { restate, type Restatement } from './restate.js';
@@ -109,31 +109,18 @@ export class OfflineProvider implements Provider {
       throw new OnchainSqlError('cannot_answer', "I can't answer that offline: the question is too long for the offline translator (over 2,000 characters).", suggestionsFor(undefined));
     }
     const standalone = lexQuestion(question, this.lex);
-    const previous = this.previousFrame(history);
-    let frame = previous && isFollowUp(standalone, previous) ? mergeFrames(previous, standalone) : standalone;
-    let intent: Intent;
+    let read: ReadTurn;
     try {
-      try {
-        intent = interpret(frame);
-      } catch (e) {
-        if (frame === standalone || !(e instanceof Decline)) throw e;
-        // The refinement did not fit the previous question; read it on its own. When that fails too,
-        // the reason the refinement did not fit is the one to give.
-        try {
-          intent = interpret(standalone);
-        } catch {
-          throw e;
-        }
-        frame = standalone;
-      }
+      read = readTurn(this.previousFrame(history), standalone);
     } catch (e) {
       if (e instanceof Decline) {
-        throw new OnchainSqlError('cannot_answer', `I can't answer that offline: ${e.reason}.`, suggestionsFor(frame));
+        throw new OnchainSqlError('cannot_answer', `I can't answer that offline: ${e.reason}.`, suggestionsFor(e.frame));
       }
       throw e;
     }
+    const { frame, intent } = read;
     const built = buildSql(intent, lastDay ?? this.lastDay);
-    return { ...built, intent, frame, resolved: frame !== standalone };
+    return { ...built, intent, frame, resolved: !read.fresh };
   }
 
   /** The conversation's running frame: each turn either starts afresh or refines the one before. */
@@ -147,18 +134,45 @@ export class OfflineProvider implements Provider {
     for (const turn of history.slice(-10)) {
       if (!turn.question?.trim()) continue;
       const frame = steps.at(-1)?.frame;
-      const f = lexQuestion(turn.question, this.lex);
-      const fresh = !frame || !isFollowUp(f, frame);
-      const next = fresh ? f : mergeFrames(frame, f);
       try {
-        interpret(next);
-        steps.push({ question: turn.question, frame: next, fresh });
+        const read = readTurn(frame, lexQuestion(turn.question, this.lex));
+        steps.push({ question: turn.question, frame: read.frame, fresh: read.fresh });
       } catch {
         // A turn we could not read (e.g. answered by another provider) does not reset what we know.
       }
     }
     return steps;
   }
+}
+
+interface ReadTurn {
+  frame: Frame;
+  intent: Intent;
+  /** The question was read on its own, not as a refinement of the conversation. */
+  fresh: boolean;
+}
+
+/**
+ * One turn read in its conversation: as a refinement of the previous frame when it looks like one, else on
+ * its own; when that reading fails, the other is tried ("what was the usd volume" cannot stand alone, so it
+ * refines; a refinement that does not fit is read alone). Neither reading: the first one's reason.
+ */
+function readTurn(prev: Frame | undefined, f: Frame): ReadTurn {
+  const merged = prev ? () => ({ frame: mergeFrames(prev, f), fresh: false }) : undefined;
+  const alone = () => ({ frame: f, fresh: true });
+  const order = merged && isFollowUp(f, prev) ? [merged, alone] : merged ? [alone, merged] : [alone];
+  let first: Decline | undefined;
+  for (const candidate of order) {
+    const { frame, fresh } = candidate();
+    try {
+      return { frame, intent: interpret(frame), fresh };
+    } catch (e) {
+      if (!(e instanceof Decline)) throw e;
+      e.frame = frame;
+      first ??= e;
+    }
+  }
+  throw first!;
 }
 
 /**
@@ -197,7 +211,7 @@ const COND_KIND: Record<Cond, string> = {
 /** Slot-wise refinement: every slot the new question fills replaces the old one. */
 export function mergeFrames(prev: Frame, cur: Frame): Frame {
   const m: Frame = { ...prev, unknown: cur.unknown, unsupported: cur.unsupported, followup: false, partOf: false };
-  if (cur.time) m.time = cur.time.kind === 'earlier' ? shiftWindow(prev.time, cur.time.days) ?? cur.time : cur.time;
+  if (cur.time) m.time = cur.time.kind === 'earlier' ? shiftWindow(prev.time, cur.time.days) ?? cur.time : (cur.addsValues && joinWindows(prev.time, cur.time)) || cur.time;
   if (cur.threshold) m.threshold = cur.threshold;
   // "Top 5 tokens by transfers" then "now only for USDC": the ranked noun stays ranked under the new filter.
   m.keepTarget = rankTarget(prev) ?? prev.keepTarget;

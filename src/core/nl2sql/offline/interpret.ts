@@ -8,6 +8,9 @@ import { sqlString } from '../../sql/literal.js';
 
 /** Thrown when the frame does not determine one answer; carries why, for the message and suggestions. */
 export class Decline extends Error {
+  /** The frame that was declined (for suggestions near it). */
+  frame?: Frame;
+
   constructor(readonly reason: string) {
     super(reason);
   }
@@ -389,6 +392,11 @@ function shareCondition(f: Frame): string | undefined {
   return f.conds.find((c) => c === 'failed' || c === 'success');
 }
 
+/** The amount column of transfers: the token's own unit for one token, USD across several. */
+function transferAmount(f: Frame): string {
+  return f.tokens.filter((x) => x !== 'ETH').length === 1 && !f.units.includes('usd') ? '{c}amount' : '{c}amount_usd';
+}
+
 /**
  * In a share of transfers, what is measured: a mint or burn ("what % of USDT transfers were mints"; the token
  * stays a filter), else the one token named ("USDC's share of all transfers").
@@ -550,6 +558,11 @@ function shareMeasure(intent: Intent, f: Frame): Measure {
     const kind = t === 'transfers' ? transferShareKind(f) : undefined;
     if (kind === 'token') { const tk = f.tokens.filter((x) => x !== 'ETH'); conds.push({ sql: symbolMatch(tk), words: `${tk[0]} transfers` }); }
     if (kind?.startsWith('event:')) { const e = kind.slice(6) as 'mint' | 'burn'; conds.push({ sql: TRANSFER_CONDITIONS[e].sql, words: `${e}s` }); }
+    // "how much USDC was minted" then "what % of all USDC transferred is that": a share of the amount, not of the count
+    const amountOf = kind && kind !== 'token' && f.aggs.includes('sum') ? transferAmount(f) : undefined;
+    if (amountOf && conds.length === 1) {
+      return { agg: 'share', column: amountOf, shareCondition: conds[0].sql, percent, alias: percent ? 'percent' : 'share', words: `${percent ? 'percentage' : 'share'} of the amount transferred that is ${conds[0].words}` };
+    }
     if (t === 'trades' && f.projects.length === 1) conds.push({ sql: `{c}project = ${sqlString(f.projects[0])}`, words: `trades on ${f.projects[0]}` });
     if ((conds.length === 0 || kind === 'threshold') && f.threshold && !intent.dims.length && !intent.bucket) {
       // "what % of all blocks is that" after "blocks with a base fee above 10 gwei": the bound is what is measured

@@ -80,7 +80,7 @@ export function buildLexicon(extraSymbols: Iterable<string> = [], labels: Iterab
   }
   for (const [project, aliases] of Object.entries(data.projects)) for (const a of aliases) add(a, `project:${project}`);
   // "per exchange label", "by bridge name": the labelled addresses of that category, as "per exchange" says
-  for (const [category, aliases] of Object.entries(data.categories)) for (const a of aliases) for (const x of [a, `${a} label`, `${a} name`]) add(x, `category:${category}`);
+  for (const [category, aliases] of Object.entries(data.categories)) for (const a of aliases) for (const x of [a, `${a} label`, `${a} name`, `${a} label name`]) add(x, `category:${category}`);
 
   const vocabulary = new Set<string>();
   for (const p of phrases.keys()) for (const w of p.split(' ')) vocabulary.add(w);

@@ -30,7 +30,29 @@ export function shiftWindow(prev: TimeWindow | undefined, days: number): TimeWin
   if (prev.kind === 'today') return days === 1 ? { kind: 'yesterday' } : { kind: 'daysAgo', n: days };
   if (prev.kind === 'yesterday') return { kind: 'daysAgo', n: 1 + days };
   if (prev.kind === 'daysAgo') return { kind: 'daysAgo', n: prev.n + days };
+  // "average ETH price on 2025-06-27" then "and the day before that"
+  if (prev.kind === 'day' && 'iso' in prev.date) {
+    const d = new Date(`${prev.date.iso}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() - days);
+    return { kind: 'day', date: { iso: d.toISOString().slice(0, 10) } };
+  }
   return undefined;
+}
+
+/** How many days before the snapshot's last day a window starts, for windows of whole days counted back from it. */
+function daysBack(w: TimeWindow): number | undefined {
+  if (w.kind === 'today') return 0;
+  if (w.kind === 'yesterday') return 1;
+  if (w.kind === 'daysAgo') return w.n;
+  return undefined;
+}
+
+/** "include yesterday too" after "today": the days of both, when together they run up to the snapshot's last day. */
+export function joinWindows(prev: TimeWindow | undefined, cur: TimeWindow): TimeWindow | undefined {
+  const a = prev ? daysBack(prev) : undefined;
+  const b = daysBack(cur);
+  if (a === undefined || b === undefined || Math.min(a, b) !== 0) return undefined;
+  return { kind: 'since', date: { daysAgo: Math.max(a, b) } };
 }
 
 /**
