@@ -305,3 +305,30 @@ describe('turns that cannot stand alone, windows joined and moved, values brough
     assert.match(sql('usdc received per exchange label name in the last 7 days'), /^select l\.name as label, sum\(t\.amount\) /);
   });
 });
+
+describe('known prices, project switches, shares within the answer', () => {
+  test('"only the ones with a known USD value" keeps transfers that have one; "per token" then counts them', () => {
+    assert.match(sql('per token please', ['how many DAI transfers yesterday', 'only the ones with a known USD value']), /^select symbol, count\(\*\) .* amount_usd is not null .* group by 1/);
+  });
+
+  test('switching project drops the version asked of the old one', () => {
+    assert.match(sql('actually forget uniswap, do it for curve', ['top 3 token pairs by trade count on uniswap', 'v3 only']), /where project = 'curve' group by 1 order by 2 desc, 1 limit 3$/);
+  });
+
+  test('"swap that for the number of trades" after distinct takers per hour counts trades per hour', () => {
+    assert.match(sql('swap that for the number of trades', ['number of distinct takers on uniswap today', 'per hour']), /^select date_trunc\('hour', block_time\) as hour, count\(\*\) as trades /);
+  });
+
+  test('"the 3 hours with the highest eth price" then "make it 6"', () => {
+    assert.match(sql('make it 6', ['the 3 hours with the highest eth price in the last 7 days']), /price_usd\) as avg_price_usd from prices\.hourly .* group by 1 order by 2 desc, 1 limit 6$/);
+  });
+
+  test('"each day\'s share" after deployments per day keeps the deployments as a filter', () => {
+    assert.match(sql('each day\'s share of the total', ['number of contract deployments per day']), /count\(\*\) \/ sum\(count\(\*\)\) over \(\) as share from ethereum\.transactions where created_contract_address is not null group by 1/);
+  });
+
+  test('"as percentages of those three combined" is each token\'s part of the three; "over that week" keeps the window', () => {
+    assert.match(sql('as percentages of those three combined', ['how many DAI, USDC and USDT transfers were there today?', 'per token']), /upper\(symbol\) in \('DAI', 'USDC', 'USDT'\)/);
+    assert.doesNotMatch(sql('so what % of it went to exchanges', ['usdc sent to centralized exchanges in the last 7 days', 'and usdc transferred in total over that week']), /date_trunc\('week'/);
+  });
+});

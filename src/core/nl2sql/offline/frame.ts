@@ -7,7 +7,7 @@ export type Noun =
   | 'trader' | 'pool' | 'pair' | 'project' | 'version' | 'category' | 'entity' | 'miner' | 'txtype' | 'contract' | 'method' | 'zeroaddress';
 export type Field = 'value' | 'volume' | 'fee' | 'gas' | 'gas_price' | 'gas_used' | 'gas_limit' | 'utilization' | 'base_fee' | 'tx_count' | 'price' | 'size';
 export type AggWord = 'count' | 'sum' | 'avg' | 'median' | 'min' | 'max' | 'share' | 'percent' | 'distinct' | 'latest';
-export type Cond = 'failed' | 'success' | 'created' | 'type0' | 'type1' | 'type2' | 'type3' | 'plain' | 'call' | 'mint' | 'burn';
+export type Cond = 'failed' | 'success' | 'created' | 'type0' | 'type1' | 'type2' | 'type3' | 'plain' | 'call' | 'mint' | 'burn' | 'priced';
 export type Bucket = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'auto';
 
 /** Nouns that can be a GROUP BY dimension or the thing a ranking ranks. */
@@ -53,6 +53,8 @@ export interface Frame {
   limitDelta?: number;
   /** "all tokens", "every project": a follow-up drops the filter of that kind. */
   clear: Array<'tokens' | 'projects' | 'versions'>;
+  /** "as percentages of those three": the previous answer's rows are the whole. */
+  withinAnswer?: boolean;
   /** "which exchange got how much": every one of them with its amount, not the top one. */
   splitWhich?: boolean;
   /** "add kraken too": the organisations, tokens or projects named join the answer's instead of replacing them. */
@@ -197,10 +199,12 @@ const EVENT_KINDS = new Set(['cond:mint', 'cond:burn', 'dir:to', 'dir:from']);
 const REFUSING_NO = /^\s*no\s*[,.!;:\u2013\u2014-]+\s*/i;
 
 /** "put curve back", "bring binance back in": read as "put back curve". */
+/** "those three combined", "the two together": the previous answer's rows, as "those". */
+const THOSE_N = /\b(?:those|these)\s+(?:two|three|four|five|six|both|[2-9])\b(?:\s+(?:combined|together|put together|in total)\b)?|\b(?:the|all)\s+(?:two|three|both)\s+(?:combined|together)\b|\b(?:those|them|these)\s+(?:combined|together)\b/gi;
 const PUT_BACK = /\b(put|bring|add)\s+([\w.$-]+)\s+back\b(?:\s+in\b)?/gi;
 
 export function lexQuestion(asked: string, lex: Lexicon): Frame {
-  const question = asked.replace(REFUSING_NO, '').replace(MORE_THEN_NUMBER, '').replace(PUT_BACK, '$1 back $2');
+  const question = asked.replace(REFUSING_NO, '').replace(MORE_THEN_NUMBER, '').replace(PUT_BACK, '$1 back $2').replace(THOSE_N, 'those');
   let words: Word[] = tokenize(question);
   const frame = emptyFrame();
   if (question !== asked) frame.followup = true;
@@ -294,6 +298,7 @@ export function lexQuestion(asked: string, lex: Lexicon): Frame {
   if (AS_PART_OF.test(opener)) frame.partOf = true;
   if (ADDITIVE.test(question)) frame.additive = true;
   if (THEY.test(question)) frame.refersBack = true;
+  if (PART_OF_ANSWER.test(question)) frame.withinAnswer = true;
   if (ADDS_VALUES.test(question)) frame.addsValues = true;
   if (THAT_IN.test(question)) frame.followup = true;
   // "add each one's share", "… as well": a measure beside the previous answer's
@@ -566,7 +571,7 @@ function applyCues(frame: Frame, cues: Cue[]): void {
           const cue = (adjacent(prev) ? prev : next);
           const dir = (cue.kind === 'agg' || cue.kind === 'which' ? 'desc' : cue.value) as 'asc' | 'desc';
           frame.rank = { dir: frame.rank?.dir ?? dir, n };
-        } else if (next?.kind === 'noun' && next.pos === c.pos + 1 && Number.isInteger(n) && n > 0 && n <= 10_000 && cues.some((x) => x.kind === 'super' || x.kind === 'rank')) {
+        } else if ((next?.kind === 'noun' || next?.kind === 'bucket') && next.pos === c.pos + 1 && Number.isInteger(n) && n > 0 && n <= 10_000 && cues.some((x) => x.kind === 'super' || x.kind === 'rank')) {
           // "the 10 addresses that sent the most": a count before the ranked noun
           frame.rank = { dir: frame.rank?.dir ?? 'desc', n };
         } else if (cues.every((x) => x === c || x.kind === 'filler') && Number.isInteger(n) && n > 0 && n <= 10_000) {

@@ -205,7 +205,7 @@ function sameTable(f: Frame, prev: Frame): boolean {
 /** Conditions of one kind exclude each other; of different kinds they combine. */
 const COND_KIND: Record<Cond, string> = {
   failed: 'status', success: 'status', type0: 'type', type1: 'type', type2: 'type', type3: 'type',
-  created: 'call', plain: 'call', call: 'call', mint: 'event', burn: 'event',
+  created: 'call', plain: 'call', call: 'call', mint: 'event', burn: 'event', priced: 'price',
 };
 
 /** Slot-wise refinement: every slot the new question fills replaces the old one. */
@@ -214,7 +214,8 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.time) m.time = cur.time.kind === 'earlier' ? shiftWindow(prev.time, cur.time.days) ?? cur.time : (cur.addsValues && joinWindows(prev.time, cur.time)) || cur.time;
   if (cur.threshold) m.threshold = cur.threshold;
   // "Top 5 tokens by transfers" then "now only for USDC": the ranked noun stays ranked under the new filter.
-  m.keepTarget = rankTarget(prev) ?? prev.keepTarget;
+  // (only what the previous answer ranks: "swap that for the number of trades" after distinct takers per hour ranks nothing)
+  m.keepTarget = (prev.rank || prev.which || prev.superlative ? rankTarget(prev) : undefined) ?? prev.keepTarget;
   // "add kraken too": named values join the answer's; otherwise they replace them
   const named = <T>(was: T[], now: T[]) => (cur.addsValues ? [...new Set([...was, ...now])] : now);
   if (cur.tokens.length || cur.pair) {
@@ -222,6 +223,8 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
     m.pair = cur.pair;
   }
   if (cur.projects.length) m.projects = named(prev.projects, cur.projects);
+  // "forget uniswap, do it for curve" after "v3 only": a version belongs to the project it was asked of
+  if (cur.projects.length && !cur.versions.length && !cur.addsValues && cur.projects.some((x) => !prev.projects.includes(x))) m.versions = [];
   if (cur.versions.length) m.versions = named(prev.versions, cur.versions);
   if (cur.categories.length) m.categories = named(prev.categories, cur.categories);
   // "and to all exchanges" after "… to binance": the category takes the named organisation's place
@@ -313,6 +316,7 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   }
   m.rowShare = cur.rowShare || (prev.rowShare && !cur.aggs.length);
   m.splitWhich = cur.splitWhich || prev.splitWhich;
+  m.withinAnswer = cur.withinAnswer;
   m.which = prev.which || cur.which;
   m.when = prev.when || cur.when;
   m.versus = prev.versus || cur.versus;

@@ -74,7 +74,7 @@ const CONDITIONS = (tables as unknown as { conditions: Record<string, Filter> })
 /** "hour of the day", "day of the week" → the dimensions that group by it (tables.json). */
 const CYCLIC = (tables as unknown as { cyclic: Record<NonNullable<Frame['cyclic']>, Dimension[]> }).cyclic;
 /** Mints and burns: transfers from and to the zero address (also what "the zero address" means with a direction). */
-const TRANSFER_CONDITIONS = (tables as unknown as { transferConditions: Record<'mint' | 'burn', Filter> }).transferConditions;
+const TRANSFER_CONDITIONS = (tables as unknown as { transferConditions: Record<'mint' | 'burn' | 'priced', Filter> }).transferConditions;
 const AUTO_BUCKET_RULES = rules.autoBucket as unknown as ReadonlyArray<{ when?: When; bucket: Intent['bucket'] }>;
 
 /** The column a dimension noun means in a table (address direction from the question's verbs). */
@@ -277,7 +277,8 @@ function addFilters(intent: Intent, f: Frame): void {
   if (t === 'transfers') {
     if (f.tokens.includes('ETH')) throw new Decline('ether is not an ERC-20 token: ask about ETH transactions, or about WETH transfers');
     const measured = transferShareKind(f);
-    if (erc20Tokens.length && (!shareConditionSource(f) || labelShareWanted(f) || f.rowShare || measured?.startsWith('event') || measured === 'threshold')) filters.push({ sql: symbolMatch(erc20Tokens), words: erc20Tokens.join(' and ') });
+    // The tokens stay a filter unless one of them is what a share measures ("as percentages of those three" keeps all three).
+    if (erc20Tokens.length && (!shareConditionSource(f) || labelShareWanted(f) || f.rowShare || f.withinAnswer || measured?.startsWith('event') || measured === 'threshold')) filters.push({ sql: symbolMatch(erc20Tokens), words: erc20Tokens.join(' and ') });
     for (const [c, filter] of Object.entries(TRANSFER_CONDITIONS)) if (f.conds.includes(c as Cond) && measured !== `event:${c}`) filters.push({ ...filter });
   }
   if (t === 'prices') {
@@ -341,7 +342,8 @@ function addFilters(intent: Intent, f: Frame): void {
     filters.push({ sql: inList('category', f.categories), words: `labelled ${f.categories.join('/')}` });
   }
   if (t === 'transactions') {
-    const measured = shareConditionSource(f) ? shareCondition(f) : undefined;
+    // ("each day's share of the total" after "contract deployments per day": the deployments stay a filter)
+    const measured = shareConditionSource(f) && !f.rowShare ? shareCondition(f) : undefined;
     for (const c of f.conds) { if (c === measured) continue; const x = txCondition(c); if (x) filters.push(x); }
     const ethNamed = f.tokens.includes('ETH');
     const movement = f.verbs.includes('transfer') || f.dirs.length > 0 || has(f.nouns, 'transfer', 'sender', 'receiver') || f.fields.includes('volume') || f.entities.length > 0 || f.categories.length > 0;
