@@ -13,7 +13,7 @@ import { runEval, formatSummary, type EvalCase, type EvalReport } from '../src/c
 import type { Provider } from '../src/core/nl2sql/provider.js';
 import { OfflineProvider } from '../src/core/nl2sql/offline/index.js';
 
-const ALL_SETS = ['eval/dev-questions.jsonl', 'eval/paraphrases.jsonl', 'eval/unseen.jsonl', 'eval/unseen2.jsonl', 'eval/followups.jsonl', 'eval/unseen3.jsonl', 'eval/followups2.jsonl', 'eval/unseen4.jsonl', 'eval/followups3.jsonl', 'eval/followups4.jsonl', 'eval/followups5.jsonl', 'eval/followups6.jsonl', 'eval/followups7.jsonl', 'eval/followups8.jsonl', 'eval/followups9.jsonl', 'eval/followups10.jsonl', 'eval/followups11.jsonl', 'eval/followups12.jsonl', 'eval/followups13.jsonl', 'eval/followups14.jsonl', 'eval/followups15.jsonl', 'eval/followups16.jsonl', 'eval/followups17.jsonl', 'eval/followups18.jsonl', 'eval/followups19.jsonl', 'eval/followups20.jsonl', 'eval/followups21.jsonl'];
+const ALL_SETS = ['eval/dev-questions.jsonl', 'eval/paraphrases.jsonl', 'eval/unseen.jsonl', 'eval/unseen2.jsonl', 'eval/followups.jsonl', 'eval/unseen3.jsonl', 'eval/followups2.jsonl', 'eval/unseen4.jsonl', 'eval/followups3.jsonl', 'eval/followups4.jsonl', 'eval/followups5.jsonl', 'eval/followups6.jsonl', 'eval/followups7.jsonl', 'eval/followups8.jsonl', 'eval/followups9.jsonl', 'eval/followups10.jsonl', 'eval/followups11.jsonl', 'eval/followups12.jsonl', 'eval/followups13.jsonl', 'eval/followups14.jsonl', 'eval/followups15.jsonl', 'eval/followups16.jsonl', 'eval/followups17.jsonl', 'eval/followups18.jsonl', 'eval/followups19.jsonl', 'eval/followups20.jsonl', 'eval/followups21.jsonl', 'eval/followups22.jsonl'];
 type ProviderArg = 'offline' | 'claude' | 'claude-local';
 
 interface Args {
