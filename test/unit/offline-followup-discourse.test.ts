@@ -19,7 +19,7 @@ const refused = (q: string, history: string[] = []) => {
   assert.throws(() => sql(q, history), (e: unknown) => e instanceof OnchainSqlError && e.code === 'cannot_answer', q);
 };
 const TODAY = "block_time >= date_trunc('day', snapshot_time())";
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const YESTERDAY = "block_time >= date_trunc('day', snapshot_time()) - interval 1 day and block_time < date_trunc('day', snapshot_time())";
 
 describe('interjections and politeness in a follow-up', () => {
@@ -138,7 +138,7 @@ describe('assent, refusal and sorting in a follow-up', () => {
   });
 
   test('a verb whose object is the answer ("rank them by …") refines it, keeping the ranked rows and the window', () => {
-    assert.match(sql('sort them by number of transactions', ['top 10 ETH senders today']), new RegExp(`^select from_address, count\\(\\*\\) as transactions .* ${escape(TODAY)} group by 1 order by 2 desc, 1 limit 10$`));
+    assert.match(sql('sort them by number of transactions', ['top 10 ETH senders today']), new RegExp(`^select from_address, count\\(\\*\\) as transactions .* ${reEscape(TODAY)} group by 1 order by 2 desc, 1 limit 10$`));
     assert.match(sql('rank those by USD volume', ['top 5 tokens by transfers yesterday']), /^select symbol, sum\(amount_usd\) .* limit 5$/);
   });
 

@@ -185,14 +185,18 @@ export function isFollowUp(f: Frame, prev?: Frame): boolean {
   // "what's the average trade size in usd" after "number of sushiswap swaps today": a new measure of the same
   // rows, with no window or filter of its own, keeps the conversation's window and filters
   // "how much did they pay in fees": a pronoun for the previous rows, when the question is about the same table
-  if (prev && f.refersBack && sameTable(f, prev)) return true;
-  if (prev && !f.time && !f.tokens.length && !f.projects.length && !f.entities.length && !f.categories.length && !f.addresses.length && !f.pair
-    && sameTable(f, prev)) return true;
+  const namesNothingOwn = !f.time && !f.tokens.length && !f.projects.length && !f.entities.length && !f.categories.length && !f.addresses.length && !f.pair;
+  if (prev && (f.refersBack || namesNothingOwn) && sameTable(f, prev)) return true;
   const subject = f.nouns.filter((n) => !f.groupBy.includes(n)).length + f.fields.length + f.conds.length + f.verbs.length + (f.dex ? 1 : 0) + (f.which ? 1 : 0);
   return subject === 0;
 }
 
 const CYCLE_BUCKET = { hour_of_day: 'hour', day_of_week: 'day' } as const;
+
+/** The answer ranks something (a limit, a superlative or "which"), so a new length or target applies to it. */
+function ranks(f: Frame): boolean {
+  return Boolean(f.rank || f.superlative || f.which);
+}
 
 function sameTable(f: Frame, prev: Frame): boolean {
   try {
@@ -215,7 +219,7 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (cur.threshold) m.threshold = cur.threshold;
   // "Top 5 tokens by transfers" then "now only for USDC": the ranked noun stays ranked under the new filter.
   // (only what the previous answer ranks: "swap that for the number of trades" after distinct takers per hour ranks nothing)
-  m.keepTarget = (prev.rank || prev.which || prev.superlative ? rankTarget(prev) : undefined) ?? prev.keepTarget;
+  m.keepTarget = (ranks(prev) ? rankTarget(prev) : undefined) ?? prev.keepTarget;
   // "add kraken too": named values join the answer's; otherwise they replace them
   const named = <T>(was: T[], now: T[]) => (cur.addsValues ? [...new Set([...was, ...now])] : now);
   if (cur.tokens.length || cur.pair) {
@@ -252,13 +256,11 @@ export function mergeFrames(prev: Frame, cur: Frame): Frame {
   if (curDir && curDir === prevDir && !cur.rank?.n && !cur.plural && onlySelects) m.rank = { dir: curDir, n: 1 };
   // "and the smallest?" after "5 largest transfers": the same list, the other end
   else if (cur.superlative && !cur.rank && m.rank) m.rank = { ...m.rank, dir: cur.superlative };
-  if (cur.limitDelta && (prev.rank || prev.superlative || prev.which)) {
-    const shown = prev.rank?.n ?? (prev.plural ? 10 : 1);
-    m.rank = { dir: prev.rank?.dir ?? prev.superlative ?? 'desc', n: Math.max(1, shown + cur.limitDelta) };
-  }
+  // "give me 2 more", "show 20": a new length only for an answer that ranks something
+  const rankedDir = prev.rank?.dir ?? prev.superlative ?? 'desc';
+  if (cur.limitDelta && ranks(prev)) m.rank = { dir: rankedDir, n: Math.max(1, (prev.rank?.n ?? (prev.plural ? 10 : 1)) + cur.limitDelta) };
   if (cur.limit !== undefined) {
-    // "show 20": a new limit only for an answer that ranks something
-    if (prev.rank || prev.superlative || prev.which) m.rank = { dir: prev.rank?.dir ?? prev.superlative ?? 'desc', n: cur.limit };
+    if (ranks(prev)) m.rank = { dir: rankedDir, n: cur.limit };
     else m.unknown = [...m.unknown, String(cur.limit)];
   }
   // "by USD volume instead", "the fees instead": a new measure replaces a count, not just adds to it
